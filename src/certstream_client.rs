@@ -1,0 +1,320 @@
+//! The certstream websocket client: connect (directly or through an HTTP CONNECT
+//! proxy), keep the connection alive, notice when it dies, reconnect with backoff.
+//!
+//! It does nothing with the messages but hand each one to a callback: a certstream
+//! server drops messages for clients that read slowly, so this loop must never wait on
+//! matching or the database.
+
+use crate::logging;
+use crate::proxy::{self, ProxySettings};
+use crate::shutdown;
+use std::io;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+use tungstenite::protocol::WebSocketConfig;
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::{Message, WebSocket};
+
+/// Messages larger than this are refused (certstream's biggest are ~150 KB).
+pub const MAX_MESSAGE: usize = 16 << 20;
+
+#[derive(Debug, Clone)]
+pub struct ClientSettings {
+    /// Tried in turn (`ACTServer` may list several).
+    pub urls: Vec<String>,
+    /// `[SERVER] Proxy_*`; when `None`, `https_proxy`/`http_proxy` from the environment.
+    pub proxy: Option<ProxySettings>,
+    pub ping_interval: Duration,
+    /// No frame at all for this long (servers ping every 30 s) means the connection is dead.
+    pub dead_after: Duration,
+    pub connect_timeout: Duration,
+    pub backoff_min: Duration,
+    pub backoff_max: Duration,
+}
+
+impl ClientSettings {
+    pub fn new(urls: Vec<String>, proxy: Option<ProxySettings>) -> ClientSettings {
+        ClientSettings {
+            urls,
+            proxy,
+            ping_interval: Duration::from_secs(20),
+            dead_after: Duration::from_secs(90),
+            connect_timeout: Duration::from_secs(10),
+            backoff_min: Duration::from_secs(1),
+            backoff_max: Duration::from_secs(60),
+        }
+    }
+}
+
+/// What the caller learns about the stream besides the messages.
+pub enum ClientEvent {
+    Message(Vec<u8>),
+    /// A message above [`MAX_MESSAGE`] or a text frame that was not UTF-8.
+    Rejected(String),
+}
+
+/// The parts of a `ws://`/`wss://` URL the connection needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WsUrl {
+    pub tls: bool,
+    pub host: String,
+    pub port: u16,
+}
+
+pub fn parse_ws_url(url: &str) -> Result<WsUrl, String> {
+    let (tls, rest) = if let Some(r) = url.strip_prefix("wss://") {
+        (true, r)
+    } else if let Some(r) = url.strip_prefix("ws://") {
+        (false, r)
+    } else {
+        return Err(format!("{url}: not a ws:// or wss:// URL"));
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = proxy::split_host_port(authority, if tls { 443 } else { 80 })
+        .ok_or_else(|| format!("{url}: bad host or port"))?;
+    if host.is_empty() {
+        return Err(format!("{url}: no host"));
+    }
+    Ok(WsUrl { tls, host, port })
+}
+
+/// websocket-client never proxies these, whatever the environment says.
+fn is_local(host: &str) -> bool {
+    host == "localhost" || host == "::1" || host.starts_with("127.")
+}
+
+fn env_proxy(url: &WsUrl) -> Option<ProxySettings> {
+    if is_local(&url.host) {
+        return None;
+    }
+    let names: &[&str] = if url.tls { &["https_proxy", "HTTPS_PROXY"] } else { &["http_proxy", "HTTP_PROXY"] };
+    let value = names.iter().find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()))?;
+    let no_proxy = std::env::var("no_proxy").or_else(|_| std::env::var("NO_PROXY")).unwrap_or_default();
+    for entry in no_proxy.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        let entry = entry.trim_start_matches('.');
+        if entry == "*" || url.host == entry || url.host.ends_with(&format!(".{entry}")) {
+            return None;
+        }
+    }
+    ProxySettings::from_url(&value)
+}
+
+type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
+
+fn connect(settings: &ClientSettings, url: &str) -> Result<Socket, String> {
+    let target = parse_ws_url(url)?;
+    let proxy = settings.proxy.clone().or_else(|| env_proxy(&target));
+    let tcp = match &proxy {
+        Some(p) => proxy::connect_via(p, &target.host, target.port, settings.connect_timeout),
+        None => proxy::connect_tcp(&target.host, target.port, settings.connect_timeout),
+    }
+    .map_err(|e| e.to_string())?;
+    let _ = tcp.set_nodelay(true);
+    tcp.set_read_timeout(Some(settings.connect_timeout)).map_err(|e| e.to_string())?;
+    tcp.set_write_timeout(Some(settings.connect_timeout)).map_err(|e| e.to_string())?;
+    let config = WebSocketConfig {
+        max_message_size: Some(MAX_MESSAGE),
+        max_frame_size: Some(MAX_MESSAGE),
+        ..WebSocketConfig::default()
+    };
+    // Loading the system CA store costs a few MB of RSS: only do it for wss://.
+    let connector = if target.tls {
+        tungstenite::Connector::NativeTls(native_tls::TlsConnector::new().map_err(|e| format!("TLS setup: {e}"))?)
+    } else {
+        tungstenite::Connector::Plain
+    };
+    let (ws, _response) = tungstenite::client_tls_with_config(url, tcp, Some(config), Some(connector))
+    .map_err(|e| match e {
+        tungstenite::HandshakeError::Failure(e) => e.to_string(),
+        tungstenite::HandshakeError::Interrupted(_) => "handshake timed out".to_string(),
+    })?;
+    // Short reads let the loop send pings, notice silence and see the stop flag.
+    let tick = Some(Duration::from_millis(250));
+    let sock = match ws.get_ref() {
+        MaybeTlsStream::Plain(s) => s,
+        MaybeTlsStream::NativeTls(s) => s.get_ref(),
+        _ => return Err("unexpected stream type".into()),
+    };
+    sock.set_read_timeout(tick).map_err(|e| e.to_string())?;
+    Ok(ws)
+}
+
+/// Why a connection ended.
+enum End {
+    Stopped,
+    Lost(String),
+}
+
+fn pump(ws: &mut Socket, settings: &ClientSettings, on_event: &mut dyn FnMut(ClientEvent), got_data: &mut bool) -> End {
+    let mut last_rx = Instant::now();
+    let mut last_ping = Instant::now();
+    loop {
+        if shutdown::requested() {
+            let _ = ws.close(None);
+            let _ = ws.flush();
+            return End::Stopped;
+        }
+        if last_ping.elapsed() >= settings.ping_interval {
+            last_ping = Instant::now();
+            if let Err(e) = ws.send(Message::Ping(Vec::new())) {
+                return End::Lost(format!("sending ping: {e}"));
+            }
+        }
+        match ws.read() {
+            Ok(msg) => {
+                last_rx = Instant::now();
+                match msg {
+                    Message::Text(s) => {
+                        *got_data = true;
+                        on_event(ClientEvent::Message(s.into_bytes()))
+                    }
+                    Message::Binary(b) => {
+                        *got_data = true;
+                        on_event(ClientEvent::Message(b))
+                    }
+                    Message::Close(frame) => {
+                        return End::Lost(match frame {
+                            Some(f) => format!("server closed the connection ({} {})", f.code, f.reason),
+                            None => "server closed the connection".into(),
+                        })
+                    }
+                    Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
+                }
+            }
+            Err(tungstenite::Error::Io(e)) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                if last_rx.elapsed() >= settings.dead_after {
+                    return End::Lost(format!("nothing received for {} s", settings.dead_after.as_secs()));
+                }
+            }
+            Err(tungstenite::Error::Utf8) => {
+                // The frame is consumed; the stream itself is still in sync.
+                on_event(ClientEvent::Rejected("text frame is not valid UTF-8".into()));
+            }
+            Err(tungstenite::Error::Capacity(e)) => {
+                on_event(ClientEvent::Rejected(format!("message too large: {e}")));
+                // The rest of the frame is still on the wire: only a new connection resyncs.
+                return End::Lost(format!("message too large: {e}"));
+            }
+            Err(e) => return End::Lost(e.to_string()),
+        }
+    }
+}
+
+/// Exponential backoff with jitter: each delay is drawn from [d/2, d], d doubling to the cap.
+pub struct Backoff {
+    min: Duration,
+    max: Duration,
+    current: Duration,
+    seed: u64,
+}
+
+impl Backoff {
+    pub fn new(min: Duration, max: Duration) -> Backoff {
+        let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1)
+            ^ ((std::process::id() as u64) << 32)
+            | 1;
+        Backoff { min, max, current: min, seed }
+    }
+
+    pub fn reset(&mut self) {
+        self.current = self.min;
+    }
+
+    pub fn next_delay(&mut self) -> Duration {
+        // xorshift64: jitter only needs to differ between clients, not be unpredictable.
+        self.seed ^= self.seed << 13;
+        self.seed ^= self.seed >> 7;
+        self.seed ^= self.seed << 17;
+        let d = self.current;
+        let half = d / 2;
+        let jitter = if half.is_zero() { Duration::ZERO } else { Duration::from_nanos(self.seed % (half.as_nanos() as u64 + 1)) };
+        self.current = (self.current * 2).min(self.max);
+        half + jitter
+    }
+}
+
+/// Sleep in small steps so that a stop request is honoured promptly.
+fn sleep_unless_stopped(d: Duration) {
+    let until = Instant::now() + d;
+    while !shutdown::requested() {
+        let now = Instant::now();
+        if now >= until {
+            break;
+        }
+        std::thread::sleep((until - now).min(Duration::from_millis(100)));
+    }
+}
+
+/// Follow the stream until a stop is requested, reconnecting forever.
+pub fn run(settings: &ClientSettings, mut on_event: impl FnMut(ClientEvent)) {
+    let mut backoff = Backoff::new(settings.backoff_min, settings.backoff_max);
+    let mut turn = 0usize;
+    while !shutdown::requested() && !settings.urls.is_empty() {
+        let url = &settings.urls[turn % settings.urls.len()];
+        let reason = match connect(settings, url) {
+            Ok(mut ws) => {
+                logging::info("certstream", &format!("Connection established to CertStream! Listening for events... ({url})"));
+                let mut got_data = false;
+                let end = pump(&mut ws, settings, &mut on_event, &mut got_data);
+                if got_data {
+                    backoff.reset();
+                }
+                match end {
+                    End::Stopped => break,
+                    End::Lost(r) => r,
+                }
+            }
+            Err(e) => e,
+        };
+        if shutdown::requested() {
+            break;
+        }
+        let delay = backoff.next_delay();
+        logging::error(
+            "certstream",
+            &format!(
+                "Error connecting to CertStream - {url}: {reason} - Sleeping for a few seconds and trying again... (retry in {:.1} s)",
+                delay.as_secs_f64()
+            ),
+        );
+        turn += 1;
+        sleep_unless_stopped(delay);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        type Want = Result<(bool, &'static str, u16), ()>;
+        let cases: &[(&str, Want)] = &[
+            ("ws://127.0.0.1:8080/", Ok((false, "127.0.0.1", 8080))),
+            ("wss://certstream.calidog.io/", Ok((true, "certstream.calidog.io", 443))),
+            ("ws://host/full-stream?x=1", Ok((false, "host", 80))),
+            ("wss://[::1]:4000/", Ok((true, "::1", 4000))),
+            ("http://x/", Err(())),
+            ("ws://", Err(())),
+            ("ws://h:99999/", Err(())),
+        ];
+        for (u, want) in cases {
+            let got = parse_ws_url(u).map(|w| (w.tls, w.host, w.port)).map_err(|_| ());
+            assert_eq!(got, want.map(|(t, h, p)| (t, h.to_string(), p)), "{u}");
+        }
+    }
+
+    #[test]
+    fn backoff_grows_to_cap_with_jitter() {
+        let mut b = Backoff::new(Duration::from_secs(1), Duration::from_secs(60));
+        let delays: Vec<Duration> = (0..10).map(|_| b.next_delay()).collect();
+        assert!(delays[0] >= Duration::from_millis(500) && delays[0] <= Duration::from_secs(1));
+        for d in &delays {
+            assert!(*d <= Duration::from_secs(60));
+        }
+        assert!(delays[9] >= Duration::from_secs(30));
+        b.reset();
+        assert!(b.next_delay() <= Duration::from_secs(1));
+    }
+}

@@ -1,0 +1,189 @@
+//! Wall-clock formatting in the exact shapes the Python original wrote.
+//!
+//! No date crate is in the allowed set, and the formats needed are few: UTC ISO seconds
+//! (`FirstSeen`, `Startime`), local ISO seconds (the monitor's stdout line) and the
+//! `logging` module's `YYYY-MM-DD HH:MM:SS,mmm` (local). Local time comes from the C
+//! library's `localtime_r`, which honours `TZ` and `/etc/localtime` on glibc and musl alike.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// A broken-down calendar time (no time zone attached).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CivilTime {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+}
+
+impl CivilTime {
+    /// `YYYY-MM-DDTHH:MM:SS`, Python's `datetime.isoformat()` without microseconds.
+    pub fn iso(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
+    }
+
+    /// `YYYY-MM-DD`.
+    pub fn date(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// Seconds since the Unix epoch, now.
+pub fn now_unix() -> i64 {
+    match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_secs() as i64,
+        Err(e) => -(e.duration().as_secs() as i64),
+    }
+}
+
+/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// (year, month, day) → days since 1970-01-01.
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = if m > 2 { m - 3 } else { m + 9 } as i64;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// UTC calendar time of a Unix timestamp.
+pub fn utc(ts: i64) -> CivilTime {
+    let (year, month, day) = civil_from_days(ts.div_euclid(86_400));
+    let secs = ts.rem_euclid(86_400) as u32;
+    CivilTime { year, month, day, hour: secs / 3600, minute: secs / 60 % 60, second: secs % 60 }
+}
+
+/// Parse `YYYY-MM-DDTHH:MM:SS` (Python `strptime(s, '%Y-%m-%dT%H:%M:%S')`) as UTC.
+pub fn parse_iso_utc(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    // Byte-wise, so that a multi-byte character can never split a slice.
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32))
+    };
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let mdays = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&mo) || d == 0 || d > mdays[mo as usize - 1] || h > 23 || mi > 59 || se > 61 {
+        return None;
+    }
+    Some(days_from_civil(y as i64, mo, d) * 86_400 + (h * 3600 + mi * 60 + se) as i64)
+}
+
+#[repr(C)]
+struct Tm {
+    tm_sec: i32,
+    tm_min: i32,
+    tm_hour: i32,
+    tm_mday: i32,
+    tm_mon: i32,
+    tm_year: i32,
+    tm_wday: i32,
+    tm_yday: i32,
+    tm_isdst: i32,
+    tm_gmtoff: i64,
+    tm_zone: *const u8,
+}
+
+extern "C" {
+    fn localtime_r(t: *const i64, out: *mut Tm) -> *mut Tm;
+    fn tzset();
+}
+
+/// Load the time zone once; `localtime_r` is not required to do it by itself.
+pub fn init_timezone() {
+    // SAFETY: tzset only reads TZ and zoneinfo files; called before any other thread formats time.
+    unsafe { tzset() }
+}
+
+/// Local calendar time of a Unix timestamp (falls back to UTC if the C library refuses).
+pub fn local(ts: i64) -> CivilTime {
+    let mut tm = Tm {
+        tm_sec: 0, tm_min: 0, tm_hour: 0, tm_mday: 0, tm_mon: 0, tm_year: 0,
+        tm_wday: 0, tm_yday: 0, tm_isdst: 0, tm_gmtoff: 0, tm_zone: std::ptr::null(),
+    };
+    // SAFETY: both pointers are valid for the call; localtime_r is the thread-safe variant.
+    let r = unsafe { localtime_r(&ts, &mut tm) };
+    if r.is_null() {
+        return utc(ts);
+    }
+    CivilTime {
+        year: tm.tm_year as i64 + 1900,
+        month: (tm.tm_mon + 1) as u32,
+        day: tm.tm_mday as u32,
+        hour: tm.tm_hour as u32,
+        minute: tm.tm_min as u32,
+        second: tm.tm_sec.min(59) as u32,
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` UTC, now (`FirstSeen`, `StillInvestig`).
+pub fn utc_now_iso() -> String {
+    utc(now_unix()).iso()
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` local, now (the monitor's stdout line).
+pub fn local_now_iso() -> String {
+    local(now_unix()).iso()
+}
+
+/// `YYYY-MM-DD HH:MM:SS,mmm` local, now (Python logging's `asctime`).
+pub fn log_timestamp() -> String {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let t = local(now.as_secs() as i64);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02},{:03}",
+        t.year, t.month, t.day, t.hour, t.minute, t.second, now.subsec_millis()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_table() {
+        let cases: &[(i64, &str)] = &[
+            (0, "1970-01-01T00:00:00"),
+            (1_520_851_180, "2018-03-12T10:39:40"),
+            (951_782_400, "2000-02-29T00:00:00"),
+            (-1, "1969-12-31T23:59:59"),
+            (253_402_300_799, "9999-12-31T23:59:59"),
+            (1_791_091_473, "2026-10-04T05:24:33"),
+        ];
+        for (ts, want) in cases {
+            assert_eq!(utc(*ts).iso(), *want, "ts {ts}");
+            assert_eq!(parse_iso_utc(want), Some(*ts), "parse {want}");
+        }
+    }
+
+    #[test]
+    fn parse_rejects() {
+        for bad in ["", "2018-03-12 10:39:40", "2018-02-30T00:00:00", "2018-03-12T10:39:40Z", "2018-13-01T00:00:00", "２018-03-12T10:39:40"] {
+            assert_eq!(parse_iso_utc(bad), None, "{bad}");
+        }
+    }
+}

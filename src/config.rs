@@ -1,0 +1,279 @@
+//! Typed settings read from the INI file, one accessor per concern, each requiring
+//! only the keys it uses (the original required keys no tool needed and failed late).
+//!
+//! Every error names the file, and where it can the line, section and key.
+
+use crate::certstream_client::{self, ClientSettings};
+use crate::ini::{IniError, IniFile};
+use crate::logging::{self, LogTarget};
+use crate::proxy::ProxySettings;
+use crate::rules::Rules;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub section: Option<String>,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ", line {line}")?;
+        }
+        write!(f, ": ")?;
+        match (&self.section, &self.key) {
+            (Some(s), Some(k)) => write!(f, "[{s}] {k}: ")?,
+            (Some(s), None) => write!(f, "[{s}]: ")?,
+            (None, Some(k)) => write!(f, "{k}: ")?,
+            (None, None) => {}
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl From<IniError> for ConfigError {
+    fn from(e: IniError) -> ConfigError {
+        ConfigError { file: e.file, line: e.line, section: e.section, key: e.key, message: e.message }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseSettings {
+    pub path: PathBuf,
+    pub table: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggingSettings {
+    pub target: LogTarget,
+    pub level: u32,
+}
+
+/// A loaded configuration file.
+pub struct Config {
+    path: PathBuf,
+    ini: IniFile,
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let ini = IniFile::load(path)?;
+        Ok(Config { path: path.to_path_buf(), ini })
+    }
+
+    pub fn parse(label: &str, text: &str) -> Result<Config, ConfigError> {
+        let ini = IniFile::parse(label, text)?;
+        Ok(Config { path: PathBuf::from(label), ini })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// An error about one key, pointing at the line where it is set.
+    pub fn key_error(&self, section: &str, key: &str, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            file: self.path.display().to_string(),
+            line: self.ini.line_of(section, key),
+            section: Some(section.to_string()),
+            key: Some(key.to_string()),
+            message: message.into(),
+        }
+    }
+
+    /// An optional key, interpolated.
+    pub fn get(&self, section: &str, key: &str) -> Result<Option<String>, ConfigError> {
+        Ok(self.ini.get(section, key)?)
+    }
+
+    /// A key the caller cannot work without.
+    pub fn require(&self, section: &str, key: &str) -> Result<String, ConfigError> {
+        match self.get(section, key)? {
+            Some(v) => Ok(v),
+            None if !self.ini.has_section(section) => {
+                Err(self.key_error(section, key, format!("required, but the file has no [{section}] section")))
+            }
+            None => Err(self.key_error(section, key, "required, but missing")),
+        }
+    }
+
+    /// `[SEARCH]`: `SearchKeywords` (required), `BlacklistKeywords`, `DetectionThreshold` (default 1).
+    pub fn rules(&self) -> Result<Rules, ConfigError> {
+        let search = self.require("SEARCH", "SearchKeywords")?;
+        let blacklist = self.get("SEARCH", "BlacklistKeywords")?.unwrap_or_default();
+        let threshold = match self.get("SEARCH", "DetectionThreshold")? {
+            None => 1,
+            Some(v) => parse_python_int(&v).ok_or_else(|| {
+                self.key_error("SEARCH", "DetectionThreshold", format!("{v:?} is not a whole number"))
+            })?,
+        };
+        Rules::new(&search, &blacklist, threshold).map_err(|e| {
+            self.key_error("SEARCH", e.key, e.message.clone())
+        })
+    }
+
+    /// `[DATABASE]`: `DBFile`, `TABLEname`.
+    pub fn database(&self) -> Result<DatabaseSettings, ConfigError> {
+        let path = self.require("DATABASE", "DBFile")?;
+        let table = self.require("DATABASE", "TABLEname")?;
+        if path.trim().is_empty() {
+            return Err(self.key_error("DATABASE", "DBFile", "empty path"));
+        }
+        if !crate::db::valid_table_name(&table) {
+            return Err(self.key_error(
+                "DATABASE",
+                "TABLEname",
+                format!("{table:?} is not a plain identifier (letters, digits, _; not starting with a digit)"),
+            ));
+        }
+        Ok(DatabaseSettings { path: PathBuf::from(path), table })
+    }
+
+    /// `[LOGGING]`: `LogType` (file), `LogFile` (needed for file only), `LogLevel` (DEBUG).
+    pub fn logging(&self) -> Result<LoggingSettings, ConfigError> {
+        let kind = self.get("LOGGING", "LogType")?.unwrap_or_else(|| "file".into());
+        let level = match self.get("LOGGING", "LogLevel")? {
+            None => logging::DEBUG,
+            Some(v) => logging::parse_level(&v).map_err(|m| self.key_error("LOGGING", "LogLevel", m))?,
+        };
+        let file = if kind.trim().eq_ignore_ascii_case("file") {
+            let f = self.require("LOGGING", "LogFile")?;
+            if f.trim().is_empty() {
+                return Err(self.key_error("LOGGING", "LogFile", "empty path"));
+            }
+            Some(PathBuf::from(f))
+        } else {
+            None
+        };
+        let target = logging::parse_target(&kind, file.as_deref()).map_err(|m| self.key_error("LOGGING", "LogType", m))?;
+        Ok(LoggingSettings { target, level })
+    }
+
+    /// `[SERVER]`: `ACTServer` (one or more ws:// / wss:// URLs) and the optional proxy.
+    pub fn certstream(&self) -> Result<ClientSettings, ConfigError> {
+        let raw = self.require("SERVER", "ACTServer")?;
+        let urls = split_list(&raw);
+        if urls.is_empty() {
+            return Err(self.key_error("SERVER", "ACTServer", "no server URL given"));
+        }
+        for u in &urls {
+            certstream_client::parse_ws_url(u).map_err(|m| self.key_error("SERVER", "ACTServer", m))?;
+        }
+        let mut settings = ClientSettings::new(urls, self.server_proxy()?);
+        if let Some(secs) = self.seconds("SERVER", "PingInterval")? {
+            settings.ping_interval = secs;
+        }
+        if let Some(secs) = self.seconds("SERVER", "IdleTimeout")? {
+            settings.dead_after = secs;
+        }
+        Ok(settings)
+    }
+
+    /// An optional positive number of seconds (fractions allowed).
+    fn seconds(&self, section: &str, key: &str) -> Result<Option<std::time::Duration>, ConfigError> {
+        match self.get(section, key)?.filter(|v| !v.trim().is_empty()) {
+            None => Ok(None),
+            Some(v) => match v.trim().parse::<f64>() {
+                Ok(s) if s.is_finite() && s > 0.0 && s < 1e9 => Ok(Some(std::time::Duration::from_secs_f64(s))),
+                _ => Err(self.key_error(section, key, format!("{v:?} is not a positive number of seconds"))),
+            },
+        }
+    }
+
+    fn server_proxy(&self) -> Result<Option<ProxySettings>, ConfigError> {
+        let host = match self.get("SERVER", "Proxy_Host")?.filter(|h| !h.trim().is_empty()) {
+            Some(h) => h.trim().to_string(),
+            None => return Ok(None),
+        };
+        let port = match self.get("SERVER", "Proxy_Port")?.filter(|p| !p.trim().is_empty()) {
+            None => 80,
+            Some(p) => p.trim().parse::<u16>().ok().filter(|&n| n > 0).ok_or_else(|| {
+                self.key_error("SERVER", "Proxy_Port", format!("{p:?} is not a TCP port"))
+            })?,
+        };
+        let username = self.get("SERVER", "Proxy_Username")?.map(|u| strip_quotes(&u).to_string());
+        let password = self.get("SERVER", "Proxy_Password")?.map(|p| strip_quotes(&p).to_string());
+        Ok(Some(ProxySettings { host, port, username, password }))
+    }
+}
+
+/// The original's sample config writes `Proxy_Username = "Username"`; configparser keeps
+/// the quotes, which nobody meant as part of a password. One matching pair is removed.
+pub fn strip_quotes(s: &str) -> &str {
+    let t = s.trim();
+    for q in ['"', '\''] {
+        if t.len() >= 2 && t.starts_with(q) && t.ends_with(q) {
+            return &t[1..t.len() - 1];
+        }
+    }
+    t
+}
+
+/// Items separated by commas and/or whitespace (including continuation lines).
+pub fn split_list(s: &str) -> Vec<String> {
+    s.split(|c: char| c == ',' || c.is_whitespace()).filter(|x| !x.is_empty()).map(str::to_string).collect()
+}
+
+/// Python's `int(str)`: surrounding whitespace, a sign, digits with single `_` between them.
+pub fn parse_python_int(s: &str) -> Option<i64> {
+    let t = s.trim();
+    let (neg, digits) = match t.as_bytes().first()? {
+        b'-' => (true, &t[1..]),
+        b'+' => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
+        return None;
+    }
+    if !digits.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
+        return None;
+    }
+    let n: i64 = digits.replace('_', "").parse().ok()?;
+    Some(if neg { -n } else { n })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_int() {
+        let cases: &[(&str, Option<i64>)] = &[
+            ("2", Some(2)),
+            (" 2 ", Some(2)),
+            ("+3", Some(3)),
+            ("-1", Some(-1)),
+            ("0", Some(0)),
+            ("1_000", Some(1000)),
+            ("007", Some(7)),
+            ("two", None),
+            ("2.0", None),
+            ("", None),
+            ("_1", None),
+            ("1__0", None),
+            ("1_", None),
+            ("--1", None),
+            ("0x10", None),
+        ];
+        for (s, want) in cases {
+            assert_eq!(parse_python_int(s), *want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn quotes_and_lists() {
+        assert_eq!(strip_quotes("\"Username\""), "Username");
+        assert_eq!(strip_quotes("'x'"), "x");
+        assert_eq!(strip_quotes("\"x'"), "\"x'");
+        assert_eq!(strip_quotes("\""), "\"");
+        assert_eq!(split_list("a, b\nc,,d"), vec!["a", "b", "c", "d"]);
+    }
+}

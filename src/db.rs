@@ -1,0 +1,196 @@
+//! The SQLite store, schema-compatible with the Python original.
+//!
+//! The main table keeps the original's name (`TABLEname`) and columns so that a DB
+//! written by either implementation works with the other. Unlike the original, every
+//! value goes through bound parameters (certificate names are attacker-controlled), the
+//! table name is validated once, and the DB runs in WAL mode with a busy timeout so that
+//! `monitor` and `scan` can share it.
+
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Connection, OpenFlags};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a writer waits for another process's lock (Python's sqlite3 default is 5 s).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug)]
+pub struct DbError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl fmt::Display for DbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "database {}: {}", self.path.display(), self.message)
+    }
+}
+
+impl std::error::Error for DbError {}
+
+/// `TABLEname` is spliced into SQL (identifiers cannot be bound), so it must be a plain identifier.
+pub fn valid_table_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// A host the monitor decided to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewHost<'a> {
+    pub domain: &'a str,
+    pub san: &'a str,
+    pub issuer: &'a str,
+    pub fingerprint: &'a str,
+    pub startime: &'a str,
+    pub first_seen: &'a str,
+}
+
+/// A row as `gethost` reads it; NULLs stay `None` (printed as `None`, like Python).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostRow {
+    pub domain: Option<String>,
+    pub issuer: Option<String>,
+    pub fingerprint: Option<String>,
+    pub first_seen: Option<String>,
+    pub still_investig: Option<String>,
+}
+
+pub struct Database {
+    conn: Connection,
+    path: PathBuf,
+    table: String,
+    insert_sql: String,
+}
+
+impl Database {
+    /// Open (creating the file, its directory and the table if needed), as the monitor does.
+    pub fn open(path: &Path, table: &str) -> Result<Database, DbError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| DbError {
+                path: path.to_path_buf(),
+                message: format!("cannot create directory {}: {e}", dir.display()),
+            })?;
+        }
+        let db = Self::connect(path, table, OpenFlags::default())?;
+        db.create_table()?;
+        Ok(db)
+    }
+
+    /// Open an existing DB without creating anything (gethost only reads).
+    pub fn open_existing(path: &Path, table: &str) -> Result<Database, DbError> {
+        if !path.exists() {
+            return Err(DbError { path: path.to_path_buf(), message: "no such file".into() });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        Self::connect(path, table, flags)
+    }
+
+    fn connect(path: &Path, table: &str, flags: OpenFlags) -> Result<Database, DbError> {
+        let err = |e: rusqlite::Error| DbError { path: path.to_path_buf(), message: e.to_string() };
+        if !valid_table_name(table) {
+            return Err(DbError {
+                path: path.to_path_buf(),
+                message: format!("TABLEname {table:?} is not a plain identifier ([A-Za-z_][A-Za-z0-9_]*)"),
+            });
+        }
+        let conn = Connection::open_with_flags(path, flags).map_err(err)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
+        // WAL lets a reader (scan, gethost, the Python scripts) work while the monitor writes.
+        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(err)?;
+        if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
+            return Err(DbError { path: path.to_path_buf(), message: format!("cannot switch to WAL mode (got {mode})") });
+        }
+        // NORMAL is durable across process crashes in WAL mode; only power loss can drop the last commits.
+        conn.execute_batch("PRAGMA synchronous=NORMAL").map_err(err)?;
+        let insert_sql = format!(
+            "INSERT OR IGNORE INTO {table} (Domain, SAN, Issuer, Fingerprint, Startime, FirstSeen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+        );
+        Ok(Database { conn, path: path.to_path_buf(), table: table.to_string(), insert_sql })
+    }
+
+    fn err(&self, e: rusqlite::Error) -> DbError {
+        DbError { path: self.path.clone(), message: e.to_string() }
+    }
+
+    /// The original's exact DDL, so a fresh DB is indistinguishable from one it made.
+    fn create_table(&self) -> Result<(), DbError> {
+        let sql = format!(
+            "CREATE TABLE IF NOT EXISTS {} (Domain TEXT NOT NULL PRIMARY KEY, SAN TEXT, Issuer TEXT, Fingerprint TEXT, Startime TEXT, FirstSeen TEXT, StillInvestig TEXT)",
+            self.table
+        );
+        self.conn.execute_batch(&sql).map_err(|e| self.err(e))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Insert unless the Domain is already known; committed when this returns.
+    /// Returns whether a row was added (a renewed certificate for a known host is not).
+    pub fn insert_if_absent(&self, host: &NewHost<'_>) -> Result<bool, DbError> {
+        let mut stmt = self.conn.prepare_cached(&self.insert_sql).map_err(|e| self.err(e))?;
+        let n = stmt
+            .execute(params![host.domain, host.san, host.issuer, host.fingerprint, host.startime, host.first_seen])
+            .map_err(|e| self.err(e))?;
+        Ok(n == 1)
+    }
+
+    /// Whether a Domain is stored.
+    pub fn contains(&self, domain: &str) -> Result<bool, DbError> {
+        let sql = format!("SELECT EXISTS (SELECT 1 FROM {} WHERE Domain = ?1 LIMIT 1)", self.table);
+        self.conn.query_row(&sql, [domain], |r| r.get::<_, i64>(0)).map(|n| n != 0).map_err(|e| self.err(e))
+    }
+
+    /// Every row, in rowid order, with the columns gethost prints.
+    pub fn host_rows(&self) -> Result<Vec<HostRow>, DbError> {
+        let sql = format!("SELECT Domain, Issuer, Fingerprint, FirstSeen, StillInvestig FROM {}", self.table);
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(HostRow {
+                    domain: text_of(r.get_ref(0)?),
+                    issuer: text_of(r.get_ref(1)?),
+                    fingerprint: text_of(r.get_ref(2)?),
+                    first_seen: text_of(r.get_ref(3)?),
+                    still_investig: text_of(r.get_ref(4)?),
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+}
+
+/// SQLite is dynamically typed; a DB edited by hand may hold numbers or blobs in TEXT columns.
+fn text_of(v: ValueRef<'_>) -> Option<String> {
+    match v {
+        ValueRef::Null => None,
+        ValueRef::Integer(i) => Some(i.to_string()),
+        ValueRef::Real(f) => Some(f.to_string()),
+        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_names() {
+        for ok in ["CertMon", "_x", "a1", "A_B_9"] {
+            assert!(valid_table_name(ok), "{ok}");
+        }
+        for bad in ["", "1a", "a-b", "a b", "a;DROP", "\"x\"", "é", "a.b"] {
+            assert!(!valid_table_name(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Command-line entry: parse flags, hand off to the subcommand, print its error once.
+
+use certstreammonitor::bench;
+use certstreammonitor::check_rules::{self, CheckRulesArgs};
+use certstreammonitor::gethost::{self, GethostArgs};
+use certstreammonitor::monitor::{self, MonitorArgs};
+use certstreammonitor::{clock, Failure};
+use lexopt::prelude::*;
+use std::path::PathBuf;
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+const USAGE: &str = "\
+certstreammonitor - watch Certificate Transparency for phishing lookalikes of your brands
+
+Usage:
+  certstreammonitor [monitor] -c FILE [--replay FILE|-]
+  certstreammonitor check-rules -c FILE -d NAME [-d NAME ...]   (-d - reads names from stdin)
+  certstreammonitor gethost -c FILE [--since SECONDS] [--json]
+  certstreammonitor bench-monitor [--messages N] [--runs N]
+
+Subcommands:
+  monitor        follow a certstream server (ACTServer) and store matching hosts (default)
+  check-rules    show how the configured rules judge the given names
+  gethost        list hosts first seen in the last SECONDS (default 3600)
+  bench-monitor  measure the monitor pipeline against a loopback server
+
+Options:
+  -c, --config FILE   configuration file (INI, same format as the Python version)
+  -h, --help          this help (also after a subcommand)
+  -V, --version       print the version
+";
+
+const MONITOR_USAGE: &str = "\
+Usage: certstreammonitor monitor -c FILE [--replay FILE|-]
+
+Follow the certstream server(s) in [SERVER] ACTServer, apply [SEARCH] rules to every
+name of every certificate, store matches in [DATABASE] and print one line per new match.
+
+  -c, --config FILE   configuration file
+      --replay FILE   read certstream JSON messages (one per line) from FILE instead
+                      of a server; `-` reads stdin. Ends when the input ends.
+  -h, --help          this help
+  -V, --version       print the version
+";
+
+const CHECK_RULES_USAGE: &str = "\
+Usage: certstreammonitor check-rules -c FILE -d NAME [-d NAME ...]
+
+Print the verdict of the configured rules ([SEARCH] SearchKeywords, BlacklistKeywords,
+DetectionThreshold) for each NAME. With several names, or with `-d -` (names read from
+stdin, one per line), each line is `NAME<TAB>verdict`.
+
+  -c, --config FILE   configuration file
+  -d, --domain NAME   a name to check (repeatable; `-` reads stdin)
+  -h, --help          this help
+  -V, --version       print the version
+";
+
+const GETHOST_USAGE: &str = "\
+Usage: certstreammonitor gethost -c FILE [--since SECONDS] [--json]
+
+List the hosts whose FirstSeen is less than SECONDS ago (default 3600):
+`Domain  Issuer  Fingerprint  StillInvestig`, or one JSON object per line with --json.
+
+  -c, --config FILE     configuration file
+      --since SECONDS   age limit (default 3600)
+      --json            JSON lines instead of the original's text format
+  -h, --help            this help
+  -V, --version         print the version
+";
+
+const BENCH_USAGE: &str = "\
+Usage: certstreammonitor bench-monitor [--messages N] [--runs N]
+
+Serve N generated lite messages, then N full messages, from a loopback certstream
+server to a child process running the monitor pipeline (websocket, JSON, rules,
+SQLite); print messages/s (median of the runs) and the child's peak RSS.
+
+  --messages N   messages per run (default 200000)
+  --runs N       runs per format (default 3)
+";
+
+/// `--help` / `--version` inside any subcommand.
+fn help_or_version(arg: &lexopt::Arg<'_>, usage: &str) -> bool {
+    match arg {
+        Short('h') | Long("help") => {
+            print!("{usage}");
+            true
+        }
+        Short('V') | Long("version") => {
+            println!("certstreammonitor {VERSION}");
+            true
+        }
+        _ => false,
+    }
+}
+
+fn need_config(config: Option<PathBuf>, usage: &str) -> Result<PathBuf, Failure> {
+    config.ok_or_else(|| Failure::new(2, format!("missing -c/--config FILE\n\n{usage}")))
+}
+
+fn bad_arg(e: lexopt::Error, usage: &str) -> Failure {
+    Failure::new(2, format!("{e}\n\n{usage}"))
+}
+
+fn run_monitor(parser: &mut lexopt::Parser, mut config: Option<PathBuf>) -> Result<(), Failure> {
+    let mut replay = None;
+    while let Some(arg) = parser.next().map_err(|e| bad_arg(e, MONITOR_USAGE))? {
+        if help_or_version(&arg, MONITOR_USAGE) {
+            return Ok(());
+        }
+        match arg {
+            Short('c') | Long("config") => config = Some(parser.value().map_err(|e| bad_arg(e, MONITOR_USAGE))?.into()),
+            Long("replay") => replay = Some(parser.value().map_err(|e| bad_arg(e, MONITOR_USAGE))?.string().map_err(|e| bad_arg(e, MONITOR_USAGE))?),
+            other => return Err(bad_arg(other.unexpected(), MONITOR_USAGE)),
+        }
+    }
+    let args = MonitorArgs { config: need_config(config, MONITOR_USAGE)?, replay };
+    monitor::command(&args)
+}
+
+fn run_check_rules(parser: &mut lexopt::Parser) -> Result<(), Failure> {
+    let mut args = CheckRulesArgs::default();
+    let mut config = None;
+    while let Some(arg) = parser.next().map_err(|e| bad_arg(e, CHECK_RULES_USAGE))? {
+        if help_or_version(&arg, CHECK_RULES_USAGE) {
+            return Ok(());
+        }
+        match arg {
+            Short('c') | Long("config") => config = Some(parser.value().map_err(|e| bad_arg(e, CHECK_RULES_USAGE))?.into()),
+            Short('d') | Long("domain") => {
+                let v = parser.value().map_err(|e| bad_arg(e, CHECK_RULES_USAGE))?;
+                args.names.push(v.to_string_lossy().into_owned());
+            }
+            other => return Err(bad_arg(other.unexpected(), CHECK_RULES_USAGE)),
+        }
+    }
+    args.config = need_config(config, CHECK_RULES_USAGE)?;
+    let stdout = std::io::stdout();
+    let stdin = std::io::stdin();
+    check_rules::command(&args, &mut stdout.lock(), &mut stdin.lock())
+}
+
+fn run_gethost(parser: &mut lexopt::Parser) -> Result<(), Failure> {
+    let mut config = None;
+    let mut since = 3600i64;
+    let mut json = false;
+    while let Some(arg) = parser.next().map_err(|e| bad_arg(e, GETHOST_USAGE))? {
+        if help_or_version(&arg, GETHOST_USAGE) {
+            return Ok(());
+        }
+        match arg {
+            Short('c') | Long("config") => config = Some(parser.value().map_err(|e| bad_arg(e, GETHOST_USAGE))?.into()),
+            Long("since") => {
+                let v = parser.value().map_err(|e| bad_arg(e, GETHOST_USAGE))?;
+                let s = v.to_string_lossy();
+                since = certstreammonitor::config::parse_python_int(&s)
+                    .ok_or_else(|| Failure::new(2, format!("--since: {s:?} is not a whole number of seconds")))?;
+            }
+            Long("json") => json = true,
+            other => return Err(bad_arg(other.unexpected(), GETHOST_USAGE)),
+        }
+    }
+    let args = GethostArgs { config: need_config(config, GETHOST_USAGE)?, since, json };
+    let stdout = std::io::stdout();
+    gethost::command(&args, &mut stdout.lock())
+}
+
+fn run_bench(parser: &mut lexopt::Parser) -> Result<(), Failure> {
+    let (mut messages, mut runs, mut client, mut db) = (200_000u64, 3u32, None::<String>, None::<PathBuf>);
+    let num = |v: std::ffi::OsString| -> Result<u64, Failure> {
+        v.to_string_lossy().parse().map_err(|_| Failure::new(2, format!("{v:?} is not a number")))
+    };
+    while let Some(arg) = parser.next().map_err(|e| bad_arg(e, BENCH_USAGE))? {
+        if help_or_version(&arg, BENCH_USAGE) {
+            return Ok(());
+        }
+        match arg {
+            Long("messages") => messages = num(parser.value().map_err(|e| bad_arg(e, BENCH_USAGE))?)?,
+            Long("runs") => runs = num(parser.value().map_err(|e| bad_arg(e, BENCH_USAGE))?)?.clamp(1, 100) as u32,
+            // Internal: the measured child process.
+            Long("client") => client = Some(parser.value().map_err(|e| bad_arg(e, BENCH_USAGE))?.to_string_lossy().into_owned()),
+            Long("db") => db = Some(parser.value().map_err(|e| bad_arg(e, BENCH_USAGE))?.into()),
+            other => return Err(bad_arg(other.unexpected(), BENCH_USAGE)),
+        }
+    }
+    match (client, db) {
+        (Some(url), Some(db)) => bench::client(&url, messages, &db),
+        _ => bench::run(messages, runs),
+    }
+}
+
+fn run() -> Result<(), Failure> {
+    let mut parser = lexopt::Parser::from_env();
+    let first = parser.next().map_err(|e| bad_arg(e, USAGE))?;
+    match first {
+        None => Err(Failure::new(2, format!("nothing to do\n\n{USAGE}"))),
+        Some(Value(cmd)) => match cmd.to_string_lossy().as_ref() {
+            "monitor" => run_monitor(&mut parser, None),
+            "check-rules" | "check_rules" => run_check_rules(&mut parser),
+            "gethost" => run_gethost(&mut parser),
+            "bench-monitor" => run_bench(&mut parser),
+            "scan" => Err(Failure::new(2, "scan is not implemented yet in this version (see README: Status)")),
+            other => Err(Failure::new(2, format!("unknown subcommand {other:?}\n\n{USAGE}"))),
+        },
+        // `certstreammonitor -c FILE` stands where `CertStreamMonitor.py -c FILE` stood.
+        Some(Short('c')) | Some(Long("config")) => {
+            let config: PathBuf = parser.value().map_err(|e| bad_arg(e, USAGE))?.into();
+            run_monitor(&mut parser, Some(config))
+        }
+        Some(arg) if help_or_version(&arg, USAGE) => Ok(()),
+        Some(other) => Err(bad_arg(other.unexpected(), USAGE)),
+    }
+}
+
+fn main() {
+    clock::init_timezone();
+    if let Err(e) = run() {
+        eprintln!("certstreammonitor: error: {e}");
+        std::process::exit(e.code);
+    }
+}

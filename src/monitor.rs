@@ -1,0 +1,492 @@
+//! `monitor`: certificates in, matching hosts out.
+//!
+//! Two threads. The source thread (certstream websocket, or a replay file) only reads
+//! and queues raw messages, so the server never sees a slow reader. The matcher thread
+//! (the caller's) decodes each message into a [`CertificateRecord`], runs the rules on
+//! every name, and for a match commits the row *before* printing the stdout line, so
+//! whatever a SOC pipeline reads from stdout is already in the DB.
+
+use crate::certificate::{display_safe, CertificateRecord};
+use crate::certstream::{parse_message, CertstreamMessage};
+use crate::certstream_client::{self, ClientEvent, ClientSettings, MAX_MESSAGE};
+use crate::clock;
+use crate::db::{Database, NewHost};
+use crate::logging;
+use crate::rules::{Rules, Verdict};
+use crate::shutdown;
+use std::io::{BufRead, Write};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Where certificates come from.
+pub enum Source {
+    Certstream(ClientSettings),
+    /// One certstream JSON message per line; `-` is stdin.
+    Replay(String),
+}
+
+/// How much may wait between the socket reader and the matcher before messages are
+/// dropped (and counted): a stall of ~10 s at today's CT rate, a small RSS either way.
+const QUEUE_MESSAGES: usize = 4096;
+const QUEUE_BYTES: usize = 8 << 20;
+
+/// What happened, for the periodic stats line and the benchmark.
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub messages: AtomicU64,
+    pub certificates: AtomicU64,
+    pub names: AtomicU64,
+    pub matches: AtomicU64,
+    pub stored: AtomicU64,
+    pub known: AtomicU64,
+    pub below_threshold: AtomicU64,
+    pub blacklisted: AtomicU64,
+    pub malformed: AtomicU64,
+    /// Oversize or non-UTF-8 messages refused by the source.
+    pub rejected: AtomicU64,
+    /// Dropped because the matcher fell behind (live sources only).
+    pub dropped: AtomicU64,
+    pub db_errors: AtomicU64,
+}
+
+impl Counters {
+    pub fn get(c: &AtomicU64) -> u64 {
+        c.load(Ordering::Relaxed)
+    }
+
+    fn bump(c: &AtomicU64) -> u64 {
+        c.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    pub fn summary(&self) -> String {
+        let g = Self::get;
+        format!(
+            "messages={} certificates={} names={} matches={} stored={} already_known={} below_threshold={} blacklisted={} malformed={} rejected={} dropped={} db_errors={}",
+            g(&self.messages), g(&self.certificates), g(&self.names), g(&self.matches), g(&self.stored), g(&self.known),
+            g(&self.below_threshold), g(&self.blacklisted), g(&self.malformed), g(&self.rejected), g(&self.dropped), g(&self.db_errors)
+        )
+    }
+}
+
+/// Log the first few occurrences of a recurring problem, then one in a thousand.
+fn worth_logging(n: u64) -> bool {
+    n <= 20 || n.is_multiple_of(1000)
+}
+
+/// Decodes messages and applies the rules; owns the DB writes and the stdout lines.
+pub struct Matcher<'a, W: Write> {
+    rules: &'a Rules,
+    db: &'a Database,
+    out: W,
+    counters: Arc<Counters>,
+    stdout_broken: bool,
+}
+
+impl<'a, W: Write> Matcher<'a, W> {
+    pub fn new(rules: &'a Rules, db: &'a Database, out: W, counters: Arc<Counters>) -> Self {
+        Matcher { rules, db, out, counters, stdout_broken: false }
+    }
+
+    /// One raw certstream message.
+    pub fn handle_message(&mut self, bytes: &[u8]) {
+        Counters::bump(&self.counters.messages);
+        match parse_message(bytes) {
+            Ok(CertstreamMessage::Certificate(record)) => self.handle_record(&record),
+            Ok(CertstreamMessage::DnsEntries(names)) => {
+                let record = CertificateRecord { all_domains: names, ..Default::default() };
+                self.handle_record(&record)
+            }
+            Ok(CertstreamMessage::Heartbeat) | Ok(CertstreamMessage::Other(_)) => {}
+            Err(e) => {
+                let n = Counters::bump(&self.counters.malformed);
+                if worth_logging(n) {
+                    logging::warning("root", &format!("skipped malformed message #{n} ({} bytes): {e}", bytes.len()));
+                }
+            }
+        }
+    }
+
+    /// One certificate, from any source.
+    pub fn handle_record(&mut self, record: &CertificateRecord<'_>) {
+        Counters::bump(&self.counters.certificates);
+        for host in &record.all_domains {
+            Counters::bump(&self.counters.names);
+            match self.rules.evaluate(host) {
+                Verdict::Match { .. } => self.store(record, host),
+                Verdict::BelowThreshold { .. } => {
+                    Counters::bump(&self.counters.below_threshold);
+                    if logging::enabled(logging::DEBUG) {
+                        logging::debug(
+                            "root",
+                            &format!("DETECTION THRESHOLD VALUE NOT REACHED - {}", describe(record, host)),
+                        );
+                    }
+                }
+                Verdict::Blacklisted { .. } => {
+                    Counters::bump(&self.counters.blacklisted);
+                }
+                Verdict::NoMatch => {}
+            }
+        }
+    }
+
+    fn store(&mut self, record: &CertificateRecord<'_>, host: &str) {
+        Counters::bump(&self.counters.matches);
+        let san = record.san_for(host);
+        let startime = record.startime();
+        let first_seen = clock::utc_now_iso();
+        let row = NewHost {
+            domain: host,
+            san: &san,
+            issuer: &record.issuer,
+            fingerprint: &record.fingerprint,
+            startime: &startime,
+            first_seen: &first_seen,
+        };
+        // A locked or full DB must not silently lose a match: retry, then log the whole row.
+        let mut attempt = 0;
+        let inserted = loop {
+            match self.db.insert_if_absent(&row) {
+                Ok(v) => break Some(v),
+                Err(e) if attempt < 3 => {
+                    attempt += 1;
+                    logging::warning("root", &format!("insert of {} failed (attempt {attempt}): {e}", display_safe(host)));
+                    std::thread::sleep(Duration::from_millis(200 * attempt));
+                }
+                Err(e) => {
+                    Counters::bump(&self.counters.db_errors);
+                    logging::error("root", &format!("LOST MATCH, could not store it: {e} - {}", describe(record, host)));
+                    break None;
+                }
+            }
+        };
+        match inserted {
+            Some(true) => {
+                Counters::bump(&self.counters.stored);
+                let line = format!("[{}] {}\n", clock::local_now_iso(), describe(record, host));
+                logging::info("root", &format!("New match stored: {}", describe(record, host)));
+                if !self.stdout_broken {
+                    if let Err(e) = self.out.write_all(line.as_bytes()).and_then(|_| self.out.flush()) {
+                        // The DB has the row; keep monitoring even if nobody reads stdout.
+                        self.stdout_broken = true;
+                        logging::error("root", &format!("stdout is not writable ({e}); matches are still stored in the DB"));
+                    }
+                }
+            }
+            Some(false) => {
+                Counters::bump(&self.counters.known);
+            }
+            None => {}
+        }
+    }
+}
+
+/// `<host> (SAN: …) (Issuer: …) (Fingerprint: …) (StartTime: …)`, the contract's line body.
+pub fn describe(record: &CertificateRecord<'_>, host: &str) -> String {
+    format!(
+        "{} (SAN: {}) (Issuer: {}) (Fingerprint: {}) (StartTime: {})",
+        display_safe(host),
+        display_safe(&record.san_for(host)),
+        display_safe(&record.issuer),
+        display_safe(&record.fingerprint),
+        record.startime()
+    )
+}
+
+/// The bounded hand-off between the source thread and the matcher.
+struct Queue {
+    tx: SyncSender<Vec<u8>>,
+    bytes: Arc<AtomicUsize>,
+}
+
+impl Queue {
+    /// Live sources must never block: when the matcher is behind, drop and count.
+    fn offer(&self, msg: Vec<u8>, counters: &Counters) {
+        let len = msg.len();
+        if self.bytes.load(Ordering::Relaxed) + len > QUEUE_BYTES {
+            self.dropped(counters);
+            return;
+        }
+        self.bytes.fetch_add(len, Ordering::Relaxed);
+        match self.tx.try_send(msg) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
+                self.bytes.fetch_sub(len, Ordering::Relaxed);
+                self.dropped(counters);
+            }
+        }
+    }
+
+    fn dropped(&self, counters: &Counters) {
+        let n = Counters::bump(&counters.dropped);
+        if worth_logging(n) {
+            logging::warning("root", &format!("matcher is behind: dropped message #{n} (queue full)"));
+        }
+    }
+
+    /// Replays (and benchmarks) wait instead: a file does not drop data when read
+    /// slowly. The byte budget still holds, so memory stays bounded.
+    fn push(&self, msg: Vec<u8>) -> bool {
+        while self.bytes.load(Ordering::Relaxed) != 0 && self.bytes.load(Ordering::Relaxed) + msg.len() > QUEUE_BYTES {
+            if shutdown::requested() {
+                return false;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        self.bytes.fetch_add(msg.len(), Ordering::Relaxed);
+        self.tx.send(msg).is_ok()
+    }
+}
+
+fn spawn_source(
+    source: Source,
+    counters: Arc<Counters>,
+    block_when_full: bool,
+) -> std::io::Result<(Receiver<Vec<u8>>, Arc<AtomicUsize>)> {
+    let (tx, rx) = mpsc::sync_channel(QUEUE_MESSAGES);
+    let bytes = Arc::new(AtomicUsize::new(0));
+    let queue = Queue { tx, bytes: bytes.clone() };
+    match source {
+        Source::Certstream(settings) => {
+            std::thread::Builder::new().name("certstream".into()).spawn(move || {
+                certstream_client::run(&settings, |event| match event {
+                    ClientEvent::Message(m) if block_when_full => {
+                        queue.push(m);
+                    }
+                    ClientEvent::Message(m) => queue.offer(m, &counters),
+                    ClientEvent::Rejected(why) => {
+                        let n = Counters::bump(&counters.rejected);
+                        if worth_logging(n) {
+                            logging::warning("certstream", &format!("skipped message #{n}: {why}"));
+                        }
+                    }
+                })
+            })?;
+        }
+        Source::Replay(path) => {
+            let reader: Box<dyn BufRead + Send> = if path == "-" {
+                Box::new(std::io::BufReader::with_capacity(1 << 16, std::io::stdin()))
+            } else {
+                let f = std::fs::File::open(&path)
+                    .map_err(|e| std::io::Error::new(e.kind(), format!("replay file {path}: {e}")))?;
+                Box::new(std::io::BufReader::with_capacity(1 << 16, f))
+            };
+            std::thread::Builder::new().name("replay".into()).spawn(move || replay(reader, &path, &queue, &counters))?;
+        }
+    }
+    Ok((rx, bytes))
+}
+
+fn replay(mut reader: Box<dyn BufRead + Send>, path: &str, queue: &Queue, counters: &Counters) {
+    let mut line_no = 0u64;
+    loop {
+        if shutdown::requested() {
+            return;
+        }
+        line_no += 1;
+        match read_line_bounded(&mut reader, MAX_MESSAGE) {
+            Ok(Line::Eof) => return,
+            Ok(Line::Data(buf)) => {
+                if buf.iter().all(|b| b.is_ascii_whitespace()) {
+                    continue;
+                }
+                if !queue.push(buf) {
+                    return;
+                }
+            }
+            Ok(Line::TooLong(n)) => {
+                let k = Counters::bump(&counters.rejected);
+                logging::warning("root", &format!("{path}, line {line_no}: skipped message #{k}: longer than {n} bytes"));
+            }
+            Err(e) => {
+                logging::error("root", &format!("{path}, line {line_no}: read error: {e}"));
+                return;
+            }
+        }
+    }
+}
+
+pub enum Line {
+    Data(Vec<u8>),
+    /// The line exceeded the limit and was skipped up to its end.
+    TooLong(usize),
+    Eof,
+}
+
+/// Read one `\n`-terminated line of at most `limit` bytes without ever holding more.
+pub fn read_line_bounded(r: &mut impl BufRead, limit: usize) -> std::io::Result<Line> {
+    let mut buf = Vec::new();
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let chunk = match r.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        any = true;
+        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i, true),
+            None => (chunk.len(), false),
+        };
+        if !too_long {
+            if buf.len() + take > limit {
+                too_long = true;
+                buf = Vec::new();
+            } else {
+                buf.extend_from_slice(&chunk[..take]);
+            }
+        }
+        r.consume(if done { take + 1 } else { take });
+        if done {
+            break;
+        }
+    }
+    Ok(match (any, too_long) {
+        (false, _) => Line::Eof,
+        (true, true) => Line::TooLong(limit),
+        (true, false) => Line::Data(buf),
+    })
+}
+
+/// Knobs of [`run_pipeline`] that only tests and benchmarks change.
+#[derive(Debug, Clone)]
+pub struct PipelineOptions {
+    /// How often the INFO stats line is logged.
+    pub stats_every: Duration,
+    /// Stop once this many messages were handled, dropped or rejected (benchmarks).
+    pub stop_after: Option<u64>,
+    /// Make a live source wait instead of dropping when the matcher is behind, so a
+    /// benchmark measures the pipeline's capacity rather than the drop rate.
+    pub block_when_full: bool,
+}
+
+impl Default for PipelineOptions {
+    fn default() -> Self {
+        PipelineOptions { stats_every: Duration::from_secs(60), stop_after: None, block_when_full: false }
+    }
+}
+
+/// Run the pipeline until the source ends (replay), a stop is requested, or
+/// `stop_after` messages have been seen.
+pub fn run_pipeline<W: Write>(
+    rules: &Rules,
+    db: &Database,
+    source: Source,
+    out: W,
+    counters: Arc<Counters>,
+    options: &PipelineOptions,
+) -> std::io::Result<()> {
+    let (stats_every, stop_after) = (options.stats_every, options.stop_after);
+    let (rx, queued_bytes) = spawn_source(source, counters.clone(), options.block_when_full)?;
+    let mut matcher = Matcher::new(rules, db, out, counters.clone());
+    let mut last_stats = Instant::now();
+    loop {
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(msg) => {
+                queued_bytes.fetch_sub(msg.len(), Ordering::Relaxed);
+                matcher.handle_message(&msg);
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        let seen = || Counters::get(&counters.messages) + Counters::get(&counters.dropped) + Counters::get(&counters.rejected);
+        if stop_after.is_some_and(|n| seen() >= n) {
+            shutdown::request();
+        }
+        if shutdown::requested() {
+            // Stop reading, but handle what was already received: it is not coming back.
+            while let Ok(msg) = rx.try_recv() {
+                matcher.handle_message(&msg);
+            }
+            break;
+        }
+        if last_stats.elapsed() >= stats_every {
+            last_stats = Instant::now();
+            logging::info("root", &format!("stats: {}", counters.summary()));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_lines() {
+        let data = b"short\nthis one is far too long\n\nlast-no-newline";
+        let mut r = std::io::BufReader::with_capacity(4, &data[..]);
+        let mut got = Vec::new();
+        loop {
+            match read_line_bounded(&mut r, 16).unwrap() {
+                Line::Eof => break,
+                Line::Data(d) => got.push(String::from_utf8(d).unwrap()),
+                Line::TooLong(_) => got.push("<long>".into()),
+            }
+        }
+        assert_eq!(got, vec!["short", "<long>", "", "last-no-newline"]);
+    }
+}
+
+/// `certstreammonitor monitor` options beyond the config file.
+#[derive(Debug, Clone, Default)]
+pub struct MonitorArgs {
+    pub config: std::path::PathBuf,
+    pub replay: Option<String>,
+}
+
+/// The `monitor` subcommand: validate the whole config, then open DB and log, then follow the source.
+pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
+    let config = crate::config::Config::load(&args.config)?;
+    let rules = config.rules()?;
+    let db_settings = config.database()?;
+    let log_settings = config.logging()?;
+    let source = match &args.replay {
+        Some(path) => Source::Replay(path.clone()),
+        None => Source::Certstream(config.certstream()?),
+    };
+    let db = Database::open(&db_settings.path, &db_settings.table)?;
+    if let Err(e) = logging::init(&log_settings.target, log_settings.level) {
+        if log_settings.target == logging::LogTarget::Syslog {
+            // Containers often have no syslog daemon: say so once and keep the lines.
+            eprintln!("certstreammonitor: warning: {e}; logging to stderr instead");
+            logging::init(&logging::LogTarget::Stderr, log_settings.level)?;
+        } else {
+            return Err(e.into());
+        }
+    }
+    logging::info(
+        "root",
+        &format!("Looking for these strings: {}, detection threshold: {}", rules.search_keywords(), rules.threshold()),
+    );
+    for warning in rule_warnings(&rules) {
+        logging::warning("root", &warning);
+    }
+    shutdown::install_handlers();
+    let counters = Arc::new(Counters::default());
+    let stdout = std::io::stdout();
+    run_pipeline(&rules, &db, source, stdout.lock(), counters.clone(), &PipelineOptions::default())?;
+    if shutdown::requested() {
+        logging::info("root", "Kill command received, exiting!!");
+    }
+    logging::info("root", &format!("stopped: {}", counters.summary()));
+    drop(db);
+    Ok(())
+}
+
+/// Settings the original accepted that store far more than anyone intends.
+fn rule_warnings(rules: &Rules) -> Vec<String> {
+    let mut out = Vec::new();
+    if rules.threshold() <= 0 {
+        out.push(format!("DetectionThreshold is {}: every name of every certificate will be stored", rules.threshold()));
+    } else if rules.evaluate("").score() > 0 {
+        out.push("SearchKeywords can match an empty string: every name scores at least 1".to_string());
+    }
+    out
+}

@@ -1,0 +1,1426 @@
+//! Keyword matching: `SearchKeywords`, `BlacklistKeywords` and `DetectionThreshold`.
+//!
+//! The Python monitor (and `check_rules.py`) decides per host:
+//!
+//! ```python
+//! is_blacklisted = BlacklistKeywords != '' and re.findall(BlacklistKeywords, host)
+//! FindNb = len(set(re.findall(SearchKeywords, host)))
+//! ```
+//!
+//! then *blacklisted and FindNb >= threshold* → skipped, *FindNb >= threshold* → a match,
+//! *0 < FindNb < threshold* → "threshold not reached", else "keywords not found".
+//! [`Rules`] reproduces that with Rust's `regex` crate, which is a different engine with a
+//! different syntax. Two things make that safe:
+//!
+//! 1. **The pattern is translated, never passed through.** A small parser reads the pattern
+//!    with Python 3.11 `re` syntax rules and writes an equivalent Rust pattern. Constructs
+//!    that are spelled differently are re-spelled exactly (`\Z` → `\z`, a literal `{` → `\{`,
+//!    `{,n}` → `{0,n}`, `[` inside a class → an escaped `[`, `\<` → `<`, octal escapes →
+//!    `\x{..}`, `(?#…)` → nothing, Python's `\w`/`\s` sets → explicit Rust sets, `(?P<n>` →
+//!    plain group). Every literal is written escaped, so Rust-only syntax (`[[:alpha:]]`,
+//!    `&&`/`--`/`~~` set operations, `\b{start}`, `\<`, `\p{..}`) can never be smuggled in:
+//!    in Python those are literals or errors and the translation keeps them so.
+//!    Constructs Rust cannot express (look-around, backreferences, conditionals, atomic
+//!    groups, possessive quantifiers, `(?a)`/`(?x)`/`(?L)`, `\N{…}`) are rejected with a
+//!    [`RuleError`] naming the configuration key; so is everything Python itself rejects.
+//! 2. **`findall` is emulated, not approximated.** Python scans with "an empty match right
+//!    after an empty match must not be empty" (it *backtracks* into a non-empty alternative
+//!    at the same position), while Rust's iterator skips empty matches adjacent to the
+//!    previous match. The scoring loop re-implements Python's scan with `captures_read_at`,
+//!    and the translator proves (see `Shape`) that Rust's leftmost-first answer is the one
+//!    Python's backtracking would give; patterns for which that cannot be shown
+//!    (e.g. `a*?`, `(?:|x)`, `x?|y`) are rejected instead of being scored differently.
+//!    Likewise a capture group inside a repetition whose body can match empty (`(a*)*`),
+//!    where the two engines record different group values.
+//!
+//! Unicode details are matched too: Python's `\w` (`isalnum()`) and `\s` (`isspace()`)
+//! sets, its `(?i)` equivalence of `I`/`i`/`İ`/`ı`, categories not being case-folded, and
+//! `\B` never matching in an empty string. A case-insensitive class with characters beyond
+//! U+FFFF is rejected (CPython itself matches those inconsistently).
+//!
+//! Differences that cannot be detected from the pattern alone (documented, not rejected):
+//! `\b`/`\B` next to a non-ASCII character whose "word" status differs between Python
+//! (`str.isalnum()`) and Rust's Unicode `\w` (combining marks such as U+0301, `No`
+//! numbers such as `²`, connector punctuation such as `‿`, circled letters, ZWJ/ZWNJ);
+//! Python's non-multiline `$` also matching before a final `\n` of the host; characters
+//! assigned after Unicode 14.0 (Python 3.11's tables) in `\w`, `\d` and `(?i)`.
+//! Certificate host names are ASCII (IDNs are punycode), where none of these arise.
+
+use std::fmt;
+use std::fmt::Write as _;
+
+use regex::{CaptureLocations, Regex};
+
+const SEARCH_KEY: &str = "SearchKeywords";
+const BLACKLIST_KEY: &str = "BlacklistKeywords";
+
+/// Python's `\w` for `str` patterns is `ch.isalnum() or ch == '_'`, i.e. letters (`L*`),
+/// numbers (`N*`: `²`, `½` included) and `_`. Rust's `\w` differs (it adds combining marks
+/// and connector punctuation, and drops `No`), so the Python set is spelled out. Verified
+/// against every code point: identical except for characters assigned after Unicode 14.0.
+const WORD_SET: &str = r"\p{L}\p{N}_";
+/// Python's `\s` (`str.isspace()`): Rust's `\s` lacks U+001C..U+001F.
+const SPACE_SET: &str =
+    r"\t-\r\x1C-\x20\x85\xA0\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}";
+/// A class that matches nothing; used to disable an alternative while keeping its groups.
+const NEVER: &str = r"[^\x00-\x{10FFFF}]";
+/// Under `(?i)` Python treats `I`, `i`, `İ` (U+0130) and `ı` (U+0131) as one case class;
+/// Unicode simple case folding (Rust) only pairs `I`/`i`. These are the only differences
+/// between the two case-insensitive matchers (verified over all cased code points).
+const DOTTED_I: [char; 4] = ['I', 'i', '\u{130}', '\u{131}'];
+const DOTTED_I_SET: &str = r"Ii\x{130}\x{131}";
+/// U+0345 (combining ypogegrammeni) is case-equivalent to `ι`/`Ι`/U+1FBE in both engines,
+/// but it is not a word character: Rust's folded `\w` contains it, Python's does not.
+const IOTA: [char; 4] = ['\u{345}', '\u{399}', '\u{3B9}', '\u{1FBE}'];
+/// Python's `sre_constants.MAXREPEAT`: counts at or above it are a Python error.
+const MAX_REPEAT: u64 = 4_294_967_295;
+
+/// Compiled keyword rules; build once with [`Rules::new`], then [`Rules::evaluate`] per host.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    matcher: Matcher,
+    /// The verdict for the empty host, computed at construction: Python's `\B` never
+    /// matches in an empty string while Rust's does (see `Subject`).
+    empty_host: Verdict,
+    threshold: i64,
+    search_keywords: String,
+}
+
+/// The compiled regexes for one [`Subject`].
+#[derive(Debug, Clone)]
+struct Matcher {
+    search: Regex,
+    /// Only for patterns like `paypal||apple` or `|paypal` (see `Mode`): the search pattern
+    /// with its empty-only top-level alternatives disabled, used to find the non-empty match
+    /// Python's backtracking picks right after an empty match.
+    search_nonempty: Option<Regex>,
+    blacklist: Option<Regex>,
+}
+
+/// Which hosts a translation is valid for. Python's `\B` never matches when the whole
+/// string is empty; everywhere else it agrees with Rust's, so only the empty host needs
+/// a variant in which `\B` matches nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Subject {
+    NonEmpty,
+    Empty,
+}
+
+/// The outcome for one host, in `check_rules.py` terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Score 0 and the threshold is at least 1.
+    NoMatch,
+    /// `0 < score < threshold` (whether blacklisted or not: the blacklist only vetoes matches).
+    BelowThreshold { score: usize },
+    /// `score >= threshold` but the blacklist matched: the host is skipped.
+    Blacklisted { score: usize },
+    /// `score >= threshold` (with a threshold <= 0 even a score of 0 is a match).
+    Match { score: usize },
+}
+
+impl Verdict {
+    /// The original check_rules.py sentence for this verdict (its "threashold" typo included).
+    pub fn sentence(&self) -> &'static str {
+        match self {
+            Verdict::Blacklisted { .. } => "No match - Blacklisted keywords.",
+            Verdict::Match { .. } => "This is a match, detection threashold reached.",
+            Verdict::BelowThreshold { .. } => "No match - Detection threashold not reached.",
+            Verdict::NoMatch => "No match - Keywords not found.",
+        }
+    }
+
+    /// The number of distinct keyword matches (Python's `FindNb`); 0 for [`Verdict::NoMatch`].
+    pub fn score(&self) -> usize {
+        match *self {
+            Verdict::NoMatch => 0,
+            Verdict::BelowThreshold { score }
+            | Verdict::Blacklisted { score }
+            | Verdict::Match { score } => score,
+        }
+    }
+}
+
+/// A keyword pattern that cannot be used, with the configuration key it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleError {
+    pub key: &'static str,
+    pub pattern: String,
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} (pattern: {})",
+            self.key, self.message, self.pattern
+        )
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+impl Rules {
+    /// Validates and compiles both patterns. An empty `blacklist_keywords` disables the
+    /// blacklist (as in Python); an empty `search_keywords` matches every host (score 1).
+    pub fn new(
+        search_keywords: &str,
+        blacklist_keywords: &str,
+        threshold: i64,
+    ) -> Result<Rules, RuleError> {
+        let (matcher, needs_empty_variant) =
+            Matcher::new(search_keywords, blacklist_keywords, Subject::NonEmpty)?;
+        let empty_host = if needs_empty_variant {
+            Matcher::new(search_keywords, blacklist_keywords, Subject::Empty)?
+                .0
+                .verdict("", threshold)
+        } else {
+            matcher.verdict("", threshold)
+        };
+        Ok(Rules {
+            matcher,
+            empty_host,
+            threshold,
+            search_keywords: search_keywords.to_string(),
+        })
+    }
+
+    /// Scores `host` and applies the blacklist and threshold. Does not allocate unless the
+    /// search pattern matches somewhere in `host`.
+    pub fn evaluate(&self, host: &str) -> Verdict {
+        if host.is_empty() {
+            return self.empty_host;
+        }
+        self.matcher.verdict(host, self.threshold)
+    }
+
+    /// The `SearchKeywords` text as configured (for the "Looking for these strings" line).
+    pub fn search_keywords(&self) -> &str {
+        &self.search_keywords
+    }
+
+    pub fn threshold(&self) -> i64 {
+        self.threshold
+    }
+}
+
+impl Matcher {
+    /// Translates and compiles both patterns for `subject`; also reports whether the
+    /// translation depends on the subject (i.e. whether the empty host needs its own).
+    fn new(search: &str, blacklist: &str, subject: Subject) -> Result<(Matcher, bool), RuleError> {
+        let search_t = translate(search, subject).map_err(error(SEARCH_KEY, search))?;
+        let (search_re, search_nonempty) =
+            compile_search(&search_t).map_err(error(SEARCH_KEY, search))?;
+        let mut subject_dependent = search_t.subject_dependent;
+        let blacklist = if blacklist.is_empty() {
+            None
+        } else {
+            // Only "is there any match" matters for the blacklist, so the findall analysis
+            // (empty-match order, captures in loops) does not apply to it.
+            let t = translate(blacklist, subject).map_err(error(BLACKLIST_KEY, blacklist))?;
+            subject_dependent |= t.subject_dependent;
+            Some(compile(&t.pattern()).map_err(error(BLACKLIST_KEY, blacklist))?)
+        };
+        Ok((
+            Matcher {
+                search: search_re,
+                search_nonempty,
+                blacklist,
+            },
+            subject_dependent,
+        ))
+    }
+
+    fn verdict(&self, host: &str, threshold: i64) -> Verdict {
+        let score = if self.search.is_match(host) {
+            self.score(host)
+        } else {
+            0
+        };
+        // `score` is bounded by the host length, so it always fits in an i64.
+        if score as i64 >= threshold {
+            if self.is_blacklisted(host) {
+                Verdict::Blacklisted { score }
+            } else {
+                Verdict::Match { score }
+            }
+        } else if score > 0 {
+            Verdict::BelowThreshold { score }
+        } else {
+            Verdict::NoMatch
+        }
+    }
+
+    /// `len(re.findall(BlacklistKeywords, host)) > 0`: findall is non-empty exactly when
+    /// there is a first match, which Rust finds identically.
+    fn is_blacklisted(&self, host: &str) -> bool {
+        self.blacklist.as_ref().is_some_and(|re| re.is_match(host))
+    }
+
+    /// `len(set(re.findall(SearchKeywords, host)))`, scanning the way CPython's `findall`
+    /// does: after a match ending at `e` the next search starts at `e`; if that match was
+    /// empty, a match at `e` must be non-empty (Python backtracks into a lower-priority
+    /// alternative), otherwise the search resumes one character further.
+    fn score(&self, host: &str) -> usize {
+        let groups = self.search.captures_len() - 1;
+        let mut locs = self.search.capture_locations();
+        let mut retry_locs = self.search_nonempty.as_ref().map(Regex::capture_locations);
+        let mut values: Vec<&str> = Vec::new();
+        let mut pos = 0;
+        let mut must_advance = false;
+        while pos <= host.len() {
+            let Some(m) = self.search.captures_read_at(&mut locs, host, pos) else {
+                break;
+            };
+            let mut found = (m.start(), m.end(), &locs);
+            if must_advance && m.start() == pos && m.end() == pos {
+                // Rust's preferred match here is empty again. The translator guaranteed that
+                // either no non-empty match starts here (Mode::Direct) or that the
+                // alternatives-without-empty regex finds the one Python would pick.
+                let retry = match (&self.search_nonempty, retry_locs.as_mut()) {
+                    (Some(re), Some(rl)) => re
+                        .captures_read_at(rl, host, pos)
+                        .filter(|m| m.start() == pos)
+                        .map(|m| (m.start(), m.end(), &*rl)),
+                    _ => None,
+                };
+                match retry {
+                    Some(r) => found = r,
+                    None => {
+                        pos = next_char_boundary(host, pos);
+                        must_advance = false;
+                        continue;
+                    }
+                }
+            }
+            let (start, end, locs) = found;
+            push_findall_value(&mut values, host, locs, groups, start, end);
+            must_advance = start == end;
+            pos = end;
+        }
+        count_distinct(&values, groups.max(1))
+    }
+}
+
+/// Appends what Python's `findall` returns for one match: the whole match without groups,
+/// group 1 with one group, the tuple of all groups otherwise; a group that did not
+/// participate is `''`.
+fn push_findall_value<'h>(
+    values: &mut Vec<&'h str>,
+    host: &'h str,
+    locs: &CaptureLocations,
+    groups: usize,
+    start: usize,
+    end: usize,
+) {
+    if groups == 0 {
+        values.push(&host[start..end]);
+    } else {
+        for i in 1..=groups {
+            values.push(locs.get(i).map_or("", |(s, e)| &host[s..e]));
+        }
+    }
+}
+
+/// Number of distinct `width`-sized tuples in `values` (Python's `len(set(...))`).
+fn count_distinct(values: &[&str], width: usize) -> usize {
+    let mut tuples: Vec<&[&str]> = values.chunks(width).collect();
+    tuples.sort_unstable();
+    tuples.dedup();
+    tuples.len()
+}
+
+/// The byte offset of the next character; one past the end when already at the end.
+fn next_char_boundary(host: &str, pos: usize) -> usize {
+    host[pos..]
+        .chars()
+        .next()
+        .map_or(host.len() + 1, |c| pos + c.len_utf8())
+}
+
+/// Builds the `map_err` adapter that attaches the key and pattern to a message.
+fn error<'p>(key: &'static str, pattern: &'p str) -> impl Fn(String) -> RuleError + 'p {
+    move |message| RuleError {
+        key,
+        pattern: pattern.to_string(),
+        message,
+    }
+}
+
+/// Translates and compiles `SearchKeywords`, choosing how empty matches are handled.
+fn compile_search(t: &Translated) -> Result<(Regex, Option<Regex>), String> {
+    if let Some(at) = t.loop_capture_at {
+        return Err(format!(
+            "repetition at position {at} contains a capture group and its body can match \
+             the empty string (e.g. `(a*)*`, `(a|)+`): Python and Rust report different group \
+             values there"
+        ));
+    }
+    let search = compile_with_groups(&t.pattern(), t.groups)?;
+    match mode(t) {
+        Some(Mode::Direct) => Ok((search, None)),
+        Some(Mode::RetryNonEmpty) => Ok((
+            search,
+            Some(compile_with_groups(&t.nonempty_pattern(), t.groups)?),
+        )),
+        None => Err(EMPTY_FIRST.to_string()),
+    }
+}
+
+const EMPTY_FIRST: &str = "the pattern can prefer an empty match where a non-empty one \
+    starts at the same position (a lazy `*?`/`??`, or an alternative that can match empty \
+    placed before another one, e.g. `(?:|x)` or `x?|y`); Python's findall then backtracks \
+    into the non-empty match, which Rust's regex cannot reproduce. Put empty alternatives \
+    last and use greedy quantifiers";
+
+/// How the findall emulation treats "an empty match right after an empty match".
+enum Mode {
+    /// Wherever Rust's preferred match is empty, no non-empty match starts at that position.
+    Direct,
+    /// Top-level alternatives are each either never empty or always empty (`a||b`, `|a`):
+    /// the non-empty retry is "the first never-empty alternative matching here".
+    RetryNonEmpty,
+}
+
+fn mode(t: &Translated) -> Option<Mode> {
+    if t.shape.empty_last {
+        Some(Mode::Direct)
+    } else if t
+        .alternatives
+        .iter()
+        .all(|a| !a.shape.nullable || a.shape.empty_only)
+    {
+        Some(Mode::RetryNonEmpty)
+    } else {
+        None
+    }
+}
+
+/// Compiles and checks that Rust kept every capture group: findall's values depend on the
+/// group count, and Rust optimises some groups away (e.g. inside `x{0}`).
+fn compile_with_groups(pattern: &str, groups: usize) -> Result<Regex, String> {
+    let re = compile(pattern)?;
+    if re.captures_len() != groups + 1 {
+        return Err(format!(
+            "internal error: the translated pattern `{pattern}` has {} capture groups instead of {groups}",
+            re.captures_len() - 1
+        ));
+    }
+    Ok(re)
+}
+
+fn compile(pattern: &str) -> Result<Regex, String> {
+    Regex::new(pattern).map_err(|e| match e {
+        regex::Error::CompiledTooBig(limit) => format!(
+            "the pattern is too large for the Rust regex engine (compiled size exceeds {limit} \
+             bytes; large counted repetitions like `{{1000}}` are the usual cause)"
+        ),
+        other => format!(
+            "the Rust regex engine rejected the translated pattern `{pattern}`: {}",
+            other.to_string().replace('\n', " ")
+        ),
+    })
+}
+
+/// Properties of a sub-pattern that decide whether Rust's leftmost-first match can stand in
+/// for Python's backtracking retry after an empty match.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    /// Can match the empty string (assertions count as empty).
+    nullable: bool,
+    /// Can only match the empty string.
+    empty_only: bool,
+    /// "Empty last": at any position and for any continuation, every end position a
+    /// non-empty path can reach is reached by some path ranked before the first empty path.
+    /// Then "Rust's preferred match is empty" implies "no non-empty match starts here".
+    empty_last: bool,
+    /// Contains a capturing group.
+    has_group: bool,
+}
+
+impl Shape {
+    const CHAR: Shape = Shape {
+        nullable: false,
+        empty_only: false,
+        empty_last: true,
+        has_group: false,
+    };
+    const EMPTY: Shape = Shape {
+        nullable: true,
+        empty_only: true,
+        empty_last: true,
+        has_group: false,
+    };
+
+    /// `AB`: the empty path of `AB` pairs the first empty paths of both, and a non-empty path
+    /// through an empty `A` is ranked before it exactly when `B` is empty-last.
+    fn concat(items: &[Shape]) -> Shape {
+        let nullable = items.iter().all(|s| s.nullable);
+        Shape {
+            nullable,
+            empty_only: items.iter().all(|s| s.empty_only),
+            empty_last: !nullable || items.iter().all(|s| s.empty_last),
+            has_group: items.iter().any(|s| s.has_group),
+        }
+    }
+
+    /// `A|B|…`: once an alternative can match empty, every later one must be empty-only.
+    fn alternation(alts: &[Shape]) -> Shape {
+        let first_nullable = alts.iter().position(|s| s.nullable).unwrap_or(alts.len());
+        Shape {
+            nullable: first_nullable < alts.len(),
+            empty_only: alts.iter().all(|s| s.empty_only),
+            empty_last: alts.iter().all(|s| s.empty_last)
+                && alts[first_nullable..].iter().skip(1).all(|s| s.empty_only),
+            has_group: alts.iter().any(|s| s.has_group),
+        }
+    }
+
+    /// `B{min,max}` (greedy prefers more iterations, so skipping comes last; lazy prefers
+    /// fewer, so skipping comes first and only an empty-only body keeps the order).
+    fn repeat(body: Shape, min: u64, max: Option<u64>, lazy: bool) -> Shape {
+        let nullable = body.nullable || min == 0;
+        let empty_only = body.empty_only || max == Some(0);
+        let empty_last = !nullable
+            || empty_only
+            || if lazy && max != Some(min) {
+                body.empty_only
+            } else {
+                body.empty_last
+            };
+        Shape {
+            nullable,
+            empty_only,
+            empty_last,
+            has_group: body.has_group,
+        }
+    }
+}
+
+/// A translated pattern: Rust syntax, hoisted global flags, and the analysis results.
+struct Translated {
+    /// Python's global flags (`(?i)` etc. at the start), already in Rust spelling.
+    flags: String,
+    /// The translated pattern without the global flags.
+    body: String,
+    shape: Shape,
+    /// Top-level alternatives as byte ranges of `body`.
+    alternatives: Vec<Alternative>,
+    /// Position of a capture group inside a repetition with a nullable body.
+    loop_capture_at: Option<usize>,
+    /// Number of capture groups (Python's `groups`).
+    groups: usize,
+    /// The translation would differ for the other [`Subject`] (the pattern uses `\B`).
+    subject_dependent: bool,
+}
+
+struct Alternative {
+    start: usize,
+    end: usize,
+    shape: Shape,
+}
+
+impl Translated {
+    fn pattern(&self) -> String {
+        format!("{}{}", self.flags, self.body)
+    }
+
+    /// The pattern with empty-only top-level alternatives disabled (their groups kept so
+    /// group numbers do not move).
+    fn nonempty_pattern(&self) -> String {
+        let alternatives: Vec<String> = self
+            .alternatives
+            .iter()
+            .map(|a| {
+                let text = &self.body[a.start..a.end];
+                if a.shape.empty_only {
+                    format!("{NEVER}{text}")
+                } else {
+                    text.to_string()
+                }
+            })
+            .collect();
+        format!("{}{}", self.flags, alternatives.join("|"))
+    }
+}
+
+/// Parses `pattern` with Python 3.11 `re` rules and writes the Rust equivalent.
+fn translate(pattern: &str, subject: Subject) -> Result<Translated, String> {
+    let mut p = Translator {
+        chars: pattern.chars().collect(),
+        pos: 0,
+        out: String::new(),
+        case_insensitive: false,
+        flags: Vec::new(),
+        names: Vec::new(),
+        loop_capture_at: None,
+        groups: 0,
+        subject,
+        subject_dependent: false,
+    };
+    let (shape, alternatives) = p.alternation(0)?;
+    let flags = if p.flags.is_empty() {
+        String::new()
+    } else {
+        format!("(?{})", p.flags.iter().collect::<String>())
+    };
+    Ok(Translated {
+        flags,
+        body: p.out,
+        shape,
+        alternatives,
+        loop_capture_at: p.loop_capture_at,
+        groups: p.groups,
+        subject_dependent: p.subject_dependent,
+    })
+}
+
+/// One element of a sequence, for the "nothing to repeat" / "multiple repeat" rules.
+struct Item {
+    shape: Shape,
+    /// Python refuses to repeat assertions (`^*`, `\b+`).
+    repeatable: bool,
+    /// Already carries a quantifier (`a**` is an error in Python).
+    repeated: bool,
+    /// Where the item's Rust text starts in the output.
+    start: usize,
+}
+
+impl Item {
+    fn new(shape: Shape, repeatable: bool) -> Item {
+        Item {
+            shape,
+            repeatable,
+            repeated: false,
+            start: 0,
+        }
+    }
+}
+
+/// Outcome of a backslash escape outside a class.
+enum Escape {
+    Char(char),
+    /// `d`, `D`, `w`, `W`, `s` or `S`.
+    Category(char),
+    Assertion(&'static str),
+}
+
+/// Outcome of a backslash escape inside a class.
+#[derive(Clone, Copy)]
+enum ClassAtom {
+    Char(char),
+    /// `d`, `D`, `w`, `W`, `s` or `S`.
+    Category(char),
+}
+
+/// A class's items in Rust spelling, plus what the case-insensitive fix-ups need.
+#[derive(Default)]
+struct ClassBody {
+    text: String,
+    ranges: Vec<(char, char)>,
+    categories: Vec<char>,
+}
+
+impl ClassBody {
+    fn push(&mut self, atom: ClassAtom) {
+        match atom {
+            ClassAtom::Char(c) => self.push_range(c, c),
+            ClassAtom::Category(k) => {
+                self.categories.push(k);
+                self.text.push_str(&category(k, true));
+            }
+        }
+    }
+
+    fn push_range(&mut self, lo: char, hi: char) {
+        push_escaped(&mut self.text, lo);
+        if hi != lo {
+            self.text.push('-');
+            push_escaped(&mut self.text, hi);
+        }
+        self.ranges.push((lo, hi));
+    }
+
+    fn touches(&self, chars: &[char]) -> bool {
+        self.ranges
+            .iter()
+            .any(|(lo, hi)| chars.iter().any(|c| (lo..=hi).contains(&c)))
+    }
+
+    fn has(&self, category: char) -> bool {
+        self.categories.contains(&category)
+    }
+
+    /// The Rust class. Under `(?i)` two differences are patched: Python's `I`/`i`/`İ`/`ı`
+    /// case class (see [`DOTTED_I`]), and U+0345, which Rust's case folding of `\w` pulls in
+    /// (it folds to `ι`) while Python tests categories without folding (see [`IOTA`]).
+    fn to_rust(&self, negate: bool, case_insensitive: bool) -> String {
+        let mut class = format!("[{}{}", if negate { "^" } else { "" }, self.text);
+        if case_insensitive && self.touches(&DOTTED_I) {
+            class.push_str(DOTTED_I_SET);
+        }
+        class.push(']');
+        if !case_insensitive || !(self.has('w') || self.has('W')) {
+            return class;
+        }
+        // Python: U+0345 and the letters of its case class are members according to
+        // their own category, or through the literal items.
+        let literal = self.touches(&IOTA);
+        let other = self.has('D') || self.has('S');
+        let ypogegrammeni = negate ^ (literal || other || self.has('W'));
+        let iota = negate ^ (literal || other || self.has('w'));
+        let mut exact = String::new();
+        if ypogegrammeni {
+            exact.push_str(r"\x{345}");
+        }
+        if iota {
+            exact.push_str(r"\x{399}\x{3B9}\x{1FBE}");
+        }
+        // Under (?i) `[^\x{345}]` excludes the whole case class; add back what Python has.
+        let mut out = format!("(?:[{class}&&[^\\x{{345}}]]");
+        if !exact.is_empty() {
+            write!(out, "|(?-i:[{exact}])").unwrap();
+        }
+        out.push(')');
+        out
+    }
+}
+
+struct Translator {
+    chars: Vec<char>,
+    pos: usize,
+    out: String,
+    case_insensitive: bool,
+    flags: Vec<char>,
+    names: Vec<String>,
+    loop_capture_at: Option<usize>,
+    groups: usize,
+    subject: Subject,
+    subject_dependent: bool,
+}
+
+type Parsed<T> = Result<T, String>;
+
+impl Translator {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+
+    fn next(&mut self) -> Option<char> {
+        let c = self.peek();
+        if c.is_some() {
+            self.pos += 1;
+        }
+        c
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        let found = self.peek() == Some(c);
+        if found {
+            self.pos += 1;
+        }
+        found
+    }
+
+    /// `alt ('|' alt)*` up to a `)` or the end.
+    fn alternation(&mut self, depth: usize) -> Parsed<(Shape, Vec<Alternative>)> {
+        let mut alternatives = Vec::new();
+        loop {
+            let start = self.out.len();
+            let shape = self.sequence(depth, depth == 0 && alternatives.is_empty())?;
+            alternatives.push(Alternative {
+                start,
+                end: self.out.len(),
+                shape,
+            });
+            if !self.eat('|') {
+                break;
+            }
+            self.out.push('|');
+        }
+        let shapes: Vec<Shape> = alternatives.iter().map(|a| a.shape).collect();
+        Ok((Shape::alternation(&shapes), alternatives))
+    }
+
+    /// Items and their quantifiers up to `|`, `)` or the end. `first` is Python's "global
+    /// flags are still allowed here" (first top-level alternative).
+    fn sequence(&mut self, depth: usize, first: bool) -> Parsed<Shape> {
+        let mut items: Vec<Item> = Vec::new();
+        while let Some(c) = self.peek() {
+            let at = self.pos;
+            match c {
+                '|' => break,
+                ')' if depth > 0 => break,
+                ')' => return Err(format!("unbalanced parenthesis `)` at position {at}")),
+                '*' | '+' | '?' => {
+                    self.pos += 1;
+                    let (min, max) = match c {
+                        '*' => (0, None),
+                        '+' => (1, None),
+                        _ => (0, Some(1)),
+                    };
+                    self.quantify(&mut items, min, max, at)?;
+                }
+                '{' => match self.counted_repeat()? {
+                    Some((min, max)) => self.quantify(&mut items, min, max, at)?,
+                    None => {
+                        // Python: a `{` that does not start `{m}`, `{m,}`, `{,n}`, `{m,n}` is
+                        // a literal; Rust would reject it.
+                        let start = self.out.len();
+                        self.pos += 1;
+                        self.literal('{');
+                        items.push(Item {
+                            start,
+                            ..Item::new(Shape::CHAR, true)
+                        });
+                    }
+                },
+                _ => {
+                    let start = self.out.len();
+                    if let Some(item) = self.atom(depth, first && items.is_empty())? {
+                        items.push(Item { start, ..item });
+                    }
+                }
+            }
+        }
+        let shapes: Vec<Shape> = items.iter().map(|i| i.shape).collect();
+        Ok(Shape::concat(&shapes))
+    }
+
+    /// Applies a quantifier that has just been read to the last item.
+    fn quantify(
+        &mut self,
+        items: &mut [Item],
+        min: u64,
+        max: Option<u64>,
+        at: usize,
+    ) -> Parsed<()> {
+        let lazy = self.eat('?');
+        if !lazy && self.peek() == Some('+') {
+            return Err(format!(
+                "possessive quantifier at position {at} is not supported by the Rust regex engine"
+            ));
+        }
+        let Some(last) = items.last_mut().filter(|i| i.repeatable) else {
+            return Err(format!(
+                "nothing to repeat at position {at} (Python rejects it)"
+            ));
+        };
+        if last.repeated {
+            return Err(format!(
+                "multiple repeat at position {at} (Python rejects it)"
+            ));
+        }
+        if last.shape.has_group && last.shape.nullable && max.is_none_or(|m| m > 1) {
+            self.loop_capture_at.get_or_insert(at);
+        }
+        match (min, max) {
+            (_, Some(0)) => {
+                // Rust drops capture groups inside `x{0}` (Python keeps them, unset), which
+                // would change findall's values; an alternative that never matches keeps them.
+                let text = self.out.split_off(last.start);
+                write!(self.out, "(?:{NEVER}{text})?").unwrap();
+            }
+            (0, None) => self.out.push('*'),
+            (1, None) => self.out.push('+'),
+            (0, Some(1)) => self.out.push('?'),
+            (m, None) => write!(self.out, "{{{m},}}").unwrap(),
+            (m, Some(n)) if m == n => write!(self.out, "{{{m}}}").unwrap(),
+            (m, Some(n)) => write!(self.out, "{{{m},{n}}}").unwrap(),
+        }
+        if lazy && max != Some(0) {
+            self.out.push('?');
+        }
+        last.shape = Shape::repeat(last.shape, min, max, lazy);
+        last.repeated = true;
+        Ok(())
+    }
+
+    /// At a `{`: `Some((min, max))` for a valid Python repeat (consumed), `None` when the
+    /// brace is a literal (nothing consumed).
+    fn counted_repeat(&mut self) -> Parsed<Option<(u64, Option<u64>)>> {
+        let at = self.pos;
+        let mut i = at + 1;
+        let digits = |i: &mut usize| {
+            let start = *i;
+            while self.chars.get(*i).is_some_and(char::is_ascii_digit) {
+                *i += 1;
+            }
+            self.chars[start..*i].iter().collect::<String>()
+        };
+        if self.chars.get(i) == Some(&'}') {
+            return Ok(None);
+        }
+        let lo = digits(&mut i);
+        let hi = if self.chars.get(i) == Some(&',') {
+            i += 1;
+            digits(&mut i)
+        } else {
+            lo.clone()
+        };
+        if self.chars.get(i) != Some(&'}') {
+            return Ok(None);
+        }
+        self.pos = i + 1;
+        let number = |s: &str| -> Parsed<u64> {
+            match s.parse::<u64>() {
+                Ok(n) if n < MAX_REPEAT => Ok(n),
+                _ => Err(format!(
+                    "the repetition number at position {at} is too large"
+                )),
+            }
+        };
+        let min = if lo.is_empty() { 0 } else { number(&lo)? };
+        let max = if hi.is_empty() {
+            None
+        } else {
+            Some(number(&hi)?)
+        };
+        if max.is_some_and(|m| m < min) {
+            return Err(format!(
+                "min repeat greater than max repeat at position {at}"
+            ));
+        }
+        Ok(Some((min, max)))
+    }
+
+    /// One atom; `None` for constructs that produce nothing (comments, global flags).
+    fn atom(&mut self, depth: usize, global_flags_ok: bool) -> Parsed<Option<Item>> {
+        let at = self.pos;
+        let c = self.next().expect("atom() is called before the end");
+        let shape = match c {
+            '(' => return self.group(depth, global_flags_ok, at),
+            '[' => {
+                self.class(at)?;
+                Shape::CHAR
+            }
+            '.' => {
+                self.out.push('.');
+                Shape::CHAR
+            }
+            '^' | '$' => {
+                // Python's `$` also matches before a final "\n"; see the module docs.
+                self.out.push(c);
+                return Ok(Some(Item::new(Shape::EMPTY, false)));
+            }
+            '\\' => match self.escape(at)? {
+                Escape::Char(ch) => {
+                    self.literal(ch);
+                    Shape::CHAR
+                }
+                Escape::Category(k) => {
+                    let set = category(k, false);
+                    if self.case_insensitive && (k == 'w' || k == 'W') {
+                        // Python does not case-fold categories; Rust's folded `\w` would
+                        // gain U+0345 (see `IOTA`).
+                        write!(self.out, "(?-i:{set})").unwrap();
+                    } else {
+                        self.out.push_str(&set);
+                    }
+                    Shape::CHAR
+                }
+                Escape::Assertion(text) => {
+                    self.out.push_str(text);
+                    return Ok(Some(Item::new(Shape::EMPTY, false)));
+                }
+            },
+            _ => {
+                self.literal(c);
+                Shape::CHAR
+            }
+        };
+        Ok(Some(Item::new(shape, true)))
+    }
+
+    /// After `(`.
+    fn group(&mut self, depth: usize, global_flags_ok: bool, at: usize) -> Parsed<Option<Item>> {
+        let unsupported = |what: &str| {
+            Err(format!(
+                "{what} at position {at} is not supported by the Rust regex engine"
+            ))
+        };
+        if !self.eat('?') {
+            return self.group_body(depth, at, "(", true).map(Some);
+        }
+        match self.next() {
+            None => Err(format!(
+                "unexpected end of pattern after `(?` at position {at}"
+            )),
+            Some(':') => self.group_body(depth, at, "(?:", false).map(Some),
+            Some('P') => match self.next() {
+                Some('<') => {
+                    self.group_name(at)?;
+                    // Names do not affect findall; Rust's name rules differ, so drop them.
+                    self.group_body(depth, at, "(", true).map(Some)
+                }
+                Some('=') => unsupported("backreference `(?P=name)`"),
+                _ => Err(format!(
+                    "unknown extension `(?P` at position {at} (Python rejects it)"
+                )),
+            },
+            Some('=') => unsupported("look-ahead `(?=`"),
+            Some('!') => unsupported("negative look-ahead `(?!`"),
+            Some('<') => match self.peek() {
+                Some('=') => unsupported("look-behind `(?<=`"),
+                Some('!') => unsupported("negative look-behind `(?<!`"),
+                _ => Err(format!(
+                    "`(?<name>` at position {at}: Python 3.11 only accepts `(?P<name>…)`"
+                )),
+            },
+            Some('#') => {
+                // Comment: Python skips to the next unescaped `)`.
+                loop {
+                    match self.next() {
+                        None => return Err(format!("unterminated comment at position {at}")),
+                        Some('\\') => {
+                            self.next();
+                        }
+                        Some(')') => return Ok(None),
+                        Some(_) => {}
+                    }
+                }
+            }
+            Some('(') => unsupported("conditional group `(?(…)`"),
+            Some('>') => unsupported("atomic group `(?>`"),
+            Some(c) if c == '-' || "aiLmsux".contains(c) => {
+                self.pos -= 1;
+                self.inline_flags(depth, global_flags_ok, at)
+            }
+            Some(c) => Err(format!(
+                "unknown extension `(?{c}` at position {at} (Python rejects it)"
+            )),
+        }
+    }
+
+    /// Parses a group's alternation up to its `)`; `open` is the Rust opening text.
+    fn group_body(&mut self, depth: usize, at: usize, open: &str, capture: bool) -> Parsed<Item> {
+        self.out.push_str(open);
+        if capture {
+            self.groups += 1;
+        }
+        let (shape, _) = self.alternation(depth + 1)?;
+        if !self.eat(')') {
+            return Err(format!(
+                "missing `)`, unterminated subpattern at position {at}"
+            ));
+        }
+        self.out.push(')');
+        let shape = Shape {
+            has_group: shape.has_group || capture,
+            ..shape
+        };
+        Ok(Item::new(shape, true))
+    }
+
+    /// After `(?P<`: reads and checks the name (Python: an identifier, not yet used).
+    fn group_name(&mut self, at: usize) -> Parsed<()> {
+        let mut name = String::new();
+        loop {
+            match self.next() {
+                None => {
+                    return Err(format!(
+                        "missing `>`, unterminated group name at position {at}"
+                    ));
+                }
+                Some('>') => break,
+                Some(c) => name.push(c),
+            }
+        }
+        let mut chars = name.chars();
+        let identifier = chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
+            && chars.all(|c| c == '_' || c.is_alphanumeric());
+        if !identifier {
+            return Err(format!(
+                "bad character in group name `{name}` at position {at} (Python rejects it)"
+            ));
+        }
+        if self.names.contains(&name) {
+            return Err(format!(
+                "redefinition of group name `{name}` at position {at} (Python rejects it)"
+            ));
+        }
+        self.names.push(name);
+        Ok(())
+    }
+
+    /// `(?flags)` (global, only at the very start in Python 3.11) or `(?on-off:…)`.
+    fn inline_flags(
+        &mut self,
+        depth: usize,
+        global_flags_ok: bool,
+        at: usize,
+    ) -> Parsed<Option<Item>> {
+        let mut on = Vec::new();
+        let mut off = Vec::new();
+        while let Some(c) = self.peek().filter(|c| "aiLmsux".contains(*c)) {
+            on.push(c);
+            self.pos += 1;
+        }
+        if self.eat('-') {
+            while let Some(c) = self.peek().filter(|c| "aiLmsux".contains(*c)) {
+                off.push(c);
+                self.pos += 1;
+            }
+            if off.is_empty() {
+                return Err(format!(
+                    "missing flag after `-` at position {at} (Python rejects it)"
+                ));
+            }
+        }
+        for c in on.iter().chain(&off) {
+            match c {
+                'a' => {
+                    return Err(format!(
+                        "ASCII-only mode `(?a)` at position {at} is not supported (Rust's `\\w`/`\\b` would differ)"
+                    ));
+                }
+                'x' => {
+                    return Err(format!(
+                        "verbose mode `(?x)` at position {at} is not supported (Rust ignores whitespace differently)"
+                    ));
+                }
+                'L' => {
+                    return Err(format!(
+                        "locale flag `(?L)` at position {at} is invalid for text patterns (Python rejects it)"
+                    ));
+                }
+                _ => {}
+            }
+        }
+        if off.contains(&'u') {
+            return Err(format!(
+                "flag `u` cannot be turned off at position {at} (Python rejects it)"
+            ));
+        }
+        if on.iter().any(|c| off.contains(c)) {
+            return Err(format!(
+                "flag turned on and off at position {at} (Python rejects it)"
+            ));
+        }
+        // `u` (Unicode matching) is already the default for text patterns in both engines.
+        let rust_flags = |flags: &[char]| {
+            let mut s: Vec<char> = flags.iter().copied().filter(|&c| c != 'u').collect();
+            s.sort_unstable();
+            s.dedup();
+            s
+        };
+        match self.next() {
+            Some(')') if off.is_empty() => {
+                if !global_flags_ok {
+                    return Err(format!(
+                        "global flags not at the start of the expression at position {at} \
+                         (Python 3.11 rejects it; use a scoped group like `(?i:…)`)"
+                    ));
+                }
+                if on.contains(&'i') {
+                    self.case_insensitive = true;
+                }
+                self.flags.extend(rust_flags(&on));
+                self.flags.sort_unstable();
+                self.flags.dedup();
+                Ok(None)
+            }
+            Some(':') => {
+                let (on_r, off_r) = (rust_flags(&on), rust_flags(&off));
+                let mut open = String::from("(?");
+                open.extend(&on_r);
+                if !off_r.is_empty() {
+                    open.push('-');
+                    open.extend(&off_r);
+                }
+                open.push(':');
+                let saved = self.case_insensitive;
+                if on.contains(&'i') {
+                    self.case_insensitive = true;
+                }
+                if off.contains(&'i') {
+                    self.case_insensitive = false;
+                }
+                let item = self.group_body(depth, at, &open, false);
+                self.case_insensitive = saved;
+                item.map(Some)
+            }
+            _ => Err(format!(
+                "malformed inline flags at position {at} (Python rejects it)"
+            )),
+        }
+    }
+
+    /// After `[`: Python's class rules (a leading `]` is literal, `[`, `&&`, `--`, `~~`
+    /// and `[:…:]` are plain characters), written out fully escaped for Rust.
+    fn class(&mut self, at: usize) -> Parsed<()> {
+        let negate = self.eat('^');
+        let start = self.pos;
+        let mut body = ClassBody::default();
+        let unterminated = || format!("unterminated character set at position {at}");
+        loop {
+            let item_at = self.pos;
+            let this = self.next().ok_or_else(unterminated)?;
+            if this == ']' && item_at != start {
+                break;
+            }
+            let first = if this == '\\' {
+                self.class_escape(item_at)?
+            } else {
+                ClassAtom::Char(this)
+            };
+            if self.eat('-') {
+                let that_at = self.pos;
+                let that = self.next().ok_or_else(unterminated)?;
+                if that == ']' {
+                    // `[a-]`: the dash is literal and the class ends.
+                    body.push(first);
+                    body.push(ClassAtom::Char('-'));
+                    break;
+                }
+                let second = if that == '\\' {
+                    self.class_escape(that_at)?
+                } else {
+                    ClassAtom::Char(that)
+                };
+                match (first, second) {
+                    (ClassAtom::Char(lo), ClassAtom::Char(hi)) if lo <= hi => {
+                        body.push_range(lo, hi)
+                    }
+                    _ => {
+                        return Err(format!(
+                            "bad character range at position {item_at} (Python rejects it)"
+                        ));
+                    }
+                }
+            } else {
+                body.push(first);
+            }
+        }
+        if self.case_insensitive && body.ranges.iter().any(|&(_, hi)| hi > '\u{FFFF}') {
+            // CPython moves such items out of its BMP bitmap into code paths that compare
+            // the wrong case (`(?i)[\U00010400.]` does not match U+10400) or use the first
+            // letter of a full uppercase mapping (`ŉ` "matches" `[\u02bc-\U00010000]`).
+            return Err(format!(
+                "case-insensitive character class at position {at} with characters beyond \
+                 U+FFFF: Python 3.11 matches these inconsistently"
+            ));
+        }
+        let text = body.to_rust(negate, self.case_insensitive);
+        self.out.push_str(&text);
+        Ok(())
+    }
+
+    /// Writes a literal character (widened to Python's dotted/dotless-i class under `(?i)`).
+    fn literal(&mut self, c: char) {
+        if self.case_insensitive && DOTTED_I.contains(&c) {
+            write!(self.out, "[{DOTTED_I_SET}]").unwrap();
+        } else {
+            push_escaped(&mut self.out, c);
+        }
+    }
+
+    /// After a `\` outside a class.
+    fn escape(&mut self, at: usize) -> Parsed<Escape> {
+        let c = self
+            .next()
+            .ok_or_else(|| "the pattern ends with a lone `\\`".to_string())?;
+        Ok(match c {
+            'A' => Escape::Assertion(r"\A"),
+            'Z' => Escape::Assertion(r"\z"),
+            'b' => Escape::Assertion(r"\b"),
+            'B' => {
+                self.subject_dependent = true;
+                match self.subject {
+                    Subject::NonEmpty => Escape::Assertion(r"\B"),
+                    Subject::Empty => Escape::Assertion(NEVER),
+                }
+            }
+            'd' | 'D' | 'w' | 'W' | 's' | 'S' => Escape::Category(c),
+            '0' => Escape::Char(octal_char(self.octal_digits(2), at)?),
+            '1'..='9' => {
+                // Python: three octal digits are an octal escape, anything else a group
+                // reference.
+                let d2 = self.peek().filter(char::is_ascii_digit);
+                if let Some(d2) = d2 {
+                    let d3 = self
+                        .chars
+                        .get(self.pos + 1)
+                        .copied()
+                        .filter(|d| is_octal(*d));
+                    if let (true, true, Some(_)) = (is_octal(c), is_octal(d2), d3) {
+                        let value = octal_value(&self.chars[self.pos - 1..self.pos + 2]);
+                        self.pos += 2;
+                        return octal_char(value, at).map(Escape::Char);
+                    }
+                    self.pos += 1;
+                    return Err(format!(
+                        "backreference `\\{c}{d2}` at position {at} is not supported by the Rust regex engine"
+                    ));
+                }
+                return Err(format!(
+                    "backreference `\\{c}` at position {at} is not supported by the Rust regex engine"
+                ));
+            }
+            _ => Escape::Char(self.char_escape(c, at)?),
+        })
+    }
+
+    /// After a `\` inside a class.
+    fn class_escape(&mut self, at: usize) -> Parsed<ClassAtom> {
+        let c = self
+            .next()
+            .ok_or_else(|| format!("unterminated character set at position {at}"))?;
+        Ok(match c {
+            'b' => ClassAtom::Char('\u{8}'),
+            'd' | 'D' | 'w' | 'W' | 's' | 'S' => ClassAtom::Category(c),
+            '0'..='7' => {
+                self.pos -= 1;
+                let value = self.octal_digits(3);
+                ClassAtom::Char(octal_char(value, at)?)
+            }
+            '8' | '9' => {
+                return Err(format!(
+                    "bad escape `\\{c}` at position {at} (Python rejects it)"
+                ));
+            }
+            _ => ClassAtom::Char(self.char_escape(c, at)?),
+        })
+    }
+
+    /// Escapes shared by both contexts: control characters, `\x`/`\u`/`\U`, literals.
+    fn char_escape(&mut self, c: char, at: usize) -> Parsed<char> {
+        let hex = |p: &mut Self, n: usize| -> Parsed<u32> {
+            let digits: String = p.chars[p.pos..]
+                .iter()
+                .take(n)
+                .take_while(|d| d.is_ascii_hexdigit())
+                .collect();
+            if digits.len() != n {
+                return Err(format!(
+                    "incomplete escape `\\{c}{digits}` at position {at} (Python rejects it)"
+                ));
+            }
+            p.pos += n;
+            Ok(u32::from_str_radix(&digits, 16).expect("hex digits"))
+        };
+        let code = match c {
+            'a' => 0x07,
+            'f' => 0x0C,
+            'n' => 0x0A,
+            'r' => 0x0D,
+            't' => 0x09,
+            'v' => 0x0B,
+            'x' => hex(self, 2)?,
+            'u' => hex(self, 4)?,
+            'U' => hex(self, 8)?,
+            'N' => {
+                return Err(format!(
+                    "named character escape `\\N{{…}}` at position {at} is not supported; write `\\uXXXX`"
+                ));
+            }
+            c if c.is_ascii_alphabetic() => {
+                return Err(format!(
+                    "bad escape `\\{c}` at position {at} (not a Python `re` escape; Python rejects it)"
+                ));
+            }
+            c => return Ok(c),
+        };
+        match char::from_u32(code) {
+            Some(ch) => Ok(ch),
+            None if code <= 0x10FFFF => Err(format!(
+                "escape for the surrogate code point U+{code:04X} at position {at} is not supported"
+            )),
+            None => Err(format!(
+                "bad escape at position {at}: U+{code:X} is out of range (Python rejects it)"
+            )),
+        }
+    }
+
+    /// Reads up to `max` octal digits.
+    fn octal_digits(&mut self, max: usize) -> u32 {
+        let start = self.pos;
+        while self.pos - start < max && self.peek().is_some_and(is_octal) {
+            self.pos += 1;
+        }
+        octal_value(&self.chars[start..self.pos])
+    }
+}
+
+fn is_octal(c: char) -> bool {
+    ('0'..='7').contains(&c)
+}
+
+fn octal_value(digits: &[char]) -> u32 {
+    digits
+        .iter()
+        .fold(0, |v, d| v * 8 + d.to_digit(8).expect("octal digit"))
+}
+
+fn octal_char(value: u32, at: usize) -> Parsed<char> {
+    if value > 0o377 {
+        return Err(format!(
+            "octal escape at position {at} is outside of range 0-0o377 (Python rejects it)"
+        ));
+    }
+    Ok(char::from_u32(value).expect("below 0o400"))
+}
+
+/// Python's `\d \D \w \W \s \S`, as a complete Rust atom or as text inside `[...]`.
+fn category(c: char, in_class: bool) -> String {
+    let (set, negated) = match c {
+        'd' => return r"\d".to_string(),
+        'D' => return r"\D".to_string(),
+        'w' => (WORD_SET, false),
+        'W' => (WORD_SET, true),
+        's' => (SPACE_SET, false),
+        _ => (SPACE_SET, true),
+    };
+    match (negated, in_class) {
+        (false, true) => set.to_string(),
+        (false, false) => format!("[{set}]"),
+        (true, _) => format!("[^{set}]"),
+    }
+}
+
+/// Writes `c` so Rust reads it as that literal character in or out of a class: ASCII
+/// letters and digits as is, everything else as `\x{…}` (so no Rust syntax can leak in).
+fn push_escaped(out: &mut String, c: char) {
+    if c.is_ascii_alphanumeric() {
+        out.push(c);
+    } else {
+        write!(out, "\\x{{{:X}}}", c as u32).unwrap();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rust(pattern: &str) -> String {
+        translate(pattern, Subject::NonEmpty)
+            .map(|t| t.pattern())
+            .unwrap_or_else(|e| format!("ERR {e}"))
+    }
+
+    #[test]
+    fn translation_spelling() {
+        assert_eq!(rust("a.b"), r"a.b");
+        assert_eq!(rust(r"a\.b"), r"a\x{2E}b");
+        assert_eq!(rust(r"x{,2}"), r"x{0,2}");
+        assert_eq!(rust(r"x{}"), r"x\x{7B}\x{7D}");
+        assert_eq!(rust(r"\Z"), r"\z");
+        assert_eq!(rust(r"[[]"), r"[\x{5B}]");
+        assert_eq!(rust(r"(?i)li"), r"(?i)l[Ii\x{130}\x{131}]");
+        assert_eq!(rust(r"(?P<n>a)(?#c)"), r"(a)");
+        assert_eq!(rust(r"\101\0"), r"A\x{0}");
+    }
+
+    #[test]
+    fn shapes() {
+        let el = |p: &str| translate(p, Subject::NonEmpty).unwrap().shape.empty_last;
+        assert!(el("a|"));
+        assert!(el("a*"));
+        assert!(el("(a?)(b?)"));
+        assert!(!el("a*?"));
+        assert!(!el("|a"));
+        assert!(!el("(?:a?|b)"));
+        assert!(el("x(?:|a)"));
+    }
+}

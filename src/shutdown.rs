@@ -1,0 +1,37 @@
+//! SIGINT/SIGTERM → a flag every loop polls.
+//!
+//! Loops that block (socket reads, channel receives) do so with short timeouts, so a
+//! flag is all the signal handler has to set: nothing async-signal-unsafe runs in it.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_signal(_sig: i32) {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+extern "C" {
+    fn signal(signum: i32, handler: extern "C" fn(i32)) -> usize;
+}
+
+const SIGINT: i32 = 2;
+const SIGTERM: i32 = 15;
+
+/// Route SIGINT and SIGTERM to the stop flag.
+pub fn install_handlers() {
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe {
+        signal(SIGINT, on_signal);
+        signal(SIGTERM, on_signal);
+    }
+}
+
+pub fn requested() -> bool {
+    STOP.load(Ordering::Relaxed)
+}
+
+/// Ask every loop to stop (used when a source ends or by in-process benchmarks).
+pub fn request() {
+    STOP.store(true, Ordering::SeqCst);
+}
