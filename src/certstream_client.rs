@@ -184,7 +184,7 @@ fn pump(ws: &mut Socket, settings: &ClientSettings, on_event: &mut dyn FnMut(Cli
             }
             Err(tungstenite::Error::Io(e)) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
                 if last_rx.elapsed() >= settings.dead_after {
-                    return End::Lost(format!("nothing received for {} s", settings.dead_after.as_secs()));
+                    return End::Lost(format!("nothing received for {:.1} s", settings.dead_after.as_secs_f64()));
                 }
             }
             Err(tungstenite::Error::Utf8) => {

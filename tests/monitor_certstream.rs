@@ -410,10 +410,8 @@ fn hostile_messages_are_survived_and_stored_safely() {
 /// One certificate per wrongly-typed field; each must still be stored (ct-protocols.md §1.8:
 /// "Deserialize leniently"; src/certstream.rs's own doc: "a field of an unexpected type
 /// becomes 'unknown' instead of failing the message").
-///
-/// BUG (src/certstream.rs:116, `#[derive(Deserialize)] struct Dn`): a `subject` or `issuer`
-/// that is not an object (string, number, list) fails the whole message, so its names are
-/// never matched. This test fails until that is fixed.
+/// Regression: a `subject` or `issuer` that is not an object (string, number) used to fail
+/// the whole message, so its names were never matched.
 #[test]
 fn wrongly_typed_fields_do_not_lose_the_certificate() {
     let dir = TempDir::new("lenient");
