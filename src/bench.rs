@@ -42,7 +42,7 @@ impl Rng {
 /// A base64 blob standing in for a certificate's DER.
 fn fake_der(rng: &mut Rng, len: usize) -> String {
     let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
-    crate::proxy::base64(&bytes)
+    crate::base64::encode(&bytes)
 }
 
 /// Realistic certstream-server-go messages: lite (~1.5 KB) or full (~9 KB).

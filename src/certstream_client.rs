@@ -10,6 +10,7 @@ use crate::proxy::{self, ProxySettings};
 use crate::shutdown;
 use std::io;
 use std::net::TcpStream;
+use crate::backoff::Backoff;
 use std::time::{Duration, Instant};
 use tungstenite::protocol::WebSocketConfig;
 use tungstenite::stream::MaybeTlsStream;
@@ -201,51 +202,6 @@ fn pump(ws: &mut Socket, settings: &ClientSettings, on_event: &mut dyn FnMut(Cli
     }
 }
 
-/// Exponential backoff with jitter: each delay is drawn from [d/2, d], d doubling to the cap.
-pub struct Backoff {
-    min: Duration,
-    max: Duration,
-    current: Duration,
-    seed: u64,
-}
-
-impl Backoff {
-    pub fn new(min: Duration, max: Duration) -> Backoff {
-        let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1)
-            ^ ((std::process::id() as u64) << 32)
-            | 1;
-        Backoff { min, max, current: min, seed }
-    }
-
-    pub fn reset(&mut self) {
-        self.current = self.min;
-    }
-
-    pub fn next_delay(&mut self) -> Duration {
-        // xorshift64: jitter only needs to differ between clients, not be unpredictable.
-        self.seed ^= self.seed << 13;
-        self.seed ^= self.seed >> 7;
-        self.seed ^= self.seed << 17;
-        let d = self.current;
-        let half = d / 2;
-        let jitter = if half.is_zero() { Duration::ZERO } else { Duration::from_nanos(self.seed % (half.as_nanos() as u64 + 1)) };
-        self.current = (self.current * 2).min(self.max);
-        half + jitter
-    }
-}
-
-/// Sleep in small steps so that a stop request is honoured promptly.
-fn sleep_unless_stopped(d: Duration) {
-    let until = Instant::now() + d;
-    while !shutdown::requested() {
-        let now = Instant::now();
-        if now >= until {
-            break;
-        }
-        std::thread::sleep((until - now).min(Duration::from_millis(100)));
-    }
-}
-
 /// Follow the stream until a stop is requested, reconnecting forever.
 pub fn run(settings: &ClientSettings, mut on_event: impl FnMut(ClientEvent)) {
     let mut backoff = Backoff::new(settings.backoff_min, settings.backoff_max);
@@ -279,7 +235,7 @@ pub fn run(settings: &ClientSettings, mut on_event: impl FnMut(ClientEvent)) {
             ),
         );
         turn += 1;
-        sleep_unless_stopped(delay);
+        shutdown::sleep(delay);
     }
 }
 
@@ -305,16 +261,4 @@ mod tests {
         }
     }
 
-    #[test]
-    fn backoff_grows_to_cap_with_jitter() {
-        let mut b = Backoff::new(Duration::from_secs(1), Duration::from_secs(60));
-        let delays: Vec<Duration> = (0..10).map(|_| b.next_delay()).collect();
-        assert!(delays[0] >= Duration::from_millis(500) && delays[0] <= Duration::from_secs(1));
-        for d in &delays {
-            assert!(*d <= Duration::from_secs(60));
-        }
-        assert!(delays[9] >= Duration::from_secs(30));
-        b.reset();
-        assert!(b.next_delay() <= Duration::from_secs(1));
-    }
 }

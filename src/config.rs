@@ -4,6 +4,7 @@
 //! Every error names the file, and where it can the line, section and key.
 
 use crate::certstream_client::{self, ClientSettings};
+use crate::ct_reader::{CtSettings, ReaderSettings, StartAt};
 use crate::ini::{IniError, IniFile};
 use crate::logging::{self, LogTarget};
 use crate::proxy::ProxySettings;
@@ -55,6 +56,13 @@ pub struct DatabaseSettings {
 pub struct LoggingSettings {
     pub target: LogTarget,
     pub level: u32,
+}
+
+/// The monitor's certificate source.
+#[derive(Debug, Clone)]
+pub enum SourceSettings {
+    Certstream(ClientSettings),
+    CtLogs(CtSettings),
 }
 
 /// A loaded configuration file.
@@ -155,6 +163,44 @@ impl Config {
         };
         let target = logging::parse_target(&kind, file.as_deref()).map_err(|m| self.key_error("LOGGING", "LogType", m))?;
         Ok(LoggingSettings { target, level })
+    }
+
+    /// Where certificates come from: `ACTServer = ct://` reads the CT logs directly
+    /// (`[CTLOGS]`), anything else is one or more certstream servers.
+    pub fn source(&self) -> Result<SourceSettings, ConfigError> {
+        let raw = self.require("SERVER", "ACTServer")?;
+        let urls = split_list(&raw);
+        if urls.iter().any(|u| u.starts_with("ct://")) {
+            if urls.len() != 1 || urls[0] != "ct://" {
+                return Err(self.key_error("SERVER", "ACTServer", "ct:// (direct CT log reading) must be the only value"));
+            }
+            return Ok(SourceSettings::CtLogs(self.ct_logs()?));
+        }
+        Ok(SourceSettings::Certstream(self.certstream()?))
+    }
+
+    /// `[CTLOGS]`: every key optional.
+    pub fn ct_logs(&self) -> Result<CtSettings, ConfigError> {
+        let log_list = self.get("CTLOGS", "LogList")?.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let logs = self.get("CTLOGS", "Logs")?.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let mut reader = ReaderSettings::default();
+        if let Some(v) = self.get("CTLOGS", "StartAt")?.filter(|v| !v.trim().is_empty()) {
+            reader.start_at = match v.trim().to_ascii_lowercase().as_str() {
+                "end" => StartAt::End,
+                "beginning" => StartAt::Beginning,
+                _ => return Err(self.key_error("CTLOGS", "StartAt", format!("{v:?}: use end or beginning"))),
+            };
+        }
+        if let Some(d) = self.seconds("CTLOGS", "PollInterval")? {
+            reader.poll_interval = d;
+        }
+        if let Some(v) = self.get("CTLOGS", "BatchSize")?.filter(|v| !v.trim().is_empty() && !v.trim().eq_ignore_ascii_case("adaptive")) {
+            let n = parse_python_int(&v).filter(|n| (1..=100_000).contains(n)).ok_or_else(|| {
+                self.key_error("CTLOGS", "BatchSize", format!("{v:?}: use a number of entries (1 to 100000) or adaptive"))
+            })?;
+            reader.batch_size = Some(n as u64);
+        }
+        Ok(CtSettings { log_list: log_list.unwrap_or_else(|| "embedded".into()), logs: logs.unwrap_or_else(|| "all".into()), reader })
     }
 
     /// `[SERVER]`: `ACTServer` (one or more ws:// / wss:// URLs) and the optional proxy.

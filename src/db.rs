@@ -170,6 +170,61 @@ impl Database {
     }
 }
 
+/// Per-log reading positions for direct CT mode, beside the original's table.
+impl Database {
+    pub fn ensure_ct_state(&self) -> Result<(), DbError> {
+        self.conn
+            .execute_batch(
+                "CREATE TABLE IF NOT EXISTS CTLogState (LogID TEXT PRIMARY KEY, URL TEXT, NextIndex INTEGER NOT NULL, TreeSize INTEGER, UpdatedAt TEXT)",
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// `LogID` → `NextIndex` (the first entry not yet processed).
+    pub fn ct_positions(&self) -> Result<std::collections::HashMap<String, u64>, DbError> {
+        let mut stmt = self.conn.prepare("SELECT LogID, NextIndex FROM CTLogState").map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .map_err(|e| self.err(e))?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let (id, next) = row.map_err(|e| self.err(e))?;
+            out.insert(id, next.max(0) as u64);
+        }
+        Ok(out)
+    }
+
+    /// Record that entries before `next` are processed. Positions never move backwards.
+    pub fn save_ct_position(&self, log_id: &str, url: &str, next: u64, tree_size: u64, updated_at: &str) -> Result<(), DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO CTLogState (LogID, URL, NextIndex, TreeSize, UpdatedAt) VALUES (?1, ?2, ?3, ?4, ?5) \
+                 ON CONFLICT(LogID) DO UPDATE SET URL = excluded.URL, NextIndex = excluded.NextIndex, \
+                 TreeSize = excluded.TreeSize, UpdatedAt = excluded.UpdatedAt WHERE excluded.NextIndex >= CTLogState.NextIndex",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.execute(params![log_id, url, next as i64, tree_size as i64, updated_at]).map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Start a write transaction now (not at the first write), so the lock wait happens here.
+    pub fn begin(&self) -> Result<(), DbError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.err(e))
+    }
+
+    pub fn commit(&self) -> Result<(), DbError> {
+        self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))
+    }
+
+    /// Undo an open transaction; harmless when none is open.
+    pub fn rollback(&self) {
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
 /// SQLite is dynamically typed; a DB edited by hand may hold numbers or blobs in TEXT columns.
 fn text_of(v: ValueRef<'_>) -> Option<String> {
     match v {

@@ -6,6 +6,8 @@
 //! → [`rules`] → [`db`] and stdout ([`monitor`]). Reading back: [`gethost`].
 //! [`check_rules`] runs the same rules on names given by hand.
 
+pub mod backoff;
+pub mod base64;
 pub mod bench;
 pub mod certificate;
 pub mod certstream;
@@ -13,14 +15,22 @@ pub mod certstream_client;
 pub mod check_rules;
 pub mod clock;
 pub mod config;
+pub mod ct_entry;
+pub mod ct_monitor;
+pub mod ct_reader;
 pub mod db;
+pub mod der;
 pub mod gethost;
+pub mod http;
 pub mod ini;
 pub mod logging;
+pub mod loglist;
 pub mod monitor;
 pub mod proxy;
 pub mod rules;
+pub mod sha1;
 pub mod shutdown;
+pub mod x509;
 
 use std::fmt;
 

@@ -14,15 +14,17 @@ const USAGE: &str = "\
 certstreammonitor - watch Certificate Transparency for phishing lookalikes of your brands
 
 Usage:
-  certstreammonitor [monitor] -c FILE [--replay FILE|-]
+  certstreammonitor [monitor] -c FILE [--replay FILE|-] [--stats]
   certstreammonitor check-rules -c FILE -d NAME [-d NAME ...]   (-d - reads names from stdin)
   certstreammonitor gethost -c FILE [--since SECONDS] [--json]
+  certstreammonitor loglist --update FILE [--url URL]
   certstreammonitor bench-monitor [--messages N] [--runs N]
 
 Subcommands:
   monitor        follow a certstream server (ACTServer) and store matching hosts (default)
   check-rules    show how the configured rules judge the given names
   gethost        list hosts first seen in the last SECONDS (default 3600)
+  loglist        download the CT log list used by direct CT mode (ACTServer = ct://)
   bench-monitor  measure the monitor pipeline against a loopback server
 
 Options:
@@ -32,14 +34,17 @@ Options:
 ";
 
 const MONITOR_USAGE: &str = "\
-Usage: certstreammonitor monitor -c FILE [--replay FILE|-]
+Usage: certstreammonitor monitor -c FILE [--replay FILE|-] [--stats]
 
-Follow the certstream server(s) in [SERVER] ACTServer, apply [SEARCH] rules to every
-name of every certificate, store matches in [DATABASE] and print one line per new match.
+Follow the certstream server(s) in [SERVER] ACTServer, or with ACTServer = ct:// the
+CT logs themselves ([CTLOGS]), apply [SEARCH] rules to every name of every certificate,
+store matches in [DATABASE] and print one line per new match.
 
   -c, --config FILE   configuration file
       --replay FILE   read certstream JSON messages (one per line) from FILE instead
                       of a server; `-` reads stdin. Ends when the input ends.
+      --stats         direct CT mode: per-log position, tree size, backlog,
+                      entries/s and errors on stderr every 10 s
   -h, --help          this help
   -V, --version       print the version
 ";
@@ -68,6 +73,19 @@ List the hosts whose FirstSeen is less than SECONDS ago (default 3600):
       --json            JSON lines instead of the original's text format
   -h, --help            this help
   -V, --version         print the version
+";
+
+const LOGLIST_USAGE: &str = "\
+Usage: certstreammonitor loglist --update FILE [--url URL]
+
+Download Chrome's CT log list (v3; or URL), check that it parses, and write it to FILE
+atomically. Refresh the embedded list with `loglist --update data/log_list.json` and
+rebuild; or point `[CTLOGS] LogList` at FILE.
+
+  --update FILE   where to write the list
+  --url URL       list to fetch (default: Chrome's log_list.json)
+  -h, --help      this help
+  -V, --version   print the version
 ";
 
 const BENCH_USAGE: &str = "\
@@ -106,6 +124,7 @@ fn bad_arg(e: lexopt::Error, usage: &str) -> Failure {
 
 fn run_monitor(parser: &mut lexopt::Parser, mut config: Option<PathBuf>) -> Result<(), Failure> {
     let mut replay = None;
+    let mut stats = false;
     while let Some(arg) = parser.next().map_err(|e| bad_arg(e, MONITOR_USAGE))? {
         if help_or_version(&arg, MONITOR_USAGE) {
             return Ok(());
@@ -113,10 +132,11 @@ fn run_monitor(parser: &mut lexopt::Parser, mut config: Option<PathBuf>) -> Resu
         match arg {
             Short('c') | Long("config") => config = Some(parser.value().map_err(|e| bad_arg(e, MONITOR_USAGE))?.into()),
             Long("replay") => replay = Some(parser.value().map_err(|e| bad_arg(e, MONITOR_USAGE))?.string().map_err(|e| bad_arg(e, MONITOR_USAGE))?),
+            Long("stats") => stats = true,
             other => return Err(bad_arg(other.unexpected(), MONITOR_USAGE)),
         }
     }
-    let args = MonitorArgs { config: need_config(config, MONITOR_USAGE)?, replay };
+    let args = MonitorArgs { config: need_config(config, MONITOR_USAGE)?, replay, stats };
     monitor::command(&args)
 }
 
@@ -167,6 +187,24 @@ fn run_gethost(parser: &mut lexopt::Parser) -> Result<(), Failure> {
     gethost::command(&args, &mut stdout.lock())
 }
 
+fn run_loglist(parser: &mut lexopt::Parser) -> Result<(), Failure> {
+    let (mut file, mut url) = (None::<PathBuf>, certstreammonitor::loglist::CHROME_V3_URL.to_string());
+    while let Some(arg) = parser.next().map_err(|e| bad_arg(e, LOGLIST_USAGE))? {
+        if help_or_version(&arg, LOGLIST_USAGE) {
+            return Ok(());
+        }
+        match arg {
+            Long("update") => file = Some(parser.value().map_err(|e| bad_arg(e, LOGLIST_USAGE))?.into()),
+            Long("url") => url = parser.value().map_err(|e| bad_arg(e, LOGLIST_USAGE))?.to_string_lossy().into_owned(),
+            other => return Err(bad_arg(other.unexpected(), LOGLIST_USAGE)),
+        }
+    }
+    let file = file.ok_or_else(|| Failure::new(2, format!("missing --update FILE\n\n{LOGLIST_USAGE}")))?;
+    let summary = certstreammonitor::loglist::update_file(&file, &url).map_err(|e| Failure::new(1, e))?;
+    println!("{summary}");
+    Ok(())
+}
+
 fn run_bench(parser: &mut lexopt::Parser) -> Result<(), Failure> {
     let (mut messages, mut runs, mut client, mut db) = (200_000u64, 3u32, None::<String>, None::<PathBuf>);
     let num = |v: std::ffi::OsString| -> Result<u64, Failure> {
@@ -201,6 +239,7 @@ fn run() -> Result<(), Failure> {
             "check-rules" | "check_rules" => run_check_rules(&mut parser),
             "gethost" => run_gethost(&mut parser),
             "bench-monitor" => run_bench(&mut parser),
+            "loglist" => run_loglist(&mut parser),
             "scan" => Err(Failure::new(2, "scan is not implemented yet in this version (see README: Status)")),
             other => Err(Failure::new(2, format!("unknown subcommand {other:?}\n\n{USAGE}"))),
         },

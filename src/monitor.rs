@@ -10,6 +10,8 @@ use crate::certificate::{display_safe, CertificateRecord};
 use crate::certstream::{parse_message, CertstreamMessage};
 use crate::certstream_client::{self, ClientEvent, ClientSettings, MAX_MESSAGE};
 use crate::clock;
+use crate::config::SourceSettings;
+use crate::ct_reader::{CtBatch, CtSettings};
 use crate::db::{Database, NewHost};
 use crate::logging;
 use crate::rules::{Rules, Verdict};
@@ -82,21 +84,23 @@ pub struct Matcher<'a, W: Write> {
     out: W,
     counters: Arc<Counters>,
     stdout_broken: bool,
+    /// Inside a CT batch transaction, stdout lines wait here until the commit.
+    deferred: Option<Vec<String>>,
 }
 
 impl<'a, W: Write> Matcher<'a, W> {
     pub fn new(rules: &'a Rules, db: &'a Database, out: W, counters: Arc<Counters>) -> Self {
-        Matcher { rules, db, out, counters, stdout_broken: false }
+        Matcher { rules, db, out, counters, stdout_broken: false, deferred: None }
     }
 
     /// One raw certstream message.
     pub fn handle_message(&mut self, bytes: &[u8]) {
         Counters::bump(&self.counters.messages);
         match parse_message(bytes) {
-            Ok(CertstreamMessage::Certificate(record)) => self.handle_record(&record),
+            Ok(CertstreamMessage::Certificate(record)) => self.handle_record_autocommit(&record),
             Ok(CertstreamMessage::DnsEntries(names)) => {
                 let record = CertificateRecord { all_domains: names, ..Default::default() };
-                self.handle_record(&record)
+                self.handle_record_autocommit(&record)
             }
             Ok(CertstreamMessage::Heartbeat) | Ok(CertstreamMessage::Other(_)) => {}
             Err(e) => {
@@ -108,13 +112,35 @@ impl<'a, W: Write> Matcher<'a, W> {
         }
     }
 
-    /// One certificate, from any source.
-    pub fn handle_record(&mut self, record: &CertificateRecord<'_>) {
+    /// A certificate outside any transaction: each stored row is its own commit. A locked
+    /// or failing DB is retried (inserts are idempotent), then the loss is logged in full.
+    pub fn handle_record_autocommit(&mut self, record: &CertificateRecord<'_>) {
+        for attempt in 1..=4u64 {
+            match self.handle_record(record) {
+                Ok(()) => return,
+                Err(e) if attempt < 4 => {
+                    logging::warning("root", &format!("DB write failed (attempt {attempt}): {e}"));
+                    std::thread::sleep(Duration::from_millis(200 * attempt));
+                }
+                Err(e) => {
+                    Counters::bump(&self.counters.db_errors);
+                    for host in &record.all_domains {
+                        if matches!(self.rules.evaluate(host), Verdict::Match { .. }) {
+                            logging::error("root", &format!("LOST MATCH, could not store it: {e} - {}", describe(record, host)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One certificate, from any source: rules on every name, matches stored.
+    pub fn handle_record(&mut self, record: &CertificateRecord<'_>) -> Result<(), crate::db::DbError> {
         Counters::bump(&self.counters.certificates);
         for host in &record.all_domains {
             Counters::bump(&self.counters.names);
             match self.rules.evaluate(host) {
-                Verdict::Match { .. } => self.store(record, host),
+                Verdict::Match { .. } => self.store(record, host)?,
                 Verdict::BelowThreshold { .. } => {
                     Counters::bump(&self.counters.below_threshold);
                     if logging::enabled(logging::DEBUG) {
@@ -130,9 +156,10 @@ impl<'a, W: Write> Matcher<'a, W> {
                 Verdict::NoMatch => {}
             }
         }
+        Ok(())
     }
 
-    fn store(&mut self, record: &CertificateRecord<'_>, host: &str) {
+    fn store(&mut self, record: &CertificateRecord<'_>, host: &str) -> Result<(), crate::db::DbError> {
         Counters::bump(&self.counters.matches);
         let san = record.san_for(host);
         let startime = record.startime();
@@ -145,40 +172,63 @@ impl<'a, W: Write> Matcher<'a, W> {
             startime: &startime,
             first_seen: &first_seen,
         };
-        // A locked or full DB must not silently lose a match: retry, then log the whole row.
-        let mut attempt = 0;
-        let inserted = loop {
-            match self.db.insert_if_absent(&row) {
-                Ok(v) => break Some(v),
-                Err(e) if attempt < 3 => {
-                    attempt += 1;
-                    logging::warning("root", &format!("insert of {} failed (attempt {attempt}): {e}", display_safe(host)));
-                    std::thread::sleep(Duration::from_millis(200 * attempt));
+        if !self.db.insert_if_absent(&row)? {
+            Counters::bump(&self.counters.known);
+            return Ok(());
+        }
+        Counters::bump(&self.counters.stored);
+        let line = format!("[{}] {}\n", clock::local_now_iso(), describe(record, host));
+        match self.deferred.as_mut() {
+            Some(lines) => lines.push(line),
+            None => self.print(&line),
+        }
+        Ok(())
+    }
+
+    /// The stdout line, after the row is committed. The log gets it too.
+    fn print(&mut self, line: &str) {
+        logging::info("root", &format!("New match stored: {}", line.trim_end()));
+        if !self.stdout_broken {
+            if let Err(e) = self.out.write_all(line.as_bytes()).and_then(|_| self.out.flush()) {
+                // The DB has the row; keep monitoring even if nobody reads stdout.
+                self.stdout_broken = true;
+                logging::error("root", &format!("stdout is not writable ({e}); matches are still stored in the DB"));
+            }
+        }
+    }
+
+    /// A CT batch: its rows and the log's new position in one transaction, then the
+    /// stdout lines. Retried whole on failure (nothing of a failed attempt remains).
+    pub fn handle_ct_batch(&mut self, batch: &CtBatch) -> Result<(), crate::db::DbError> {
+        let mut attempt = 0u64;
+        loop {
+            attempt += 1;
+            self.deferred = Some(Vec::new());
+            let result = (|| {
+                self.db.begin()?;
+                for record in &batch.records {
+                    self.handle_record(record)?;
+                }
+                self.db.save_ct_position(&batch.log.log_id, &batch.log.url, batch.next, batch.tree_size, &clock::utc_now_iso())?;
+                self.db.commit()
+            })();
+            let lines = self.deferred.take().unwrap_or_default();
+            match result {
+                Ok(()) => {
+                    for line in lines {
+                        self.print(&line);
+                    }
+                    return Ok(());
                 }
                 Err(e) => {
-                    Counters::bump(&self.counters.db_errors);
-                    logging::error("root", &format!("LOST MATCH, could not store it: {e} - {}", describe(record, host)));
-                    break None;
-                }
-            }
-        };
-        match inserted {
-            Some(true) => {
-                Counters::bump(&self.counters.stored);
-                let line = format!("[{}] {}\n", clock::local_now_iso(), describe(record, host));
-                logging::info("root", &format!("New match stored: {}", describe(record, host)));
-                if !self.stdout_broken {
-                    if let Err(e) = self.out.write_all(line.as_bytes()).and_then(|_| self.out.flush()) {
-                        // The DB has the row; keep monitoring even if nobody reads stdout.
-                        self.stdout_broken = true;
-                        logging::error("root", &format!("stdout is not writable ({e}); matches are still stored in the DB"));
+                    self.db.rollback();
+                    if attempt >= 4 {
+                        return Err(e);
                     }
+                    logging::warning("root", &format!("committing {} entries {}..{} failed (attempt {attempt}): {e}", batch.log.description, batch.start, batch.next));
+                    std::thread::sleep(Duration::from_millis(250 * attempt));
                 }
             }
-            Some(false) => {
-                Counters::bump(&self.counters.known);
-            }
-            None => {}
         }
     }
 }
@@ -439,6 +489,14 @@ mod tests {
 pub struct MonitorArgs {
     pub config: std::path::PathBuf,
     pub replay: Option<String>,
+    /// Direct CT mode: print the per-log table on stderr every 10 s.
+    pub stats: bool,
+}
+
+/// Where this run reads from, once the config is checked.
+enum Input {
+    Frames(Source),
+    CtLogs(CtSettings),
 }
 
 /// The `monitor` subcommand: validate the whole config, then open DB and log, then follow the source.
@@ -447,9 +505,12 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     let rules = config.rules()?;
     let db_settings = config.database()?;
     let log_settings = config.logging()?;
-    let source = match &args.replay {
-        Some(path) => Source::Replay(path.clone()),
-        None => Source::Certstream(config.certstream()?),
+    let input = match &args.replay {
+        Some(path) => Input::Frames(Source::Replay(path.clone())),
+        None => match config.source()? {
+            SourceSettings::Certstream(c) => Input::Frames(Source::Certstream(c)),
+            SourceSettings::CtLogs(c) => Input::CtLogs(c),
+        },
     };
     let db = Database::open(&db_settings.path, &db_settings.table)?;
     if let Err(e) = logging::init(&log_settings.target, log_settings.level) {
@@ -471,7 +532,15 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     shutdown::install_handlers();
     let counters = Arc::new(Counters::default());
     let stdout = std::io::stdout();
-    run_pipeline(&rules, &db, source, stdout.lock(), counters.clone(), &PipelineOptions::default())?;
+    match input {
+        Input::Frames(source) => {
+            run_pipeline(&rules, &db, source, stdout.lock(), counters.clone(), &PipelineOptions::default())?
+        }
+        Input::CtLogs(ct) => {
+            let logs = crate::ct_monitor::select_logs(&ct).map_err(|m| config.key_error("CTLOGS", "Logs", m))?;
+            crate::ct_monitor::run(&rules, &db, &ct, logs, stdout.lock(), counters.clone(), args.stats)?
+        }
+    }
     if shutdown::requested() {
         logging::info("root", "Kill command received, exiting!!");
     }

@@ -22,7 +22,7 @@ impl ProxySettings {
             Some(p) => format!("{user}:{p}"),
             None => user.to_string(),
         };
-        Some(format!("Basic {}", base64(creds.as_bytes())))
+        Some(format!("Basic {}", crate::base64::encode(creds.as_bytes())))
     }
 
     /// From a proxy URL such as `http://user:pass@proxy:3128` (environment variables).
@@ -86,23 +86,6 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Standard base64 with padding (RFC 4648), for Basic credentials.
-pub fn base64(input: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &b)| acc | (b as u32) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 /// Connect to the first address of `host:port` that answers within `timeout`.
 pub fn connect_tcp(host: &str, port: u16, timeout: Duration) -> io::Result<TcpStream> {
     let mut last = io::Error::new(io::ErrorKind::NotFound, format!("{host}: no address"));
@@ -156,13 +139,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base64_vectors() {
-        for (i, o) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("user:pass", "dXNlcjpwYXNz")] {
-            assert_eq!(base64(i.as_bytes()), o);
-        }
-    }
-
-    #[test]
     fn proxy_urls() {
         let p = ProxySettings::from_url("http://u%40x:p%3Ass@proxy.local:3128/").unwrap();
         assert_eq!((p.host.as_str(), p.port), ("proxy.local", 3128));
@@ -181,7 +157,7 @@ mod tests {
         let mut p = ProxySettings { host: "h".into(), port: 1, username: Some("user".into()), password: Some("pass".into()) };
         assert_eq!(p.authorization().unwrap(), "Basic dXNlcjpwYXNz");
         p.password = Some(String::new());
-        assert_eq!(p.authorization().unwrap(), format!("Basic {}", base64(b"user")));
+        assert_eq!(p.authorization().unwrap(), format!("Basic {}", crate::base64::encode(b"user")));
         p.username = Some(String::new());
         assert_eq!(p.authorization(), None);
     }

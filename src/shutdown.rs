@@ -35,3 +35,16 @@ pub fn requested() -> bool {
 pub fn request() {
     STOP.store(true, Ordering::SeqCst);
 }
+
+/// Sleep up to `d`, waking early when a stop is requested. Returns whether to go on.
+pub fn sleep(d: std::time::Duration) -> bool {
+    let until = std::time::Instant::now() + d;
+    while !requested() {
+        let now = std::time::Instant::now();
+        if now >= until {
+            return true;
+        }
+        std::thread::sleep((until - now).min(std::time::Duration::from_millis(100)));
+    }
+    false
+}

@@ -4,6 +4,8 @@
 //! touches the network beyond the loopback interface.
 #![allow(dead_code)]
 
+pub mod der;
+
 use rusqlite::{Connection, OpenFlags};
 use serde_json::{json, Value};
 use std::io::{Read, Write};

@@ -1,0 +1,265 @@
+//! CT log entries → certificate records: RFC 6962 `get-entries` items (MerkleTreeLeaf +
+//! extra_data) and static-ct-api data tiles (TileLeaf), both into one [`LogEntry`].
+//!
+//! Every length comes from the network and is checked; a malformed entry is an error for
+//! that entry, never a panic.
+
+use crate::certificate::CertificateRecord;
+use crate::sha1;
+use crate::x509;
+use std::borrow::Cow;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    X509,
+    Precert,
+}
+
+/// One log entry, borrowing from the response body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry<'a> {
+    pub timestamp_ms: u64,
+    pub kind: EntryKind,
+    /// x509: the certificate DER; precert: the TBSCertificate DER (final issuer, no poison).
+    pub cert: &'a [u8],
+    /// precert: the precertificate as submitted, which certstream fingerprints.
+    pub precertificate: Option<&'a [u8]>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryError(pub String);
+
+impl fmt::Display for EntryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for EntryError {}
+
+fn err<T>(m: impl Into<String>) -> Result<T, EntryError> {
+    Err(EntryError(m.into()))
+}
+
+/// A bounds-checked big-endian reader.
+struct Bytes<'a> {
+    buf: &'a [u8],
+}
+
+impl<'a> Bytes<'a> {
+    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], EntryError> {
+        if self.buf.len() < n {
+            return err(format!("truncated {what}: need {n} bytes, have {}", self.buf.len()));
+        }
+        let (head, rest) = self.buf.split_at(n);
+        self.buf = rest;
+        Ok(head)
+    }
+
+    fn uint(&mut self, n: usize, what: &str) -> Result<u64, EntryError> {
+        Ok(self.take(n, what)?.iter().fold(0u64, |acc, &b| (acc << 8) | b as u64))
+    }
+
+    /// A length-prefixed opaque field (`n`-byte length).
+    fn vector(&mut self, n: usize, what: &str) -> Result<&'a [u8], EntryError> {
+        let len = self.uint(n, what)? as usize;
+        self.take(len, what)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+}
+
+fn entry_kind(v: u64) -> Result<EntryKind, EntryError> {
+    match v {
+        0 => Ok(EntryKind::X509),
+        1 => Ok(EntryKind::Precert),
+        n => err(format!("unknown entry_type {n}")),
+    }
+}
+
+/// RFC 6962 `leaf_input` (MerkleTreeLeaf) and `extra_data`, both already base64-decoded.
+pub fn parse_rfc6962<'a>(leaf: &'a [u8], extra: &'a [u8]) -> Result<LogEntry<'a>, EntryError> {
+    let mut r = Bytes { buf: leaf };
+    let version = r.uint(1, "version")?;
+    let leaf_type = r.uint(1, "leaf_type")?;
+    if version != 0 || leaf_type != 0 {
+        return err(format!("unsupported MerkleTreeLeaf version {version} / leaf_type {leaf_type}"));
+    }
+    let timestamp_ms = r.uint(8, "timestamp")?;
+    let kind = entry_kind(r.uint(2, "entry_type")?)?;
+    let cert = match kind {
+        EntryKind::X509 => r.vector(3, "certificate")?,
+        EntryKind::Precert => {
+            r.take(32, "issuer_key_hash")?;
+            r.vector(3, "tbs_certificate")?
+        }
+    };
+    r.vector(2, "extensions")?;
+    if !r.is_empty() {
+        return err("trailing bytes after MerkleTreeLeaf");
+    }
+    let mut x = Bytes { buf: extra };
+    let precertificate = match kind {
+        EntryKind::X509 => {
+            x.vector(3, "certificate_chain")?;
+            None
+        }
+        EntryKind::Precert => {
+            let pre = x.vector(3, "pre_certificate")?;
+            x.vector(3, "precertificate_chain")?;
+            Some(pre)
+        }
+    };
+    if !x.is_empty() {
+        return err("trailing bytes after extra_data");
+    }
+    Ok(LogEntry { timestamp_ms, kind, cert, precertificate })
+}
+
+/// A static-ct-api data tile: TileLeaf after TileLeaf until the body ends.
+pub fn parse_tile(tile: &[u8]) -> Result<Vec<LogEntry<'_>>, EntryError> {
+    let mut r = Bytes { buf: tile };
+    let mut out = Vec::with_capacity(256);
+    while !r.is_empty() {
+        let n = out.len();
+        let wrap = |e: EntryError| EntryError(format!("tile leaf {n}: {e}"));
+        let timestamp_ms = r.uint(8, "timestamp").map_err(wrap)?;
+        let kind = entry_kind(r.uint(2, "entry_type").map_err(wrap)?).map_err(wrap)?;
+        let cert = match kind {
+            EntryKind::X509 => r.vector(3, "certificate").map_err(wrap)?,
+            EntryKind::Precert => {
+                r.take(32, "issuer_key_hash").map_err(wrap)?;
+                r.vector(3, "tbs_certificate").map_err(wrap)?
+            }
+        };
+        r.vector(2, "extensions").map_err(wrap)?;
+        let precertificate = match kind {
+            EntryKind::X509 => None,
+            EntryKind::Precert => Some(r.vector(3, "pre_certificate").map_err(wrap)?),
+        };
+        let chain = r.vector(2, "certificate_chain").map_err(wrap)?;
+        if chain.len() % 32 != 0 {
+            return Err(wrap(EntryError(format!("certificate_chain length {} is not a multiple of 32", chain.len()))));
+        }
+        out.push(LogEntry { timestamp_ms, kind, cert, precertificate });
+        if out.len() > 256 {
+            return err("data tile holds more than 256 entries");
+        }
+    }
+    Ok(out)
+}
+
+/// The certificate record the rest of the program works on, as certstream-server-go
+/// would have described this entry (precert fields from the TBS, fingerprint of the
+/// submitted precertificate). Returns the parser's warnings alongside.
+pub fn record_from_entry(e: &LogEntry<'_>) -> Result<(CertificateRecord<'static>, Vec<String>, bool), EntryError> {
+    let (parsed, fingerprint_of) = match e.kind {
+        EntryKind::X509 => (x509::parse_certificate(e.cert), e.cert),
+        EntryKind::Precert => (x509::parse_tbs(e.cert), e.precertificate.unwrap_or(e.cert)),
+    };
+    let parsed = parsed.map_err(|x| EntryError(format!("certificate: {x}")))?;
+    let record = CertificateRecord {
+        all_domains: parsed.all_domains.into_iter().map(Cow::Owned).collect(),
+        subject: Cow::Owned(parsed.subject.aggregated()),
+        issuer: Cow::Owned(parsed.issuer.aggregated()),
+        fingerprint: Cow::Owned(sha1::colon_hex(&sha1::sha1(fingerprint_of))),
+        not_before: parsed.not_before,
+    };
+    Ok((record, parsed.warnings, parsed.lossy))
+}
+
+/// `tile/data/<N>[.p/<W>]` path component for tile `n` (3-digit groups, `x` prefixes).
+pub fn tile_path(n: u64, width: u64) -> String {
+    let mut groups = Vec::new();
+    let mut v = n;
+    loop {
+        groups.push(v % 1000);
+        v /= 1000;
+        if v == 0 {
+            break;
+        }
+    }
+    let mut s = String::from("tile/data/");
+    for (i, g) in groups.iter().rev().enumerate() {
+        if i + 1 < groups.len() {
+            s.push_str(&format!("x{g:03}/"));
+        } else {
+            s.push_str(&format!("{g:03}"));
+        }
+    }
+    if width < 256 {
+        s.push_str(&format!(".p/{width}"));
+    }
+    s
+}
+
+/// The tree size from a signed-note checkpoint (line 2); signatures are not checked.
+pub fn checkpoint_size(text: &[u8]) -> Result<u64, EntryError> {
+    let text = std::str::from_utf8(text).map_err(|_| EntryError("checkpoint is not UTF-8".into()))?;
+    let mut lines = text.split('\n');
+    let origin = lines.next().unwrap_or("");
+    if origin.is_empty() {
+        return err("checkpoint has no origin line");
+    }
+    let size = lines.next().unwrap_or("");
+    if size.is_empty() || !size.bytes().all(|b| b.is_ascii_digit()) || (size.len() > 1 && size.starts_with('0')) {
+        return err(format!("checkpoint size line {size:?} is not a decimal number"));
+    }
+    let root = lines.next().unwrap_or("");
+    match crate::base64::decode(root.as_bytes()) {
+        Ok(h) if h.len() == 32 => {}
+        _ => return err("checkpoint root hash is not 32 bytes of base64"),
+    }
+    size.parse().map_err(|_| EntryError(format!("checkpoint size {size} out of range")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_paths() {
+        let cases: &[(u64, u64, &str)] = &[
+            (0, 256, "tile/data/000"),
+            (5, 256, "tile/data/005"),
+            (1000, 256, "tile/data/x001/000"),
+            (1_234_067, 256, "tile/data/x001/x234/067"),
+            (3_554_687, 256, "tile/data/x003/x554/687"),
+            (7, 13, "tile/data/007.p/13"),
+        ];
+        for (n, w, want) in cases {
+            assert_eq!(tile_path(*n, *w), *want);
+        }
+    }
+
+    #[test]
+    fn checkpoints() {
+        let ok = b"log.example/2026h1\n910004669\nr4hBntWxgz2ver0Q24tx3uAt+XdpbZxZnyChZT2BHzc=\n\n\xe2\x80\x94 log.example/2026h1 AAAA\n";
+        assert_eq!(checkpoint_size(ok).unwrap(), 910_004_669);
+        for bad in [&b""[..], b"o\n", b"o\n12a\nx\n", b"o\n012\nr4hBntWxgz2ver0Q24tx3uAt+XdpbZxZnyChZT2BHzc=\n", b"o\n5\nAAAA\n", b"\xff\n1\n"] {
+            assert!(checkpoint_size(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn rfc6962_structure_errors() {
+        // x509 leaf with a 2-byte "certificate".
+        let mut leaf = vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 2, 0xAB, 0xCD, 0, 0];
+        let extra = [0u8, 0, 0];
+        let e = parse_rfc6962(&leaf, &extra).unwrap();
+        assert_eq!((e.kind, e.cert, e.timestamp_ms), (EntryKind::X509, &[0xAB, 0xCD][..], 1));
+        leaf.push(0);
+        assert!(parse_rfc6962(&leaf, &extra).is_err(), "trailing byte");
+        leaf.pop();
+        for cut in 0..leaf.len() {
+            assert!(parse_rfc6962(&leaf[..cut], &extra).is_err(), "cut {cut}");
+        }
+        let mut bad_type = leaf.clone();
+        bad_type[11] = 7;
+        assert!(parse_rfc6962(&bad_type, &extra).is_err());
+        assert!(parse_rfc6962(&leaf, &[0, 0, 5]).is_err(), "chain longer than data");
+    }
+}

@@ -1,0 +1,393 @@
+//! One CT log, read from where we left off to its current size, batch by batch.
+//!
+//! A reader thread owns one log: it polls the tree size (`get-sth` or `checkpoint`),
+//! downloads entries (`get-entries` or data tiles), turns them into certificate records
+//! and hands each contiguous batch `[start, next)` to the DB thread, which commits the
+//! batch's rows and the new position in one transaction. The reader never writes the
+//! position itself, so a batch that was not committed is simply read again after a
+//! restart: nothing is skipped, nothing counted twice.
+
+use crate::backoff::Backoff;
+use crate::base64;
+use crate::certificate::CertificateRecord;
+use crate::ct_entry::{self, EntryError, LogEntry};
+use crate::http::{HttpClient, HttpResponse};
+use crate::logging;
+use crate::loglist::{CtLog, LogKind};
+use crate::shutdown;
+use serde::Deserialize;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::SyncSender;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Where a log with no saved position starts (`[CTLOGS] StartAt`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartAt {
+    /// The current tree size: only certificates logged from now on (certstream semantics).
+    End,
+    /// Entry 0: the whole log (a backfill of hundreds of millions of entries).
+    Beginning,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReaderSettings {
+    pub start_at: StartAt,
+    pub poll_interval: Duration,
+    /// Entries per `get-entries` request; `None` starts at 256 and adapts to what the log returns.
+    pub batch_size: Option<u64>,
+    pub http_timeout: Duration,
+    pub backoff_min: Duration,
+    pub backoff_max: Duration,
+}
+
+impl Default for ReaderSettings {
+    fn default() -> Self {
+        ReaderSettings {
+            start_at: StartAt::End,
+            poll_interval: Duration::from_secs(10),
+            batch_size: None,
+            http_timeout: Duration::from_secs(30),
+            backoff_min: Duration::from_secs(1),
+            backoff_max: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Entries `[start, next)` of one log, fully processed; `records` holds the parsable ones.
+pub struct CtBatch {
+    pub log: Arc<CtLog>,
+    pub start: u64,
+    pub next: u64,
+    pub tree_size: u64,
+    pub records: Vec<CertificateRecord<'static>>,
+}
+
+/// Per-log figures for the stats line.
+#[derive(Debug, Default)]
+pub struct LogStats {
+    pub next: AtomicU64,
+    pub tree_size: AtomicU64,
+    pub entries: AtomicU64,
+    pub errors: AtomicU64,
+    pub malformed: AtomicU64,
+    pub last_error: Mutex<String>,
+}
+
+impl LogStats {
+    fn error(&self, log: &CtLog, msg: &str) {
+        self.errors.fetch_add(1, Ordering::Relaxed);
+        *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = msg.to_string();
+        logging::error("ct", &format!("{} ({}): {msg}", log.description, log.url));
+    }
+}
+
+/// Why a fetch did not produce a batch.
+enum FetchError {
+    /// 429 or 503, with the server's `Retry-After` when it gave one.
+    RateLimited(Option<Duration>),
+    /// Network error, timeout, 5xx, garbled or short response: try again later.
+    Transient(String),
+    /// The entry at this index cannot be decoded, however often we ask.
+    Malformed { index: u64, message: String },
+}
+
+/// Reads one log. `next` is the first entry not yet handed over.
+pub struct CtLogCursor {
+    log: Arc<CtLog>,
+    settings: ReaderSettings,
+    http: HttpClient,
+    next: Option<u64>,
+    batch: u64,
+    stats: Arc<LogStats>,
+    leaf_buf: Vec<u8>,
+    extra_buf: Vec<u8>,
+    /// Consecutive failures to decode the entry at this index.
+    malformed_at: Option<(u64, u32)>,
+}
+
+/// How often an undecodable entry is re-fetched before it is skipped (a truncated or
+/// garbled response looks the same as a bad entry the first time).
+const MALFORMED_RETRIES: u32 = 3;
+
+#[derive(Deserialize)]
+struct Sth {
+    tree_size: u64,
+}
+
+#[derive(Deserialize)]
+struct Entries<'a> {
+    #[serde(borrow)]
+    entries: Vec<RawEntry<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RawEntry<'a> {
+    #[serde(borrow)]
+    leaf_input: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    extra_data: std::borrow::Cow<'a, str>,
+}
+
+/// Responses bigger than this are refused (a 1024-entry get-entries is ~5 MB).
+const BODY_LIMIT: u64 = 64 << 20;
+
+impl CtLogCursor {
+    pub fn new(log: Arc<CtLog>, saved_next: Option<u64>, settings: ReaderSettings, stats: Arc<LogStats>) -> CtLogCursor {
+        let http = HttpClient::new(settings.http_timeout);
+        let batch = settings.batch_size.unwrap_or(256).max(1);
+        if let Some(n) = saved_next {
+            stats.next.store(n, Ordering::Relaxed);
+        }
+        CtLogCursor { log, settings, http, next: saved_next, batch, stats, leaf_buf: Vec::new(), extra_buf: Vec::new(), malformed_at: None }
+    }
+
+    fn classify(&self, resp: &HttpResponse, what: &str) -> Result<(), FetchError> {
+        match resp.status {
+            200 => Ok(()),
+            429 | 503 => Err(FetchError::RateLimited(resp.retry_after)),
+            s => Err(FetchError::Transient(format!("{what}: HTTP {s}"))),
+        }
+    }
+
+    fn get(&self, path: &str) -> Result<HttpResponse, FetchError> {
+        let url = format!("{}{}", self.log.url, path);
+        self.http.get(&url, BODY_LIMIT).map_err(|e| FetchError::Transient(e.to_string()))
+    }
+
+    /// The log's current size.
+    fn tree_size(&self) -> Result<u64, FetchError> {
+        match self.log.kind {
+            LogKind::Rfc6962 => {
+                let resp = self.get("ct/v1/get-sth")?;
+                self.classify(&resp, "get-sth")?;
+                let sth: Sth = serde_json::from_slice(&resp.body)
+                    .map_err(|e| FetchError::Transient(format!("get-sth: invalid response: {e}")))?;
+                Ok(sth.tree_size)
+            }
+            LogKind::Tiled => {
+                let resp = self.get("checkpoint")?;
+                self.classify(&resp, "checkpoint")?;
+                ct_entry::checkpoint_size(&resp.body).map_err(|e| FetchError::Transient(format!("checkpoint: {e}")))
+            }
+        }
+    }
+
+    /// Download and decode entries from `next` (exclusive of `size`): the records and the new `next`.
+    fn fetch(&mut self, next: u64, size: u64) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
+        match self.log.kind {
+            LogKind::Rfc6962 => self.fetch_rfc6962(next, size),
+            LogKind::Tiled => self.fetch_tile(next, size),
+        }
+    }
+
+    fn fetch_rfc6962(&mut self, next: u64, size: u64) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
+        let end = (next + self.batch - 1).min(size - 1);
+        let wanted = end - next + 1;
+        let resp = self.get(&format!("ct/v1/get-entries?start={next}&end={end}"))?;
+        self.classify(&resp, "get-entries")?;
+        let parsed: Entries<'_> = serde_json::from_slice(&resp.body)
+            .map_err(|e| FetchError::Transient(format!("get-entries: invalid response: {e}")))?;
+        let n = parsed.entries.len() as u64;
+        if n == 0 || n > wanted {
+            return Err(FetchError::Transient(format!("get-entries returned {n} entries for a request of {wanted}")));
+        }
+        if n < wanted && self.settings.batch_size.is_none() {
+            // The log caps its answers: ask for what it gives, so every request is full.
+            self.batch = n;
+        }
+        let mut records = Vec::with_capacity(n as usize);
+        for (k, raw) in parsed.entries.iter().enumerate() {
+            let index = next + k as u64;
+            let decoded = base64::decode_into(raw.leaf_input.as_bytes(), &mut self.leaf_buf)
+                .and_then(|_| base64::decode_into(raw.extra_data.as_bytes(), &mut self.extra_buf))
+                .map_err(|e| EntryError(format!("base64: {e}")))
+                .and_then(|_| ct_entry::parse_rfc6962(&self.leaf_buf, &self.extra_buf));
+            match decoded {
+                Ok(entry) => {
+                    if let Some(r) = self.record(index, &entry) {
+                        records.push(r);
+                    }
+                }
+                // Keep the good prefix; the next request starts at the bad entry.
+                Err(_) if k > 0 => return Ok((records, index)),
+                Err(e) => return Err(FetchError::Malformed { index, message: e.0 }),
+            }
+        }
+        Ok((records, next + n))
+    }
+
+    fn fetch_tile(&mut self, next: u64, size: u64) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
+        let tile = next / 256;
+        let width = (size - tile * 256).min(256);
+        let mut resp = self.get(&ct_entry::tile_path(tile, width))?;
+        if resp.status == 404 && width < 256 {
+            // Logs may delete a partial tile once the full one exists.
+            resp = self.get(&ct_entry::tile_path(tile, 256))?;
+        }
+        self.classify(&resp, "data tile")?;
+        let leaves = ct_entry::parse_tile(&resp.body)
+            .map_err(|e| FetchError::Malformed { index: next, message: format!("data tile {tile}: {e}") })?;
+        if (leaves.len() as u64) < width {
+            return Err(FetchError::Malformed {
+                index: next,
+                message: format!("data tile {tile} has {} entries, expected {width}", leaves.len()),
+            });
+        }
+        let skip = (next - tile * 256) as usize;
+        let mut records = Vec::with_capacity(width as usize - skip);
+        for (k, entry) in leaves.iter().enumerate().take(width as usize).skip(skip) {
+            if let Some(r) = self.record(tile * 256 + k as u64, entry) {
+                records.push(r);
+            }
+        }
+        Ok((records, tile * 256 + width))
+    }
+
+    /// A decoded entry → record; a certificate that cannot be read at all is logged and skipped.
+    fn record(&self, index: u64, entry: &LogEntry<'_>) -> Option<CertificateRecord<'static>> {
+        match ct_entry::record_from_entry(entry) {
+            Ok((record, warnings, lossy)) => {
+                if lossy {
+                    logging::warning("ct", &format!("{} entry {index}: names not valid UTF-8, kept lossily", self.log.description));
+                }
+                if !warnings.is_empty() && logging::enabled(logging::DEBUG) {
+                    logging::debug("ct", &format!("{} entry {index}: {}", self.log.description, warnings.join("; ")));
+                }
+                Some(record)
+            }
+            Err(e) => {
+                self.stats.malformed.fetch_add(1, Ordering::Relaxed);
+                logging::error("ct", &format!("MALFORMED ENTRY {} ({}) index {index}: {e}; skipped", self.log.description, self.log.url));
+                None
+            }
+        }
+    }
+
+    /// Follow the log until a stop is requested (or a read-only log is read to its end).
+    pub fn run(&mut self, tx: &SyncSender<CtBatch>) {
+        let mut backoff = Backoff::new(self.settings.backoff_min, self.settings.backoff_max);
+        while !shutdown::requested() {
+            let size = match self.tree_size() {
+                Ok(s) => s,
+                Err(e) => {
+                    if !self.wait_after(e, &mut backoff) {
+                        return;
+                    }
+                    continue;
+                }
+            };
+            self.stats.tree_size.store(size, Ordering::Relaxed);
+            let next = match self.next {
+                Some(n) => n,
+                None => {
+                    let n = match self.settings.start_at {
+                        StartAt::End => size,
+                        StartAt::Beginning => 0,
+                    };
+                    logging::info("ct", &format!("{} ({}): first run, starting at entry {n} of {size}", self.log.description, self.log.url));
+                    // Persist the starting point now, or a restart would jump to the new end.
+                    if !self.hand_over(tx, n, n, size, Vec::new()) {
+                        return;
+                    }
+                    n
+                }
+            };
+            if size < next {
+                self.stats.error(&self.log, &format!("LOG SHRANK: tree size {size} is below our position {next}; not reading it until it grows past {next}"));
+                if !shutdown::sleep(self.settings.poll_interval.max(backoff.next_delay())) {
+                    return;
+                }
+                continue;
+            }
+            if size == next {
+                if self.log.final_tree_size.is_some_and(|f| next >= f) {
+                    logging::info("ct", &format!("{}: read-only log read to its final size {next}; done", self.log.description));
+                    return;
+                }
+                if !shutdown::sleep(self.settings.poll_interval) {
+                    return;
+                }
+                continue;
+            }
+            // Catch up to `size`, batch after batch.
+            let mut pos = next;
+            while pos < size && !shutdown::requested() {
+                match self.fetch(pos, size) {
+                    Ok((records, new_next)) => {
+                        backoff.reset();
+                        self.malformed_at = None;
+                        self.stats.entries.fetch_add(new_next - pos, Ordering::Relaxed);
+                        if !self.hand_over(tx, pos, new_next, size, records) {
+                            return;
+                        }
+                        pos = new_next;
+                    }
+                    Err(FetchError::Malformed { index, message }) => {
+                        let tries = match self.malformed_at {
+                            Some((i, n)) if i == index => n + 1,
+                            _ => 1,
+                        };
+                        self.malformed_at = Some((index, tries));
+                        if tries < MALFORMED_RETRIES {
+                            if !self.wait_after(FetchError::Transient(format!("entry {index}: {message}")), &mut backoff) {
+                                return;
+                            }
+                            continue;
+                        }
+                        // Deterministically bad: skip it (the whole tile for tiled logs), loudly.
+                        let skip_to = match self.log.kind {
+                            LogKind::Rfc6962 => index + 1,
+                            LogKind::Tiled => ((index / 256 + 1) * 256).min(size),
+                        };
+                        self.stats.malformed.fetch_add(skip_to - index, Ordering::Relaxed);
+                        self.stats.error(&self.log, &format!("MALFORMED ENTRIES {index}..{skip_to} skipped after {tries} tries: {message}"));
+                        self.malformed_at = None;
+                        if !self.hand_over(tx, pos, skip_to, size, Vec::new()) {
+                            return;
+                        }
+                        pos = skip_to;
+                    }
+                    Err(e) => {
+                        if !self.wait_after(e, &mut backoff) {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn hand_over(&mut self, tx: &SyncSender<CtBatch>, start: u64, next: u64, tree_size: u64, records: Vec<CertificateRecord<'static>>) -> bool {
+        self.next = Some(next);
+        self.stats.next.store(next, Ordering::Relaxed);
+        tx.send(CtBatch { log: self.log.clone(), start, next, tree_size, records }).is_ok()
+    }
+
+    /// Log a failed request and sleep: `Retry-After` when given, else exponential backoff.
+    fn wait_after(&self, e: FetchError, backoff: &mut Backoff) -> bool {
+        let delay = match e {
+            FetchError::RateLimited(retry_after) => {
+                let d = retry_after.unwrap_or_else(|| backoff.next_delay());
+                self.stats.error(&self.log, &format!("rate limited; retrying in {:.1} s", d.as_secs_f64()));
+                d
+            }
+            FetchError::Transient(m) | FetchError::Malformed { message: m, .. } => {
+                let d = backoff.next_delay();
+                self.stats.error(&self.log, &format!("{m}; retrying in {:.1} s", d.as_secs_f64()));
+                d
+            }
+        };
+        shutdown::sleep(delay)
+    }
+}
+
+/// `[CTLOGS]` settings of direct CT mode (`ACTServer = ct://`).
+#[derive(Debug, Clone)]
+pub struct CtSettings {
+    /// `embedded`, a file path, or an http(s) URL.
+    pub log_list: String,
+    /// `all`, or a list of log URLs / descriptions.
+    pub logs: String,
+    pub reader: ReaderSettings,
+}

@@ -1,0 +1,114 @@
+//! Blocking HTTP GETs for the CT log readers and the log list: one agent, a total
+//! timeout on every request, a cap on every body, gzip decoded transparently (tiled
+//! logs send gzip whether asked or not), TLS through native-tls and the system roots.
+
+use std::fmt;
+use std::time::Duration;
+use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
+
+pub struct HttpClient {
+    agent: ureq::Agent,
+}
+
+#[derive(Debug)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub body: Vec<u8>,
+    /// `Retry-After`, as seconds or an HTTP date, when the server sent one.
+    pub retry_after: Option<Duration>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpError {
+    pub url: String,
+    pub message: String,
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.url, self.message)
+    }
+}
+
+impl std::error::Error for HttpError {}
+
+const USER_AGENT: &str = concat!("certstreammonitor/", env!("CARGO_PKG_VERSION"), " (+https://github.com/AssuranceMaladieSec/CertStreamMonitor)");
+
+impl HttpClient {
+    pub fn new(timeout: Duration) -> HttpClient {
+        let tls = TlsConfig::builder().provider(TlsProvider::NativeTls).root_certs(RootCerts::PlatformVerifier).build();
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .max_redirects(5)
+            .user_agent(USER_AGENT)
+            .tls_config(tls)
+            .build()
+            .into();
+        HttpClient { agent }
+    }
+
+    /// GET with a body limit; any HTTP status is `Ok` (callers decide what a 404 means).
+    pub fn get(&self, url: &str, limit: u64) -> Result<HttpResponse, HttpError> {
+        let err = |m: String| HttpError { url: url.to_string(), message: m };
+        let mut resp = self.agent.get(url).header("Accept-Encoding", "gzip, identity").call().map_err(|e| err(e.to_string()))?;
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, crate::clock::now_unix()));
+        let body = resp.body_mut().with_config().limit(limit).read_to_vec().map_err(|e| err(format!("reading body: {e}")))?;
+        Ok(HttpResponse { status, body, retry_after })
+    }
+}
+
+/// `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT`.
+pub fn parse_retry_after(value: &str, now: i64) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs.min(24 * 3600)));
+    }
+    let when = parse_http_date(v)?;
+    Some(Duration::from_secs((when - now).clamp(0, 24 * 3600) as u64))
+}
+
+/// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the only form servers still send.
+fn parse_http_date(v: &str) -> Option<i64> {
+    let parts: Vec<&str> = v.split_whitespace().collect();
+    if parts.len() != 6 || parts[5] != "GMT" {
+        return None;
+    }
+    let day: u32 = parts[1].parse().ok()?;
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month = MONTHS.iter().position(|m| *m == parts[2])? as u32 + 1;
+    let year: i64 = parts[3].parse().ok()?;
+    let hms: Vec<u32> = parts[4].split(':').map(|x| x.parse().ok()).collect::<Option<Vec<u32>>>()?;
+    if hms.len() != 3 || hms[0] > 23 || hms[1] > 59 || hms[2] > 60 || !(1..=31).contains(&day) {
+        return None;
+    }
+    Some(crate::clock::days_from_civil(year, month, day) * 86_400 + (hms[0] * 3600 + hms[1] * 60 + hms[2]) as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        let now = 784_111_777; // Sun, 06 Nov 1994 08:49:37 GMT
+        let cases: &[(&str, Option<u64>)] = &[
+            ("120", Some(120)),
+            (" 5 ", Some(5)),
+            ("Sun, 06 Nov 1994 08:49:47 GMT", Some(10)),
+            ("Sun, 06 Nov 1994 08:49:27 GMT", Some(0)),
+            ("soon", None),
+            ("-1", None),
+            ("Sun, 06 Nov 1994 08:49:47 PST", None),
+            ("99999999999", Some(86_400)),
+        ];
+        for (v, want) in cases {
+            assert_eq!(parse_retry_after(v, now).map(|d| d.as_secs()), *want, "{v}");
+        }
+    }
+}
