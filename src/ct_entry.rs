@@ -119,10 +119,17 @@ pub fn parse_rfc6962<'a>(leaf: &'a [u8], extra: &'a [u8]) -> Result<LogEntry<'a>
     Ok(LogEntry { timestamp_ms, kind, cert, precertificate })
 }
 
-/// A static-ct-api data tile: TileLeaf after TileLeaf until the body ends.
-pub fn parse_tile(tile: &[u8]) -> Result<Vec<LogEntry<'_>>, EntryError> {
-    let mut r = Bytes { buf: tile };
+/// A static-ct-api data tile: TileLeaf after TileLeaf until the body ends. Returns the
+/// leaves read and, if one could not be read, why: nothing after a bad leaf can be
+/// framed, but the leaves before it are good.
+pub fn parse_tile(tile: &[u8]) -> (Vec<LogEntry<'_>>, Option<EntryError>) {
     let mut out = Vec::with_capacity(256);
+    let problem = parse_tile_into(tile, &mut out).err();
+    (out, problem)
+}
+
+fn parse_tile_into<'a>(tile: &'a [u8], out: &mut Vec<LogEntry<'a>>) -> Result<(), EntryError> {
+    let mut r = Bytes { buf: tile };
     while !r.is_empty() {
         let n = out.len();
         let wrap = |e: EntryError| EntryError(format!("tile leaf {n}: {e}"));
@@ -144,12 +151,12 @@ pub fn parse_tile(tile: &[u8]) -> Result<Vec<LogEntry<'_>>, EntryError> {
         if chain.len() % 32 != 0 {
             return Err(wrap(EntryError(format!("certificate_chain length {} is not a multiple of 32", chain.len()))));
         }
-        out.push(LogEntry { timestamp_ms, kind, cert, precertificate });
-        if out.len() > 256 {
+        if out.len() == 256 {
             return err("data tile holds more than 256 entries");
         }
+        out.push(LogEntry { timestamp_ms, kind, cert, precertificate });
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The certificate record the rest of the program works on, as certstream-server-go

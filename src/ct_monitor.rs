@@ -44,9 +44,9 @@ pub fn load_list(source: &str) -> Result<LogList, String> {
     }
 }
 
-/// The logs `[CTLOGS] Logs` asks for, from the configured list.
-pub fn select_logs(settings: &CtSettings) -> Result<Vec<CtLog>, String> {
-    let list = load_list(&settings.log_list)?;
+/// The logs `[CTLOGS] Logs` asks for, from the configured list. Errors name the key at fault.
+pub fn select_logs(settings: &CtSettings) -> Result<Vec<CtLog>, (&'static str, String)> {
+    let list = load_list(&settings.log_list).map_err(|e| ("LogList", e))?;
     let now = clock::now_unix();
     if let Some(age) = list.age_days(now).filter(|a| *a > STALE_LIST_DAYS) {
         logging::warning(
@@ -54,9 +54,9 @@ pub fn select_logs(settings: &CtSettings) -> Result<Vec<CtLog>, String> {
             &format!("the CT log list is {age:.0} days old (version {}, {}): newer logs are missing; run `certstreammonitor loglist --update FILE`", list.version, list.timestamp),
         );
     }
-    let logs = list.select(&settings.logs, now)?;
+    let logs = list.select(&settings.logs, now).map_err(|e| ("Logs", e))?;
     if logs.is_empty() {
-        return Err(format!("no log to follow in {} (Logs = {})", settings.log_list, settings.logs));
+        return Err(("Logs", format!("no log to follow in {} (Logs = {})", settings.log_list, settings.logs)));
     }
     Ok(logs)
 }
@@ -100,7 +100,7 @@ fn spawn_list_refresher(settings: CtSettings) -> Receiver<Vec<CtLog>> {
                     return;
                 }
             }
-            Err(e) => logging::warning("ct", &format!("log list reload failed: {e}")),
+            Err((key, e)) => logging::warning("ct", &format!("log list reload failed ({key}): {e}")),
         }
     });
     rx

@@ -99,11 +99,16 @@ pub struct CtLogCursor {
     http: HttpClient,
     next: Option<u64>,
     batch: u64,
+    /// The largest answer the log gave to a capped request: its real cap. Aligned logs
+    /// (Trillian, CTile) answer short at every boundary; those must not shrink the batch.
+    largest_answer: u64,
     stats: Arc<LogStats>,
     leaf_buf: Vec<u8>,
     extra_buf: Vec<u8>,
     /// Consecutive failures to decode the entry at this index.
     malformed_at: Option<(u64, u32)>,
+    /// The tree size last reported as shrunk, so the report is not repeated every poll.
+    shrink_reported: Option<u64>,
 }
 
 /// How often an undecodable entry is re-fetched before it is skipped (a truncated or
@@ -139,7 +144,19 @@ impl CtLogCursor {
         if let Some(n) = saved_next {
             stats.next.store(n, Ordering::Relaxed);
         }
-        CtLogCursor { log, settings, http, next: saved_next, batch, stats, leaf_buf: Vec::new(), extra_buf: Vec::new(), malformed_at: None }
+        CtLogCursor {
+            log,
+            settings,
+            http,
+            next: saved_next,
+            batch,
+            largest_answer: 0,
+            stats,
+            leaf_buf: Vec::new(),
+            extra_buf: Vec::new(),
+            malformed_at: None,
+            shrink_reported: None,
+        }
     }
 
     fn classify(&self, resp: &HttpResponse, what: &str) -> Result<(), FetchError> {
@@ -182,7 +199,9 @@ impl CtLogCursor {
     }
 
     fn fetch_rfc6962(&mut self, next: u64, size: u64) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
-        let end = (next + self.batch - 1).min(size - 1);
+        // Requests end on a multiple of the batch: logs that align their answers
+        // (Trillian, CTile) then answer every request in full.
+        let end = (next - next % self.batch + self.batch - 1).min(size - 1);
         let wanted = end - next + 1;
         let resp = self.get(&format!("ct/v1/get-entries?start={next}&end={end}"))?;
         self.classify(&resp, "get-entries")?;
@@ -193,8 +212,10 @@ impl CtLogCursor {
             return Err(FetchError::Transient(format!("get-entries returned {n} entries for a request of {wanted}")));
         }
         if n < wanted && self.settings.batch_size.is_none() {
-            // The log caps its answers: ask for what it gives, so every request is full.
-            self.batch = n;
+            // The log caps its answers. Its cap is at least the largest answer seen; caps
+            // are round numbers (32, 256, 1000, 1024), so ask for the next power of two.
+            self.largest_answer = self.largest_answer.max(n);
+            self.batch = self.largest_answer.next_power_of_two().min(self.settings.batch_size.unwrap_or(256)).max(1);
         }
         let mut records = Vec::with_capacity(n as usize);
         for (k, raw) in parsed.entries.iter().enumerate() {
@@ -226,22 +247,23 @@ impl CtLogCursor {
             resp = self.get(&ct_entry::tile_path(tile, 256))?;
         }
         self.classify(&resp, "data tile")?;
-        let leaves = ct_entry::parse_tile(&resp.body)
-            .map_err(|e| FetchError::Malformed { index: next, message: format!("data tile {tile}: {e}") })?;
-        if (leaves.len() as u64) < width {
-            return Err(FetchError::Malformed {
-                index: next,
-                message: format!("data tile {tile} has {} entries, expected {width}", leaves.len()),
-            });
-        }
+        let (leaves, problem) = ct_entry::parse_tile(&resp.body);
         let skip = (next - tile * 256) as usize;
-        let mut records = Vec::with_capacity(width as usize - skip);
-        for (k, entry) in leaves.iter().enumerate().take(width as usize).skip(skip) {
+        let usable = leaves.len().min(width as usize);
+        if usable < width as usize && usable <= skip {
+            // Nothing new before the problem: report it at the first entry we need.
+            let why = problem.map_or_else(|| format!("{} entries, expected {width}", leaves.len()), |e| e.0);
+            return Err(FetchError::Malformed { index: next, message: format!("data tile {tile}: {why}") });
+        }
+        let mut records = Vec::with_capacity(usable - skip);
+        for (k, entry) in leaves.iter().enumerate().take(usable).skip(skip) {
             if let Some(r) = self.record(tile * 256 + k as u64, entry) {
                 records.push(r);
             }
         }
-        Ok((records, tile * 256 + width))
+        // A bad leaf ends what can be read of a tile: keep the good ones before it; the
+        // next fetch starts at the bad one.
+        Ok((records, tile * 256 + usable as u64))
     }
 
     /// A decoded entry → record; a certificate that cannot be read at all is logged and skipped.
@@ -294,12 +316,16 @@ impl CtLogCursor {
                 }
             };
             if size < next {
-                self.stats.error(&self.log, &format!("LOG SHRANK: tree size {size} is below our position {next}; not reading it until it grows past {next}"));
-                if !shutdown::sleep(self.settings.poll_interval.max(backoff.next_delay())) {
+                if self.shrink_reported != Some(size) {
+                    self.shrink_reported = Some(size);
+                    self.stats.error(&self.log, &format!("LOG SHRANK: tree size {size} is below our position {next}; not reading it until it grows past {next}"));
+                }
+                if !shutdown::sleep(self.settings.poll_interval) {
                     return;
                 }
                 continue;
             }
+            self.shrink_reported = None;
             if size == next {
                 if self.log.final_tree_size.is_some_and(|f| next >= f) {
                     logging::info("ct", &format!("{}: read-only log read to its final size {next}; done", self.log.description));

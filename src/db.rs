@@ -170,6 +170,42 @@ impl Database {
     }
 }
 
+/// A stored host `scan` has not settled yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanCandidate {
+    pub domain: String,
+    pub fingerprint: Option<String>,
+    pub first_seen: Option<String>,
+}
+
+/// What `scan` reads and writes.
+impl Database {
+    /// Rows whose `StillInvestig` is NULL or empty, in rowid order (the original's query).
+    pub fn scan_candidates(&self) -> Result<Vec<ScanCandidate>, DbError> {
+        let sql = format!(
+            "SELECT Domain, Fingerprint, FirstSeen FROM {} WHERE StillInvestig IS NULL OR StillInvestig = ''",
+            self.table
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(ScanCandidate {
+                    domain: text_of(r.get_ref(0)?).unwrap_or_default(),
+                    fingerprint: text_of(r.get_ref(1)?),
+                    first_seen: text_of(r.get_ref(2)?),
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Set `StillInvestig` of the row (Domain, Fingerprint); `IS` so a NULL fingerprint matches too.
+    pub fn set_still_investig(&self, domain: &str, fingerprint: Option<&str>, value: &str) -> Result<(), DbError> {
+        let sql = format!("UPDATE {} SET StillInvestig = ?1 WHERE Domain = ?2 AND Fingerprint IS ?3", self.table);
+        self.conn.execute(&sql, params![value, domain, fingerprint]).map(|_| ()).map_err(|e| self.err(e))
+    }
+}
+
 /// Per-log reading positions for direct CT mode, beside the original's table.
 impl Database {
     pub fn ensure_ct_state(&self) -> Result<(), DbError> {

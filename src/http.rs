@@ -61,6 +61,63 @@ impl HttpClient {
         let body = resp.body_mut().with_config().limit(limit).read_to_vec().map_err(|e| err(format!("reading body: {e}")))?;
         Ok(HttpResponse { status, body, retry_after })
     }
+
+    /// Like [`HttpClient::new`], through `proxy` (`http://`, `https://`, `socks4://`, `socks4a://`,
+    /// `socks5://`, `socks5h://`, optional `user:pass@`); `None` connects directly, ignoring the
+    /// `*_proxy` environment variables. The error never echoes the URL (it may hold a password).
+    pub fn with_proxy(timeout: Duration, proxy: Option<&str>) -> Result<HttpClient, HttpError> {
+        let proxy = match proxy {
+            Some(p) => Some(ureq::Proxy::new(p).map_err(|e| HttpError { url: "proxy".into(), message: format!("unusable proxy: {e}") })?),
+            None => None,
+        };
+        let tls = TlsConfig::builder().provider(TlsProvider::NativeTls).root_certs(RootCerts::PlatformVerifier).build();
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .max_redirects(5)
+            .user_agent(USER_AGENT)
+            .tls_config(tls)
+            .proxy(proxy)
+            .build()
+            .into();
+        Ok(HttpClient { agent })
+    }
+
+    /// GET with extra request headers (e.g. `Accept`); otherwise as [`HttpClient::get`].
+    pub fn get_with_headers(&self, url: &str, headers: &[(&str, &str)], limit: u64) -> Result<HttpResponse, HttpError> {
+        let mut req = self.agent.get(url);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let resp = req.call().map_err(|e| HttpError { url: url.to_string(), message: e.to_string() })?;
+        read_response(url, resp, limit)
+    }
+
+    /// POST `body` with the given headers (e.g. `Content-Type`); any HTTP status is `Ok`.
+    pub fn post(&self, url: &str, headers: &[(&str, &str)], body: &[u8], limit: u64) -> Result<HttpResponse, HttpError> {
+        let mut req = self.agent.post(url);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let resp = req.send(body).map_err(|e| HttpError { url: url.to_string(), message: e.to_string() })?;
+        read_response(url, resp, limit)
+    }
+}
+
+fn read_response(url: &str, mut resp: ureq::http::Response<ureq::Body>, limit: u64) -> Result<HttpResponse, HttpError> {
+    let status = resp.status().as_u16();
+    let retry_after = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, crate::clock::now_unix()));
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(limit)
+        .read_to_vec()
+        .map_err(|e| HttpError { url: url.to_string(), message: format!("reading body: {e}") })?;
+    Ok(HttpResponse { status, body, retry_after })
 }
 
 /// `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT`.

@@ -6,6 +6,7 @@
 //! → [`rules`] → [`db`] and stdout ([`monitor`]). Reading back: [`gethost`].
 //! [`check_rules`] runs the same rules on names given by hand.
 
+pub mod alert;
 pub mod backoff;
 pub mod base64;
 pub mod bench;
@@ -20,16 +21,20 @@ pub mod ct_monitor;
 pub mod ct_reader;
 pub mod db;
 pub mod der;
+pub mod enrich;
 pub mod gethost;
 pub mod http;
 pub mod ini;
 pub mod logging;
 pub mod loglist;
 pub mod monitor;
+pub mod probe;
 pub mod proxy;
 pub mod rules;
 pub mod sha1;
+pub mod scan;
 pub mod shutdown;
+pub mod title;
 pub mod x509;
 
 use std::fmt;

@@ -15,6 +15,7 @@ certstreammonitor - watch Certificate Transparency for phishing lookalikes of yo
 
 Usage:
   certstreammonitor [monitor] -c FILE [--replay FILE|-] [--stats]
+  certstreammonitor scan -c FILE [-f|--fqdn-dirs]
   certstreammonitor check-rules -c FILE -d NAME [-d NAME ...]   (-d - reads names from stdin)
   certstreammonitor gethost -c FILE [--since SECONDS] [--json]
   certstreammonitor loglist --update FILE [--url URL]
@@ -22,6 +23,7 @@ Usage:
 
 Subcommands:
   monitor        follow a certstream server (ACTServer) and store matching hosts (default)
+  scan           probe stored hosts, enrich those online, write alert files
   check-rules    show how the configured rules judge the given names
   gethost        list hosts first seen in the last SECONDS (default 3600)
   loglist        download the CT log list used by direct CT mode (ACTServer = ct://)
@@ -162,6 +164,37 @@ fn run_check_rules(parser: &mut lexopt::Parser) -> Result<(), Failure> {
     check_rules::command(&args, &mut stdout.lock(), &mut stdin.lock())
 }
 
+const SCAN_USAGE: &str = "\
+Usage: certstreammonitor scan -c FILE [-f|--fqdn-dirs]
+
+Probe every stored host not yet settled (StillInvestig empty) with GET https://<host>/,
+enrich those that answer (title, IP, ASN, abuse contact, Safe Browsing), write one JSON
+alert per host under [REPORTING] Alerts_dir and mark it in the DB. Hosts first seen more
+than Alert_Monitor_timelapse days ago are marked `Stop checking on <date>` unprobed.
+
+  -c, --config FILE   configuration file
+  -f, --fqdn-dirs     alerts in a reversed-label tree (com/example/www/www.example.com.json)
+  -h, --help          this help
+  -V, --version       print the version
+";
+
+fn run_scan(parser: &mut lexopt::Parser) -> Result<(), Failure> {
+    let mut args = certstreammonitor::scan::ScanArgs::default();
+    let mut config = None;
+    while let Some(arg) = parser.next().map_err(|e| bad_arg(e, SCAN_USAGE))? {
+        if help_or_version(&arg, SCAN_USAGE) {
+            return Ok(());
+        }
+        match arg {
+            Short('c') | Long("config") => config = Some(parser.value().map_err(|e| bad_arg(e, SCAN_USAGE))?.into()),
+            Short('f') | Long("fqdn-dirs") => args.fqdn_dirs = true,
+            other => return Err(bad_arg(other.unexpected(), SCAN_USAGE)),
+        }
+    }
+    args.config = need_config(config, SCAN_USAGE)?;
+    certstreammonitor::scan::command(&args)
+}
+
 fn run_gethost(parser: &mut lexopt::Parser) -> Result<(), Failure> {
     let mut config = None;
     let mut since = 3600i64;
@@ -240,7 +273,7 @@ fn run() -> Result<(), Failure> {
             "gethost" => run_gethost(&mut parser),
             "bench-monitor" => run_bench(&mut parser),
             "loglist" => run_loglist(&mut parser),
-            "scan" => Err(Failure::new(2, "scan is not implemented yet in this version (see README: Status)")),
+            "scan" => run_scan(&mut parser),
             other => Err(Failure::new(2, format!("unknown subcommand {other:?}\n\n{USAGE}"))),
         },
         // `certstreammonitor -c FILE` stands where `CertStreamMonitor.py -c FILE` stood.

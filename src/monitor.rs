@@ -537,7 +537,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
             run_pipeline(&rules, &db, source, stdout.lock(), counters.clone(), &PipelineOptions::default())?
         }
         Input::CtLogs(ct) => {
-            let logs = crate::ct_monitor::select_logs(&ct).map_err(|m| config.key_error("CTLOGS", "Logs", m))?;
+            let logs = crate::ct_monitor::select_logs(&ct).map_err(|(key, m)| config.key_error("CTLOGS", key, m))?;
             crate::ct_monitor::run(&rules, &db, &ct, logs, stdout.lock(), counters.clone(), args.stats)?
         }
     }

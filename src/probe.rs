@@ -1,0 +1,237 @@
+//! Is a host online? `GET https://<host>/` with a total deadline, redirects followed, the
+//! body read up to a cap, every HTTP status counting as "up". Errors are sorted into the
+//! original's three console kinds (TLS, connection, other).
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::DefaultConnector;
+
+/// The title only needs the head of a page; phishing kits sometimes serve huge pages.
+pub const BODY_LIMIT: u64 = 1 << 20;
+
+#[derive(Debug, Clone)]
+pub struct ProbeSettings {
+    /// Total deadline per host: connect, TLS, headers and body (`[CONNECT] Timeout`).
+    pub timeout: Duration,
+    /// `[CONNECT] Proxy`: http://, https://, socks4://, socks5://, socks5h://.
+    pub proxy: Option<String>,
+    /// `[CONNECT] CAFile`: extra trusted roots (PEM), on top of the system's.
+    pub ca_file: Option<PathBuf>,
+    /// `[CONNECT] Resolve`: name → address (and optionally port) overrides, a debugging
+    /// aid that also lets tests point names at loopback servers.
+    pub resolve: HashMap<String, (IpAddr, Option<u16>)>,
+}
+
+/// What a probe found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeOutcome {
+    Up { status: u16, body: Vec<u8>, content_type: Option<String>, ip: Option<IpAddr> },
+    /// TLS handshake or certificate failure (`SSL error`).
+    TlsError(String),
+    /// DNS failure, refused, unreachable, connect timeout, proxy failure (`Connection error`).
+    ConnectionError(String),
+    /// Anything else: read timeout, too many redirects, protocol error (`Error: <text>`).
+    OtherError(String),
+}
+
+/// Resolves names as the system does, except for configured overrides, putting IPv4
+/// first, and remembers the first address of each name: that is where the probe connects.
+#[derive(Debug, Default)]
+struct RecordingResolver {
+    overrides: HashMap<String, (IpAddr, Option<u16>)>,
+    seen: Mutex<HashMap<String, IpAddr>>,
+    inner: DefaultResolver,
+}
+
+impl Resolver for RecordingResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let host = uri.host().unwrap_or("").trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+        let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("http") { 80 } else { 443 });
+        let mut out = self.inner.empty();
+        if let Some((ip, forced_port)) = self.overrides.get(&host) {
+            out.push(SocketAddr::new(*ip, forced_port.unwrap_or(port)));
+        } else {
+            let found = self.inner.resolve(uri, config, timeout)?;
+            let mut addrs: Vec<SocketAddr> = found.iter().copied().collect();
+            addrs.sort_by_key(|a| !a.is_ipv4());
+            for a in addrs {
+                out.push(a);
+            }
+        }
+        if let Some(first) = out.iter().next() {
+            self.seen.lock().unwrap_or_else(|p| p.into_inner()).insert(host, first.ip());
+        }
+        Ok(out)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Prober {
+    agent: ureq::Agent,
+    resolver: Arc<RecordingResolver>,
+    socks_remote_dns: bool,
+}
+
+/// The agent owns its resolver; this lets the prober read the same record.
+#[derive(Debug)]
+struct SharedResolver(Arc<RecordingResolver>);
+
+impl Resolver for SharedResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        self.0.resolve(uri, config, timeout)
+    }
+}
+
+/// PEM certificates of the system bundle plus `extra`, for `RootCerts::Specific`.
+fn roots_with(extra: &std::path::Path) -> Result<RootCerts, String> {
+    let mut pems = Vec::new();
+    let system = std::env::var_os("SSL_CERT_FILE").map(PathBuf::from).into_iter().chain(
+        ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem", "/etc/ssl/ca-bundle.pem"]
+            .iter()
+            .map(PathBuf::from),
+    );
+    if let Some(bundle) = system.into_iter().find(|p| p.is_file()) {
+        pems.push(std::fs::read(&bundle).map_err(|e| format!("{}: {e}", bundle.display()))?);
+    }
+    pems.push(std::fs::read(extra).map_err(|e| format!("CAFile {}: {e}", extra.display()))?);
+    let mut certs: Vec<Certificate<'static>> = Vec::new();
+    for pem in &pems {
+        for item in ureq::tls::parse_pem(pem) {
+            if let Ok(ureq::tls::PemItem::Certificate(c)) = item {
+                certs.push(c.to_owned());
+            }
+        }
+    }
+    if certs.is_empty() {
+        return Err(format!("CAFile {}: no PEM certificate in it", extra.display()));
+    }
+    Ok(RootCerts::new_with_certs(&certs))
+}
+
+impl Prober {
+    pub fn new(settings: &ProbeSettings) -> Result<Prober, String> {
+        let roots = match &settings.ca_file {
+            Some(path) => roots_with(path)?,
+            None => RootCerts::PlatformVerifier,
+        };
+        let proxy = match settings.proxy.as_deref().filter(|p| !p.trim().is_empty()) {
+            Some(p) => Some(ureq::Proxy::new(p.trim()).map_err(|e| format!("Proxy {p:?}: {e}"))?),
+            None => None,
+        };
+        let socks_remote_dns = settings.proxy.as_deref().is_some_and(|p| p.trim().starts_with("socks5h://") || p.trim().starts_with("socks4a://"));
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(settings.timeout))
+            .http_status_as_error(false)
+            .max_redirects(10)
+            // ureq's 128 KiB default buffers, times two, times every worker, dominated RSS.
+            .input_buffer_size(16 * 1024)
+            .output_buffer_size(16 * 1024)
+            .proxy(proxy)
+            .tls_config(TlsConfig::builder().provider(TlsProvider::NativeTls).root_certs(roots).build())
+            .build();
+        let resolver = Arc::new(RecordingResolver { overrides: settings.resolve.clone(), ..Default::default() });
+        let agent = ureq::Agent::with_parts(config, DefaultConnector::default(), SharedResolver(resolver.clone()));
+        Ok(Prober { agent, resolver, socks_remote_dns })
+    }
+
+    /// ureq builds its TLS connector (and loads the CA store into it) lazily at the first
+    /// handshake, without a lock: 32 workers starting together would each build one,
+    /// ~2 MB apiece. One throwaway handshake against a local socket that hangs up builds
+    /// it once, before the pool starts.
+    pub fn warm_up(&self) {
+        let Ok(listener) = std::net::TcpListener::bind("127.0.0.1:0") else { return };
+        let Ok(addr) = listener.local_addr() else { return };
+        let closer = std::thread::spawn(move || {
+            if let Ok((s, _)) = listener.accept() {
+                drop(s);
+            }
+        });
+        let _ = self.agent.get(&format!("https://{addr}/")).call();
+        let _ = closer.join();
+    }
+
+    /// Probe one host with the given User-Agent.
+    pub fn probe(&self, host: &str, user_agent: &str) -> ProbeOutcome {
+        let url = format!("https://{host}/");
+        let result = self.agent.get(&url).header("User-Agent", user_agent).call();
+        let mut resp = match result {
+            Ok(r) => r,
+            Err(e) => return classify(e),
+        };
+        let status = resp.status().as_u16();
+        let content_type = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let mut body = Vec::new();
+        // The status line arrived: the host is up, even if the body then stalls or breaks.
+        let _ = resp.body_mut().as_reader().take(BODY_LIMIT).read_to_end(&mut body);
+        ProbeOutcome::Up { status, body, content_type, ip: self.address_of(host) }
+    }
+
+    /// Where `host` resolved during the probe, else a fresh lookup (IPv4 first). With a
+    /// `socks5h://` proxy names are resolved by the proxy only, so this stays empty.
+    pub fn address_of(&self, host: &str) -> Option<IpAddr> {
+        let key = host.to_ascii_lowercase();
+        if let Some((ip, _)) = self.resolver.overrides.get(&key) {
+            return Some(*ip);
+        }
+        if self.socks_remote_dns {
+            return None;
+        }
+        if let Some(ip) = self.resolver.seen.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Some(*ip);
+        }
+        let mut addrs: Vec<SocketAddr> = (host, 443).to_socket_addrs().ok()?.collect();
+        addrs.sort_by_key(|a| !a.is_ipv4());
+        addrs.first().map(|a| a.ip())
+    }
+}
+
+fn classify(e: ureq::Error) -> ProbeOutcome {
+    use ureq::Error as E;
+    let text = e.to_string();
+    match &e {
+        E::Tls(_) => ProbeOutcome::TlsError(text),
+        E::Io(io) if io.kind() == std::io::ErrorKind::InvalidData && text.to_ascii_lowercase().contains("certificate") => {
+            ProbeOutcome::TlsError(text)
+        }
+        E::HostNotFound | E::ConnectionFailed | E::ConnectProxyFailed(_) => ProbeOutcome::ConnectionError(text),
+        E::Timeout(t) if matches!(t, ureq::Timeout::Resolve | ureq::Timeout::Connect) => ProbeOutcome::ConnectionError(text),
+        E::Io(io)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionRefused
+                    | std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::NotConnected
+                    | std::io::ErrorKind::AddrNotAvailable
+                    | std::io::ErrorKind::HostUnreachable
+                    | std::io::ErrorKind::NetworkUnreachable
+            ) =>
+        {
+            ProbeOutcome::ConnectionError(text)
+        }
+        _ if is_tls_text(&text) => ProbeOutcome::TlsError(text),
+        _ => ProbeOutcome::OtherError(text),
+    }
+}
+
+/// native-tls reports handshake failures as I/O errors with OpenSSL's text.
+fn is_tls_text(t: &str) -> bool {
+    let t = t.to_ascii_lowercase();
+    ["ssl", "tls", "certificate", "handshake"].iter().any(|k| t.contains(k))
+}

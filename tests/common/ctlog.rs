@@ -1,0 +1,713 @@
+//! Loopback Certificate Transparency logs for the direct-CT tests (`ct-protocols.md` §2–§3):
+//! an RFC 6962 log (`ct/v1/get-sth`, `ct/v1/get-entries`) and a static-ct-api tiled log
+//! (`checkpoint`, gzip `tile/data/<N>[.p/<W>]`), both holding a growable list of entries
+//! built with [`super::der`], with faults the test can switch on while the monitor runs.
+//!
+//! A tiny threaded HTTP/1.1 server on 127.0.0.1:0: one thread per connection, one request
+//! per connection (`Connection: close`). Everything the test may change lives in
+//! [`LogState`] behind a mutex ([`FakeLog::state`]); every request is recorded.
+//!
+//! Test-side helpers that must not share code with the crate under test live here too: an
+//! independent SHA-1 (fingerprints) and a gzip writer (stored deflate blocks + CRC-32).
+#![allow(dead_code)]
+
+use super::der::*;
+use std::collections::VecDeque;
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
+
+// ---------------------------------------------------------------------------------------
+// SHA-1 (FIPS 180-4), for the expected fingerprints
+
+pub fn sha1(data: &[u8]) -> [u8; 20] {
+    let mut h: [u32; 5] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0];
+    let mut msg = data.to_vec();
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&((data.len() as u64) * 8).to_be_bytes());
+    for block in msg.chunks(64) {
+        let mut w = [0u32; 80];
+        for i in 0..16 {
+            w[i] = u32::from_be_bytes([block[4 * i], block[4 * i + 1], block[4 * i + 2], block[4 * i + 3]]);
+        }
+        for i in 16..80 {
+            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
+        }
+        let (mut a, mut b, mut c, mut d, mut e) = (h[0], h[1], h[2], h[3], h[4]);
+        for (i, wi) in w.iter().enumerate() {
+            let (f, k) = match i {
+                0..=19 => ((b & c) | (!b & d), 0x5A827999),
+                20..=39 => (b ^ c ^ d, 0x6ED9EBA1),
+                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1BBCDC),
+                _ => (b ^ c ^ d, 0xCA62C1D6),
+            };
+            let t = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
+            e = d;
+            d = c;
+            c = b.rotate_left(30);
+            b = a;
+            a = t;
+        }
+        for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
+            *x = x.wrapping_add(y);
+        }
+    }
+    let mut out = [0u8; 20];
+    for (i, x) in h.iter().enumerate() {
+        out[4 * i..4 * i + 4].copy_from_slice(&x.to_be_bytes());
+    }
+    out
+}
+
+/// certstream's fingerprint form: upper-case hex bytes joined by `:`.
+pub fn colon_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":")
+}
+
+/// SHA-1 colon hex of a DER blob.
+pub fn fingerprint(der: &[u8]) -> String {
+    colon_hex(&sha1(der))
+}
+
+// ---------------------------------------------------------------------------------------
+// gzip (RFC 1952) with stored deflate blocks (RFC 1951 BTYPE=00)
+
+pub fn crc32(data: &[u8]) -> u32 {
+    static TABLE: OnceLock<[u32; 256]> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t = [0u32; 256];
+        for (n, slot) in t.iter_mut().enumerate() {
+            let mut c = n as u32;
+            for _ in 0..8 {
+                c = if c & 1 != 0 { 0xEDB88320 ^ (c >> 1) } else { c >> 1 };
+            }
+            *slot = c;
+        }
+        t
+    });
+    let mut c = 0xFFFF_FFFFu32;
+    for &b in data {
+        c = table[((c ^ b as u32) & 0xFF) as usize] ^ (c >> 8);
+    }
+    c ^ 0xFFFF_FFFF
+}
+
+/// One gzip member holding `data` uncompressed (stored blocks of at most 65535 bytes).
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0xFF];
+    let mut chunks = data.chunks(65535).peekable();
+    if chunks.peek().is_none() {
+        out.extend([1, 0, 0, 0xFF, 0xFF]);
+    }
+    while let Some(chunk) = chunks.next() {
+        let last = chunks.peek().is_none();
+        out.push(last as u8);
+        let n = chunk.len() as u16;
+        out.extend(n.to_le_bytes());
+        out.extend((!n).to_le_bytes());
+        out.extend_from_slice(chunk);
+    }
+    out.extend(crc32(data).to_le_bytes());
+    out.extend((data.len() as u32).to_le_bytes());
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Entries
+
+/// `issuer_key_hash` of every precert entry.
+pub const ISSUER_KEY_HASH: [u8; 32] = [7; 32];
+
+/// The issuing CA certificate placed in every chain (C=US, O=Let's Encrypt, CN=R3).
+pub fn issuer_der() -> &'static [u8] {
+    static DER: OnceLock<Vec<u8>> = OnceLock::new();
+    DER.get_or_init(|| {
+        CertBuilder::new()
+            .serial(&[0x00, 0x91, 0x2B, 0x08, 0x4A, 0xCF, 0x0C, 0x18])
+            .issuer_attr(Attr::text(OID_C, "US"))
+            .issuer_attr(Attr::text(OID_O, "Internet Security Research Group"))
+            .issuer_attr(Attr::text(OID_CN, "ISRG Root X1"))
+            .subject_attr(Attr::text(OID_C, "US"))
+            .subject_attr(Attr::text(OID_O, "Let's Encrypt"))
+            .subject_cn("R3")
+            .basic_constraints(true)
+            // A name on the issuer must never be treated as one of the leaf's.
+            .dns_names(&["issuer-paypal-login.example"])
+            .certificate()
+    })
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EntryKind {
+    /// x509_entry: the leaf certificate DER.
+    X509 { cert: Vec<u8> },
+    /// precert_entry: the TBS (no poison) in the leaf, the precertificate in extra_data.
+    Precert { tbs: Vec<u8>, precertificate: Vec<u8> },
+    /// Exactly these bytes (hostile framings): RFC 6962 leaf_input / extra_data, TileLeaf.
+    Raw { leaf_input: Vec<u8>, extra_data: Vec<u8>, tile_leaf: Vec<u8> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub timestamp_ms: u64,
+    pub kind: EntryKind,
+    /// Served as an unparsable leaf (unknown entry_type 7), the same bytes every time.
+    pub garbled: bool,
+}
+
+impl Entry {
+    pub fn x509(b: &CertBuilder) -> Entry {
+        Entry::x509_der(b.certificate())
+    }
+
+    /// An x509 entry with these certificate bytes (possibly not a certificate at all).
+    pub fn x509_der(cert: Vec<u8>) -> Entry {
+        Entry { timestamp_ms: 1_790_000_000_000, kind: EntryKind::X509 { cert }, garbled: false }
+    }
+
+    pub fn precert(b: &CertBuilder) -> Entry {
+        Entry {
+            timestamp_ms: 1_790_000_000_000,
+            kind: EntryKind::Precert { tbs: b.tbs(), precertificate: b.precertificate() },
+            garbled: false,
+        }
+    }
+
+    pub fn garbled(mut self) -> Entry {
+        self.garbled = true;
+        self
+    }
+
+    /// The DER certstream fingerprints: the certificate, or the precertificate.
+    pub fn fingerprinted_der(&self) -> &[u8] {
+        match &self.kind {
+            EntryKind::X509 { cert } => cert,
+            EntryKind::Precert { precertificate, .. } => precertificate,
+            EntryKind::Raw { .. } => &[],
+        }
+    }
+
+    pub fn fingerprint(&self) -> String {
+        fingerprint(self.fingerprinted_der())
+    }
+
+    fn garbage_leaf(&self) -> Vec<u8> {
+        let mut out = vec![0, 0];
+        out.extend(self.timestamp_ms.to_be_bytes());
+        out.extend([0x00, 0x07, 0xDE, 0xAD, 0xBE, 0xEF]);
+        out
+    }
+
+    /// RFC 6962 `leaf_input` (MerkleTreeLeaf).
+    pub fn leaf_input(&self) -> Vec<u8> {
+        if self.garbled {
+            return self.garbage_leaf();
+        }
+        match &self.kind {
+            EntryKind::X509 { cert } => merkle_tree_leaf_x509(self.timestamp_ms, cert),
+            EntryKind::Precert { tbs, .. } => merkle_tree_leaf_precert(self.timestamp_ms, &ISSUER_KEY_HASH, tbs),
+            EntryKind::Raw { leaf_input, .. } => leaf_input.clone(),
+        }
+    }
+
+    /// RFC 6962 `extra_data`.
+    pub fn extra_data(&self) -> Vec<u8> {
+        if self.garbled {
+            return Vec::new();
+        }
+        match &self.kind {
+            EntryKind::X509 { .. } => extra_data_x509(&[issuer_der()]),
+            EntryKind::Precert { precertificate, .. } => extra_data_precert(precertificate, &[issuer_der()]),
+            EntryKind::Raw { extra_data, .. } => extra_data.clone(),
+        }
+    }
+
+    /// static-ct-api TileLeaf of this entry at `index`.
+    pub fn tile_leaf(&self, index: u64) -> Vec<u8> {
+        if self.garbled {
+            return self.garbage_leaf()[2..].to_vec();
+        }
+        let chain = [[0x11u8; 32]];
+        match &self.kind {
+            EntryKind::X509 { cert } => tile_leaf_x509(self.timestamp_ms, cert, Some(index), &chain),
+            EntryKind::Precert { tbs, precertificate } => {
+                tile_leaf_precert(self.timestamp_ms, &ISSUER_KEY_HASH, tbs, Some(index), precertificate, &chain)
+            }
+            EntryKind::Raw { tile_leaf, .. } => tile_leaf.clone(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Faults
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    /// Answer normally (a placeholder in a fault script).
+    Pass,
+    /// 429 Too Many Requests, with `Retry-After: n` when given.
+    TooMany(Option<u32>),
+    /// 500 Internal Server Error.
+    ServerError,
+    /// 200 with the first half of the real body (complete HTTP message, broken JSON/gzip).
+    Truncated,
+    /// 200 with an HTML error page instead of the API answer.
+    Garbage,
+    /// Sleep this long, then answer normally.
+    Slow(Duration),
+    /// Close the connection without answering.
+    Reset,
+}
+
+// ---------------------------------------------------------------------------------------
+// The server
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogType {
+    Rfc6962,
+    Tiled,
+}
+
+/// One request as the log saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// Path and query below the log's prefix (`ct/v1/get-sth`, `tile/data/000.p/5`).
+    pub path: String,
+    pub status: u16,
+}
+
+/// Everything a test may change while the monitor runs.
+#[derive(Debug)]
+pub struct LogState {
+    /// Entries `offset ..` of the log (a log whose first entries are not served: tests
+    /// that start from a saved position far into a log).
+    pub entries: Vec<Entry>,
+    pub offset: u64,
+    /// Size shown by get-sth / checkpoint; `None`: every stored entry. Smaller than the
+    /// stored size simulates a checkpoint that lags the tiles, or a log that shrank.
+    pub published: Option<u64>,
+    /// Most entries one get-entries answer holds (short answers, RFC 6962 §4.6).
+    pub cap: usize,
+    /// Trillian's `align_getentries` / CTile: an answer never crosses a multiple of this
+    /// (a request starting at 5 with alignment 32 gets entries 5..=31).
+    pub align: Option<u64>,
+    /// Write `/` as `\/` in JSON strings (valid JSON some servers emit).
+    pub escape_slashes: bool,
+    /// Sleep before every answer.
+    pub delay: Duration,
+    /// Consumed one per matching request, before anything else.
+    pub faults: VecDeque<Fault>,
+    /// Faults apply only to requests whose path contains this (all when `None`).
+    pub faults_only_for: Option<String>,
+    /// Every request answers 500 (a dead log).
+    pub always_500: bool,
+    /// Partial tiles 404 once the full tile is stored (static-ct-api allows it).
+    pub delete_partials: bool,
+    pub requests: Vec<Request>,
+}
+
+impl LogState {
+    fn stored_size(&self) -> u64 {
+        self.offset + self.entries.len() as u64
+    }
+
+    pub fn size(&self) -> u64 {
+        self.published.unwrap_or_else(|| self.stored_size())
+    }
+
+    fn entry(&self, index: u64) -> Option<&Entry> {
+        index.checked_sub(self.offset).and_then(|i| self.entries.get(i as usize))
+    }
+}
+
+/// A loopback CT log at `http://127.0.0.1:PORT/log/`.
+pub struct FakeLog {
+    pub port: u16,
+    pub kind: LogType,
+    state: Arc<Mutex<LogState>>,
+    stop: Arc<AtomicBool>,
+}
+
+/// The path prefix of every log.
+pub const PREFIX: &str = "/log/";
+
+impl FakeLog {
+    pub fn rfc6962(entries: Vec<Entry>) -> FakeLog {
+        FakeLog::start(LogType::Rfc6962, entries)
+    }
+
+    pub fn tiled(entries: Vec<Entry>) -> FakeLog {
+        FakeLog::start(LogType::Tiled, entries)
+    }
+
+    pub fn start(kind: LogType, entries: Vec<Entry>) -> FakeLog {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let state = Arc::new(Mutex::new(LogState {
+            entries,
+            offset: 0,
+            published: None,
+            cap: 1000,
+            align: None,
+            escape_slashes: false,
+            delay: Duration::ZERO,
+            faults: VecDeque::new(),
+            faults_only_for: None,
+            always_500: false,
+            delete_partials: false,
+            requests: Vec::new(),
+        }));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (st, sp) = (state.clone(), stop.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if sp.load(Ordering::SeqCst) {
+                    return;
+                }
+                let Ok(stream) = stream else { continue };
+                let st = st.clone();
+                std::thread::spawn(move || handle(stream, kind, &st));
+            }
+        });
+        FakeLog { port, kind, state, stop }
+    }
+
+    /// The log URL (`http://127.0.0.1:PORT/log/`).
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}{PREFIX}", self.port)
+    }
+
+    /// How `[CTLOGS] Logs` names this log: the URL, `tiled:` + URL for tiled logs.
+    pub fn logs_item(&self) -> String {
+        match self.kind {
+            LogType::Rfc6962 => self.url(),
+            LogType::Tiled => format!("tiled:{}", self.url()),
+        }
+    }
+
+    /// `CTLogState.LogID` of this (ad-hoc) log.
+    pub fn log_id(&self) -> String {
+        format!("adhoc:127.0.0.1:{}/log", self.port)
+    }
+
+    pub fn state(&self) -> MutexGuard<'_, LogState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn push(&self, e: Entry) {
+        self.state().entries.push(e);
+    }
+
+    pub fn extend(&self, es: impl IntoIterator<Item = Entry>) {
+        self.state().entries.extend(es);
+    }
+
+    pub fn requests(&self) -> Vec<Request> {
+        self.state().requests.clone()
+    }
+
+    /// How many times exactly this path (with query) was requested.
+    pub fn hits(&self, path: &str) -> usize {
+        self.state().requests.iter().filter(|r| r.path == path).count()
+    }
+
+    /// get-entries requests as (start, end), in order.
+    pub fn entry_requests(&self) -> Vec<(u64, u64)> {
+        self.requests().iter().filter_map(|r| parse_get_entries(&r.path)).collect()
+    }
+
+    /// Tile requests (paths starting with `tile/`), in order, with their answer.
+    pub fn tile_requests(&self) -> Vec<Request> {
+        self.requests().into_iter().filter(|r| r.path.starts_with("tile/")).collect()
+    }
+}
+
+impl Drop for FakeLog {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+/// `ct/v1/get-entries?start=S&end=E` → (S, E).
+pub fn parse_get_entries(path: &str) -> Option<(u64, u64)> {
+    let query = path.strip_prefix("ct/v1/get-entries?")?;
+    let (mut start, mut end) = (None, None);
+    for kv in query.split('&') {
+        match kv.split_once('=') {
+            Some(("start", v)) => start = v.parse().ok(),
+            Some(("end", v)) => end = v.parse().ok(),
+            _ => return None,
+        }
+    }
+    Some((start?, end?))
+}
+
+/// Independent encoder for tile paths (§3.2): 1234067 → `x001/x234/067`.
+pub fn tile_index_path(n: u64) -> String {
+    let mut groups = vec![format!("{:03}", n % 1000)];
+    let mut v = n / 1000;
+    while v > 0 {
+        groups.push(format!("x{:03}", v % 1000));
+        v /= 1000;
+    }
+    groups.reverse();
+    groups.join("/")
+}
+
+/// `tile/data/<N>[.p/<W>]` for tile `n` of width `w` (256 = full).
+pub fn data_tile_path(n: u64, w: u64) -> String {
+    if w < 256 {
+        format!("tile/data/{}.p/{w}", tile_index_path(n))
+    } else {
+        format!("tile/data/{}", tile_index_path(n))
+    }
+}
+
+/// Strict parse of `tile/data/<N>[.p/<W>]`: canonical encodings only.
+pub fn parse_data_tile(path: &str) -> Option<(u64, Option<u64>)> {
+    let rest = path.strip_prefix("tile/data/")?;
+    let (n_part, w) = match rest.split_once(".p/") {
+        Some((n, w)) => {
+            if w.is_empty() || w.starts_with('0') || !w.bytes().all(|b| b.is_ascii_digit()) || w.len() > 3 {
+                return None;
+            }
+            let w: u64 = w.parse().ok()?;
+            if !(1..=255).contains(&w) {
+                return None;
+            }
+            (n, Some(w))
+        }
+        None => (rest, None),
+    };
+    let groups: Vec<&str> = n_part.split('/').collect();
+    let mut n = 0u64;
+    for (i, g) in groups.iter().enumerate() {
+        let last = i + 1 == groups.len();
+        let digits = if last { *g } else { g.strip_prefix('x')? };
+        if digits.len() != 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        n = n * 1000 + digits.parse::<u64>().ok()?;
+    }
+    // No leading all-zero group (`x000/005` is not how 5 is written).
+    if groups.len() > 1 && groups[0] == "x000" {
+        return None;
+    }
+    Some((n, w))
+}
+
+fn read_request_line(s: &mut TcpStream) -> Option<String> {
+    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        if head.len() > 65536 {
+            return None;
+        }
+        let n = s.read(&mut buf).ok()?;
+        if n == 0 {
+            return None;
+        }
+        head.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&head);
+    Some(text.split("\r\n").next().unwrap_or("").to_string())
+}
+
+struct Answer {
+    status: u16,
+    body: Vec<u8>,
+    content_type: &'static str,
+    gzip: bool,
+    /// Body already gzip-encoded (and cut): send `Content-Encoding: gzip` as it is.
+    truncated_gzip: bool,
+    retry_after: Option<u32>,
+}
+
+impl Answer {
+    fn new(status: u16, body: impl Into<Vec<u8>>) -> Answer {
+        Answer { status, body: body.into(), content_type: "text/plain; charset=utf-8", gzip: false, truncated_gzip: false, retry_after: None }
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        _ => "Status",
+    }
+}
+
+fn handle(mut s: TcpStream, kind: LogType, state: &Mutex<LogState>) {
+    let Some(line) = read_request_line(&mut s) else { return };
+    let mut parts = line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let path = target.strip_prefix(PREFIX).unwrap_or(target).to_string();
+    let lock = || state.lock().unwrap_or_else(|p| p.into_inner());
+
+    // Fault and delay first, without holding the lock while sleeping.
+    let (fault, delay) = {
+        let mut st = lock();
+        let applies = st.faults_only_for.as_ref().is_none_or(|f| path.contains(f.as_str()));
+        let fault = if st.always_500 {
+            Some(Fault::ServerError)
+        } else if applies {
+            st.faults.pop_front()
+        } else {
+            None
+        };
+        (fault, st.delay)
+    };
+    let mut sleep = delay;
+    if let Some(Fault::Slow(d)) = &fault {
+        sleep += *d;
+    }
+    if !sleep.is_zero() {
+        std::thread::sleep(sleep);
+    }
+    let mut answer = if method != "GET" || !target.starts_with(PREFIX) {
+        Answer::new(404, "not found\n")
+    } else {
+        let st = lock();
+        route(&st, kind, &path)
+    };
+    match fault {
+        Some(Fault::TooMany(ra)) => {
+            answer = Answer::new(429, "slow down\n");
+            answer.retry_after = ra;
+        }
+        Some(Fault::ServerError) => answer = Answer::new(500, "internal error\n"),
+        Some(Fault::Truncated) if answer.status == 200 => {
+            // The first half of the body as sent (a gzip body stays labelled gzip).
+            if answer.gzip {
+                answer.body = gzip(&answer.body);
+                answer.gzip = false;
+                answer.truncated_gzip = true;
+            }
+            answer.body.truncate(answer.body.len() / 2);
+        }
+        Some(Fault::Garbage) => answer = Answer::new(200, "<html><body>502 Bad Gateway (cached)</body></html>\n"),
+        Some(Fault::Reset) => {
+            lock().requests.push(Request { path, status: 0 });
+            let _ = s.shutdown(Shutdown::Both);
+            return;
+        }
+        _ => {}
+    }
+    lock().requests.push(Request { path, status: answer.status });
+    let body = if answer.gzip { gzip(&answer.body) } else { answer.body };
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        answer.status,
+        reason(answer.status),
+        answer.content_type,
+        body.len()
+    );
+    if answer.gzip || answer.truncated_gzip {
+        head += "Content-Encoding: gzip\r\n";
+    }
+    if let Some(ra) = answer.retry_after {
+        head += &format!("Retry-After: {ra}\r\n");
+    }
+    head += "\r\n";
+    let _ = s.write_all(head.as_bytes());
+    let _ = s.write_all(&body);
+    let _ = s.flush();
+    let _ = s.shutdown(Shutdown::Both);
+}
+
+fn root_hash(size: u64) -> [u8; 32] {
+    let mut r = [0u8; 32];
+    let d = sha1(&size.to_be_bytes());
+    r[..20].copy_from_slice(&d);
+    r[20..28].copy_from_slice(&size.to_be_bytes());
+    r
+}
+
+fn route(st: &LogState, kind: LogType, path: &str) -> Answer {
+    match kind {
+        LogType::Rfc6962 => {
+            if path == "ct/v1/get-sth" {
+                let size = st.size();
+                let body = format!(
+                    "{{\"tree_size\":{size},\"timestamp\":{},\"sha256_root_hash\":\"{}\",\"tree_head_signature\":\"{}\"}}",
+                    1_790_000_000_000u64 + size,
+                    base64(&root_hash(size)),
+                    base64(&[4, 3, 0, 6, 0x30, 0x04, 0x02, 0x00, 0x02, 0x00])
+                );
+                let mut a = Answer::new(200, body);
+                a.content_type = "application/json";
+                return a;
+            }
+            if let Some((start, end)) = parse_get_entries(path) {
+                let stored = st.stored_size();
+                if start > end || start >= stored || start < st.offset {
+                    return Answer::new(400, format!("bad range {start}..{end} (stored {stored})\n"));
+                }
+                let mut end = end.min(stored - 1).min(start + st.cap.max(1) as u64 - 1);
+                if let Some(a) = st.align.filter(|a| *a > 0) {
+                    end = end.min((start / a + 1) * a - 1);
+                }
+                let mut body = String::from("{\"entries\":[");
+                for i in start..=end {
+                    let e = st.entry(i).expect("entry in range");
+                    if i > start {
+                        body.push(',');
+                    }
+                    let b64 = |b: &[u8]| if st.escape_slashes { base64(b).replace('/', "\\/") } else { base64(b) };
+                    body += &format!("{{\"leaf_input\":\"{}\",\"extra_data\":\"{}\"}}", b64(&e.leaf_input()), b64(&e.extra_data()));
+                }
+                body += "]}";
+                let mut a = Answer::new(200, body);
+                a.content_type = "application/json";
+                return a;
+            }
+            Answer::new(404, "not found\n")
+        }
+        LogType::Tiled => {
+            if path == "checkpoint" {
+                let size = st.size();
+                let origin = "127.0.0.1/log";
+                let sig = base64(&[0x10, 0x4b, 0x9e, 0xbf, 0, 0, 1, 0x9d, 0xa5, 0xe7, 0x58, 0x36, 4, 3, 0, 0]);
+                let body = format!("{origin}\n{size}\n{}\n\n\u{2014} {origin} {sig}\n", base64(&root_hash(size)));
+                return Answer::new(200, body);
+            }
+            if path.starts_with("tile/data/") {
+                let Some((n, w)) = parse_data_tile(path) else {
+                    return Answer::new(400, format!("malformed tile path {path}\n"));
+                };
+                let stored = st.stored_size();
+                let first = n * 256;
+                let available = stored.saturating_sub(first).min(256);
+                let width = match w {
+                    None if available < 256 => return Answer::new(404, "no such tile\n"),
+                    None => 256,
+                    Some(w) if w > available => return Answer::new(404, "no such partial tile\n"),
+                    Some(_) if available == 256 && st.delete_partials => return Answer::new(404, "partial tile deleted\n"),
+                    Some(w) => w,
+                };
+                if first < st.offset {
+                    return Answer::new(404, "tile before this log's first stored entry\n");
+                }
+                let mut body = Vec::new();
+                for i in first..first + width {
+                    body.extend(st.entry(i).expect("entry in tile").tile_leaf(i));
+                }
+                let mut a = Answer::new(200, body);
+                a.content_type = "application/octet-stream";
+                a.gzip = true;
+                return a;
+            }
+            Answer::new(404, "not found\n")
+        }
+    }
+}
