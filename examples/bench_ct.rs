@@ -10,7 +10,6 @@
 //! `CTLogState.NextIndex` reaches the tree size. `--one-core` pins the monitor to CPU 0.
 
 #[path = "../tests/common/der.rs"]
-#[allow(dead_code)]
 mod der;
 
 use der::*;
@@ -153,7 +152,7 @@ fn serve(log: Arc<Log>, listener: TcpListener) {
                     let body = format!("bench.example/log\n{n}\n{}\n\n\u{2014} bench.example/log AAAA\n", base64(&[1; 32]));
                     respond(&stream, "200 OK", "", body.as_bytes());
                 } else if let Some(tile) = path.split("/tile/data/").nth(1) {
-                    let idx: usize = tile.replace('x', "").replace('/', "").parse().unwrap_or(usize::MAX);
+                    let idx: usize = tile.replace(['x', '/'], "").parse().unwrap_or(usize::MAX);
                     match log.tiles.get(idx) {
                         Some(t) => {
                             log.served_bytes.fetch_add(t.len() as u64, Ordering::Relaxed);

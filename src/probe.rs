@@ -210,7 +210,7 @@ fn classify(e: ureq::Error) -> ProbeOutcome {
             ProbeOutcome::TlsError(text)
         }
         E::HostNotFound | E::ConnectionFailed | E::ConnectProxyFailed(_) => ProbeOutcome::ConnectionError(text),
-        E::Timeout(t) if matches!(t, ureq::Timeout::Resolve | ureq::Timeout::Connect) => ProbeOutcome::ConnectionError(text),
+        E::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => ProbeOutcome::ConnectionError(text),
         E::Io(io)
             if matches!(
                 io.kind(),

@@ -519,7 +519,8 @@ mod tests {
     fn resolve_items() {
         let v4: IpAddr = "127.0.0.2".parse().unwrap();
         let v6: IpAddr = "::1".parse().unwrap();
-        let cases: &[(&str, Option<(&str, IpAddr, Option<u16>)>)] = &[
+        type Want = Option<(&'static str, IpAddr, Option<u16>)>;
+        let cases: &[(&str, Want)] = &[
             ("Site.test:127.0.0.2", Some(("site.test", v4, None))),
             ("site.test:127.0.0.2:8443", Some(("site.test", v4, Some(8443)))),
             ("site.test:[::1]", Some(("site.test", v6, None))),

@@ -410,7 +410,7 @@ fn rfc6962_log_gives_exact_rows_stdout_and_position() {
 fn generated(tag: &str, i: u64) -> Tc {
     let nb = NB + (i as i64 % 50) * 3600;
     let (cn, other) = if i % 7 == 3 { (format!("paypal-login-{tag}{i}.example"), format!("static-{tag}{i}.example")) } else { (format!("plain-{tag}{i}.example"), format!("www.plain-{tag}{i}.example")) };
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         Tc::x509(&cn, &[&cn, &other], nb)
     } else {
         Tc::precert(&cn, &[&cn, &other], nb)

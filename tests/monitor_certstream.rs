@@ -253,11 +253,11 @@ fn silent_server_is_abandoned_after_idle_timeout() {
     let (b, a) = (before.lite(), after.lite());
     let server = WsServer::start(move |i, ws, ctl| {
         if i == 0 {
-            send_all(ws, &[b.clone()]);
+            send_all(ws, std::slice::from_ref(&b));
             // Accepts, then never a byte again: no data, no pong.
             hold_silent(ctl, Duration::from_secs(60));
         } else {
-            send_all(ws, &[a.clone()]);
+            send_all(ws, std::slice::from_ref(&a));
             hold(ws, ctl);
         }
     });
@@ -452,10 +452,10 @@ fn oversize_websocket_message_is_skipped_and_the_client_recovers() {
     let big = Cert::new(&["paypal-login.oversize.example", &"x".repeat(17 << 20)]).lite();
     let server = WsServer::start(move |i, ws, ctl| {
         if i == 0 {
-            send_all(ws, &[a.clone()]);
+            send_all(ws, std::slice::from_ref(&a));
             let _ = ws.send(Message::text(big.clone()));
         } else {
-            send_all(ws, &[c.clone()]);
+            send_all(ws, std::slice::from_ref(&c));
         }
         hold(ws, ctl);
     });
