@@ -261,6 +261,91 @@ impl Database {
     }
 }
 
+/// A notification not yet delivered (table `Notifications`, the `scan` notifier's outbox).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingNotification {
+    pub id: i64,
+    pub domain: String,
+    /// Which destination: `<n> <masked URL>` (n = position in `Notification_Destination`) or
+    /// `command`; never the URL itself (it holds tokens and passwords).
+    pub destination: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub alert_file: Option<String>,
+    /// The alert as written to its file, so a retry does not depend on the file still existing.
+    pub alert: Option<String>,
+}
+
+/// The notification outbox (issue 5), beside the original's table. A row is written before
+/// the first delivery attempt and marked `SentAt` once delivered; rows whose `SentAt` is NULL
+/// are retried by the next `scan`.
+impl Database {
+    pub fn ensure_notifications(&self) -> Result<(), DbError> {
+        self.conn
+            .execute_batch(
+                "CREATE TABLE IF NOT EXISTS Notifications (Id INTEGER PRIMARY KEY, Domain TEXT NOT NULL, \
+                 Destination TEXT NOT NULL, Attempts INTEGER NOT NULL DEFAULT 0, LastError TEXT, SentAt TEXT, \
+                 CreatedAt TEXT, AlertFile TEXT, Alert TEXT); \
+                 CREATE INDEX IF NOT EXISTS NotificationsPending ON Notifications (SentAt)",
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// Whether the table exists (a DB never used with notifications has none).
+    pub fn has_notifications_table(&self) -> Result<bool, DbError> {
+        self.conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'Notifications')", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n != 0)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Queue one delivery; returns its row id.
+    pub fn add_notification(&self, domain: &str, destination: &str, alert_file: &str, alert: &str, created_at: &str) -> Result<i64, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("INSERT INTO Notifications (Domain, Destination, Attempts, CreatedAt, AlertFile, Alert) VALUES (?1, ?2, 0, ?3, ?4, ?5)")
+            .map_err(|e| self.err(e))?;
+        stmt.execute(params![domain, destination, created_at, alert_file, alert]).map_err(|e| self.err(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Rows not delivered yet, oldest first.
+    pub fn pending_notifications(&self) -> Result<Vec<PendingNotification>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT Id, Domain, Destination, Attempts, LastError, AlertFile, Alert FROM Notifications WHERE SentAt IS NULL ORDER BY Id")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(PendingNotification {
+                    id: r.get(0)?,
+                    domain: text_of(r.get_ref(1)?).unwrap_or_default(),
+                    destination: text_of(r.get_ref(2)?).unwrap_or_default(),
+                    attempts: r.get::<_, Option<i64>>(3)?.unwrap_or(0),
+                    last_error: text_of(r.get_ref(4)?),
+                    alert_file: text_of(r.get_ref(5)?),
+                    alert: text_of(r.get_ref(6)?),
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// After a round of attempts: add `attempts`, set `LastError` (kept when `None`), and
+    /// `SentAt` when delivered.
+    pub fn record_notification(&self, id: i64, attempts: u32, last_error: Option<&str>, sent_at: Option<&str>) -> Result<(), DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "UPDATE Notifications SET Attempts = Attempts + ?2, LastError = COALESCE(?3, LastError), SentAt = ?4 WHERE Id = ?1",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.execute(params![id, attempts as i64, last_error, sent_at]).map(|_| ()).map_err(|e| self.err(e))
+    }
+}
+
 /// SQLite is dynamically typed; a DB edited by hand may hold numbers or blobs in TEXT columns.
 fn text_of(v: ValueRef<'_>) -> Option<String> {
     match v {

@@ -104,6 +104,90 @@ impl HttpClient {
     }
 }
 
+/// For notification webhooks (`src/notify.rs`).
+impl HttpClient {
+    /// One total `timeout` per request; redirects are *not* followed (a webhook that moved is
+    /// an error worth reporting, and a message must not be re-sent to wherever a redirect
+    /// points); proxies from the environment (`https_proxy`, `no_proxy`, …) as Python's
+    /// `requests` uses them; `extra_roots` (PEM file) trusted on top of the system's.
+    /// The error never holds a URL.
+    pub fn for_webhooks(timeout: Duration, extra_roots: Option<&std::path::Path>) -> Result<HttpClient, String> {
+        let roots = match extra_roots {
+            None => RootCerts::PlatformVerifier,
+            Some(path) => {
+                let mut pems = Vec::new();
+                let system = std::env::var_os("SSL_CERT_FILE").map(std::path::PathBuf::from).into_iter().chain(
+                    ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem", "/etc/ssl/ca-bundle.pem"]
+                        .iter()
+                        .map(std::path::PathBuf::from),
+                );
+                if let Some(bundle) = system.into_iter().find(|p| p.is_file()) {
+                    pems.push(std::fs::read(&bundle).map_err(|e| format!("{}: {e}", bundle.display()))?);
+                }
+                let extra = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                if !ureq::tls::parse_pem(&extra).any(|i| matches!(i, Ok(ureq::tls::PemItem::Certificate(_)))) {
+                    return Err(format!("{}: no PEM certificate in it", path.display()));
+                }
+                pems.push(extra);
+                let mut certs: Vec<ureq::tls::Certificate<'static>> = Vec::new();
+                for pem in &pems {
+                    for item in ureq::tls::parse_pem(pem) {
+                        if let Ok(ureq::tls::PemItem::Certificate(c)) = item {
+                            certs.push(c.to_owned());
+                        }
+                    }
+                }
+                RootCerts::new_with_certs(&certs)
+            }
+        };
+        let tls = TlsConfig::builder().provider(TlsProvider::NativeTls).root_certs(roots).build();
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .user_agent(USER_AGENT)
+            .tls_config(tls)
+            .build()
+            .into();
+        Ok(HttpClient { agent })
+    }
+
+    /// Like [`HttpClient::for_webhooks`] without any certificate check, for destinations the
+    /// operator marked `?verify=no` (apprise's option, for internal endpoints).
+    pub fn for_webhooks_unverified(timeout: Duration) -> Result<HttpClient, String> {
+        let tls = TlsConfig::builder().provider(TlsProvider::NativeTls).disable_verification(true).build();
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .user_agent(USER_AGENT)
+            .tls_config(tls)
+            .build()
+            .into();
+        Ok(HttpClient { agent })
+    }
+
+    /// `method` (GET, POST, PUT, PATCH, DELETE, HEAD) with headers and a body (sent with every
+    /// method, as `requests` does); any HTTP status is `Ok`.
+    pub fn request(&self, method: &str, url: &str, headers: &[(&str, &str)], body: &[u8], limit: u64) -> Result<HttpResponse, HttpError> {
+        let err = |m: String| HttpError { url: url.to_string(), message: m };
+        let mut req = match method {
+            "POST" => self.agent.post(url),
+            "PUT" => self.agent.put(url),
+            "PATCH" => self.agent.patch(url),
+            "GET" => self.agent.get(url).force_send_body(),
+            "DELETE" => self.agent.delete(url).force_send_body(),
+            "HEAD" => self.agent.head(url).force_send_body(),
+            other => return Err(err(format!("unsupported method {other}"))),
+        };
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let resp = req.send(body).map_err(|e| err(e.to_string()))?;
+        read_response(url, resp, limit)
+    }
+}
+
 fn read_response(url: &str, mut resp: ureq::http::Response<ureq::Body>, limit: u64) -> Result<HttpResponse, HttpError> {
     let status = resp.status().as_u16();
     let retry_after = resp

@@ -28,12 +28,14 @@ pub mod ini;
 pub mod logging;
 pub mod loglist;
 pub mod monitor;
+pub mod notify;
 pub mod probe;
 pub mod proxy;
 pub mod rules;
 pub mod sha1;
 pub mod scan;
 pub mod shutdown;
+pub mod smtp;
 pub mod title;
 pub mod x509;
 

@@ -16,6 +16,7 @@ certstreammonitor - watch Certificate Transparency for phishing lookalikes of yo
 Usage:
   certstreammonitor [monitor] -c FILE [--replay FILE|-] [--stats]
   certstreammonitor scan -c FILE [-f|--fqdn-dirs]
+  certstreammonitor notify-test -c FILE
   certstreammonitor check-rules -c FILE -d NAME [-d NAME ...]   (-d - reads names from stdin)
   certstreammonitor gethost -c FILE [--since SECONDS] [--json]
   certstreammonitor loglist --update FILE [--url URL]
@@ -24,6 +25,7 @@ Usage:
 Subcommands:
   monitor        follow a certstream server (ACTServer) and store matching hosts (default)
   scan           probe stored hosts, enrich those online, write alert files
+  notify-test    send a test notification to every configured destination
   check-rules    show how the configured rules judge the given names
   gethost        list hosts first seen in the last SECONDS (default 3600)
   loglist        download the CT log list used by direct CT mode (ACTServer = ct://)
@@ -195,6 +197,35 @@ fn run_scan(parser: &mut lexopt::Parser) -> Result<(), Failure> {
     certstreammonitor::scan::command(&args)
 }
 
+const NOTIFY_TEST_USAGE: &str = "\
+Usage: certstreammonitor notify-test -c FILE
+
+Send one test notification ([CertStreamMonitor] Test notification) to every destination
+of [REPORTING] Notification_Destination and to Notification_Command, one attempt each,
+and print one line per destination: its masked URL, then OK or the error. Exit status 0
+when every destination succeeded, 1 otherwise (2 for a configuration error).
+
+  -c, --config FILE   configuration file
+  -h, --help          this help
+  -V, --version       print the version
+";
+
+fn run_notify_test(parser: &mut lexopt::Parser) -> Result<(), Failure> {
+    let mut config = None;
+    while let Some(arg) = parser.next().map_err(|e| bad_arg(e, NOTIFY_TEST_USAGE))? {
+        if help_or_version(&arg, NOTIFY_TEST_USAGE) {
+            return Ok(());
+        }
+        match arg {
+            Short('c') | Long("config") => config = Some(parser.value().map_err(|e| bad_arg(e, NOTIFY_TEST_USAGE))?.into()),
+            other => return Err(bad_arg(other.unexpected(), NOTIFY_TEST_USAGE)),
+        }
+    }
+    let config: PathBuf = need_config(config, NOTIFY_TEST_USAGE)?;
+    let stdout = std::io::stdout();
+    certstreammonitor::notify::test_command(&config, &mut stdout.lock())
+}
+
 fn run_gethost(parser: &mut lexopt::Parser) -> Result<(), Failure> {
     let mut config = None;
     let mut since = 3600i64;
@@ -274,6 +305,7 @@ fn run() -> Result<(), Failure> {
             "bench-monitor" => run_bench(&mut parser),
             "loglist" => run_loglist(&mut parser),
             "scan" => run_scan(&mut parser),
+            "notify-test" | "notify_test" => run_notify_test(&mut parser),
             other => Err(Failure::new(2, format!("unknown subcommand {other:?}\n\n{USAGE}"))),
         },
         // `certstreammonitor -c FILE` stands where `CertStreamMonitor.py -c FILE` stood.

@@ -100,38 +100,41 @@ impl Resolver for SharedResolver {
 
 /// PEM certificates of the system bundle plus `extra`, for `RootCerts::Specific`.
 fn roots_with(extra: &std::path::Path) -> Result<RootCerts, String> {
-    let mut pems = Vec::new();
+    let pem_certs = |bytes: &[u8]| -> Vec<Certificate<'static>> {
+        ureq::tls::parse_pem(bytes)
+            .filter_map(|item| match item {
+                Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.to_owned()),
+                _ => None,
+            })
+            .collect()
+    };
+    let extra_bytes = std::fs::read(extra).map_err(|e| format!("{}: {e}", extra.display()))?;
+    let mut certs = pem_certs(&extra_bytes);
+    if certs.is_empty() {
+        return Err(format!("{}: no PEM certificate in it", extra.display()));
+    }
     let system = std::env::var_os("SSL_CERT_FILE").map(PathBuf::from).into_iter().chain(
         ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem", "/etc/ssl/ca-bundle.pem"]
             .iter()
             .map(PathBuf::from),
     );
     if let Some(bundle) = system.into_iter().find(|p| p.is_file()) {
-        pems.push(std::fs::read(&bundle).map_err(|e| format!("{}: {e}", bundle.display()))?);
-    }
-    pems.push(std::fs::read(extra).map_err(|e| format!("CAFile {}: {e}", extra.display()))?);
-    let mut certs: Vec<Certificate<'static>> = Vec::new();
-    for pem in &pems {
-        for item in ureq::tls::parse_pem(pem) {
-            if let Ok(ureq::tls::PemItem::Certificate(c)) = item {
-                certs.push(c.to_owned());
-            }
-        }
-    }
-    if certs.is_empty() {
-        return Err(format!("CAFile {}: no PEM certificate in it", extra.display()));
+        let bytes = std::fs::read(&bundle).map_err(|e| format!("{}: {e}", bundle.display()))?;
+        certs.extend(pem_certs(&bytes));
     }
     Ok(RootCerts::new_with_certs(&certs))
 }
 
 impl Prober {
-    pub fn new(settings: &ProbeSettings) -> Result<Prober, String> {
+    /// Errors name the `[CONNECT]` key at fault.
+    pub fn new(settings: &ProbeSettings) -> Result<Prober, (&'static str, String)> {
         let roots = match &settings.ca_file {
-            Some(path) => roots_with(path)?,
+            Some(path) => roots_with(path).map_err(|e| ("CAFile", e))?,
             None => RootCerts::PlatformVerifier,
         };
         let proxy = match settings.proxy.as_deref().filter(|p| !p.trim().is_empty()) {
-            Some(p) => Some(ureq::Proxy::new(p.trim()).map_err(|e| format!("Proxy {p:?}: {e}"))?),
+            // The error text may quote the URL; keep credentials out of it.
+            Some(p) => Some(ureq::Proxy::new(p.trim()).map_err(|e| ("Proxy", format!("{}: {e}", crate::scan::mask_secrets(p))))?),
             None => None,
         };
         let socks_remote_dns = settings.proxy.as_deref().is_some_and(|p| p.trim().starts_with("socks5h://") || p.trim().starts_with("socks4a://"));
@@ -221,10 +224,14 @@ fn classify(e: ureq::Error) -> ProbeOutcome {
                     | std::io::ErrorKind::AddrNotAvailable
                     | std::io::ErrorKind::HostUnreachable
                     | std::io::ErrorKind::NetworkUnreachable
+                    | std::io::ErrorKind::UnexpectedEof
+                    | std::io::ErrorKind::BrokenPipe
             ) =>
         {
             ProbeOutcome::ConnectionError(text)
         }
+        // requests reported a server hanging up as a ConnectionError too.
+        _ if text.contains("Peer disconnected") => ProbeOutcome::ConnectionError(text),
         _ if is_tls_text(&text) => ProbeOutcome::TlsError(text),
         _ => ProbeOutcome::OtherError(text),
     }

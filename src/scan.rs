@@ -12,6 +12,7 @@ use crate::config::{parse_python_int, split_list, Config, ConfigError};
 use crate::db::{Database, ScanCandidate};
 use crate::enrich::{EnrichSettings, Enricher};
 use crate::logging;
+use crate::notify::{self, Notifier, NotifySettings};
 use crate::probe::{ProbeOutcome, ProbeSettings, Prober};
 use crate::shutdown;
 use crate::title;
@@ -44,7 +45,8 @@ pub struct ScanSettings {
     pub workers: usize,
     pub probe: ProbeSettings,
     pub enrich: EnrichSettings,
-    pub notification_destination: Option<String>,
+    /// `[REPORTING] Notification_*`: where alerts are sent (see [`crate::notify`]).
+    pub notify: NotifySettings,
 }
 
 /// Used when neither `UAfile` nor `http_UA` gives a User-Agent.
@@ -124,7 +126,7 @@ impl ScanSettings {
             workers,
             probe,
             enrich,
-            notification_destination: c.get("REPORTING", "Notification_Destination")?.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()),
+            notify: NotifySettings::from_config(c)?,
         })
     }
 }
@@ -164,37 +166,10 @@ pub fn load_user_agents(file: Option<&Path>, fallback: &str) -> (Vec<String>, Op
     }
 }
 
-/// Where alerts go after the run. Destinations (apprise URLs) are the next milestone:
-/// until then a configured destination is reported once and nothing is sent.
-pub enum Notifier {
-    Disabled,
-    NotYetSupported(String),
-}
-
-impl Notifier {
-    pub fn from_setting(destination: Option<&str>) -> Notifier {
-        match destination {
-            None => Notifier::Disabled,
-            Some(d) => Notifier::NotYetSupported(mask_secrets(d)),
-        }
-    }
-
-    /// Called once per alert, after its file is written.
-    pub fn notify(&self, _alert: &Alert, _path: &Path) {}
-}
-
 /// For logs: the scheme and a host name only; tokens (which some schemes put where
-/// the host would be), credentials, paths and queries become `***`.
+/// the host would be), credentials, paths and queries become `***` ([`notify::mask_url`]).
 pub fn mask_secrets(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let rest = rest.split(['?', '#']).next().unwrap_or("");
-    let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
-    let host = host.split('/').next().unwrap_or("");
-    if host.contains('.') {
-        format!("{scheme}://{host}/***")
-    } else {
-        format!("{scheme}://***")
-    }
+    notify::mask_url(url)
 }
 
 /// The original's console (the `hues` library): coloured time, label, message on stdout.
@@ -308,7 +283,7 @@ fn spawn_workers(
     let (tx, rx) = mpsc::channel();
     for i in 0..n {
         let (jobs, prober, enricher, tx) = (jobs.clone(), prober.clone(), enricher.clone(), tx.clone());
-        let seed = clock::now_unix() as u64 ^ ((i as u64 + 1) * 0x9E37_79B9_7F4A_7C15) | 1;
+        let seed = clock::now_unix() as u64 ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         let mut picker = UaPicker { uas: uas.clone(), state: seed };
         std::thread::Builder::new().name(format!("scan-{i}")).stack_size(256 * 1024).spawn(move || loop {
             if shutdown::requested() {
@@ -335,7 +310,7 @@ fn age_days(first_seen: i64, now: i64) -> i64 {
 pub fn command(args: &ScanArgs) -> Result<(), Failure> {
     let config = Config::load(&args.config)?;
     let settings = ScanSettings::from_config(&config)?;
-    let prober = Prober::new(&settings.probe).map_err(|m| config.key_error("CONNECT", "CAFile/Proxy", m))?;
+    let prober = Prober::new(&settings.probe).map_err(|(key, m)| config.key_error("CONNECT", key, m))?;
     let db = Database::open(&settings.db_path, &settings.table)?;
     logging::init(&logging::LogTarget::Stderr, logging::INFO)?;
     shutdown::install_handlers();
@@ -356,10 +331,8 @@ fn run<W: Write>(settings: &ScanSettings, fqdn_dirs: bool, db: &Database, prober
     if let Some(w) = ua_warning {
         logging::warning("scan", &w);
     }
-    let notifier = Notifier::from_setting(settings.notification_destination.as_deref());
-    if let Notifier::NotYetSupported(d) = &notifier {
-        logging::warning("scan", &format!("Notification_Destination {d} is set, but sending notifications is not implemented in this version; alerts are only written to files"));
-    }
+    // Also queues what earlier runs could not deliver.
+    let notifier = Notifier::start(&settings.notify, db.path(), db.table())?;
     let now = clock::now_unix();
     let today = clock::utc(now).date();
     let mut summary = Summary::default();
@@ -438,6 +411,10 @@ fn run<W: Write>(settings: &ScanSettings, fqdn_dirs: bool, db: &Database, prober
         if shutdown::requested() && !interrupted {
             console.plain("Interrupt received, stopping ...");
         }
+    }
+    // Bounded wait for the deliveries; what is left stays queued in the DB for the next run.
+    if let Some(line) = notifier.finish() {
+        console.plain(&line);
     }
     console.plain(&format!(
         "Scan finished: {} probed, {} up, {} down, {} expired, {} skipped in {:.1} s",

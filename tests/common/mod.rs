@@ -6,6 +6,7 @@
 
 pub mod ctlog;
 pub mod der;
+pub mod sites;
 
 use rusqlite::{Connection, OpenFlags};
 use serde_json::{json, Value};
