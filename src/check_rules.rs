@@ -1,7 +1,10 @@
 //! `check-rules`: run the monitor's rules on names typed by an analyst, with the
 //! original check_rules.py's verdict sentences, so rules can be tuned before deploying.
 
+use crate::certificate::display_safe;
 use crate::config::Config;
+use crate::lookalike::{Explanation, Lookalike};
+use crate::rules::{Rules, Verdict};
 use crate::Failure;
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
@@ -40,22 +43,52 @@ fn collect_names(args: &CheckRulesArgs, input: &mut dyn BufRead) -> io::Result<(
     Ok((names, from_stdin))
 }
 
+/// The lookalike engine's part of a verdict, e.g.
+/// `Lookalike: paypal, typo, distance 1, skeleton pyapal.com (matched pyapal) - stored`.
+pub fn explain(engine: &Lookalike, rules: &Rules, verdict: Verdict, name: &str) -> String {
+    match engine.explain(name) {
+        Explanation::Owned(d) => format!("Lookalike: none - owned domain {d}"),
+        Explanation::NoHit => "Lookalike: none".to_string(),
+        Explanation::Hit(h) => {
+            let fate = if matches!(verdict, Verdict::Match { .. }) {
+                "rules match, stored as such"
+            } else if matches!(verdict, Verdict::Blacklisted { .. }) || rules.blacklisted(name) {
+                "blacklisted, not stored"
+            } else {
+                "stored as a lookalike"
+            };
+            format!(
+                "Lookalike: {}, {}, distance {}, skeleton {} (matched {}) - {fate}",
+                h.brand,
+                h.technique,
+                h.distance,
+                display_safe(&h.skeleton),
+                display_safe(&h.matched)
+            )
+        }
+    }
+}
+
 pub fn command(args: &CheckRulesArgs, out: &mut dyn Write, input: &mut dyn BufRead) -> Result<(), Failure> {
     if args.names.is_empty() {
         return Err(Failure::new(2, "check-rules needs at least one -d NAME (or -d - to read names from stdin)"));
     }
     let config = Config::load(&args.config)?;
     let rules = config.rules()?;
+    let lookalike = config.lookalike()?.map(|s| Lookalike::new(&s));
     let (names, from_stdin) = collect_names(args, input)?;
     let tabbed = from_stdin || names.len() > 1;
     let result = (|| -> io::Result<()> {
         writeln!(out, "Looking for these strings: {}, detection threshold: {}", rules.search_keywords(), rules.threshold())?;
         for name in &names {
-            let sentence = rules.evaluate(name).sentence();
-            if tabbed {
-                writeln!(out, "{}\t{sentence}", crate::certificate::display_safe(name))?;
-            } else {
-                writeln!(out, "{sentence}")?;
+            let verdict = rules.evaluate(name);
+            let sentence = verdict.sentence();
+            let extra = lookalike.as_ref().map(|l| explain(l, &rules, verdict, name));
+            match (tabbed, extra) {
+                (true, None) => writeln!(out, "{}\t{sentence}", crate::certificate::display_safe(name))?,
+                (false, None) => writeln!(out, "{sentence}")?,
+                (true, Some(x)) => writeln!(out, "{}\t{sentence}\t{x}", crate::certificate::display_safe(name))?,
+                (false, Some(x)) => writeln!(out, "{sentence}\n{x}")?,
             }
         }
         out.flush()

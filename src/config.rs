@@ -128,6 +128,56 @@ impl Config {
         })
     }
 
+    /// `[LOOKALIKE]`: `None` unless the section exists and `Enabled` is true. Then
+    /// `Brands` is required; `OwnedDomains`, `MaxDistance` (`auto`), `MinBrandLength` (5)
+    /// are optional.
+    pub fn lookalike(&self) -> Result<Option<crate::lookalike::LookalikeSettings>, ConfigError> {
+        const S: &str = "LOOKALIKE";
+        let enabled = match self.get(S, "Enabled")? {
+            None => false,
+            Some(v) => parse_bool(&v).ok_or_else(|| {
+                self.key_error(S, "Enabled", format!("{v:?}: use yes or no (true/false, on/off, 1/0)"))
+            })?,
+        };
+        if !enabled {
+            return Ok(None);
+        }
+        let raw = self.require(S, "Brands")?;
+        let mut brands = Vec::new();
+        for b in split_list(&raw) {
+            let b = b.to_lowercase();
+            if b.contains('.') || b.starts_with("xn--") || b.chars().any(|c| c.is_control()) {
+                return Err(self.key_error(S, "Brands", format!("{b:?}: a brand is one label as people read it (paypal, not paypal.com)")));
+            }
+            brands.push(b);
+        }
+        if brands.is_empty() {
+            return Err(self.key_error(S, "Brands", "no brand given"));
+        }
+        let mut owned = Vec::new();
+        for d in split_list(&self.get(S, "OwnedDomains")?.unwrap_or_default()) {
+            let d = d.trim_start_matches("*.").trim_end_matches('.').to_ascii_lowercase();
+            if !d.is_ascii() || !d.contains('.') || d.starts_with('.') || d.contains("..") {
+                return Err(self.key_error(S, "OwnedDomains", format!("{d:?}: use registered domains in ASCII (xn-- form), e.g. paypal.com")));
+            }
+            owned.push(d);
+        }
+        let max_distance = match self.get(S, "MaxDistance")?.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
+            None => None,
+            Some(v) if v.eq_ignore_ascii_case("auto") => None,
+            Some(v) => Some(parse_python_int(&v).filter(|n| (0..=3).contains(n)).ok_or_else(|| {
+                self.key_error(S, "MaxDistance", format!("{v:?}: use auto or a whole number from 0 to 3"))
+            })? as usize),
+        };
+        let min_brand_length = match self.get(S, "MinBrandLength")?.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
+            None => crate::lookalike::DEFAULT_MIN_BRAND_LENGTH,
+            Some(v) => parse_python_int(&v).filter(|n| (1..=63).contains(n)).ok_or_else(|| {
+                self.key_error(S, "MinBrandLength", format!("{v:?}: use a whole number from 1 to 63"))
+            })? as usize,
+        };
+        Ok(Some(crate::lookalike::LookalikeSettings { brands, owned_domains: owned, max_distance, min_brand_length }))
+    }
+
     /// `[DATABASE]`: `DBFile`, `TABLEname`.
     pub fn database(&self) -> Result<DatabaseSettings, ConfigError> {
         let path = self.require("DATABASE", "DBFile")?;
@@ -248,6 +298,15 @@ impl Config {
         let username = self.get("SERVER", "Proxy_Username")?.map(|u| strip_quotes(&u).to_string());
         let password = self.get("SERVER", "Proxy_Password")?.map(|p| strip_quotes(&p).to_string());
         Ok(Some(ProxySettings { host, port, username, password }))
+    }
+}
+
+/// configparser's `getboolean` words.
+pub fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "yes" | "true" | "on" => Some(true),
+        "0" | "no" | "false" | "off" | "" => Some(false),
+        _ => None,
     }
 }
 

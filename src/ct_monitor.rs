@@ -130,8 +130,10 @@ fn stats_lines(followers: &mut [Follower], elapsed: f64) -> Vec<String> {
 }
 
 /// Follow `logs` until a stop is requested.
+#[allow(clippy::too_many_arguments)]
 pub fn run<W: Write>(
     rules: &Rules,
+    lookalike: Option<&crate::lookalike::Lookalike>,
     db: &Database,
     settings: &CtSettings,
     logs: Vec<CtLog>,
@@ -150,7 +152,7 @@ pub fn run<W: Write>(
         followers.push(spawn_reader(log, saved, settings, tx.clone())?);
     }
     let new_logs = spawn_list_refresher(settings.clone());
-    let mut matcher = Matcher::new(rules, db, out, counters.clone());
+    let mut matcher = Matcher::new(rules, db, out, counters.clone()).with_lookalike(lookalike);
     let (mut last_stats, mut last_print) = (Instant::now(), Instant::now());
     let stats_every = if stats_to_stderr { Duration::from_secs(10) } else { Duration::from_secs(60) };
     loop {

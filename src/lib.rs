@@ -26,6 +26,7 @@ pub mod gethost;
 pub mod http;
 pub mod ini;
 pub mod logging;
+pub mod lookalike;
 pub mod loglist;
 pub mod monitor;
 pub mod notify;

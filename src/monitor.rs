@@ -14,6 +14,7 @@ use crate::config::SourceSettings;
 use crate::ct_reader::{CtBatch, CtSettings};
 use crate::db::{Database, NewHost};
 use crate::logging;
+use crate::lookalike::{Lookalike, LookalikeHit};
 use crate::rules::{Rules, Verdict};
 use crate::shutdown;
 use std::io::{BufRead, Write};
@@ -51,6 +52,8 @@ pub struct Counters {
     /// Dropped because the matcher fell behind (live sources only).
     pub dropped: AtomicU64,
     pub db_errors: AtomicU64,
+    /// Names stored because the lookalike engine flagged them (the rules did not).
+    pub lookalikes: AtomicU64,
 }
 
 impl Counters {
@@ -68,7 +71,10 @@ impl Counters {
             "messages={} certificates={} names={} matches={} stored={} already_known={} below_threshold={} blacklisted={} malformed={} rejected={} dropped={} db_errors={}",
             g(&self.messages), g(&self.certificates), g(&self.names), g(&self.matches), g(&self.stored), g(&self.known),
             g(&self.below_threshold), g(&self.blacklisted), g(&self.malformed), g(&self.rejected), g(&self.dropped), g(&self.db_errors)
-        )
+        ) + &match g(&self.lookalikes) {
+            0 => String::new(),
+            n => format!(" lookalikes={n}"),
+        }
     }
 }
 
@@ -86,11 +92,29 @@ pub struct Matcher<'a, W: Write> {
     stdout_broken: bool,
     /// Inside a CT batch transaction, stdout lines wait here until the commit.
     deferred: Option<Vec<String>>,
+    /// `[LOOKALIKE]` engine, when enabled.
+    lookalike: Option<&'a Lookalike>,
 }
 
 impl<'a, W: Write> Matcher<'a, W> {
     pub fn new(rules: &'a Rules, db: &'a Database, out: W, counters: Arc<Counters>) -> Self {
-        Matcher { rules, db, out, counters, stdout_broken: false, deferred: None }
+        Matcher { rules, db, out, counters, stdout_broken: false, deferred: None, lookalike: None }
+    }
+
+    /// Also store the names the lookalike engine flags (see [`crate::lookalike`]).
+    pub fn with_lookalike(mut self, engine: Option<&'a Lookalike>) -> Self {
+        self.lookalike = engine;
+        self
+    }
+
+    /// The engine's verdict on a name the rules did not store; the blacklist still vetoes.
+    fn lookalike_hit(&self, host: &str) -> Option<LookalikeHit> {
+        let hit = self.lookalike?.check(host)?;
+        if self.rules.blacklisted(host) {
+            Counters::bump(&self.counters.blacklisted);
+            return None;
+        }
+        Some(hit)
     }
 
     /// One raw certstream message.
@@ -125,7 +149,10 @@ impl<'a, W: Write> Matcher<'a, W> {
                 Err(e) => {
                     Counters::bump(&self.counters.db_errors);
                     for host in &record.all_domains {
-                        if matches!(self.rules.evaluate(host), Verdict::Match { .. }) {
+                        let lookalike = || {
+                            self.lookalike.is_some_and(|l| l.check(host).is_some() && !self.rules.blacklisted(host))
+                        };
+                        if matches!(self.rules.evaluate(host), Verdict::Match { .. }) || lookalike() {
                             logging::error("root", &format!("LOST MATCH, could not store it: {e} - {}", describe(record, host)));
                         }
                     }
@@ -140,7 +167,7 @@ impl<'a, W: Write> Matcher<'a, W> {
         for host in &record.all_domains {
             Counters::bump(&self.counters.names);
             match self.rules.evaluate(host) {
-                Verdict::Match { .. } => self.store(record, host)?,
+                Verdict::Match { .. } => self.store(record, host, None)?,
                 Verdict::BelowThreshold { .. } => {
                     Counters::bump(&self.counters.below_threshold);
                     if logging::enabled(logging::DEBUG) {
@@ -149,17 +176,24 @@ impl<'a, W: Write> Matcher<'a, W> {
                             &format!("DETECTION THRESHOLD VALUE NOT REACHED - {}", describe(record, host)),
                         );
                     }
+                    if let Some(hit) = self.lookalike_hit(host) {
+                        self.store(record, host, Some(&hit))?;
+                    }
                 }
                 Verdict::Blacklisted { .. } => {
                     Counters::bump(&self.counters.blacklisted);
                 }
-                Verdict::NoMatch => {}
+                Verdict::NoMatch => {
+                    if let Some(hit) = self.lookalike_hit(host) {
+                        self.store(record, host, Some(&hit))?;
+                    }
+                }
             }
         }
         Ok(())
     }
 
-    fn store(&mut self, record: &CertificateRecord<'_>, host: &str) -> Result<(), crate::db::DbError> {
+    fn store(&mut self, record: &CertificateRecord<'_>, host: &str, hit: Option<&LookalikeHit>) -> Result<(), crate::db::DbError> {
         Counters::bump(&self.counters.matches);
         let san = record.san_for(host);
         let startime = record.startime();
@@ -177,7 +211,14 @@ impl<'a, W: Write> Matcher<'a, W> {
             return Ok(());
         }
         Counters::bump(&self.counters.stored);
-        let line = format!("[{}] {}\n", clock::local_now_iso(), describe(record, host));
+        let suffix = match hit {
+            Some(h) => {
+                Counters::bump(&self.counters.lookalikes);
+                h.suffix()
+            }
+            None => String::new(),
+        };
+        let line = format!("[{}] {}{suffix}\n", clock::local_now_iso(), describe(record, host));
         match self.deferred.as_mut() {
             Some(lines) => lines.push(line),
             None => self.print(&line),
@@ -414,11 +455,13 @@ pub struct PipelineOptions {
     /// Make a live source wait instead of dropping when the matcher is behind, so a
     /// benchmark measures the pipeline's capacity rather than the drop rate.
     pub block_when_full: bool,
+    /// The `[LOOKALIKE]` engine, when enabled.
+    pub lookalike: Option<Arc<Lookalike>>,
 }
 
 impl Default for PipelineOptions {
     fn default() -> Self {
-        PipelineOptions { stats_every: Duration::from_secs(60), stop_after: None, block_when_full: false }
+        PipelineOptions { stats_every: Duration::from_secs(60), stop_after: None, block_when_full: false, lookalike: None }
     }
 }
 
@@ -434,7 +477,7 @@ pub fn run_pipeline<W: Write>(
 ) -> std::io::Result<()> {
     let (stats_every, stop_after) = (options.stats_every, options.stop_after);
     let (rx, queued_bytes) = spawn_source(source, counters.clone(), options.block_when_full)?;
-    let mut matcher = Matcher::new(rules, db, out, counters.clone());
+    let mut matcher = Matcher::new(rules, db, out, counters.clone()).with_lookalike(options.lookalike.as_deref());
     let mut last_stats = Instant::now();
     loop {
         match rx.recv_timeout(Duration::from_millis(200)) {
@@ -503,6 +546,7 @@ enum Input {
 pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     let config = crate::config::Config::load(&args.config)?;
     let rules = config.rules()?;
+    let lookalike = config.lookalike()?.map(|s| Arc::new(Lookalike::new(&s)));
     let db_settings = config.database()?;
     let log_settings = config.logging()?;
     let input = match &args.replay {
@@ -529,16 +573,20 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     for warning in rule_warnings(&rules) {
         logging::warning("root", &warning);
     }
+    if let Some(l) = &lookalike {
+        logging::info("root", &format!("Lookalike detection on: {}", l.describe()));
+    }
     shutdown::install_handlers();
     let counters = Arc::new(Counters::default());
     let stdout = std::io::stdout();
     match input {
         Input::Frames(source) => {
-            run_pipeline(&rules, &db, source, stdout.lock(), counters.clone(), &PipelineOptions::default())?
+            let options = PipelineOptions { lookalike: lookalike.clone(), ..PipelineOptions::default() };
+            run_pipeline(&rules, &db, source, stdout.lock(), counters.clone(), &options)?
         }
         Input::CtLogs(ct) => {
             let logs = crate::ct_monitor::select_logs(&ct).map_err(|(key, m)| config.key_error("CTLOGS", key, m))?;
-            crate::ct_monitor::run(&rules, &db, &ct, logs, stdout.lock(), counters.clone(), args.stats)?
+            crate::ct_monitor::run(&rules, lookalike.as_deref(), &db, &ct, logs, stdout.lock(), counters.clone(), args.stats)?
         }
     }
     if shutdown::requested() {

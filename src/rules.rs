@@ -203,6 +203,12 @@ impl Rules {
     pub fn threshold(&self) -> i64 {
         self.threshold
     }
+
+    /// Whether `BlacklistKeywords` matches `host` (the lookalike engine's hits obey the
+    /// blacklist too, whatever the keyword score).
+    pub fn blacklisted(&self, host: &str) -> bool {
+        self.matcher.is_blacklisted(host)
+    }
 }
 
 impl Matcher {

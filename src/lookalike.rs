@@ -1,0 +1,756 @@
+//! Lookalike detection (`[LOOKALIKE]`): catches the phishing names that keyword regexes
+//! miss — IDN homoglyphs (`xn--pple-43d.com`), ASCII tricks (`paypa1-login.com`), typos
+//! (`pyapal.com`), names split by a dot or hyphen (`pa.ypal.com`, `pay-pal.com`) and the
+//! brand embedded in a longer label — while never flagging the brands' own domains.
+//!
+//! Per host: `*.` and a trailing dot are dropped, the name is lower-cased, the public
+//! suffix (embedded PSL, `psl` crate) is cut off, each `xn--` label is decoded (RFC 3492)
+//! and NFKC-normalised, and every label is mapped to its confusable *skeleton*: non-ASCII
+//! characters through Unicode TR39 (`unicode-security`), accents dropped, then the ASCII
+//! tricks `0→o 1→l 3→e 5→s`, `rn→m`, `vv→w`. Each brand's skeleton is then compared with
+//! every label, hyphen token, and pair of adjacent labels or tokens joined, by
+//! Damerau–Levenshtein distance (optimal string alignment); failing that, by containment.
+//!
+//! Which technique is reported (see [`Technique`]): whole-unit matches beat containment;
+//! among them the smallest distance wins, ties going idn-homoglyph, ascii-homoglyph,
+//! contains (the brand verbatim as a whole label or token), split, typo.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::fmt;
+
+/// `[LOOKALIKE]` settings, validated by [`crate::config::Config::lookalike`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookalikeSettings {
+    /// Brand labels, lower-case (`paypal`, `apple`).
+    pub brands: Vec<String>,
+    /// Registered domains never flagged, nor their subdomains (lower-case, ASCII/xn--).
+    pub owned_domains: Vec<String>,
+    /// `None` = auto (see [`auto_max_distance`]).
+    pub max_distance: Option<usize>,
+    /// Brands shorter than this are only matched at distance 0 (homoglyphs, exact token).
+    pub min_brand_length: usize,
+}
+
+pub const DEFAULT_MIN_BRAND_LENGTH: usize = 6;
+
+impl LookalikeSettings {
+    pub fn new(brands: &[&str], owned: &[&str]) -> LookalikeSettings {
+        LookalikeSettings {
+            brands: brands.iter().map(|b| b.to_ascii_lowercase()).collect(),
+            owned_domains: owned.iter().map(|d| d.to_ascii_lowercase()).collect(),
+            max_distance: None,
+            min_brand_length: DEFAULT_MIN_BRAND_LENGTH,
+        }
+    }
+}
+
+/// `MaxDistance = auto`: 0 for brands of up to 4 characters, 1 for 5 to 8, 2 from 9 on.
+pub fn auto_max_distance(brand_len: usize) -> usize {
+    match brand_len {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// How a name imitates a brand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Technique {
+    /// An `xn--` label whose decoded characters look like the brand (Cyrillic а, Greek ο, ṗ…).
+    IdnHomoglyph,
+    /// ASCII look-alikes (`0→o 1→l 3→e 5→s rn→m vv→w`) brought the label closer to the brand.
+    AsciiHomoglyph,
+    /// The brand verbatim: a whole label or hyphen token (`paypal.co`, `paypal-login.com`),
+    /// or, when no whole unit matches, inside a longer label (`mypaypalaccount.com`).
+    Contains,
+    /// Two adjacent labels or hyphen tokens joined match (`pa.ypal.com`, `pay-pal.com`).
+    Split,
+    /// Edit distance 1.. (omission, insertion, substitution, transposition).
+    Typo,
+}
+
+impl Technique {
+    pub fn name(self) -> &'static str {
+        match self {
+            Technique::IdnHomoglyph => "idn-homoglyph",
+            Technique::AsciiHomoglyph => "ascii-homoglyph",
+            Technique::Contains => "contains",
+            Technique::Split => "split",
+            Technique::Typo => "typo",
+        }
+    }
+
+    pub const ALL: [Technique; 5] =
+        [Technique::IdnHomoglyph, Technique::AsciiHomoglyph, Technique::Typo, Technique::Split, Technique::Contains];
+}
+
+impl fmt::Display for Technique {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a host was flagged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookalikeHit {
+    pub brand: String,
+    pub technique: Technique,
+    pub distance: usize,
+    /// Skeleton of the whole host (labels left of the public suffix, then the suffix).
+    pub skeleton: String,
+    /// Skeleton of the label, token or joined pair that matched.
+    pub matched: String,
+}
+
+impl LookalikeHit {
+    /// The monitor's stdout suffix: ` (Lookalike: paypal, typo, distance 1)`.
+    pub fn suffix(&self) -> String {
+        format!(" (Lookalike: {}, {}, distance {})", self.brand, self.technique, self.distance)
+    }
+}
+
+/// What [`Lookalike::explain`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Explanation {
+    Owned(String),
+    NoHit,
+    Hit(LookalikeHit),
+}
+
+#[derive(Debug, Clone)]
+struct Brand {
+    name: String,
+    skel: Vec<u8>,
+    max_d: usize,
+    /// Containment is only tried for brands at least `MinBrandLength` long.
+    fuzzy: bool,
+    mask: u64,
+}
+
+/// The compiled engine: build once, then [`Lookalike::check`] per host.
+#[derive(Debug, Clone)]
+pub struct Lookalike {
+    brands: Vec<Brand>,
+    owned: HashSet<String>,
+    min_len: usize,
+    max_brand: usize,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+#[derive(Default)]
+struct Scratch {
+    /// Skeleton of the body (labels left of the suffix), labels separated by `.`.
+    skel: Vec<u8>,
+    /// (start, end, idn) per label in `skel`.
+    labels: Vec<(usize, usize, bool)>,
+    join: Vec<u8>,
+}
+
+/// One candidate unit of a host, in the order the search meets them.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Unit {
+    Label(usize),
+    /// Hyphen token `t` of label `l`.
+    Token(usize, usize),
+    /// Tokens `t` and `t+1` of label `l` joined.
+    TokenPair(usize, usize),
+    /// Labels `l` and `l+1` joined.
+    LabelPair(usize),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Candidate {
+    brand: usize,
+    unit: Unit,
+    distance: usize,
+    technique: Technique,
+    /// Found by containment rather than as a whole unit.
+    contained: bool,
+}
+
+impl Candidate {
+    /// Whole-unit matches beat containment; then distance; then technique.
+    fn rank(&self) -> (bool, usize, Technique) {
+        (self.contained, self.distance, self.technique)
+    }
+}
+
+fn has_pairs(s: &[u8]) -> bool {
+    s.windows(2).any(|w| w == b"rn" || w == b"vv")
+}
+
+impl Lookalike {
+    pub fn new(settings: &LookalikeSettings) -> Lookalike {
+        let mut brands = Vec::new();
+        for b in &settings.brands {
+            let lower = b.to_lowercase();
+            let mut skel = Vec::new();
+            skeleton_label(&lower, &mut skel, true);
+            if skel.is_empty() || brands.iter().any(|x: &Brand| x.skel == skel) {
+                continue;
+            }
+            let n = skel.len();
+            let fuzzy = lower.chars().count() >= settings.min_brand_length;
+            let max_d = if !fuzzy { 0 } else { settings.max_distance.unwrap_or_else(|| auto_max_distance(n)) };
+            brands.push(Brand { name: lower, mask: mask(&skel), skel, max_d, fuzzy });
+        }
+        let owned = settings
+            .owned_domains
+            .iter()
+            .map(|d| d.trim().trim_start_matches("*.").trim_end_matches('.').to_ascii_lowercase())
+            .filter(|d| !d.is_empty())
+            .collect();
+        let max_brand = brands.iter().map(|b| b.skel.len() + b.max_d).max().unwrap_or(0);
+        Lookalike { brands, owned, min_len: settings.min_brand_length, max_brand }
+    }
+
+    pub fn brand_count(&self) -> usize {
+        self.brands.len()
+    }
+
+    pub fn min_brand_length(&self) -> usize {
+        self.min_len
+    }
+
+    /// `name (max distance n)` per brand, for the start-up log line.
+    pub fn describe(&self) -> String {
+        let b: Vec<String> = self.brands.iter().map(|b| format!("{} (max distance {})", b.name, b.max_d)).collect();
+        format!("{}; {} owned domain(s)", b.join(", "), self.owned.len())
+    }
+
+    /// Whether `host` is one of the OwnedDomains or a subdomain of one.
+    pub fn is_owned(&self, host: &str) -> Option<&str> {
+        let h = clean(host);
+        let mut rest: &str = &h;
+        loop {
+            if let Some(d) = self.owned.get(rest) {
+                return Some(d.as_str());
+            }
+            match rest.find('.') {
+                Some(i) => rest = &rest[i + 1..],
+                None => return None,
+            }
+        }
+    }
+
+    /// The verdict with the reason when not flagged (for check-rules).
+    pub fn explain(&self, host: &str) -> Explanation {
+        if let Some(d) = self.is_owned(host) {
+            return Explanation::Owned(d.to_string());
+        }
+        match self.check(host) {
+            Some(h) => Explanation::Hit(h),
+            None => Explanation::NoHit,
+        }
+    }
+
+    /// Is `host` a lookalike of one of the brands? Does not allocate when it is not
+    /// (ASCII names; `xn--` labels are decoded into a fresh string).
+    pub fn check(&self, host: &str) -> Option<LookalikeHit> {
+        if self.brands.is_empty() || self.is_owned(host).is_some() {
+            return None;
+        }
+        let h = clean(host);
+        let suffix_len = match psl::suffix(h.as_bytes()) {
+            Some(s) => s.as_bytes().len(),
+            None => 0,
+        };
+        if suffix_len + 1 >= h.len() {
+            return None;
+        }
+        let body = &h[..h.len() - suffix_len - 1];
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            let s = &mut *s;
+            s.skel.clear();
+            s.labels.clear();
+            // First without `rn→m`/`vv→w` (so `ornage` stays a typo of `orange`), then,
+            // if the name has such pairs, with them; the closer match wins.
+            let mut best: Option<(Candidate, bool)> = None;
+            let mut collapsed = false;
+            for collapse in [false, true] {
+                s.skel.clear();
+                s.labels.clear();
+                let mut pairs = false;
+                for label in body.split('.') {
+                    let start = s.skel.len();
+                    let idn = push_label_skeleton(label, &mut s.skel, collapse);
+                    pairs |= has_pairs(&s.skel[start..]);
+                    s.labels.push((start, s.skel.len(), idn));
+                    s.skel.push(b'.');
+                }
+                s.skel.pop();
+                if let Some(c) = self.search(s) {
+                    if best.is_none_or(|(b, _)| c.rank() < b.rank()) {
+                        best = Some((c, pairs));
+                        collapsed = collapse;
+                    }
+                }
+                if !collapse && !pairs {
+                    break;
+                }
+            }
+            let (best, _) = best?;
+            if !collapsed {
+                // Rebuild the skeleton the winner was found in.
+                s.skel.clear();
+                s.labels.clear();
+                for label in body.split('.') {
+                    let start = s.skel.len();
+                    let idn = push_label_skeleton(label, &mut s.skel, false);
+                    s.labels.push((start, s.skel.len(), idn));
+                    s.skel.push(b'.');
+                }
+                s.skel.pop();
+            }
+            Some(self.hit(best, s, body, &h[h.len() - suffix_len..]))
+        })
+    }
+
+    fn search(&self, s: &mut Scratch) -> Option<Candidate> {
+        let mut best: Option<Candidate> = None;
+        let skel = &s.skel;
+        let labels = &s.labels;
+        let mut consider = |c: Candidate, best: &mut Option<Candidate>| {
+            if best.is_none_or(|b| (c.distance, c.technique) < (b.distance, b.technique)) {
+                *best = Some(c);
+            }
+        };
+        for (li, &(ls, le, idn)) in labels.iter().enumerate() {
+            let label = &skel[ls..le];
+            if label.is_empty() {
+                continue;
+            }
+            self.compare(label, Unit::Label(li), idn, false, &mut best, &mut consider);
+            if label.contains(&b'-') {
+                let mut prev: Option<&[u8]> = None;
+                for (ti, tok) in label.split(|&c| c == b'-').enumerate() {
+                    if !tok.is_empty() {
+                        self.compare(tok, Unit::Token(li, ti), idn, false, &mut best, &mut consider);
+                    }
+                    if let Some(p) = prev {
+                        if !p.is_empty() && !tok.is_empty() && p.len() + tok.len() <= self.max_brand {
+                            s.join.clear();
+                            s.join.extend_from_slice(p);
+                            s.join.extend_from_slice(tok);
+                            let j = std::mem::take(&mut s.join);
+                            self.compare(&j, Unit::TokenPair(li, ti - 1), idn, true, &mut best, &mut consider);
+                            s.join = j;
+                        }
+                    }
+                    prev = Some(tok);
+                }
+            }
+            if li > 0 {
+                let (ps, pe, pidn) = labels[li - 1];
+                let prev = &skel[ps..pe];
+                if !prev.is_empty() && prev.len() + label.len() <= self.max_brand {
+                    s.join.clear();
+                    s.join.extend_from_slice(prev);
+                    s.join.extend_from_slice(label);
+                    let j = std::mem::take(&mut s.join);
+                    self.compare(&j, Unit::LabelPair(li - 1), idn || pidn, true, &mut best, &mut consider);
+                    s.join = j;
+                }
+            }
+        }
+        if best.is_some() {
+            return best;
+        }
+        // Containment: the brand inside a longer label (hyphens ignored).
+        for (bi, b) in self.brands.iter().enumerate() {
+            if !b.fuzzy {
+                continue;
+            }
+            for (li, &(ls, le, idn)) in labels.iter().enumerate() {
+                let label = &skel[ls..le];
+                if label.len() <= b.skel.len() {
+                    continue;
+                }
+                // What surrounds the brand must add at least 4 characters: short remainders
+                // are inflections and suffixes (oranges, amazonas, orangery), not a
+                // phishing compound (paypal-secure written paypalsecure).
+                if label.len() >= b.skel.len() + 4 && find(label, &b.skel).is_some() {
+                    let technique = if idn { Technique::IdnHomoglyph } else { Technique::Contains };
+                    return Some(Candidate { brand: bi, unit: Unit::Label(li), distance: 0, technique, contained: true });
+                }
+            }
+        }
+        None
+    }
+
+    fn compare(
+        &self,
+        unit: &[u8],
+        which: Unit,
+        idn: bool,
+        joined: bool,
+        best: &mut Option<Candidate>,
+        consider: &mut impl FnMut(Candidate, &mut Option<Candidate>),
+    ) {
+        if unit.len() > self.max_brand {
+            return;
+        }
+        let m = mask(unit);
+        for (bi, b) in self.brands.iter().enumerate() {
+            if unit.len() + b.max_d < b.skel.len() || unit.len() > b.skel.len() + b.max_d {
+                continue;
+            }
+            if (b.mask & !m).count_ones() as usize > b.max_d {
+                continue;
+            }
+            let bound = match best {
+                Some(c) => b.max_d.min(c.distance),
+                None => b.max_d,
+            };
+            if let Some(d) = osa_within(unit, &b.skel, bound) {
+                // The technique is settled later (it needs the raw text); rank by a
+                // provisional one so that ties prefer homoglyphs and verbatim tokens.
+                let technique = if idn {
+                    Technique::IdnHomoglyph
+                } else if joined {
+                    Technique::Split
+                } else if d > 0 {
+                    Technique::Typo
+                } else {
+                    Technique::Contains
+                };
+                consider(Candidate { brand: bi, unit: which, distance: d, technique, contained: false }, best);
+            }
+        }
+    }
+
+    /// Turn the winning candidate into a hit; decides ascii-homoglyph by comparing the
+    /// raw (trick-free) text of the same unit with the brand.
+    fn hit(&self, c: Candidate, s: &Scratch, body: &str, suffix: &str) -> LookalikeHit {
+        let b = &self.brands[c.brand];
+        let matched = unit_text(&s.skel, &s.labels, c.unit);
+        let mut technique = c.technique;
+        if technique != Technique::IdnHomoglyph {
+            let raw: Vec<&str> = body.split('.').collect();
+            let plain = unit_text_raw(&raw, c.unit);
+            let plain_d = osa_within(plain.as_bytes(), &b.skel, usize::MAX >> 1).unwrap_or(usize::MAX);
+            let tricked = if c.contained {
+                find(plain.as_bytes(), &b.skel).is_none()
+            } else {
+                plain_d > c.distance
+            };
+            if tricked {
+                technique = Technique::AsciiHomoglyph;
+            }
+        }
+        let mut skeleton = String::from_utf8_lossy(&s.skel).into_owned();
+        skeleton.push('.');
+        skeleton.push_str(suffix);
+        LookalikeHit {
+            brand: b.name.clone(),
+            technique,
+            distance: c.distance,
+            skeleton,
+            matched: String::from_utf8_lossy(&matched).into_owned(),
+        }
+    }
+}
+
+fn unit_text(skel: &[u8], labels: &[(usize, usize, bool)], unit: Unit) -> Vec<u8> {
+    let label = |i: usize| &skel[labels[i].0..labels[i].1];
+    match unit {
+        Unit::Label(l) => label(l).to_vec(),
+        Unit::Token(l, t) => label(l).split(|&c| c == b'-').nth(t).unwrap_or_default().to_vec(),
+        Unit::TokenPair(l, t) => {
+            let mut it = label(l).split(|&c| c == b'-').skip(t);
+            let mut v = it.next().unwrap_or_default().to_vec();
+            v.extend_from_slice(it.next().unwrap_or_default());
+            v
+        }
+        Unit::LabelPair(l) => [label(l), label(l + 1)].concat(),
+    }
+}
+
+fn unit_text_raw(labels: &[&str], unit: Unit) -> String {
+    let label = |i: usize| labels.get(i).copied().unwrap_or("");
+    match unit {
+        Unit::Label(l) => label(l).to_string(),
+        Unit::Token(l, t) => label(l).split('-').nth(t).unwrap_or("").to_string(),
+        Unit::TokenPair(l, t) => label(l).split('-').skip(t).take(2).collect(),
+        Unit::LabelPair(l) => format!("{}{}", label(l), label(l + 1)),
+    }
+}
+
+/// Lower-cased, without `*.`, surrounding blanks and the trailing dot. Borrows when it can.
+fn clean(host: &str) -> std::borrow::Cow<'_, str> {
+    let h = host.trim().trim_end_matches('.');
+    let h = h.strip_prefix("*.").unwrap_or(h);
+    if h.bytes().any(|c| c.is_ascii_uppercase()) || !h.is_ascii() {
+        std::borrow::Cow::Owned(h.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(h)
+    }
+}
+
+/// Append the skeleton of one (lower-case) label of a host to `out`; returns whether it
+/// held non-ASCII characters (an `xn--` label that decoded, or raw Unicode).
+fn push_label_skeleton(label: &str, out: &mut Vec<u8>, collapse: bool) -> bool {
+    if let Some(puny) = label.strip_prefix("xn--") {
+        if let Some(decoded) = punycode_decode(puny) {
+            use unicode_normalization::UnicodeNormalization;
+            let text: String = decoded.nfkc().collect::<String>().to_lowercase();
+            let idn = !text.is_ascii();
+            skeleton_label(&text, out, collapse);
+            return idn;
+        }
+    }
+    skeleton_label(label, out, collapse);
+    !label.is_ascii()
+}
+
+/// The confusable skeleton of one label (see the module doc), appended to `out`.
+pub fn skeleton_label(label: &str, out: &mut Vec<u8>, collapse: bool) {
+    let start = out.len();
+    for c in label.chars() {
+        if c.is_ascii() {
+            out.push(ascii_trick(c.to_ascii_lowercase() as u8));
+            continue;
+        }
+        let mut buf = [0u8; 4];
+        for m in unicode_security::confusable_detection::skeleton(c.encode_utf8(&mut buf)) {
+            if unicode_normalization::char::is_combining_mark(m) {
+                continue;
+            }
+            let m = match m {
+                'I' => 'l',
+                // Prototypes TR39 leaves outside ASCII although they read as Latin letters.
+                'ĸ' => 'k',
+                'ᴛ' => 't',
+                'χ' => 'x',
+                'ƅ' => 'b',
+                _ => m,
+            };
+            for m in m.to_lowercase() {
+                if m.is_ascii() {
+                    out.push(ascii_trick(m as u8));
+                } else {
+                    let mut b = [0u8; 4];
+                    out.extend_from_slice(m.encode_utf8(&mut b).as_bytes());
+                }
+            }
+        }
+    }
+    if !collapse {
+        return;
+    }
+    // rn → m, vv → w, in place.
+    let mut w = start;
+    let mut r = start;
+    while r < out.len() {
+        let c = out[r];
+        let next = out.get(r + 1).copied();
+        if (c == b'r' && next == Some(b'n')) || (c == b'v' && next == Some(b'v')) {
+            out[w] = if c == b'r' { b'm' } else { b'w' };
+            r += 2;
+        } else {
+            out[w] = c;
+            r += 1;
+        }
+        w += 1;
+    }
+    out.truncate(w);
+}
+
+/// The skeleton of a whole host name (for tests and check-rules).
+pub fn skeleton(host: &str) -> String {
+    let h = clean(host);
+    let mut out = Vec::new();
+    for (i, label) in h.split('.').enumerate() {
+        if i > 0 {
+            out.push(b'.');
+        }
+        push_label_skeleton(label, &mut out, true);
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn ascii_trick(c: u8) -> u8 {
+    match c {
+        b'0' => b'o',
+        b'1' => b'l',
+        b'3' => b'e',
+        b'5' => b's',
+        _ => c,
+    }
+}
+
+fn mask(s: &[u8]) -> u64 {
+    s.iter().fold(0u64, |m, &c| {
+        m | match c {
+            b'a'..=b'z' => 1 << (c - b'a'),
+            b'0'..=b'9' => 1 << (26 + c - b'0'),
+            _ => 1 << 63,
+        }
+    })
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Optimal-string-alignment (restricted Damerau–Levenshtein) distance if it is at most
+/// `max`; stops as soon as a whole row exceeds `max`.
+pub fn osa_within(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > max {
+        return None;
+    }
+    if a == b {
+        return Some(0);
+    }
+    if n == 0 || m == 0 {
+        return Some(n.max(m)).filter(|&d| d <= max);
+    }
+    const CAP: usize = 128;
+    if m + 1 > CAP {
+        return osa_vec(a, b).filter(|&d| d <= max);
+    }
+    let mut prev2 = [0usize; CAP];
+    let mut prev = [0usize; CAP];
+    let mut cur = [0usize; CAP];
+    for (j, p) in prev.iter_mut().enumerate().take(m + 1) {
+        *p = j;
+    }
+    for i in 1..=n {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
+        }
+        prev2[..=m].copy_from_slice(&prev[..=m]);
+        prev[..=m].copy_from_slice(&cur[..=m]);
+    }
+    Some(prev[m]).filter(|&d| d <= max)
+}
+
+fn osa_vec(a: &[u8], b: &[u8]) -> Option<usize> {
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    Some(d[n][m])
+}
+
+/// RFC 3492 punycode decoding of one label (without `xn--`); `None` when malformed.
+pub fn punycode_decode(input: &str) -> Option<String> {
+    const BASE: u32 = 36;
+    const TMIN: u32 = 1;
+    const TMAX: u32 = 26;
+    const SKEW: u32 = 38;
+    const DAMP: u32 = 700;
+    fn adapt(mut delta: u32, numpoints: u32, first: bool) -> u32 {
+        delta = if first { delta / DAMP } else { delta / 2 };
+        delta += delta / numpoints;
+        let mut k = 0;
+        while delta > ((BASE - TMIN) * TMAX) / 2 {
+            delta /= BASE - TMIN;
+            k += BASE;
+        }
+        k + (BASE - TMIN + 1) * delta / (delta + SKEW)
+    }
+    if !input.is_ascii() {
+        return None;
+    }
+    let (basic, ext) = match input.rfind('-') {
+        Some(i) => (&input[..i], &input[i + 1..]),
+        None => ("", input),
+    };
+    let mut output: Vec<char> = basic.chars().collect();
+    let (mut n, mut i, mut bias) = (128u32, 0u32, 72u32);
+    let mut it = ext.bytes().peekable();
+    while it.peek().is_some() {
+        let oldi = i;
+        let mut w = 1u32;
+        let mut k = BASE;
+        loop {
+            let c = it.next()?;
+            let digit = match c {
+                b'a'..=b'z' => c - b'a',
+                b'A'..=b'Z' => c - b'A',
+                b'0'..=b'9' => c - b'0' + 26,
+                _ => return None,
+            } as u32;
+            i = i.checked_add(digit.checked_mul(w)?)?;
+            let t = if k <= bias { TMIN } else if k >= bias + TMAX { TMAX } else { k - bias };
+            if digit < t {
+                break;
+            }
+            w = w.checked_mul(BASE - t)?;
+            k += BASE;
+        }
+        let len = output.len() as u32 + 1;
+        bias = adapt(i - oldi, len, oldi == 0);
+        n = n.checked_add(i / len)?;
+        i %= len;
+        output.insert(i as usize, char::from_u32(n)?);
+        i += 1;
+        if output.len() > 63 {
+            return None;
+        }
+    }
+    Some(output.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn punycode_rfc_vectors() {
+        assert_eq!(punycode_decode("pple-43d").as_deref(), Some("\u{430}pple"));
+        assert_eq!(punycode_decode("mnchen-3ya").as_deref(), Some("münchen"));
+        assert_eq!(punycode_decode("ihqwcrb4cv8a8dqg056pqjye").as_deref(), Some("他们为什么不说中文"));
+        assert_eq!(punycode_decode("!!"), None);
+    }
+
+    #[test]
+    fn osa() {
+        assert_eq!(osa_within(b"pyapal", b"paypal", 2), Some(1));
+        assert_eq!(osa_within(b"paypl", b"paypal", 2), Some(1));
+        assert_eq!(osa_within(b"shop", b"paypal", 2), None);
+        assert_eq!(osa_within(b"microsfot", b"microsoft", 2), Some(1));
+    }
+
+    #[test]
+    fn skeletons() {
+        assert_eq!(skeleton("xn--pple-43d.com"), "apple.com");
+        assert_eq!(skeleton("PAYPA1-L0GIN.com"), "paypal-login.com");
+        assert_eq!(skeleton("rnicrosoft.vvin"), "microsoft.win");
+    }
+}
