@@ -137,7 +137,7 @@ fn json_value(out: &mut String, v: &Value, level: usize) {
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
         Value::Number(n) => number(out, n, true),
-        Value::String(s) => json_string(out, s),
+        Value::String(s) => python_json_string(out, s),
         Value::Array(items) => {
             if items.is_empty() {
                 out.push_str("[]");
@@ -162,7 +162,7 @@ fn json_value(out: &mut String, v: &Value, level: usize) {
             for (i, (k, item)) in map.iter().enumerate() {
                 out.push_str(if i == 0 { "\n" } else { ",\n" });
                 indent(out, level + 1);
-                json_string(out, k);
+                python_json_string(out, k);
                 out.push_str(": ");
                 json_value(out, item, level + 1);
             }
@@ -179,8 +179,10 @@ fn indent(out: &mut String, level: usize) {
     }
 }
 
-/// `json.encoder.py_encode_basestring_ascii`.
-fn json_string(out: &mut String, s: &str) {
+/// `json.encoder.py_encode_basestring_ascii`: a JSON string literal as Python writes it
+/// with `ensure_ascii=True` (everything outside space..`~` escaped, non-BMP characters as
+/// surrogate pairs). Shared by the alert files, Safe Browsing requests and webhook bodies.
+pub fn python_json_string(out: &mut String, s: &str) {
     out.push('"');
     for ch in s.chars() {
         match ch {

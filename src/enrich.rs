@@ -400,30 +400,10 @@ fn encode_path_segment(s: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Safe Browsing
 
-/// `json.dumps` string literal with `ensure_ascii=True`: everything outside space..`~` is
-/// escaped, non-BMP characters as surrogate pairs.
+/// `json.dumps` string literal with `ensure_ascii=True`.
 fn python_json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for u in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{u:04x}"));
-                }
-            }
-        }
-    }
-    out.push('"');
+    crate::alert::python_json_string(&mut out, s);
     out
 }
 

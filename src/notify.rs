@@ -242,26 +242,6 @@ pub fn mask_url(url: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // URL parsing (apprise's `parse_url` semantics where they matter)
 
-/// `%XX` decoded (invalid escapes kept), as UTF-8 (lossy).
-fn pct_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = |c: u8| (c as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// Python's `urllib.parse.quote(s, safe)`.
 fn quote(s: &str, safe: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -305,11 +285,11 @@ impl Query {
         let mut q = Query::default();
         for pair in qs.split(['&', ';']) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let key = pct_decode(k).trim().to_string();
+            let key = crate::proxy::percent_decode(k).trim().to_string();
             if key.is_empty() {
                 continue;
             }
-            let val = pct_decode(v).trim().to_string();
+            let val = crate::proxy::percent_decode(v).trim().to_string();
             dict_set(&mut q.qsd, &key.to_lowercase(), &val);
             if let Some(rest) = key.strip_prefix('+').or_else(|| key.strip_prefix(' ')) {
                 dict_set(&mut q.add, rest, &val);
@@ -379,10 +359,10 @@ impl UrlParts {
             None => (None, None),
             Some(ui) => {
                 let (u, p) = match ui.split_once(':') {
-                    Some((u, p)) => (u, Some(pct_decode(p))),
+                    Some((u, p)) => (u, Some(crate::proxy::percent_decode(p))),
                     None => (ui, None),
                 };
-                (Some(pct_decode(u)).filter(|u| !u.is_empty()), p)
+                (Some(crate::proxy::percent_decode(u)).filter(|u| !u.is_empty()), p)
             }
         };
         let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
@@ -394,15 +374,15 @@ impl UrlParts {
             (h.to_string(), port)
         } else {
             match hostport.split_once(':') {
-                Some((h, p)) => (pct_decode(h), Some(p)),
-                None => (pct_decode(hostport), None),
+                Some((h, p)) => (crate::proxy::percent_decode(h), Some(p)),
+                None => (crate::proxy::percent_decode(hostport), None),
             }
         };
         let port = match port {
             None | Some("") => None,
             Some(p) => Some(p.parse::<u16>().ok().filter(|&n| n > 0).ok_or("the port is not a number from 1 to 65535")?),
         };
-        let segments = path.split('/').filter(|s| !s.is_empty()).map(pct_decode).collect();
+        let segments = path.split('/').filter(|s| !s.is_empty()).map(crate::proxy::percent_decode).collect();
         Ok(UrlParts { scheme, user, password, host, port, path: path.to_string(), segments, query: Query::parse(qs) })
     }
 
@@ -614,7 +594,7 @@ fn parse_json(u: &UrlParts) -> Result<Kind, String> {
 
 /// apprise's `fullpath`: unquoted, runs of `/` collapsed, quoted again (`/` kept).
 fn json_path(raw: &str) -> String {
-    let decoded = pct_decode(raw);
+    let decoded = crate::proxy::percent_decode(raw);
     let mut collapsed = String::with_capacity(decoded.len());
     for ch in decoded.chars() {
         if !(ch == '/' && collapsed.ends_with('/')) {
@@ -745,7 +725,7 @@ fn parse_telegram(url: &str, secrets: &mut Vec<String>) -> Result<Kind, String> 
     secrets.push(token.clone());
     secrets.push(b.to_string());
     let query = Query::parse(qs);
-    let mut names: Vec<String> = parts.map(pct_decode).collect();
+    let mut names: Vec<String> = parts.map(crate::proxy::percent_decode).collect();
     if let Some(v) = query.value("to") {
         names.extend(parse_list(v));
     }
@@ -895,7 +875,7 @@ fn write_json(out: &mut String, v: &J) {
         J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         J::Int(i) => out.push_str(&i.to_string()),
         J::Float(f) => out.push_str(&alert::py_float_repr(*f, true)),
-        J::Str(s) => json_str(out, s),
+        J::Str(s) => crate::alert::python_json_string(out, s),
         J::Arr(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -912,37 +892,13 @@ fn write_json(out: &mut String, v: &J) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                json_str(out, k);
+                crate::alert::python_json_string(out, k);
                 out.push_str(": ");
                 write_json(out, item);
             }
             out.push('}');
         }
     }
-}
-
-/// `json.encoder.py_encode_basestring_ascii`.
-fn json_str(out: &mut String, s: &str) {
-    out.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(ch),
-            _ => {
-                let mut units = [0u16; 2];
-                for u in ch.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{u:04x}"));
-                }
-            }
-        }
-    }
-    out.push('"');
 }
 
 /// Python's `payload[new] = payload[old]; del payload[old]` (and plain assignment for new keys).

@@ -67,7 +67,8 @@ pub fn split_host_port(s: &str, default_port: u16) -> Option<(String, u16)> {
     }
 }
 
-fn percent_decode(s: &str) -> String {
+/// `%XX` decoded (invalid escapes kept), as UTF-8 (lossy): URL userinfo and parameters.
+pub fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
