@@ -303,7 +303,7 @@ fn selection_expiry_wildcards_bad_firstseen_and_unsafe_names() {
         "a/b.scan.test",
         "dots..scan.test",
     ];
-    let s = site(&pki, probed.iter().map(|h| (*h, Reply::page(200, &format!("Title of {h}")))).collect(), &[]);
+    let s = site(pki, probed.iter().map(|h| (*h, Reply::page(200, &format!("Title of {h}")))).collect(), &[]);
     let mut names: Vec<&str> = probed.to_vec();
     names.extend_from_slice(&never);
     let at = |d: i64| Some(iso(now + d));
@@ -397,7 +397,7 @@ fn up_host_alert_file_console_line_and_mark() {
     let host = "login-paypal.scan.test";
     // é (Latin-1 range), a quote, an en dash, ✓, an astral emoji, a backslash, a slash, a tab.
     let title = "Caf\u{e9} \"login\" \u{2013} secure \u{2713} \u{1F600} \\ back/slash\t";
-    let s = site(&pki, vec![(host, Reply::page(200, title))], &[]);
+    let s = site(pki, vec![(host, Reply::page(200, title))], &[]);
     seed(&dir, &[Seed { fp: Some(FP.into()), ..fresh(host) }]);
     base_conf(pki, &[s.resolve(host)]).set("REPORTING", "Notification_Destination", "").write(&dir);
     let run = scan(&dir, &[]);
@@ -447,7 +447,7 @@ fn fqdn_dirs_tree_with_short_and_long_flag() {
     for flag in ["-f", "--fqdn-dirs"] {
         let dir = TempDir::new("scan-fqdn");
         let host = "www.login-paypal.scan.test";
-        let s = site(&pki, vec![(host, Reply::page(200, "Tree"))], &[]);
+        let s = site(pki, vec![(host, Reply::page(200, "Tree"))], &[]);
         seed(&dir, &[Seed { fp: Some(FP.into()), ..fresh(host) }]);
         base_conf(pki, &[s.resolve(host)]).write(&dir);
         let run = scan(&dir, &[flag]);
@@ -468,7 +468,7 @@ fn unwritable_alerts_dir_leaves_the_host_unmarked() {
     let Some(pki) = pki() else { return skip_note() };
     let dir = TempDir::new("scan-unwritable");
     let host = "up.scan.test";
-    let s = site(&pki, vec![(host, Reply::page(200, "Up"))], &[]);
+    let s = site(pki, vec![(host, Reply::page(200, "Up"))], &[]);
     seed(&dir, &[fresh(host)]);
     dir.write("blocker", "a file where a directory should be");
     base_conf(pki, &[s.resolve(host)]).set("REPORTING", "Alerts_dir", "blocker/%%Y").write(&dir);
@@ -548,7 +548,7 @@ fn titles_charsets_big_and_slow_pages_redirects_and_5xx() {
     ];
     let want: BTreeMap<String, String> = pages.iter().filter_map(|(h, _, t)| Some((h.to_string(), (*t)?.to_string()))).collect();
     let names: Vec<&str> = pages.iter().map(|(h, _, _)| *h).collect();
-    let s = site(&pki, pages.iter().map(|(h, r, _)| (*h, r.clone())).collect(), &[]);
+    let s = site(pki, pages.iter().map(|(h, r, _)| (*h, r.clone())).collect(), &[]);
     let mut seeds: Vec<Seed> = want.keys().map(|h| fresh(h)).collect();
     seeds.push(fresh("loop1.scan.test"));
     seed(&dir, &seeds);
@@ -593,7 +593,7 @@ fn titles_charsets_big_and_slow_pages_redirects_and_5xx() {
 fn down_kinds_refused_silent_tls_and_none_is_marked() {
     let Some(pki) = pki() else { return skip_note() };
     let dir = TempDir::new("scan-down");
-    let ok = site(&pki, vec![("ok.scan.test", Reply::page(200, "OK"))], &[]);
+    let ok = site(pki, vec![("ok.scan.test", Reply::page(200, "OK"))], &[]);
     let wrong = Site::start(pki.acceptor(&["other.scan.test"]), |_| Reply::page(200, "wrong"));
     let tls_then_close = Site::start(pki.acceptor(&["closes.scan.test"]), |_| Reply::Close);
     let silent = RawServer::silent();
@@ -663,7 +663,7 @@ fn tls_then_hangup_is_a_connection_error_like_the_original() {
 fn untrusted_ca_is_an_ssl_error_without_cafile_and_trusted_with_ssl_cert_file() {
     let Some(pki) = pki() else { return skip_note() };
     let host = "untrusted.scan.test";
-    let s = site(&pki, vec![(host, Reply::page(200, "Private CA"))], &[]);
+    let s = site(pki, vec![(host, Reply::page(200, "Private CA"))], &[]);
     // Without CAFile: the system roots do not know the test CA.
     let dir = TempDir::new("scan-untrusted");
     seed(&dir, &[fresh(host)]);
@@ -711,7 +711,7 @@ fn enrichment_whois_rdap_and_safe_browsing_from_fakes() {
     let ip = |n: u8| Ipv4Addr::new(127, 0, 0, n);
     let page = |t: &str| Reply::page(200, t);
     // a1 and a2 share 127.0.0.1 (one lookup for both); m, n, w have addresses of their own.
-    let s1 = site(&pki, vec![("a1.scan.test", page("A one")), ("a2.scan.test", page("A two"))], &[]);
+    let s1 = site(pki, vec![("a1.scan.test", page("A one")), ("a2.scan.test", page("A two"))], &[]);
     let s2 = Site::start_on(ip(2), pki.acceptor(&["m.scan.test"]), move |_| Reply::page(200, "M"));
     let s3 = Site::start_on(ip(3), pki.acceptor(&["n.scan.test"]), move |_| Reply::page(200, "N"));
     let s4 = Site::start_on(ip(4), pki.acceptor(&["w.scan.test"]), move |_| Reply::page(200, "W"));
@@ -855,7 +855,7 @@ fn ua_run(tag: &str, ua_file: Option<(&str, Option<&str>)>, hosts: usize) -> (Sc
     let dir = TempDir::new(tag);
     let names: Vec<String> = (0..hosts).map(|i| format!("ua{i}.scan.test")).collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let s = site(&pki, refs.iter().map(|h| (*h, Reply::page(200, "UA"))).collect(), &[]);
+    let s = site(pki, refs.iter().map(|h| (*h, Reply::page(200, "UA"))).collect(), &[]);
     seed(&dir, &refs.iter().map(|h| fresh(h)).collect::<Vec<_>>());
     let mut conf = base_conf(pki, &resolve_all(&s, &refs)).set("CONNECT", "Workers", "12");
     if let Some((file, content)) = ua_file {
@@ -920,7 +920,7 @@ fn proxy_case(tag: &str, proxy: &str, host: &str, resolve: &[String]) -> (TempDi
 fn http_connect_proxy_carries_the_probe_rdap_and_safe_browsing() {
     let Some(pki) = pki() else { return skip_note() };
     let host = "px.scan.test";
-    let s = site(&pki, vec![(host, Reply::page(200, "Proxied"))], &[]);
+    let s = site(pki, vec![(host, Reply::page(200, "Proxied"))], &[]);
     let whois = FakeWhois::start(|_| "64500 | 127.0.0.1 | 127.0.0.0/8 | ZZ | arin | 2001-01-01 | TEST-AS, ZZ\n".to_string());
     let rdap = FakeHttp::start(|_| (200, "application/rdap+json".into(), serde_json::json!({"entities": [abuse_entity("abuse@px.test")]}).to_string().into_bytes()));
     let sb = FakeHttp::start(|_| (200, "application/json".into(), b"{}".to_vec()));
@@ -960,7 +960,7 @@ fn http_connect_proxy_carries_the_probe_rdap_and_safe_browsing() {
 fn socks5_and_socks5h_proxies_and_a_dead_proxy() {
     let Some(pki) = pki() else { return skip_note() };
     let host = "sx.scan.test";
-    let s = site(&pki, vec![(host, Reply::page(200, "Socks"))], &[]);
+    let s = site(pki, vec![(host, Reply::page(200, "Socks"))], &[]);
     let routes = HashMap::from([(host.to_string(), SocketAddr::from(([127, 0, 0, 1], s.port)))]);
 
     // socks5h: the name goes to the proxy, which resolves it.
