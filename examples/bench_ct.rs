@@ -21,7 +21,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const WORDS: &[&str] = &["shop", "mail", "cloud", "blog", "api", "portal", "app", "static", "news", "store", "media", "auth", "status", "docs"];
+const WORDS: &[&str] = &[
+    "shop", "mail", "cloud", "blog", "api", "portal", "app", "static", "news", "store", "media",
+    "auth", "status", "docs",
+];
 const BRANDS: &[&str] = &["paypal", "apple", "amazon", "ameli", "netflix"];
 
 struct Log {
@@ -33,7 +36,11 @@ struct Log {
 }
 
 fn build(n: usize) -> Log {
-    let issuer = CertBuilder::new().issuer_le("ISRG Root X1").subject_cn("R11").basic_constraints(true).certificate();
+    let issuer = CertBuilder::new()
+        .issuer_le("ISRG Root X1")
+        .subject_cn("R11")
+        .basic_constraints(true)
+        .certificate();
     let mut entries = Vec::with_capacity(n);
     let mut leaves = Vec::with_capacity(n);
     let mut rng = 0x2545_F491_4F6C_DD1Du64;
@@ -45,9 +52,17 @@ fn build(n: usize) -> Log {
     };
     for i in 0..n {
         let base = if next() % 100 == 0 {
-            format!("{}-{}{i}.com", BRANDS[(next() % 5) as usize], WORDS[(next() % 14) as usize])
+            format!(
+                "{}-{}{i}.com",
+                BRANDS[(next() % 5) as usize],
+                WORDS[(next() % 14) as usize]
+            )
         } else {
-            format!("{}{i}-{}.net", WORDS[(next() % 14) as usize], WORDS[(next() % 14) as usize])
+            format!(
+                "{}{i}-{}.net",
+                WORDS[(next() % 14) as usize],
+                WORDS[(next() % 14) as usize]
+            )
         };
         let www = format!("www.{base}");
         let names: Vec<&str> = match next() % 3 {
@@ -67,26 +82,59 @@ fn build(n: usize) -> Log {
         sig.extend([0x02, 0x20]);
         sig.extend(random(32));
         let mut b = CertBuilder::le_like(&base, &names);
-        b.spki = sequence(&[sequence(&[oid(OID_EC_PUBLIC_KEY), oid(OID_P256)]), bit_string(&point)]);
+        b.spki = sequence(&[
+            sequence(&[oid(OID_EC_PUBLIC_KEY), oid(OID_P256)]),
+            bit_string(&point),
+        ]);
         b.signature = sig;
         let b = b
             .serial(&serial)
             .extension("2.5.29.15", true, &bit_string(&[0x80]))
-            .extension("2.5.29.37", false, &sequence(&[oid("1.3.6.1.5.5.7.3.1"), oid("1.3.6.1.5.5.7.3.2")]))
+            .extension(
+                "2.5.29.37",
+                false,
+                &sequence(&[oid("1.3.6.1.5.5.7.3.1"), oid("1.3.6.1.5.5.7.3.2")]),
+            )
             .extension("2.5.29.14", false, &octet_string(&ski))
             .extension("2.5.29.35", false, &sequence(&[implicit(0, &[0x8F; 20])]))
-            .extension("1.3.6.1.5.5.7.1.1", false, &sequence(&[sequence(&[oid("1.3.6.1.5.5.7.48.2"), tlv(0x86, b"http://r11.i.lencr.org/")])]))
-            .extension("2.5.29.32", false, &sequence(&[sequence(&[oid("2.23.140.1.2.1")])]));
+            .extension(
+                "1.3.6.1.5.5.7.1.1",
+                false,
+                &sequence(&[sequence(&[
+                    oid("1.3.6.1.5.5.7.48.2"),
+                    tlv(0x86, b"http://r11.i.lencr.org/"),
+                ])]),
+            )
+            .extension(
+                "2.5.29.32",
+                false,
+                &sequence(&[sequence(&[oid("2.23.140.1.2.1")])]),
+            );
         let ts = 1_790_000_000_000 + i as u64;
         if i % 2 == 0 {
-            let cert = b.extension(OID_CT_SCT_LIST, false, &octet_string(&sct)).certificate();
-            entries.push((base64(&merkle_tree_leaf_x509(ts, &cert)), base64(&extra_data_x509(&[&issuer]))));
+            let cert = b
+                .extension(OID_CT_SCT_LIST, false, &octet_string(&sct))
+                .certificate();
+            entries.push((
+                base64(&merkle_tree_leaf_x509(ts, &cert)),
+                base64(&extra_data_x509(&[&issuer])),
+            ));
             leaves.push(tile_leaf_x509(ts, &cert, Some(i as u64), &[[0x11; 32]]));
         } else {
             let tbs = b.tbs();
             let pre = b.poison().precertificate();
-            entries.push((base64(&merkle_tree_leaf_precert(ts, &[7; 32], &tbs)), base64(&extra_data_precert(&pre, &[&issuer]))));
-            leaves.push(tile_leaf_precert(ts, &[7; 32], &tbs, Some(i as u64), &pre, &[[0x11; 32]]));
+            entries.push((
+                base64(&merkle_tree_leaf_precert(ts, &[7; 32], &tbs)),
+                base64(&extra_data_precert(&pre, &[&issuer])),
+            ));
+            leaves.push(tile_leaf_precert(
+                ts,
+                &[7; 32],
+                &tbs,
+                Some(i as u64),
+                &pre,
+                &[[0x11; 32]],
+            ));
         }
     }
     let tiles = leaves
@@ -97,11 +145,18 @@ fn build(n: usize) -> Log {
             gz.finish().unwrap()
         })
         .collect();
-    Log { entries, tiles, served_bytes: AtomicU64::new(0) }
+    Log {
+        entries,
+        tiles,
+        served_bytes: AtomicU64::new(0),
+    }
 }
 
 fn respond(mut s: &TcpStream, status: &str, extra: &str, body: &[u8]) {
-    let head = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\n{extra}Connection: keep-alive\r\n\r\n", body.len());
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\n{extra}Connection: keep-alive\r\n\r\n",
+        body.len()
+    );
     let _ = s.write_all(head.as_bytes()).and_then(|_| s.write_all(body));
 }
 
@@ -125,7 +180,10 @@ fn serve(log: Arc<Log>, listener: TcpListener) {
                 let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
                 let n = log.entries.len();
                 if path.ends_with("/ct/v1/get-sth") {
-                    let body = format!(r#"{{"tree_size":{n},"timestamp":1790000000000,"sha256_root_hash":"{}","tree_head_signature":"BAMARzBF"}}"#, base64(&[1; 32]));
+                    let body = format!(
+                        r#"{{"tree_size":{n},"timestamp":1790000000000,"sha256_root_hash":"{}","tree_head_signature":"BAMARzBF"}}"#,
+                        base64(&[1; 32])
+                    );
                     respond(&stream, "200 OK", "", body.as_bytes());
                 } else if let Some(q) = path.split("get-entries?").nth(1) {
                     let mut start = 0usize;
@@ -143,19 +201,31 @@ fn serve(log: Arc<Log>, listener: TcpListener) {
                         if k > 0 {
                             body.push(',');
                         }
-                        body.push_str(&format!(r#"{{"leaf_input":"{leaf}","extra_data":"{extra}"}}"#));
+                        body.push_str(&format!(
+                            r#"{{"leaf_input":"{leaf}","extra_data":"{extra}"}}"#
+                        ));
                     }
                     body.push_str("]}");
-                    log.served_bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
-                    respond(&stream, "200 OK", "Content-Type: application/json\r\n", body.as_bytes());
+                    log.served_bytes
+                        .fetch_add(body.len() as u64, Ordering::Relaxed);
+                    respond(
+                        &stream,
+                        "200 OK",
+                        "Content-Type: application/json\r\n",
+                        body.as_bytes(),
+                    );
                 } else if path.ends_with("/checkpoint") {
-                    let body = format!("bench.example/log\n{n}\n{}\n\n\u{2014} bench.example/log AAAA\n", base64(&[1; 32]));
+                    let body = format!(
+                        "bench.example/log\n{n}\n{}\n\n\u{2014} bench.example/log AAAA\n",
+                        base64(&[1; 32])
+                    );
                     respond(&stream, "200 OK", "", body.as_bytes());
                 } else if let Some(tile) = path.split("/tile/data/").nth(1) {
                     let idx: usize = tile.replace(['x', '/'], "").parse().unwrap_or(usize::MAX);
                     match log.tiles.get(idx) {
                         Some(t) => {
-                            log.served_bytes.fetch_add(t.len() as u64, Ordering::Relaxed);
+                            log.served_bytes
+                                .fetch_add(t.len() as u64, Ordering::Relaxed);
                             respond(&stream, "200 OK", "Content-Encoding: gzip\r\n", t);
                         }
                         None => respond(&stream, "404 Not Found", "", b""),
@@ -169,14 +239,28 @@ fn serve(log: Arc<Log>, listener: TcpListener) {
 }
 
 fn next_index(db: &Path) -> u64 {
-    let Ok(conn) = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY) else { return 0 };
-    conn.query_row("SELECT COALESCE(MAX(NextIndex), 0) FROM CTLogState", [], |r| r.get::<_, i64>(0)).map(|v| v as u64).unwrap_or(0)
+    let Ok(conn) =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+    else {
+        return 0;
+    };
+    conn.query_row(
+        "SELECT COALESCE(MAX(NextIndex), 0) FROM CTLogState",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|v| v as u64)
+    .unwrap_or(0)
 }
 
 fn peak_rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -189,8 +273,16 @@ fn run(kind: &str, log: &Arc<Log>, one_core: bool) {
     let dir = std::env::temp_dir().join(format!("csm-bench-ct-{}-{kind}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let url = if kind == "tiled" { format!("tiled:http://127.0.0.1:{port}/log/") } else { format!("http://127.0.0.1:{port}/log/") };
-    std::fs::write(dir.join("list.json"), r#"{"version":"bench","log_list_timestamp":"2026-11-26T00:00:00Z","operators":[]}"#).unwrap();
+    let url = if kind == "tiled" {
+        format!("tiled:http://127.0.0.1:{port}/log/")
+    } else {
+        format!("http://127.0.0.1:{port}/log/")
+    };
+    std::fs::write(
+        dir.join("list.json"),
+        r#"{"version":"bench","log_list_timestamp":"2026-11-26T00:00:00Z","operators":[]}"#,
+    )
+    .unwrap();
     let conf = format!(
         "[SEARCH]\nSearchKeywords = paypal|apple|amazon|microsoft|ameli|impots|netflix|login-secure\n\
          [DATABASE]\nDBFile = {db}\nTABLEname = CertMon\n[LOGGING]\nLogType = stderr\nLogLevel = WARNING\n\
@@ -200,9 +292,20 @@ fn run(kind: &str, log: &Arc<Log>, one_core: bool) {
     );
     std::fs::write(dir.join("bench.conf"), conf).unwrap();
     let exe = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/certstreammonitor");
-    let mut cmd = if one_core { let mut c = Command::new("taskset"); c.args(["-c", "0"]).arg(&exe); c } else { Command::new(&exe) };
+    let mut cmd = if one_core {
+        let mut c = Command::new("taskset");
+        c.args(["-c", "0"]).arg(&exe);
+        c
+    } else {
+        Command::new(&exe)
+    };
     let start = Instant::now();
-    let mut child = cmd.args(["monitor", "-c"]).arg(dir.join("bench.conf")).stdout(Stdio::null()).spawn().expect("run target/release/certstreammonitor (cargo build --release first)");
+    let mut child = cmd
+        .args(["monitor", "-c"])
+        .arg(dir.join("bench.conf"))
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("run target/release/certstreammonitor (cargo build --release first)");
     let n = log.entries.len() as u64;
     let db = dir.join("db.sqlite");
     while next_index(&db) < n {
@@ -214,9 +317,14 @@ fn run(kind: &str, log: &Arc<Log>, one_core: bool) {
     }
     let secs = start.elapsed().as_secs_f64();
     let rss = peak_rss_kib(child.id());
-    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
     let _ = child.wait();
-    let stored: i64 = rusqlite::Connection::open(&db).unwrap().query_row("SELECT COUNT(*) FROM CertMon", [], |r| r.get(0)).unwrap();
+    let stored: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM CertMon", [], |r| r.get(0))
+        .unwrap();
     let bytes = log.served_bytes.load(Ordering::Relaxed) - served_before;
     println!(
         "{kind:<8} {n} entries in {secs:.2} s: {:>8.0} entries/s, {:.0} bytes downloaded/entry, {stored} rows stored, monitor peak RSS {:.1} MiB",
@@ -234,7 +342,15 @@ fn main() {
     let n = n.div_ceil(256) * 256;
     let t = Instant::now();
     let log = Arc::new(build(n));
-    println!("built {n} entries in {:.1} s ({}; startup of the monitor included in the times below)", t.elapsed().as_secs_f64(), if one_core { "monitor pinned to CPU 0" } else { "monitor on any core" });
+    println!(
+        "built {n} entries in {:.1} s ({}; startup of the monitor included in the times below)",
+        t.elapsed().as_secs_f64(),
+        if one_core {
+            "monitor pinned to CPU 0"
+        } else {
+            "monitor on any core"
+        }
+    );
     run("tiled", &log, one_core);
     run("rfc6962", &log, one_core);
 }

@@ -57,78 +57,516 @@ struct SetSpec {
 const DEV: SetSpec = SetSpec {
     name: "dev",
     seed: 0x5EED_0001,
-    brands: &["paypal", "apple", "microsoft", "amazon", "netflix", "ameli", "impots", "facebook", "linkedin", "dropbox"],
+    brands: &[
+        "paypal",
+        "apple",
+        "microsoft",
+        "amazon",
+        "netflix",
+        "ameli",
+        "impots",
+        "facebook",
+        "linkedin",
+        "dropbox",
+    ],
     owned: &[
-        "paypal.com", "paypal.me", "apple.com", "icloud.com", "microsoft.com", "live.com", "amazon.com", "amazon.fr",
-        "amazonaws.com", "netflix.com", "ameli.fr", "impots.gouv.fr", "facebook.com", "linkedin.com", "dropbox.com",
+        "paypal.com",
+        "paypal.me",
+        "apple.com",
+        "icloud.com",
+        "microsoft.com",
+        "live.com",
+        "amazon.com",
+        "amazon.fr",
+        "amazonaws.com",
+        "netflix.com",
+        "ameli.fr",
+        "impots.gouv.fr",
+        "facebook.com",
+        "linkedin.com",
+        "dropbox.com",
     ],
     words: &[
-        "shop", "mail", "cloud", "blog", "api", "dev", "cdn", "portal", "app", "static", "news", "store", "home", "media",
-        "data", "web", "test", "status", "docs", "auth", "vpn", "git", "admin", "files", "support", "garage", "leroy",
-        "initech", "stark", "logistics", "cyberdyne", "systems", "blue", "yonder", "globex", "acme", "corp", "plomberie",
-        "dupont", "camping", "pins", "nakatomi", "trading", "boulangerie", "martin", "ecole", "jules", "ferry", "tailspin",
-        "toys", "mairie", "saint", "pierre", "grafana", "massive", "dynamic", "staging", "jenkins", "umbrella", "labs",
-        "hooli", "piedpiper", "wingtip", "adventure", "works", "atelier", "velo", "green", "garden", "studio", "design",
-        "photo", "travel", "hotel", "restaurant", "pizza", "coffee", "bakery", "dental", "clinic", "law", "immo", "auto",
-        "moto", "sport", "fitness", "yoga", "music", "radio", "games", "school", "academy", "consulting", "partners",
-        "group", "digital", "agency", "market", "finance", "energy", "solar", "water", "north", "south", "east", "west",
-        "river", "lake", "mountain", "forest", "city", "village", "family", "kids", "pets", "vet", "farm", "wine", "beer",
-        "fashion", "beauty", "hair", "nails", "print", "books", "library", "museum", "event", "wedding", "church",
-        "club", "team", "league", "monitor", "metrics", "backup", "storage", "server", "node", "edge", "proxy", "gateway",
-        "inventory", "billing", "invoice", "crm", "erp", "intranet", "extranet", "wiki", "forum", "chat", "meet",
-        "calendar", "jobs", "careers", "press", "investor", "legal", "privacy", "help", "service", "customer",
+        "shop",
+        "mail",
+        "cloud",
+        "blog",
+        "api",
+        "dev",
+        "cdn",
+        "portal",
+        "app",
+        "static",
+        "news",
+        "store",
+        "home",
+        "media",
+        "data",
+        "web",
+        "test",
+        "status",
+        "docs",
+        "auth",
+        "vpn",
+        "git",
+        "admin",
+        "files",
+        "support",
+        "garage",
+        "leroy",
+        "initech",
+        "stark",
+        "logistics",
+        "cyberdyne",
+        "systems",
+        "blue",
+        "yonder",
+        "globex",
+        "acme",
+        "corp",
+        "plomberie",
+        "dupont",
+        "camping",
+        "pins",
+        "nakatomi",
+        "trading",
+        "boulangerie",
+        "martin",
+        "ecole",
+        "jules",
+        "ferry",
+        "tailspin",
+        "toys",
+        "mairie",
+        "saint",
+        "pierre",
+        "grafana",
+        "massive",
+        "dynamic",
+        "staging",
+        "jenkins",
+        "umbrella",
+        "labs",
+        "hooli",
+        "piedpiper",
+        "wingtip",
+        "adventure",
+        "works",
+        "atelier",
+        "velo",
+        "green",
+        "garden",
+        "studio",
+        "design",
+        "photo",
+        "travel",
+        "hotel",
+        "restaurant",
+        "pizza",
+        "coffee",
+        "bakery",
+        "dental",
+        "clinic",
+        "law",
+        "immo",
+        "auto",
+        "moto",
+        "sport",
+        "fitness",
+        "yoga",
+        "music",
+        "radio",
+        "games",
+        "school",
+        "academy",
+        "consulting",
+        "partners",
+        "group",
+        "digital",
+        "agency",
+        "market",
+        "finance",
+        "energy",
+        "solar",
+        "water",
+        "north",
+        "south",
+        "east",
+        "west",
+        "river",
+        "lake",
+        "mountain",
+        "forest",
+        "city",
+        "village",
+        "family",
+        "kids",
+        "pets",
+        "vet",
+        "farm",
+        "wine",
+        "beer",
+        "fashion",
+        "beauty",
+        "hair",
+        "nails",
+        "print",
+        "books",
+        "library",
+        "museum",
+        "event",
+        "wedding",
+        "church",
+        "club",
+        "team",
+        "league",
+        "monitor",
+        "metrics",
+        "backup",
+        "storage",
+        "server",
+        "node",
+        "edge",
+        "proxy",
+        "gateway",
+        "inventory",
+        "billing",
+        "invoice",
+        "crm",
+        "erp",
+        "intranet",
+        "extranet",
+        "wiki",
+        "forum",
+        "chat",
+        "meet",
+        "calendar",
+        "jobs",
+        "careers",
+        "press",
+        "investor",
+        "legal",
+        "privacy",
+        "help",
+        "service",
+        "customer",
     ],
-    tlds: &["com", "net", "org", "fr", "de", "io", "co.uk", "nl", "xyz", "info", "eu", "es", "it", "ch", "be", "app", "dev", "shop"],
+    tlds: &[
+        "com", "net", "org", "fr", "de", "io", "co.uk", "nl", "xyz", "info", "eu", "es", "it",
+        "ch", "be", "app", "dev", "shop",
+    ],
     near_words: &[
-        "apply", "ample", "applet", "appeal", "apples", "maple", "amaze", "amazing", "amazed", "amelie", "amelia",
-        "camel", "import", "impost", "depots", "impot", "linked", "linkedlist", "dropbear", "droplet", "microsite",
-        "micron", "facetime", "payday", "papal", "appel", "amazone", "netball", "pebox",
+        "apply",
+        "ample",
+        "applet",
+        "appeal",
+        "apples",
+        "maple",
+        "amaze",
+        "amazing",
+        "amazed",
+        "amelie",
+        "amelia",
+        "camel",
+        "import",
+        "impost",
+        "depots",
+        "impot",
+        "linked",
+        "linkedlist",
+        "dropbear",
+        "droplet",
+        "microsite",
+        "micron",
+        "facetime",
+        "payday",
+        "papal",
+        "appel",
+        "amazone",
+        "netball",
+        "pebox",
     ],
     containing: &[
-        "pineapple", "snapple", "grapple", "applesauce", "crabapple", "appleton", "applebees", "bigapple", "amazonas",
-        "amazonia", "amazonite", "ameliorer", "amelioration", "camelia", "applewood", "impotsante", "dropboxes",
-        "outlinkedin", "amazonian", "appletree",
+        "pineapple",
+        "snapple",
+        "grapple",
+        "applesauce",
+        "crabapple",
+        "appleton",
+        "applebees",
+        "bigapple",
+        "amazonas",
+        "amazonia",
+        "amazonite",
+        "ameliorer",
+        "amelioration",
+        "camelia",
+        "applewood",
+        "impotsante",
+        "dropboxes",
+        "outlinkedin",
+        "amazonian",
+        "appletree",
     ],
-    own_subs: &["www", "accounts", "login", "secure", "mail", "cdn", "api", "s3", "eu-west-1", "support", "developer", "static"],
-    phish_words: &["login", "secure", "verify", "account", "support", "update", "billing", "signin", "service", "help"],
+    own_subs: &[
+        "www",
+        "accounts",
+        "login",
+        "secure",
+        "mail",
+        "cdn",
+        "api",
+        "s3",
+        "eu-west-1",
+        "support",
+        "developer",
+        "static",
+    ],
+    phish_words: &[
+        "login", "secure", "verify", "account", "support", "update", "billing", "signin",
+        "service", "help",
+    ],
 };
 
 const HELD_OUT: SetSpec = SetSpec {
     name: "held-out",
     seed: 0xC0FF_EE42_D00D,
-    brands: &["orange", "laposte", "santander", "coinbase", "outlook", "adobe", "docusign", "binance", "wellsfargo", "chase"],
+    brands: &[
+        "orange",
+        "laposte",
+        "santander",
+        "coinbase",
+        "outlook",
+        "adobe",
+        "docusign",
+        "binance",
+        "wellsfargo",
+        "chase",
+    ],
     owned: &[
-        "orange.fr", "orange.com", "laposte.fr", "laposte.net", "santander.com", "santander.co.uk", "coinbase.com",
-        "outlook.com", "adobe.com", "docusign.com", "docusign.net", "binance.com", "wellsfargo.com", "chase.com",
+        "orange.fr",
+        "orange.com",
+        "laposte.fr",
+        "laposte.net",
+        "santander.com",
+        "santander.co.uk",
+        "coinbase.com",
+        "outlook.com",
+        "adobe.com",
+        "docusign.com",
+        "docusign.net",
+        "binance.com",
+        "wellsfargo.com",
+        "chase.com",
     ],
     words: &[
-        "alpha", "beta", "gamma", "delta", "omega", "nova", "astro", "lunar", "stellar", "orbit", "rocket", "pixel",
-        "vector", "matrix", "quantum", "fusion", "spark", "flame", "frost", "storm", "thunder", "breeze", "ocean",
-        "coral", "reef", "harbor", "anchor", "sail", "boat", "marina", "island", "beach", "sunset", "dawn", "dusk",
-        "maple", "cedar", "pine", "oak", "birch", "willow", "rose", "lily", "tulip", "daisy", "orchid", "lotus", "sage",
-        "mint", "basil", "pepper", "ginger", "honey", "cookie", "candy", "cake", "bread", "cheese", "butter", "olive",
-        "lemon", "cherry", "berry", "peach", "plum", "mango", "banana", "tomato", "potato", "carrot", "bean", "rice",
-        "noodle", "sushi", "taco", "burger", "grill", "bistro", "cafe", "brasserie", "tavern", "inn", "lodge", "chalet",
-        "villa", "manor", "castle", "tower", "bridge", "road", "street", "avenue", "square", "park", "zoo", "circus",
-        "theater", "cinema", "gallery", "art", "craft", "maker", "build", "repair", "fix", "clean", "paint", "wood",
-        "metal", "stone", "glass", "paper", "ink", "pen", "note", "page", "letter", "word", "story", "tale", "poem",
-        "song", "dance", "drum", "piano", "guitar", "violin", "choir", "band", "tour", "trip", "ride", "bike", "car",
-        "truck", "bus", "train", "plane", "jet", "drone", "robot", "code", "byte", "bit", "logic", "lab", "science",
-        "math", "physics", "chem", "bio", "med", "care", "health", "nurse", "doctor", "pharma", "vita", "life",
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "omega",
+        "nova",
+        "astro",
+        "lunar",
+        "stellar",
+        "orbit",
+        "rocket",
+        "pixel",
+        "vector",
+        "matrix",
+        "quantum",
+        "fusion",
+        "spark",
+        "flame",
+        "frost",
+        "storm",
+        "thunder",
+        "breeze",
+        "ocean",
+        "coral",
+        "reef",
+        "harbor",
+        "anchor",
+        "sail",
+        "boat",
+        "marina",
+        "island",
+        "beach",
+        "sunset",
+        "dawn",
+        "dusk",
+        "maple",
+        "cedar",
+        "pine",
+        "oak",
+        "birch",
+        "willow",
+        "rose",
+        "lily",
+        "tulip",
+        "daisy",
+        "orchid",
+        "lotus",
+        "sage",
+        "mint",
+        "basil",
+        "pepper",
+        "ginger",
+        "honey",
+        "cookie",
+        "candy",
+        "cake",
+        "bread",
+        "cheese",
+        "butter",
+        "olive",
+        "lemon",
+        "cherry",
+        "berry",
+        "peach",
+        "plum",
+        "mango",
+        "banana",
+        "tomato",
+        "potato",
+        "carrot",
+        "bean",
+        "rice",
+        "noodle",
+        "sushi",
+        "taco",
+        "burger",
+        "grill",
+        "bistro",
+        "cafe",
+        "brasserie",
+        "tavern",
+        "inn",
+        "lodge",
+        "chalet",
+        "villa",
+        "manor",
+        "castle",
+        "tower",
+        "bridge",
+        "road",
+        "street",
+        "avenue",
+        "square",
+        "park",
+        "zoo",
+        "circus",
+        "theater",
+        "cinema",
+        "gallery",
+        "art",
+        "craft",
+        "maker",
+        "build",
+        "repair",
+        "fix",
+        "clean",
+        "paint",
+        "wood",
+        "metal",
+        "stone",
+        "glass",
+        "paper",
+        "ink",
+        "pen",
+        "note",
+        "page",
+        "letter",
+        "word",
+        "story",
+        "tale",
+        "poem",
+        "song",
+        "dance",
+        "drum",
+        "piano",
+        "guitar",
+        "violin",
+        "choir",
+        "band",
+        "tour",
+        "trip",
+        "ride",
+        "bike",
+        "car",
+        "truck",
+        "bus",
+        "train",
+        "plane",
+        "jet",
+        "drone",
+        "robot",
+        "code",
+        "byte",
+        "bit",
+        "logic",
+        "lab",
+        "science",
+        "math",
+        "physics",
+        "chem",
+        "bio",
+        "med",
+        "care",
+        "health",
+        "nurse",
+        "doctor",
+        "pharma",
+        "vita",
+        "life",
     ],
-    tlds: &["com", "net", "fr", "com.br", "co.jp", "de", "pl", "ru", "online", "site", "tech", "me", "us", "ca", "com.au", "in"],
+    tlds: &[
+        "com", "net", "fr", "com.br", "co.jp", "de", "pl", "ru", "online", "site", "tech", "me",
+        "us", "ca", "com.au", "in",
+    ],
     near_words: &[
-        "orang", "orangey", "arrange", "range", "poste", "santa", "santiago", "coin", "outlooks", "overlook", "adobo",
-        "abode", "adore", "binary", "balance", "finance", "chaser", "chasse", "chose", "chaste", "phase", "chased",
-        "adobes", "outlet", "lapse", "binaural",
+        "orang", "orangey", "arrange", "range", "poste", "santa", "santiago", "coin", "outlooks",
+        "overlook", "adobo", "abode", "adore", "binary", "balance", "finance", "chaser", "chasse",
+        "chose", "chaste", "phase", "chased", "adobes", "outlet", "lapse", "binaural",
     ],
     containing: &[
-        "orangerie", "orangina", "oranges", "orangeade", "purchase", "chasers", "steeplechase", "adobestudio",
-        "outlooking", "santandereana", "orangetheory", "bluechase", "chaseman", "laposterie", "adobehouse",
-        "paperchase", "orangewood", "orangery", "purchaser", "chasecourt",
+        "orangerie",
+        "orangina",
+        "oranges",
+        "orangeade",
+        "purchase",
+        "chasers",
+        "steeplechase",
+        "adobestudio",
+        "outlooking",
+        "santandereana",
+        "orangetheory",
+        "bluechase",
+        "chaseman",
+        "laposterie",
+        "adobehouse",
+        "paperchase",
+        "orangewood",
+        "orangery",
+        "purchaser",
+        "chasecourt",
     ],
-    own_subs: &["www", "my", "login", "auth", "mail", "static", "assets", "connect", "webmail", "m", "app", "id"],
-    phish_words: &["connexion", "verification", "client", "espace", "compte", "wallet", "unlock", "confirm", "auth", "portal"],
+    own_subs: &[
+        "www", "my", "login", "auth", "mail", "static", "assets", "connect", "webmail", "m", "app",
+        "id",
+    ],
+    phish_words: &[
+        "connexion",
+        "verification",
+        "client",
+        "espace",
+        "compte",
+        "wallet",
+        "unlock",
+        "confirm",
+        "auth",
+        "portal",
+    ],
 };
 
 // -------------------------------------------------------------------------------------
@@ -136,26 +574,72 @@ const HELD_OUT: SetSpec = SetSpec {
 
 fn homoglyphs(c: char) -> &'static [(char, &'static str)] {
     match c {
-        'a' => &[('\u{430}', "cyrillic"), ('\u{3b1}', "greek"), ('\u{1ea1}', "latin-ext"), ('\u{e0}', "latin-ext"), ('\u{251}', "latin-ext")],
-        'c' => &[('\u{441}', "cyrillic"), ('\u{e7}', "latin-ext"), ('\u{3f2}', "greek")],
+        'a' => &[
+            ('\u{430}', "cyrillic"),
+            ('\u{3b1}', "greek"),
+            ('\u{1ea1}', "latin-ext"),
+            ('\u{e0}', "latin-ext"),
+            ('\u{251}', "latin-ext"),
+        ],
+        'c' => &[
+            ('\u{441}', "cyrillic"),
+            ('\u{e7}', "latin-ext"),
+            ('\u{3f2}', "greek"),
+        ],
         'd' => &[('\u{501}', "cyrillic"), ('\u{257}', "latin-ext")],
-        'e' => &[('\u{435}', "cyrillic"), ('\u{e9}', "latin-ext"), ('\u{117}', "latin-ext"), ('\u{1eb9}', "latin-ext")],
+        'e' => &[
+            ('\u{435}', "cyrillic"),
+            ('\u{e9}', "latin-ext"),
+            ('\u{117}', "latin-ext"),
+            ('\u{1eb9}', "latin-ext"),
+        ],
         'g' => &[('\u{261}', "latin-ext"), ('\u{11f}', "latin-ext")],
         'h' => &[('\u{4bb}', "cyrillic"), ('\u{570}', "armenian")],
-        'i' => &[('\u{456}', "cyrillic"), ('\u{3b9}', "greek"), ('\u{131}', "latin-ext"), ('\u{ed}', "latin-ext")],
+        'i' => &[
+            ('\u{456}', "cyrillic"),
+            ('\u{3b9}', "greek"),
+            ('\u{131}', "latin-ext"),
+            ('\u{ed}', "latin-ext"),
+        ],
         'j' => &[('\u{458}', "cyrillic")],
         'k' => &[('\u{3ba}', "greek"), ('\u{137}', "latin-ext")],
-        'l' => &[('\u{4cf}', "cyrillic"), ('\u{1e37}', "latin-ext"), ('\u{13c}', "latin-ext")],
-        'n' => &[('\u{f1}', "latin-ext"), ('\u{144}', "latin-ext"), ('\u{578}', "armenian")],
-        'o' => &[('\u{43e}', "cyrillic"), ('\u{3bf}', "greek"), ('\u{f6}', "latin-ext"), ('\u{1ecd}', "latin-ext"), ('\u{f3}', "latin-ext")],
+        'l' => &[
+            ('\u{4cf}', "cyrillic"),
+            ('\u{1e37}', "latin-ext"),
+            ('\u{13c}', "latin-ext"),
+        ],
+        'n' => &[
+            ('\u{f1}', "latin-ext"),
+            ('\u{144}', "latin-ext"),
+            ('\u{578}', "armenian"),
+        ],
+        'o' => &[
+            ('\u{43e}', "cyrillic"),
+            ('\u{3bf}', "greek"),
+            ('\u{f6}', "latin-ext"),
+            ('\u{1ecd}', "latin-ext"),
+            ('\u{f3}', "latin-ext"),
+        ],
         'p' => &[('\u{440}', "cyrillic"), ('\u{3c1}', "greek")],
-        's' => &[('\u{455}', "cyrillic"), ('\u{15b}', "latin-ext"), ('\u{15f}', "latin-ext")],
+        's' => &[
+            ('\u{455}', "cyrillic"),
+            ('\u{15b}', "latin-ext"),
+            ('\u{15f}', "latin-ext"),
+        ],
         't' => &[('\u{163}', "latin-ext"), ('\u{3c4}', "greek")],
-        'u' => &[('\u{3c5}', "greek"), ('\u{fc}', "latin-ext"), ('\u{1b0}', "latin-ext")],
+        'u' => &[
+            ('\u{3c5}', "greek"),
+            ('\u{fc}', "latin-ext"),
+            ('\u{1b0}', "latin-ext"),
+        ],
         'v' => &[('\u{3bd}', "greek"), ('\u{475}', "cyrillic")],
         'w' => &[('\u{51d}', "cyrillic"), ('\u{175}', "latin-ext")],
         'x' => &[('\u{445}', "cyrillic"), ('\u{3c7}', "greek")],
-        'y' => &[('\u{443}', "cyrillic"), ('\u{fd}', "latin-ext"), ('\u{3b3}', "greek")],
+        'y' => &[
+            ('\u{443}', "cyrillic"),
+            ('\u{fd}', "latin-ext"),
+            ('\u{3b3}', "greek"),
+        ],
         'b' => &[('\u{184}', "latin-ext"), ('\u{44c}', "cyrillic")],
         'm' => &[('\u{1e43}', "latin-ext")],
         'r' => &[('\u{155}', "latin-ext"), ('\u{433}', "cyrillic")],
@@ -179,7 +663,11 @@ fn punycode_encode(input: &str) -> String {
         k + (BASE - TMIN + 1) * delta / (delta + 38)
     }
     fn digit(d: u32) -> char {
-        (if d < 26 { b'a' + d as u8 } else { b'0' + (d - 26) as u8 }) as char
+        (if d < 26 {
+            b'a' + d as u8
+        } else {
+            b'0' + (d - 26) as u8
+        }) as char
     }
     let cps: Vec<u32> = input.chars().map(|c| c as u32).collect();
     let mut out: String = input.chars().filter(|c| c.is_ascii()).collect();
@@ -201,7 +689,13 @@ fn punycode_encode(input: &str) -> String {
                 let mut q = delta;
                 let mut k = BASE;
                 loop {
-                    let t = if k <= bias { TMIN } else if k >= bias + TMAX { TMAX } else { k - bias };
+                    let t = if k <= bias {
+                        TMIN
+                    } else if k >= bias + TMAX {
+                        TMAX
+                    } else {
+                        k - bias
+                    };
                     if q < t {
                         break;
                     }
@@ -237,7 +731,10 @@ fn place(rng: &mut Rng, spec: &SetSpec, v: &str) -> String {
         0 | 1 => format!("{v}.{tld}"),
         2 => format!("{v}-{}.{tld}", rng.pick(spec.phish_words)),
         3 => format!("{}-{v}.{tld}", rng.pick(spec.phish_words)),
-        _ => format!("{}.{v}.{tld}", rng.pick(&["www", "m", "secure", "login", "app"])),
+        _ => format!(
+            "{}.{v}.{tld}",
+            rng.pick(&["www", "m", "secure", "login", "app"])
+        ),
     }
 }
 
@@ -252,7 +749,11 @@ fn replace_at(s: &str, i: usize, with: &str) -> String {
 fn positives(spec: &SetSpec, rng: &mut Rng) -> Vec<Labeled> {
     let mut out = Vec::new();
     let mut push = |name: String, technique: &'static str, variant: &str| {
-        out.push(Labeled { name, technique, variant: variant.to_string() })
+        out.push(Labeled {
+            name,
+            technique,
+            variant: variant.to_string(),
+        })
     };
     for &brand in spec.brands {
         let cs: Vec<char> = brand.chars().collect();
@@ -284,17 +785,43 @@ fn positives(spec: &SetSpec, rng: &mut Rng) -> Vec<Labeled> {
                 }
                 let label: String = s.into_iter().collect();
                 let host = place(rng, spec, &label);
-                let host: Vec<String> =
-                    host.split('.').map(|l| if l.is_ascii() { l.to_string() } else { punycode_encode(l) }).collect();
+                let host: Vec<String> = host
+                    .split('.')
+                    .map(|l| {
+                        if l.is_ascii() {
+                            l.to_string()
+                        } else {
+                            punycode_encode(l)
+                        }
+                    })
+                    .collect();
                 push(host.join("."), "idn-homoglyph", script);
             }
         }
         // ASCII homoglyphs.
-        let tricks: &[(&str, &str)] = &[("o", "0"), ("l", "1"), ("i", "1"), ("i", "l"), ("l", "i"), ("e", "3"), ("s", "5"), ("m", "rn"), ("w", "vv"), ("a", "4"), ("b", "8"), ("g", "9"), ("t", "7")];
+        let tricks: &[(&str, &str)] = &[
+            ("o", "0"),
+            ("l", "1"),
+            ("i", "1"),
+            ("i", "l"),
+            ("l", "i"),
+            ("e", "3"),
+            ("s", "5"),
+            ("m", "rn"),
+            ("w", "vv"),
+            ("a", "4"),
+            ("b", "8"),
+            ("g", "9"),
+            ("t", "7"),
+        ];
         for &(from, to) in tricks {
             if let Some(pos) = brand.find(from) {
                 let v = format!("{}{}{}", &brand[..pos], to, &brand[pos + from.len()..]);
-                push(place(rng, spec, &v), "ascii-homoglyph", &format!("{from}->{to}"));
+                push(
+                    place(rng, spec, &v),
+                    "ascii-homoglyph",
+                    &format!("{from}->{to}"),
+                );
             }
         }
         // Typos.
@@ -303,19 +830,43 @@ fn positives(spec: &SetSpec, rng: &mut Rng) -> Vec<Labeled> {
             let mut t = cs.clone();
             t.swap(i, i + 1);
             if t != cs {
-                push(place(rng, spec, &t.iter().collect::<String>()), "typo", "transposition");
+                push(
+                    place(rng, spec, &t.iter().collect::<String>()),
+                    "typo",
+                    "transposition",
+                );
             }
             let i = rng.below(n);
-            push(place(rng, spec, &replace_at(brand, i, "")), "typo", "omission");
+            push(
+                place(rng, spec, &replace_at(brand, i, "")),
+                "typo",
+                "omission",
+            );
             let i = rng.below(n);
-            let extra = if rng.chance(50) { cs[i].to_string() } else { ((b'a' + rng.below(26) as u8) as char).to_string() };
-            push(place(rng, spec, &replace_at(brand, i, &format!("{}{}", cs[i], extra))), "typo", "insertion");
+            let extra = if rng.chance(50) {
+                cs[i].to_string()
+            } else {
+                ((b'a' + rng.below(26) as u8) as char).to_string()
+            };
+            push(
+                place(
+                    rng,
+                    spec,
+                    &replace_at(brand, i, &format!("{}{}", cs[i], extra)),
+                ),
+                "typo",
+                "insertion",
+            );
             // bit flip
             for _ in 0..20 {
                 let i = rng.below(n);
                 let flipped = ((cs[i] as u8) ^ (1 << rng.below(7))) as char;
                 if flipped.is_ascii_lowercase() || flipped.is_ascii_digit() {
-                    push(place(rng, spec, &replace_at(brand, i, &flipped.to_string())), "typo", "bitflip");
+                    push(
+                        place(rng, spec, &replace_at(brand, i, &flipped.to_string())),
+                        "typo",
+                        "bitflip",
+                    );
                     break;
                 }
             }
@@ -329,16 +880,28 @@ fn positives(spec: &SetSpec, rng: &mut Rng) -> Vec<Labeled> {
                         break v;
                     }
                 };
-                push(place(rng, spec, &replace_at(brand, i, &other.to_string())), "typo", "vowel-swap");
+                push(
+                    place(rng, spec, &replace_at(brand, i, &other.to_string())),
+                    "typo",
+                    "vowel-swap",
+                );
             }
         }
         // Split: hyphenation and dot-split labels.
         for _ in 0..3 {
             let i = 1 + rng.below(n - 1);
-            push(place(rng, spec, &format!("{}-{}", &brand[..i], &brand[i..])), "split", "hyphenation");
+            push(
+                place(rng, spec, &format!("{}-{}", &brand[..i], &brand[i..])),
+                "split",
+                "hyphenation",
+            );
             let i = 1 + rng.below(n - 1);
             let tld = rng.pick(spec.tlds);
-            push(format!("{}.{}.{tld}", &brand[..i], &brand[i..]), "split", "dot-split");
+            push(
+                format!("{}.{}.{tld}", &brand[..i], &brand[i..]),
+                "split",
+                "dot-split",
+            );
         }
         // Contains: the brand verbatim under another TLD or inside a longer label.
         for _ in 0..3 {
@@ -353,7 +916,15 @@ fn positives(spec: &SetSpec, rng: &mut Rng) -> Vec<Labeled> {
             let tld = rng.pick(spec.tlds);
             push(format!("{brand}{w}.{tld}"), "contains", "brand+word");
             push(format!("{w}{brand}.{tld}"), "contains", "word+brand");
-            push(format!("{brand}.{}.{}", rng.pick(spec.owned), rng.pick(&["xyz", "top", "club", "live"])), "contains", "brand-domain-prefix");
+            push(
+                format!(
+                    "{brand}.{}.{}",
+                    rng.pick(spec.owned),
+                    rng.pick(&["xyz", "top", "club", "live"])
+                ),
+                "contains",
+                "brand-domain-prefix",
+            );
         }
     }
     out
@@ -361,7 +932,9 @@ fn positives(spec: &SetSpec, rng: &mut Rng) -> Vec<Labeled> {
 
 fn ordinary(spec: &SetSpec, rng: &mut Rng, count: usize) -> Vec<String> {
     let mut out = Vec::with_capacity(count);
-    let subs = ["www", "mail", "m", "api", "shop", "dev", "staging", "cdn", "app", "vpn", "static", "auth"];
+    let subs = [
+        "www", "mail", "m", "api", "shop", "dev", "staging", "cdn", "app", "vpn", "static", "auth",
+    ];
     while out.len() < count {
         let w1 = rng.pick(spec.words);
         let w2 = rng.pick(spec.words);
@@ -400,7 +973,11 @@ fn hard(spec: &SetSpec, rng: &mut Rng) -> Vec<(String, &'static str)> {
     for &w in spec.containing {
         for _ in 0..3 {
             let tld = rng.pick(spec.tlds);
-            let host = if rng.chance(50) { format!("{w}.{tld}") } else { format!("{}.{w}.{tld}", rng.pick(&["www", "shop", "m"])) };
+            let host = if rng.chance(50) {
+                format!("{w}.{tld}")
+            } else {
+                format!("{}.{w}.{tld}", rng.pick(&["www", "shop", "m"]))
+            };
             out.push((host, "containing"));
         }
     }
@@ -408,7 +985,11 @@ fn hard(spec: &SetSpec, rng: &mut Rng) -> Vec<(String, &'static str)> {
         for _ in 0..3 {
             let host = match rng.below(3) {
                 0 => format!("{}.{d}", rng.pick(spec.own_subs)),
-                1 => format!("{}.{}.{d}", rng.pick(spec.own_subs), rng.pick(spec.own_subs)),
+                1 => format!(
+                    "{}.{}.{d}",
+                    rng.pick(spec.own_subs),
+                    rng.pick(spec.own_subs)
+                ),
                 _ => format!("*.{d}"),
             };
             out.push((host, "own-subdomain"));
@@ -435,13 +1016,22 @@ fn evaluate(spec: &SetSpec, verbose: bool) {
     let pos = positives(spec, &mut rng);
     let ord = ordinary(spec, &mut rng, 20_000);
     let hard = hard(spec, &mut rng);
-    println!("== {} set: {} brands, {} lookalikes, {} ordinary, {} hard benign", spec.name, spec.brands.len(), pos.len(), ord.len(), hard.len());
+    println!(
+        "== {} set: {} brands, {} lookalikes, {} ordinary, {} hard benign",
+        spec.name,
+        spec.brands.len(),
+        pos.len(),
+        ord.len(),
+        hard.len()
+    );
     let mut per_tech: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
     let mut per_variant: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut hits = 0;
     for p in &pos {
         let e = per_tech.entry(p.technique).or_default();
-        let v = per_variant.entry(format!("{}/{}", p.technique, p.variant)).or_default();
+        let v = per_variant
+            .entry(format!("{}/{}", p.technique, p.variant))
+            .or_default();
         e.1 += 1;
         v.1 += 1;
         match engine.check(&p.name) {
@@ -457,9 +1047,17 @@ fn evaluate(spec: &SetSpec, verbose: bool) {
             None => {}
         }
     }
-    println!("recall overall: {:.1} % ({hits}/{})", pct(hits, pos.len()), pos.len());
+    println!(
+        "recall overall: {:.1} % ({hits}/{})",
+        pct(hits, pos.len()),
+        pos.len()
+    );
     for (t, (h, n, agree)) in &per_tech {
-        println!("  {t:<16} recall {:>5.1} % ({h}/{n}), reported as this technique {:>5.1} %", pct(*h, *n), pct(*agree, *h));
+        println!(
+            "  {t:<16} recall {:>5.1} % ({h}/{n}), reported as this technique {:>5.1} %",
+            pct(*h, *n),
+            pct(*agree, *h)
+        );
     }
     if verbose {
         for (v, (h, n)) in &per_variant {
@@ -467,7 +1065,12 @@ fn evaluate(spec: &SetSpec, verbose: bool) {
         }
     }
     let fp_ord: Vec<&String> = ord.iter().filter(|n| engine.check(n).is_some()).collect();
-    println!("false positives, ordinary names: {:.2} % ({}/{})", pct(fp_ord.len(), ord.len()), fp_ord.len(), ord.len());
+    println!(
+        "false positives, ordinary names: {:.2} % ({}/{})",
+        pct(fp_ord.len(), ord.len()),
+        fp_ord.len(),
+        ord.len()
+    );
     if verbose {
         let mut seen = std::collections::BTreeSet::new();
         for n in fp_ord.iter().take(400) {
@@ -486,18 +1089,28 @@ fn evaluate(spec: &SetSpec, verbose: bool) {
             fp_hard += 1;
             e.0 += 1;
             if verbose {
-                println!("   hard fp {kind:<14} {n} -> {} {} {}", h.brand, h.technique, h.distance);
+                println!(
+                    "   hard fp {kind:<14} {n} -> {} {} {}",
+                    h.brand, h.technique, h.distance
+                );
             }
         }
     }
-    println!("false positives, hard benign: {:.1} % ({fp_hard}/{})", pct(fp_hard, hard.len()), hard.len());
+    println!(
+        "false positives, hard benign: {:.1} % ({fp_hard}/{})",
+        pct(fp_hard, hard.len()),
+        hard.len()
+    );
     for (k, (h, n)) in &per_kind {
         println!("  {k:<16} {:>5.1} % ({h}/{n})", pct(*h, *n));
     }
 }
 
 fn throughput(count: u64, engine_on: bool) -> f64 {
-    let dir = std::env::temp_dir().join(format!("csm-bench-lookalike-{}-{engine_on}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "csm-bench-lookalike-{}-{engine_on}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let db = Database::open(&dir.join("b.sqlite"), "CertMon").unwrap();
@@ -506,7 +1119,8 @@ fn throughput(count: u64, engine_on: bool) -> f64 {
     let mut gen = MessageGenerator::new(false);
     let msgs: Vec<String> = (0..count).map(|_| gen.next_message()).collect();
     let counters = Arc::new(Counters::default());
-    let mut m = Matcher::new(&rules, &db, std::io::sink(), counters.clone()).with_lookalike(engine_on.then_some(&engine));
+    let mut m = Matcher::new(&rules, &db, std::io::sink(), counters.clone())
+        .with_lookalike(engine_on.then_some(&engine));
     let start = Instant::now();
     for msg in &msgs {
         m.handle_message(msg.as_bytes());
@@ -531,7 +1145,12 @@ fn main() {
     let mut verbose = false;
     while let Some(a) = args.next() {
         match a.as_str() {
-            "--messages" => messages = args.next().and_then(|v| v.parse().ok()).expect("--messages N"),
+            "--messages" => {
+                messages = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--messages N")
+            }
             "-v" | "--verbose" => verbose = true,
             _ => panic!("usage: bench_lookalike [--messages N] [-v]"),
         }

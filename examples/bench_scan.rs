@@ -15,27 +15,98 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn openssl(dir: &Path, args: &[&str]) {
-    let ok = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl CLI").status.success();
+    let ok = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl CLI")
+        .status
+        .success();
     assert!(ok, "openssl {args:?} failed");
 }
 
 fn status_field(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
 fn main() {
-    let hosts: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let hosts: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1000);
     let dir = std::env::temp_dir().join(format!("csm-bench-scan-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    openssl(&dir, &["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Bench CA"]);
-    openssl(&dir, &["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "site.key", "-out", "site.csr", "-subj", "/CN=*.bench.test"]);
+    openssl(
+        &dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Bench CA",
+        ],
+    );
+    openssl(
+        &dir,
+        &[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "site.key",
+            "-out",
+            "site.csr",
+            "-subj",
+            "/CN=*.bench.test",
+        ],
+    );
     std::fs::write(dir.join("ext.cnf"), "subjectAltName=DNS:*.bench.test\n").unwrap();
-    openssl(&dir, &["x509", "-req", "-in", "site.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "site.pem", "-days", "2", "-extfile", "ext.cnf"]);
-    let identity = native_tls::Identity::from_pkcs8(&std::fs::read(dir.join("site.pem")).unwrap(), &std::fs::read(dir.join("site.key")).unwrap()).unwrap();
+    openssl(
+        &dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "site.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "site.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+        ],
+    );
+    let identity = native_tls::Identity::from_pkcs8(
+        &std::fs::read(dir.join("site.pem")).unwrap(),
+        &std::fs::read(dir.join("site.key")).unwrap(),
+    )
+    .unwrap();
     let acceptor = std::sync::Arc::new(native_tls::TlsAcceptor::new(identity).unwrap());
 
     // Answering site.
@@ -48,7 +119,8 @@ fn main() {
                 if let Ok(mut tls) = acceptor.accept(s) {
                     let mut buf = [0u8; 4096];
                     let _ = tls.read(&mut buf);
-                    let body = "<html><head><title>Bench login</title></head><body>hello</body></html>";
+                    let body =
+                        "<html><head><title>Bench login</title></head><body>hello</body></html>";
                     let _ = write!(tls, "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
                     let _ = tls.flush();
                 }
@@ -56,7 +128,11 @@ fn main() {
         }
     });
     // Refusing port: bound then closed.
-    let refuse_port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let refuse_port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     // Silent site: accepts, never answers.
     let hang = TcpListener::bind("127.0.0.1:0").unwrap();
     let hang_port = hang.local_addr().unwrap().port();
@@ -71,7 +147,10 @@ fn main() {
     let db_path = dir.join("db.sqlite");
     let conn = rusqlite::Connection::open(&db_path).unwrap();
     conn.execute_batch("CREATE TABLE CertMon (Domain TEXT NOT NULL PRIMARY KEY, SAN TEXT, Issuer TEXT, Fingerprint TEXT, Startime TEXT, FirstSeen TEXT, StillInvestig TEXT)").unwrap();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
     let first_seen = {
         let days = now.div_euclid(86_400);
         let z = days + 719_468;
@@ -129,7 +208,13 @@ fn main() {
     }
     let secs = start.elapsed().as_secs_f64();
     let conn = rusqlite::Connection::open(&db_path).unwrap();
-    let up: i64 = conn.query_row("SELECT COUNT(*) FROM CertMon WHERE StillInvestig IS NOT NULL", [], |r| r.get(0)).unwrap();
+    let up: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM CertMon WHERE StillInvestig IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     println!(
         "scan of {hosts} hosts (10 % up, 45 % refused, 45 % silent): {secs:.1} s, {:.1} hosts/s, {up} marked up, peak RSS {:.1} MiB, peak threads {threads}",
         hosts as f64 / secs,

@@ -51,17 +51,26 @@ impl Rng {
 
 /// The seed corpus: certificates and bare TBSCertificates.
 pub fn seed_corpus() -> Vec<Vec<u8>> {
-    let le = CertBuilder::le_like("example.com", &["example.com", "www.example.com", "login.example.com"]);
+    let le = CertBuilder::le_like(
+        "example.com",
+        &["example.com", "www.example.com", "login.example.com"],
+    );
     let many: Vec<String> = (0..40).map(|i| format!("host{i}.example.net")).collect();
     let many: Vec<&str> = many.iter().map(String::as_str).collect();
     let odd = CertBuilder::new()
         .serial(&[0xFF, 0x01])
-        .issuer_rdn(vec![Attr::text(OID_O, "Org"), Attr::text(OID_CN, "Issuer CA")])
+        .issuer_rdn(vec![
+            Attr::text(OID_O, "Org"),
+            Attr::text(OID_CN, "Issuer CA"),
+        ])
         .subject_attr(Attr::new(OID_CN, bmp_string("bmp.example")))
         .subject_attr(Attr::new(OID_O, teletex_string(b"Caf\xE9")))
         .subject_attr(Attr::new(OID_OU, universal_string("unit")))
         .subject_attr(Attr::new(OID_L, integer(5)))
-        .validity_raw(tlv(UTC_TIME, b"2601010000Z"), tlv(GENERALIZED_TIME, b"20510101000000.5+0100"))
+        .validity_raw(
+            tlv(UTC_TIME, b"2601010000Z"),
+            tlv(GENERALIZED_TIME, b"20510101000000.5+0100"),
+        )
         .san(&[
             GeneralName::Dns(b"caf\xE9.example".to_vec()),
             GeneralName::ipv4([192, 0, 2, 1]),
@@ -69,10 +78,16 @@ pub fn seed_corpus() -> Vec<Vec<u8>> {
             GeneralName::Uri("https://x.example/".into()),
         ])
         .dns_names(&["HTTP://Upper.Example.", "nul\0.example", "*.wild.example"])
-        .extension_raw(sequence(&[oid(OID_SAN), octet_string(&[0x30, 0x05, 0x82, 0x09, b'a'])]))
+        .extension_raw(sequence(&[
+            oid(OID_SAN),
+            octet_string(&[0x30, 0x05, 0x82, 0x09, b'a']),
+        ]))
         .extension_raw(sequence(&[integer(1)]))
         .basic_constraints(false);
-    let ca = CertBuilder::new().issuer_le("Root").subject_cn("Intermediate CA").basic_constraints(true);
+    let ca = CertBuilder::new()
+        .issuer_le("Root")
+        .subject_cn("Intermediate CA")
+        .basic_constraints(true);
     let v1 = CertBuilder::new().version(None).subject_cn("v1.example");
     vec![
         le.certificate(),
@@ -83,7 +98,9 @@ pub fn seed_corpus() -> Vec<Vec<u8>> {
         odd.tbs(),
         ca.certificate(),
         v1.certificate(),
-        CertBuilder::new().san(&[GeneralName::ipv4([10, 0, 0, 1])]).tbs(),
+        CertBuilder::new()
+            .san(&[GeneralName::ipv4([10, 0, 0, 1])])
+            .tbs(),
     ]
 }
 
@@ -97,7 +114,9 @@ pub fn header_offsets(data: &[u8]) -> Vec<usize> {
         let mut rest = data;
         while !rest.is_empty() {
             let off = base + (data.len() - rest.len());
-            let Ok(t) = der::read_tlv(&mut rest) else { return };
+            let Ok(t) = der::read_tlv(&mut rest) else {
+                return;
+            };
             out.push(off);
             let content_off = off + (t.raw.len() - t.content.len());
             if t.is_constructed() || (t.tag == der::OCTET_STRING && !t.content.is_empty()) {
@@ -112,7 +131,10 @@ pub fn header_offsets(data: &[u8]) -> Vec<usize> {
     out
 }
 
-const INTERESTING: &[u8] = &[0x00, 0x01, 0x02, 0x04, 0x05, 0x06, 0x0C, 0x13, 0x1E, 0x30, 0x31, 0x7F, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x87, 0xA0, 0xA3, 0xFF];
+const INTERESTING: &[u8] = &[
+    0x00, 0x01, 0x02, 0x04, 0x05, 0x06, 0x0C, 0x13, 0x1E, 0x30, 0x31, 0x7F, 0x80, 0x81, 0x82, 0x83,
+    0x84, 0x85, 0x87, 0xA0, 0xA3, 0xFF,
+];
 
 /// Apply one random mutation to `buf`. `headers` are TLV header offsets of the original seed.
 pub fn mutate_once(rng: &mut Rng, buf: &mut Vec<u8>, headers: &[usize], corpus: &[Vec<u8>]) {
@@ -137,7 +159,9 @@ pub fn mutate_once(rng: &mut Rng, buf: &mut Vec<u8>, headers: &[usize], corpus: 
         3 => buf.truncate(rng.below(n)),
         4..=6 => {
             // Length-octet edit on a real header.
-            let Some(&h) = headers.get(rng.below(headers.len().max(1))) else { return };
+            let Some(&h) = headers.get(rng.below(headers.len().max(1))) else {
+                return;
+            };
             let l = h + 1;
             if l >= n {
                 return;
@@ -215,8 +239,14 @@ pub fn der_walk(data: &[u8], depth: usize) -> usize {
 pub fn check(data: &[u8]) {
     der_walk(data, 0);
     let _ = der::oid_to_string(data.get(..data.len().min(24)).unwrap_or(&[]));
-    for parsed in [x509::parse_certificate(data), x509::parse_tbs(data)].into_iter().flatten() {
-        assert!(parsed.warnings.len() <= x509::MAX_WARNINGS + 1, "too many warnings");
+    for parsed in [x509::parse_certificate(data), x509::parse_tbs(data)]
+        .into_iter()
+        .flatten()
+    {
+        assert!(
+            parsed.warnings.len() <= x509::MAX_WARNINGS + 1,
+            "too many warnings"
+        );
         let mut seen = std::collections::HashSet::new();
         for n in &parsed.all_domains {
             assert!(!n.is_empty(), "empty name");
@@ -284,7 +314,10 @@ pub fn run(iterations: u64, seed: u64) -> Stats {
         let t0 = Instant::now();
         let outcome = std::panic::catch_unwind(|| {
             check(&buf);
-            (x509::parse_certificate(&buf).is_ok(), x509::parse_tbs(&buf).is_ok())
+            (
+                x509::parse_certificate(&buf).is_ok(),
+                x509::parse_tbs(&buf).is_ok(),
+            )
         });
         let dt = t0.elapsed();
         match outcome {
@@ -293,7 +326,11 @@ pub fn run(iterations: u64, seed: u64) -> Stats {
                 stats.tbs_ok += t as u64;
             }
             Err(p) => {
-                eprintln!("fuzz_x509: panic on input (seed {seed}, execution {}): {}", stats.executions, der::hex_lower(&buf));
+                eprintln!(
+                    "fuzz_x509: panic on input (seed {seed}, execution {}): {}",
+                    stats.executions,
+                    der::hex_lower(&buf)
+                );
                 std::panic::resume_unwind(p);
             }
         }
@@ -316,22 +353,59 @@ pub fn run(iterations: u64, seed: u64) -> Stats {
 pub fn realistic_certificate() -> Vec<u8> {
     let mut rng = Rng::new(99);
     let mut junk = |n: usize| (0..n).map(|_| rng.next_u64() as u8).collect::<Vec<u8>>();
-    let mut b = CertBuilder::le_like("shop.example-store.com", &["example-store.com", "shop.example-store.com", "www.example-store.com"]);
-    b.spki = sequence(&[sequence(&[oid("1.2.840.113549.1.1.1"), null()]), bit_string(&junk(270))]);
+    let mut b = CertBuilder::le_like(
+        "shop.example-store.com",
+        &[
+            "example-store.com",
+            "shop.example-store.com",
+            "www.example-store.com",
+        ],
+    );
+    b.spki = sequence(&[
+        sequence(&[oid("1.2.840.113549.1.1.1"), null()]),
+        bit_string(&junk(270)),
+    ]);
     b.signature_algorithm = sequence(&[oid("1.2.840.113549.1.1.11"), null()]);
     b.signature = junk(256);
     let aia = sequence(&[
-        sequence(&[oid("1.3.6.1.5.5.7.48.1"), implicit(6, b"http://r11.o.lencr.org")]),
-        sequence(&[oid("1.3.6.1.5.5.7.48.2"), implicit(6, b"http://r11.i.lencr.org/")]),
+        sequence(&[
+            oid("1.3.6.1.5.5.7.48.1"),
+            implicit(6, b"http://r11.o.lencr.org"),
+        ]),
+        sequence(&[
+            oid("1.3.6.1.5.5.7.48.2"),
+            implicit(6, b"http://r11.i.lencr.org/"),
+        ]),
     ]);
-    b.extensions.insert(0, extension(OID_KEY_USAGE, true, &tlv(BIT_STRING, &[0x05, 0xA0])));
-    b.extensions.insert(1, extension(OID_EXT_KEY_USAGE, false, &sequence(&[oid("1.3.6.1.5.5.7.3.1"), oid("1.3.6.1.5.5.7.3.2")])));
+    b.extensions.insert(
+        0,
+        extension(OID_KEY_USAGE, true, &tlv(BIT_STRING, &[0x05, 0xA0])),
+    );
+    b.extensions.insert(
+        1,
+        extension(
+            OID_EXT_KEY_USAGE,
+            false,
+            &sequence(&[oid("1.3.6.1.5.5.7.3.1"), oid("1.3.6.1.5.5.7.3.2")]),
+        ),
+    );
     let b = b
         .extension("2.5.29.14", false, &octet_string(&junk(20)))
         .extension("2.5.29.35", false, &sequence(&[implicit(0, &junk(20))]))
         .extension("1.3.6.1.5.5.7.1.1", false, &aia)
-        .extension("2.5.29.32", false, &sequence(&[sequence(&[oid("2.23.140.1.2.1")])]))
-        .extension("2.5.29.31", false, &sequence(&[sequence(&[explicit(0, &explicit(0, &implicit(6, b"http://r11.c.lencr.org/42.crl")))])]))
+        .extension(
+            "2.5.29.32",
+            false,
+            &sequence(&[sequence(&[oid("2.23.140.1.2.1")])]),
+        )
+        .extension(
+            "2.5.29.31",
+            false,
+            &sequence(&[sequence(&[explicit(
+                0,
+                &explicit(0, &implicit(6, b"http://r11.c.lencr.org/42.crl")),
+            )])]),
+        )
         .extension(OID_CT_SCT_LIST, false, &octet_string(&junk(360)));
     b.certificate()
 }
@@ -357,10 +431,19 @@ fn bench() {
     let t = Instant::now();
     let tbs = {
         let mut r = &der[..];
-        der::read_tlv(&mut r).unwrap().children().next().unwrap().unwrap().raw
+        der::read_tlv(&mut r)
+            .unwrap()
+            .children()
+            .next()
+            .unwrap()
+            .unwrap()
+            .raw
     };
     for _ in 0..rounds {
-        names += x509::parse_tbs(std::hint::black_box(tbs)).unwrap().all_domains.len();
+        names += x509::parse_tbs(std::hint::black_box(tbs))
+            .unwrap()
+            .all_domains
+            .len();
     }
     let parse_tbs = t.elapsed() / rounds;
     println!(
@@ -383,13 +466,23 @@ fn main() {
         // Seed files for cargo-fuzz / libFuzzer.
         std::fs::create_dir_all(&dir).expect("create corpus dir");
         for (i, c) in seed_corpus().iter().enumerate() {
-            std::fs::write(std::path::Path::new(&dir).join(format!("seed{i:02}.der")), c).expect("write seed");
+            std::fs::write(
+                std::path::Path::new(&dir).join(format!("seed{i:02}.der")),
+                c,
+            )
+            .expect("write seed");
         }
         println!("wrote {} seeds", seed_corpus().len());
         return;
     }
-    let iterations: u64 = args.next().map(|a| a.parse().expect("ITERATIONS must be a number")).unwrap_or(100_000);
-    let seed: u64 = args.next().map(|a| a.parse().expect("SEED must be a number")).unwrap_or(1);
+    let iterations: u64 = args
+        .next()
+        .map(|a| a.parse().expect("ITERATIONS must be a number"))
+        .unwrap_or(100_000);
+    let seed: u64 = args
+        .next()
+        .map(|a| a.parse().expect("SEED must be a number"))
+        .unwrap_or(1);
     install_panic_hook();
     let s = run(iterations, seed);
     if std::env::var_os("FUZZ_SHOW_SLOWEST").is_some() {
@@ -397,7 +490,11 @@ fn main() {
         for _ in 0..100 {
             check(&s.slowest_input);
         }
-        println!("slowest input ({} bytes) re-timed: {:?} per check", s.slowest_input.len(), t.elapsed() / 100);
+        println!(
+            "slowest input ({} bytes) re-timed: {:?} per check",
+            s.slowest_input.len(),
+            t.elapsed() / 100
+        );
     }
     let secs = s.elapsed.as_secs_f64();
     println!(

@@ -106,8 +106,12 @@ impl Alert {
     /// The original's apprise body: `str(dict)` with every `", '"` replaced by `"\n'"`, all `{`
     /// and `}` removed (also those inside values), trailing whitespace trimmed (apprise does).
     pub fn notification_body(&self) -> String {
-        let body: String =
-            self.to_python_repr().replace(", '", "\n'").chars().filter(|&c| c != '{' && c != '}').collect();
+        let body: String = self
+            .to_python_repr()
+            .replace(", '", "\n'")
+            .chars()
+            .filter(|&c| c != '{' && c != '}')
+            .collect();
         body.trim_end().to_string()
     }
 
@@ -228,7 +232,11 @@ pub fn py_float_repr(x: f64, json: bool) -> String {
     }
     if x.is_infinite() {
         let s = if json { "Infinity" } else { "inf" };
-        return if x < 0.0 { format!("-{s}") } else { s.to_string() };
+        return if x < 0.0 {
+            format!("-{s}")
+        } else {
+            s.to_string()
+        };
     }
     let sign = if x.is_sign_negative() { "-" } else { "" };
     if x == 0.0 {
@@ -247,11 +255,19 @@ pub fn py_float_repr(x: f64, json: bool) -> String {
         } else if decpt >= n {
             format!("{}{}.0", digits, "0".repeat((decpt - n) as usize))
         } else {
-            format!("{}.{}", &digits[..decpt as usize], &digits[decpt as usize..])
+            format!(
+                "{}.{}",
+                &digits[..decpt as usize],
+                &digits[decpt as usize..]
+            )
         }
     } else {
         let e = decpt - 1;
-        let m = if n > 1 { format!("{}.{}", &digits[..1], &digits[1..]) } else { digits.clone() };
+        let m = if n > 1 {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        } else {
+            digits.clone()
+        };
         format!("{}e{}{:02}", m, if e < 0 { '-' } else { '+' }, e.abs())
     };
     format!("{sign}{body}")
@@ -300,7 +316,11 @@ pub fn py_str_repr(s: &str) -> String {
 }
 
 fn py_str_repr_into(out: &mut String, s: &str) {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     out.push(quote);
     for ch in s.chars() {
         let c = ch as u32;
@@ -381,7 +401,10 @@ pub fn unsafe_name_reason(hostname: &str) -> Option<String> {
             '/' | '\\' => return Some(format!("host name contains '{ch}'")),
             '\0' => return Some("host name contains a NUL byte".to_string()),
             c if c.is_control() => {
-                return Some(format!("host name contains a control character ({})", py_str_repr(&c.to_string())))
+                return Some(format!(
+                    "host name contains a control character ({})",
+                    py_str_repr(&c.to_string())
+                ))
             }
             _ => {}
         }
@@ -390,10 +413,16 @@ pub fn unsafe_name_reason(hostname: &str) -> Option<String> {
         return Some("host name has an empty label (leading, trailing or doubled '.')".to_string());
     }
     if hostname.len() > 253 {
-        return Some(format!("host name is {} bytes long (over 253)", hostname.len()));
+        return Some(format!(
+            "host name is {} bytes long (over 253)",
+            hostname.len()
+        ));
     }
     if let Some(l) = hostname.split('.').find(|l| l.len() > 63) {
-        return Some(format!("host name has a label of {} bytes (over 63)", l.len()));
+        return Some(format!(
+            "host name has a label of {} bytes (over 63)",
+            l.len()
+        ));
     }
     if hostname.len() > MAX_NAME {
         return Some(format!(
@@ -441,7 +470,10 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
         _ => PathBuf::from("."),
     };
     if path.file_name().is_none() {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{}: not a file path", path.display())));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{}: not a file path", path.display()),
+        ));
     }
     fs::create_dir_all(&parent)?;
     let (tmp, mut file) = create_temp(&parent)?;
@@ -467,7 +499,10 @@ fn create_temp(dir: &Path) -> io::Result<(PathBuf, File)> {
     let mut last = None;
     for _ in 0..16 {
         let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
         let tmp = dir.join(format!(".csm-{pid}-{n}-{nanos}.tmp"));
         match OpenOptions::new().write(true).create_new(true).open(&tmp) {
             Ok(f) => return Ok((tmp, f)),
@@ -475,7 +510,9 @@ fn create_temp(dir: &Path) -> io::Result<(PathBuf, File)> {
             Err(e) => return Err(e),
         }
     }
-    Err(last.unwrap_or_else(|| io::Error::new(io::ErrorKind::AlreadyExists, "temp file name collision")))
+    Err(last.unwrap_or_else(|| {
+        io::Error::new(io::ErrorKind::AlreadyExists, "temp file name collision")
+    }))
 }
 
 // Python 3.11 (Unicode 14.0): code points for which `chr(c).isprintable()` is False.
@@ -670,7 +707,9 @@ mod tests {
         assert!(py_isprintable(' ' as u32));
         assert!(py_isprintable('é' as u32));
         assert!(py_isprintable(0x1F600));
-        for c in [0x0, 0x1F, 0x7F, 0x85, 0xA0, 0xAD, 0x200B, 0x2028, 0x3000, 0xE000, 0xFFFF, 0x10FFFF] {
+        for c in [
+            0x0, 0x1F, 0x7F, 0x85, 0xA0, 0xAD, 0x200B, 0x2028, 0x3000, 0xE000, 0xFFFF, 0x10FFFF,
+        ] {
             assert!(!py_isprintable(c), "{c:x}");
         }
         assert!(NON_PRINTABLE.windows(2).all(|w| w[0].1 < w[1].0));

@@ -16,11 +16,19 @@ impl Backoff {
         // Different for every instance, even several created in the same nanosecond.
         static INSTANCES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1)
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1)
             ^ ((std::process::id() as u64) << 32)
             ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)
             | 1;
-        Backoff { min, max, current: min, seed }
+        Backoff {
+            min,
+            max,
+            current: min,
+            seed,
+        }
     }
 
     pub fn reset(&mut self) {
@@ -34,7 +42,11 @@ impl Backoff {
         self.seed ^= self.seed << 17;
         let d = self.current;
         let half = d / 2;
-        let jitter = if half.is_zero() { Duration::ZERO } else { Duration::from_nanos(self.seed % (half.as_nanos() as u64 + 1)) };
+        let jitter = if half.is_zero() {
+            Duration::ZERO
+        } else {
+            Duration::from_nanos(self.seed % (half.as_nanos() as u64 + 1))
+        };
         self.current = (self.current * 2).min(self.max);
         half + jitter
     }

@@ -19,10 +19,13 @@ use std::time::{Duration, Instant};
 pub const BENCH_KEYWORDS: &str = r"paypal|apple|microsoft|amazon|ameli|impots|netflix|login-secure";
 
 const WORDS: &[&str] = &[
-    "shop", "mail", "cloud", "blog", "api", "dev", "cdn", "portal", "app", "static", "news", "store", "home",
-    "media", "data", "web", "test", "status", "docs", "auth", "vpn", "git", "admin", "files", "support",
+    "shop", "mail", "cloud", "blog", "api", "dev", "cdn", "portal", "app", "static", "news",
+    "store", "home", "media", "data", "web", "test", "status", "docs", "auth", "vpn", "git",
+    "admin", "files", "support",
 ];
-const TLDS: &[&str] = &["com", "net", "org", "fr", "de", "io", "co.uk", "nl", "xyz", "info"];
+const TLDS: &[&str] = &[
+    "com", "net", "org", "fr", "de", "io", "co.uk", "nl", "xyz", "info",
+];
 const BRANDS: &[&str] = &["paypal", "apple", "amazon", "ameli", "netflix"];
 
 /// Deterministic pseudo-random numbers (xorshift) so runs are comparable.
@@ -57,7 +60,12 @@ impl MessageGenerator {
     pub fn new(full: bool) -> MessageGenerator {
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         let der = fake_der(&mut rng, 1300);
-        MessageGenerator { rng, n: 0, full, der }
+        MessageGenerator {
+            rng,
+            n: 0,
+            full,
+            der,
+        }
     }
 
     pub fn next_message(&mut self) -> String {
@@ -72,13 +80,21 @@ impl MessageGenerator {
         let names = match self.rng.next() % 3 {
             0 => format!("\"{base}.{tld}\""),
             1 => format!("\"{base}.{tld}\",\"www.{base}.{tld}\""),
-            _ => format!("\"{base}.{tld}\",\"www.{base}.{tld}\",\"{}.{base}.{tld}\"", self.rng.pick(WORDS)),
+            _ => format!(
+                "\"{base}.{tld}\",\"www.{base}.{tld}\",\"{}.{base}.{tld}\"",
+                self.rng.pick(WORDS)
+            ),
         };
-        let fp: Vec<String> = (0..20).map(|_| format!("{:02X}", self.rng.next() as u8)).collect();
+        let fp: Vec<String> = (0..20)
+            .map(|_| format!("{:02X}", self.rng.next() as u8))
+            .collect();
         let fp = fp.join(":");
         let (der, chain) = if self.full {
             let issuer = r#"{"all_domains":[],"as_der":"DER","extensions":{"basicConstraints":"CA:TRUE","keyUsage":"Digital Signature, Certificate Signing, CRL Signing"},"fingerprint":"7C:42:96:AE:DE:4B:48:3B:FA:92:F8:9E:8C:CF:6D:8B:A9:72:37:95","sha1":"7C:42:96:AE:DE:4B:48:3B:FA:92:F8:9E:8C:CF:6D:8B:A9:72:37:95","not_after":1867093199,"not_before":1710460800,"serial_number":"00D3D3A8","signature_algorithm":"ecdsa, sha384","subject":{"C":"US","CN":"E8","L":null,"O":"Let's Encrypt","OU":null,"ST":null,"aggregated":"/C=US/CN=E8/O=Let's Encrypt","email_address":null},"issuer":{"C":"US","CN":"ISRG Root X2","L":null,"O":"Internet Security Research Group","OU":null,"ST":null,"aggregated":"/C=US/CN=ISRG Root X2/O=Internet Security Research Group","email_address":null},"is_ca":true}"#.replace("DER", &self.der);
-            (format!(r#""as_der":"{}","#, self.der), format!(r#""chain":[{issuer},{issuer}],"#))
+            (
+                format!(r#""as_der":"{}","#, self.der),
+                format!(r#""chain":[{issuer},{issuer}],"#),
+            )
         } else {
             (String::new(), String::new())
         };
@@ -92,7 +108,13 @@ impl MessageGenerator {
                 r#""seen":1791095140.512,"source":{{"name":"Example 'Log2026h2'","url":"https://ct.example.net/logs/2026h2","timestamp":1791095139.948,"type":"rfc6962"}},"update_type":"X509LogEntry"}},"message_type":"certificate_update"}}"#,
                 "\n"
             ),
-            n = n, chain = chain, names = names, der = der, base = base, tld = tld, fp = fp
+            n = n,
+            chain = chain,
+            names = names,
+            der = der,
+            base = base,
+            tld = tld,
+            fp = fp
         )
     }
 }
@@ -112,12 +134,15 @@ fn serve(listener: TcpListener, count: u64, full: bool) -> std::io::Result<()> {
     let mut gen = MessageGenerator::new(full);
     for i in 0..count {
         let msg = tungstenite::Message::Text(gen.next_message());
-        ws.write(msg).map_err(|e| std::io::Error::other(e.to_string()))?;
+        ws.write(msg)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
         if i % 64 == 63 {
-            ws.flush().map_err(|e| std::io::Error::other(e.to_string()))?;
+            ws.flush()
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
         }
     }
-    ws.flush().map_err(|e| std::io::Error::other(e.to_string()))?;
+    ws.flush()
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
     // Keep the connection open until the client has read everything and goes away.
     loop {
         match ws.read() {
@@ -134,9 +159,20 @@ pub fn client(url: &str, count: u64, db_path: &Path) -> Result<(), Failure> {
     let counters = Arc::new(Counters::default());
     let mut settings = ClientSettings::new(vec![url.to_string()], None);
     settings.backoff_min = Duration::from_millis(50);
-    let options = PipelineOptions { stop_after: Some(count), block_when_full: true, ..PipelineOptions::default() };
+    let options = PipelineOptions {
+        stop_after: Some(count),
+        block_when_full: true,
+        ..PipelineOptions::default()
+    };
     let start = Instant::now();
-    run_pipeline(&rules, &db, Source::Certstream(settings), std::io::sink(), counters.clone(), &options)?;
+    run_pipeline(
+        &rules,
+        &db,
+        Source::Certstream(settings),
+        std::io::sink(),
+        counters.clone(),
+        &options,
+    )?;
     let secs = start.elapsed().as_secs_f64();
     let handled = Counters::get(&counters.messages);
     println!(
@@ -168,12 +204,25 @@ pub fn run(count: u64, runs: u32) -> Result<(), Failure> {
             let server = std::thread::spawn(move || serve(listener, count, full));
             let db: PathBuf = dir.join(format!("bench-{full}-{run}.sqlite"));
             let out = std::process::Command::new(&exe)
-                .args(["bench-monitor", "--client", &url, "--messages", &count.to_string(), "--db"])
+                .args([
+                    "bench-monitor",
+                    "--client",
+                    &url,
+                    "--messages",
+                    &count.to_string(),
+                    "--db",
+                ])
                 .arg(&db)
                 .output()?;
             let _ = server.join();
             if !out.status.success() {
-                return Err(Failure::new(1, format!("bench child failed: {}", String::from_utf8_lossy(&out.stderr))));
+                return Err(Failure::new(
+                    1,
+                    format!(
+                        "bench child failed: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    ),
+                ));
             }
             let v: serde_json::Value = serde_json::from_slice(&out.stdout)
                 .map_err(|e| Failure::new(1, format!("bench child output: {e}")))?;

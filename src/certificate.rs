@@ -23,7 +23,9 @@ pub struct CertificateRecord<'a> {
 impl CertificateRecord<'_> {
     /// `Startime` column: UTC ISO seconds of `notBefore`, or empty when unknown.
     pub fn startime(&self) -> String {
-        self.not_before.map(|t| crate::clock::utc(t).iso()).unwrap_or_default()
+        self.not_before
+            .map(|t| crate::clock::utc(t).iso())
+            .unwrap_or_default()
     }
 
     /// The other names of the certificate (all but `host`), comma-joined: the `SAN` column.

@@ -45,11 +45,16 @@ impl std::error::Error for MessageError {}
 /// Decode one message (a websocket text frame or a replay line).
 pub fn parse_message(bytes: &[u8]) -> Result<CertstreamMessage<'_>, MessageError> {
     let env: Envelope<'_> = serde_json::from_slice(bytes).map_err(MessageError::Json)?;
-    let kind = env.message_type.and_then(|t| t.0).ok_or(MessageError::Missing("message_type"))?;
+    let kind = env
+        .message_type
+        .and_then(|t| t.0)
+        .ok_or(MessageError::Missing("message_type"))?;
     match kind.as_ref() {
         "certificate_update" => {
             let leaf = match env.data {
-                Some(Data::Certificate(c)) => c.leaf_cert.ok_or(MessageError::Missing("data.leaf_cert"))?,
+                Some(Data::Certificate(c)) => {
+                    c.leaf_cert.ok_or(MessageError::Missing("data.leaf_cert"))?
+                }
                 _ => return Err(MessageError::Missing("data (object)")),
             };
             Ok(CertstreamMessage::Certificate(leaf.into_record()))
@@ -146,7 +151,11 @@ struct LeafCert<'a> {
 
 impl<'a> LeafCert<'a> {
     fn into_record(self) -> CertificateRecord<'a> {
-        let dn = |d: Option<Dn<'a>>| d.and_then(|d| d.aggregated).and_then(|s| s.0).unwrap_or_default();
+        let dn = |d: Option<Dn<'a>>| {
+            d.and_then(|d| d.aggregated)
+                .and_then(|s| s.0)
+                .unwrap_or_default()
+        };
         CertificateRecord {
             all_domains: self.all_domains.map(|n| n.0).unwrap_or_default(),
             subject: dn(self.subject),
@@ -253,7 +262,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Names<'a> {
     }
 }
 
-fn names_from_seq<'de: 'a, 'a, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<Cow<'a, str>>, A::Error> {
+fn names_from_seq<'de: 'a, 'a, A: SeqAccess<'de>>(
+    mut seq: A,
+) -> Result<Vec<Cow<'a, str>>, A::Error> {
     let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(4).min(1024));
     while let Some(s) = seq.next_element::<LenientStr<'a>>()? {
         if let (Some(name), true) = (s.0, s.1) {
@@ -277,7 +288,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for Data<'a> {
                 f.write_str("an object or a list")
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                CertData::deserialize(de::value::MapAccessDeserializer::new(map)).map(Data::Certificate)
+                CertData::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(Data::Certificate)
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
                 Ok(Data::Names(names_from_seq(seq)?))
@@ -362,7 +374,10 @@ mod tests {
         assert_eq!(c.issuer, "/C=US/CN=R3/O=Let's Encrypt");
         assert_eq!(c.fingerprint, "AA:BB");
         assert_eq!(c.startime(), "2018-03-12T10:39:40");
-        assert!(matches!(c.all_domains[0], Cow::Borrowed(_)), "names borrow from the frame");
+        assert!(
+            matches!(c.all_domains[0], Cow::Borrowed(_)),
+            "names borrow from the frame"
+        );
     }
 
     #[test]
@@ -378,7 +393,9 @@ mod tests {
             (r#""x":1"#, None),
         ];
         for (field, want) in cases {
-            let m = format!(r#"{{"message_type":"certificate_update","data":{{"leaf_cert":{{"all_domains":["a\u002ecom",null,5,"  b.com "],{field},"subject":null,"issuer":{{"aggregated":null}}}}}}}}"#);
+            let m = format!(
+                r#"{{"message_type":"certificate_update","data":{{"leaf_cert":{{"all_domains":["a\u002ecom",null,5,"  b.com "],{field},"subject":null,"issuer":{{"aggregated":null}}}}}}}}"#
+            );
             let c = cert(&m);
             assert_eq!(c.not_before, *want, "{field}");
             assert_eq!(c.all_domains, vec!["a.com", "b.com"]);
@@ -393,8 +410,14 @@ mod tests {
             parse_message(br#"{"data":["a.com","b.com"],"message_type":"dns_entries"}"#).unwrap(),
             CertstreamMessage::DnsEntries(vec!["a.com".into(), "b.com".into()])
         );
-        assert_eq!(parse_message(br#"{"message_type":"heartbeat","timestamp":1.5}"#).unwrap(), CertstreamMessage::Heartbeat);
-        assert_eq!(parse_message(br#"{"message_type":"stats"}"#).unwrap(), CertstreamMessage::Other("stats".into()));
+        assert_eq!(
+            parse_message(br#"{"message_type":"heartbeat","timestamp":1.5}"#).unwrap(),
+            CertstreamMessage::Heartbeat
+        );
+        assert_eq!(
+            parse_message(br#"{"message_type":"stats"}"#).unwrap(),
+            CertstreamMessage::Other("stats".into())
+        );
         for bad in [&b"{"[..], b"", b"[]", b"null", b"{\"data\":{}}", b"{\"message_type\":\"certificate_update\"}",
             b"{\"message_type\":\"certificate_update\",\"data\":{}}", b"{\"message_type\":\"certificate_update\",\"data\":{\"leaf_cert\":{\"all_domains\":[\"\xff\"]}}}",
             b"{\"message_type\":\"dns_entries\",\"data\":{}}"] {

@@ -5,12 +5,12 @@
 //! server drops messages for clients that read slowly, so this loop must never wait on
 //! matching or the database.
 
+use crate::backoff::Backoff;
 use crate::logging;
 use crate::proxy::{self, ProxySettings};
 use crate::shutdown;
 use std::io;
 use std::net::TcpStream;
-use crate::backoff::Backoff;
 use std::time::{Duration, Instant};
 use tungstenite::protocol::WebSocketConfig;
 use tungstenite::stream::MaybeTlsStream;
@@ -89,9 +89,17 @@ fn env_proxy(url: &WsUrl) -> Option<ProxySettings> {
     if is_local(&url.host) {
         return None;
     }
-    let names: &[&str] = if url.tls { &["https_proxy", "HTTPS_PROXY"] } else { &["http_proxy", "HTTP_PROXY"] };
-    let value = names.iter().find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()))?;
-    let no_proxy = std::env::var("no_proxy").or_else(|_| std::env::var("NO_PROXY")).unwrap_or_default();
+    let names: &[&str] = if url.tls {
+        &["https_proxy", "HTTPS_PROXY"]
+    } else {
+        &["http_proxy", "HTTP_PROXY"]
+    };
+    let value = names
+        .iter()
+        .find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()))?;
+    let no_proxy = std::env::var("no_proxy")
+        .or_else(|_| std::env::var("NO_PROXY"))
+        .unwrap_or_default();
     for entry in no_proxy.split(',').map(str::trim).filter(|e| !e.is_empty()) {
         let entry = entry.trim_start_matches('.');
         if entry == "*" || url.host == entry || url.host.ends_with(&format!(".{entry}")) {
@@ -112,8 +120,10 @@ fn connect(settings: &ClientSettings, url: &str) -> Result<Socket, String> {
     }
     .map_err(|e| e.to_string())?;
     let _ = tcp.set_nodelay(true);
-    tcp.set_read_timeout(Some(settings.connect_timeout)).map_err(|e| e.to_string())?;
-    tcp.set_write_timeout(Some(settings.connect_timeout)).map_err(|e| e.to_string())?;
+    tcp.set_read_timeout(Some(settings.connect_timeout))
+        .map_err(|e| e.to_string())?;
+    tcp.set_write_timeout(Some(settings.connect_timeout))
+        .map_err(|e| e.to_string())?;
     let config = WebSocketConfig {
         max_message_size: Some(MAX_MESSAGE),
         max_frame_size: Some(MAX_MESSAGE),
@@ -121,15 +131,19 @@ fn connect(settings: &ClientSettings, url: &str) -> Result<Socket, String> {
     };
     // Loading the system CA store costs a few MB of RSS: only do it for wss://.
     let connector = if target.tls {
-        tungstenite::Connector::NativeTls(native_tls::TlsConnector::new().map_err(|e| format!("TLS setup: {e}"))?)
+        tungstenite::Connector::NativeTls(
+            native_tls::TlsConnector::new().map_err(|e| format!("TLS setup: {e}"))?,
+        )
     } else {
         tungstenite::Connector::Plain
     };
-    let (ws, _response) = tungstenite::client_tls_with_config(url, tcp, Some(config), Some(connector))
-    .map_err(|e| match e {
-        tungstenite::HandshakeError::Failure(e) => e.to_string(),
-        tungstenite::HandshakeError::Interrupted(_) => "handshake timed out".to_string(),
-    })?;
+    let (ws, _response) =
+        tungstenite::client_tls_with_config(url, tcp, Some(config), Some(connector)).map_err(
+            |e| match e {
+                tungstenite::HandshakeError::Failure(e) => e.to_string(),
+                tungstenite::HandshakeError::Interrupted(_) => "handshake timed out".to_string(),
+            },
+        )?;
     // Short reads let the loop send pings, notice silence and see the stop flag.
     let tick = Some(Duration::from_millis(250));
     let sock = match ws.get_ref() {
@@ -147,7 +161,12 @@ enum End {
     Lost(String),
 }
 
-fn pump(ws: &mut Socket, settings: &ClientSettings, on_event: &mut dyn FnMut(ClientEvent), got_data: &mut bool) -> End {
+fn pump(
+    ws: &mut Socket,
+    settings: &ClientSettings,
+    on_event: &mut dyn FnMut(ClientEvent),
+    got_data: &mut bool,
+) -> End {
     let mut last_rx = Instant::now();
     let mut last_ping = Instant::now();
     loop {
@@ -176,21 +195,33 @@ fn pump(ws: &mut Socket, settings: &ClientSettings, on_event: &mut dyn FnMut(Cli
                     }
                     Message::Close(frame) => {
                         return End::Lost(match frame {
-                            Some(f) => format!("server closed the connection ({} {})", f.code, f.reason),
+                            Some(f) => {
+                                format!("server closed the connection ({} {})", f.code, f.reason)
+                            }
                             None => "server closed the connection".into(),
                         })
                     }
                     Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
                 }
             }
-            Err(tungstenite::Error::Io(e)) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+            Err(tungstenite::Error::Io(e))
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
                 if last_rx.elapsed() >= settings.dead_after {
-                    return End::Lost(format!("nothing received for {:.1} s", settings.dead_after.as_secs_f64()));
+                    return End::Lost(format!(
+                        "nothing received for {:.1} s",
+                        settings.dead_after.as_secs_f64()
+                    ));
                 }
             }
             Err(tungstenite::Error::Utf8) => {
                 // The frame is consumed; the stream itself is still in sync.
-                on_event(ClientEvent::Rejected("text frame is not valid UTF-8".into()));
+                on_event(ClientEvent::Rejected(
+                    "text frame is not valid UTF-8".into(),
+                ));
             }
             Err(tungstenite::Error::Capacity(e)) => {
                 on_event(ClientEvent::Rejected(format!("message too large: {e}")));
@@ -210,7 +241,12 @@ pub fn run(settings: &ClientSettings, mut on_event: impl FnMut(ClientEvent)) {
         let url = &settings.urls[turn % settings.urls.len()];
         let reason = match connect(settings, url) {
             Ok(mut ws) => {
-                logging::info("certstream", &format!("Connection established to CertStream! Listening for events... ({url})"));
+                logging::info(
+                    "certstream",
+                    &format!(
+                        "Connection established to CertStream! Listening for events... ({url})"
+                    ),
+                );
                 let mut got_data = false;
                 let end = pump(&mut ws, settings, &mut on_event, &mut got_data);
                 if got_data {
@@ -248,7 +284,10 @@ mod tests {
         type Want = Result<(bool, &'static str, u16), ()>;
         let cases: &[(&str, Want)] = &[
             ("ws://127.0.0.1:8080/", Ok((false, "127.0.0.1", 8080))),
-            ("wss://certstream.calidog.io/", Ok((true, "certstream.calidog.io", 443))),
+            (
+                "wss://certstream.calidog.io/",
+                Ok((true, "certstream.calidog.io", 443)),
+            ),
             ("ws://host/full-stream?x=1", Ok((false, "host", 80))),
             ("wss://[::1]:4000/", Ok((true, "::1", 4000))),
             ("http://x/", Err(())),
@@ -256,9 +295,10 @@ mod tests {
             ("ws://h:99999/", Err(())),
         ];
         for (u, want) in cases {
-            let got = parse_ws_url(u).map(|w| (w.tls, w.host, w.port)).map_err(|_| ());
+            let got = parse_ws_url(u)
+                .map(|w| (w.tls, w.host, w.port))
+                .map_err(|_| ());
             assert_eq!(got, want.map(|(t, h, p)| (t, h.to_string(), p)), "{u}");
         }
     }
-
 }

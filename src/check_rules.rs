@@ -17,7 +17,10 @@ pub struct CheckRulesArgs {
 }
 
 /// Expand `-` into the lines of `input` (trimmed, blank lines skipped).
-fn collect_names(args: &CheckRulesArgs, input: &mut dyn BufRead) -> io::Result<(Vec<String>, bool)> {
+fn collect_names(
+    args: &CheckRulesArgs,
+    input: &mut dyn BufRead,
+) -> io::Result<(Vec<String>, bool)> {
     let mut names = Vec::new();
     let mut from_stdin = false;
     for n in &args.names {
@@ -69,9 +72,16 @@ pub fn explain(engine: &Lookalike, rules: &Rules, verdict: Verdict, name: &str) 
     }
 }
 
-pub fn command(args: &CheckRulesArgs, out: &mut dyn Write, input: &mut dyn BufRead) -> Result<(), Failure> {
+pub fn command(
+    args: &CheckRulesArgs,
+    out: &mut dyn Write,
+    input: &mut dyn BufRead,
+) -> Result<(), Failure> {
     if args.names.is_empty() {
-        return Err(Failure::new(2, "check-rules needs at least one -d NAME (or -d - to read names from stdin)"));
+        return Err(Failure::new(
+            2,
+            "check-rules needs at least one -d NAME (or -d - to read names from stdin)",
+        ));
     }
     let config = Config::load(&args.config)?;
     let rules = config.rules()?;
@@ -79,15 +89,30 @@ pub fn command(args: &CheckRulesArgs, out: &mut dyn Write, input: &mut dyn BufRe
     let (names, from_stdin) = collect_names(args, input)?;
     let tabbed = from_stdin || names.len() > 1;
     let result = (|| -> io::Result<()> {
-        writeln!(out, "Looking for these strings: {}, detection threshold: {}", rules.search_keywords(), rules.threshold())?;
+        writeln!(
+            out,
+            "Looking for these strings: {}, detection threshold: {}",
+            rules.search_keywords(),
+            rules.threshold()
+        )?;
         for name in &names {
             let verdict = rules.evaluate(name);
             let sentence = verdict.sentence();
-            let extra = lookalike.as_ref().map(|l| explain(l, &rules, verdict, name));
+            let extra = lookalike
+                .as_ref()
+                .map(|l| explain(l, &rules, verdict, name));
             match (tabbed, extra) {
-                (true, None) => writeln!(out, "{}\t{sentence}", crate::certificate::display_safe(name))?,
+                (true, None) => writeln!(
+                    out,
+                    "{}\t{sentence}",
+                    crate::certificate::display_safe(name)
+                )?,
                 (false, None) => writeln!(out, "{sentence}")?,
-                (true, Some(x)) => writeln!(out, "{}\t{sentence}\t{x}", crate::certificate::display_safe(name))?,
+                (true, Some(x)) => writeln!(
+                    out,
+                    "{}\t{sentence}\t{x}",
+                    crate::certificate::display_safe(name)
+                )?,
                 (false, Some(x)) => writeln!(out, "{sentence}\n{x}")?,
             }
         }

@@ -70,24 +70,58 @@ pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 pub fn utc(ts: i64) -> CivilTime {
     let (year, month, day) = civil_from_days(ts.div_euclid(86_400));
     let secs = ts.rem_euclid(86_400) as u32;
-    CivilTime { year, month, day, hour: secs / 3600, minute: secs / 60 % 60, second: secs % 60 }
+    CivilTime {
+        year,
+        month,
+        day,
+        hour: secs / 3600,
+        minute: secs / 60 % 60,
+        second: secs % 60,
+    }
 }
 
 /// Parse `YYYY-MM-DDTHH:MM:SS` (Python `strptime(s, '%Y-%m-%dT%H:%M:%S')`) as UTC.
 pub fn parse_iso_utc(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if b.len() != 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+    if b.len() != 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
     // Byte-wise, so that a multi-byte character can never split a slice.
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32))
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32)
+        })
     };
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let mdays = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if !(1..=12).contains(&mo) || d == 0 || d > mdays[mo as usize - 1] || h > 23 || mi > 59 || se > 61 {
+    let mdays = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&mo)
+        || d == 0
+        || d > mdays[mo as usize - 1]
+        || h > 23
+        || mi > 59
+        || se > 61
+    {
         return None;
     }
     Some(days_from_civil(y as i64, mo, d) * 86_400 + (h * 3600 + mi * 60 + se) as i64)
@@ -122,8 +156,17 @@ pub fn init_timezone() {
 /// Local calendar time of a Unix timestamp (falls back to UTC if the C library refuses).
 pub fn local(ts: i64) -> CivilTime {
     let mut tm = Tm {
-        tm_sec: 0, tm_min: 0, tm_hour: 0, tm_mday: 0, tm_mon: 0, tm_year: 0,
-        tm_wday: 0, tm_yday: 0, tm_isdst: 0, tm_gmtoff: 0, tm_zone: std::ptr::null(),
+        tm_sec: 0,
+        tm_min: 0,
+        tm_hour: 0,
+        tm_mday: 0,
+        tm_mon: 0,
+        tm_year: 0,
+        tm_wday: 0,
+        tm_yday: 0,
+        tm_isdst: 0,
+        tm_gmtoff: 0,
+        tm_zone: std::ptr::null(),
     };
     // SAFETY: both pointers are valid for the call; localtime_r is the thread-safe variant.
     let r = unsafe { localtime_r(&ts, &mut tm) };
@@ -152,11 +195,19 @@ pub fn local_now_iso() -> String {
 
 /// `YYYY-MM-DD HH:MM:SS,mmm` local, now (Python logging's `asctime`).
 pub fn log_timestamp() -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     let t = local(now.as_secs() as i64);
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}:{:02},{:03}",
-        t.year, t.month, t.day, t.hour, t.minute, t.second, now.subsec_millis()
+        t.year,
+        t.month,
+        t.day,
+        t.hour,
+        t.minute,
+        t.second,
+        now.subsec_millis()
     )
 }
 
@@ -182,7 +233,14 @@ mod tests {
 
     #[test]
     fn parse_rejects() {
-        for bad in ["", "2018-03-12 10:39:40", "2018-02-30T00:00:00", "2018-03-12T10:39:40Z", "2018-13-01T00:00:00", "２018-03-12T10:39:40"] {
+        for bad in [
+            "",
+            "2018-03-12 10:39:40",
+            "2018-02-30T00:00:00",
+            "2018-03-12T10:39:40Z",
+            "2018-13-01T00:00:00",
+            "２018-03-12T10:39:40",
+        ] {
             assert_eq!(parse_iso_utc(bad), None, "{bad}");
         }
     }

@@ -42,7 +42,13 @@ impl std::error::Error for ConfigError {}
 
 impl From<IniError> for ConfigError {
     fn from(e: IniError) -> ConfigError {
-        ConfigError { file: e.file, line: e.line, section: e.section, key: e.key, message: e.message }
+        ConfigError {
+            file: e.file,
+            line: e.line,
+            section: e.section,
+            key: e.key,
+            message: e.message,
+        }
     }
 }
 
@@ -74,12 +80,18 @@ pub struct Config {
 impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let ini = IniFile::load(path)?;
-        Ok(Config { path: path.to_path_buf(), ini })
+        Ok(Config {
+            path: path.to_path_buf(),
+            ini,
+        })
     }
 
     pub fn parse(label: &str, text: &str) -> Result<Config, ConfigError> {
         let ini = IniFile::parse(label, text)?;
-        Ok(Config { path: PathBuf::from(label), ini })
+        Ok(Config {
+            path: PathBuf::from(label),
+            ini,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -106,9 +118,11 @@ impl Config {
     pub fn require(&self, section: &str, key: &str) -> Result<String, ConfigError> {
         match self.get(section, key)? {
             Some(v) => Ok(v),
-            None if !self.ini.has_section(section) => {
-                Err(self.key_error(section, key, format!("required, but the file has no [{section}] section")))
-            }
+            None if !self.ini.has_section(section) => Err(self.key_error(
+                section,
+                key,
+                format!("required, but the file has no [{section}] section"),
+            )),
             None => Err(self.key_error(section, key, "required, but missing")),
         }
     }
@@ -120,12 +134,15 @@ impl Config {
         let threshold = match self.get("SEARCH", "DetectionThreshold")? {
             None => 1,
             Some(v) => parse_python_int(&v).ok_or_else(|| {
-                self.key_error("SEARCH", "DetectionThreshold", format!("{v:?} is not a whole number"))
+                self.key_error(
+                    "SEARCH",
+                    "DetectionThreshold",
+                    format!("{v:?} is not a whole number"),
+                )
             })?,
         };
-        Rules::new(&search, &blacklist, threshold).map_err(|e| {
-            self.key_error("SEARCH", e.key, e.message.clone())
-        })
+        Rules::new(&search, &blacklist, threshold)
+            .map_err(|e| self.key_error("SEARCH", e.key, e.message.clone()))
     }
 
     /// `[LOOKALIKE]`: `None` unless the section exists and `Enabled` is true. Then
@@ -136,7 +153,11 @@ impl Config {
         let enabled = match self.get(S, "Enabled")? {
             None => false,
             Some(v) => parse_bool(&v).ok_or_else(|| {
-                self.key_error(S, "Enabled", format!("{v:?}: use yes or no (true/false, on/off, 1/0)"))
+                self.key_error(
+                    S,
+                    "Enabled",
+                    format!("{v:?}: use yes or no (true/false, on/off, 1/0)"),
+                )
             })?,
         };
         if !enabled {
@@ -147,7 +168,13 @@ impl Config {
         for b in split_list(&raw) {
             let b = b.to_lowercase();
             if b.contains('.') || b.starts_with("xn--") || b.chars().any(|c| c.is_control()) {
-                return Err(self.key_error(S, "Brands", format!("{b:?}: a brand is one label as people read it (paypal, not paypal.com)")));
+                return Err(self.key_error(
+                    S,
+                    "Brands",
+                    format!(
+                        "{b:?}: a brand is one label as people read it (paypal, not paypal.com)"
+                    ),
+                ));
             }
             brands.push(b);
         }
@@ -156,26 +183,60 @@ impl Config {
         }
         let mut owned = Vec::new();
         for d in split_list(&self.get(S, "OwnedDomains")?.unwrap_or_default()) {
-            let d = d.trim_start_matches("*.").trim_end_matches('.').to_ascii_lowercase();
+            let d = d
+                .trim_start_matches("*.")
+                .trim_end_matches('.')
+                .to_ascii_lowercase();
             if !d.is_ascii() || !d.contains('.') || d.starts_with('.') || d.contains("..") {
-                return Err(self.key_error(S, "OwnedDomains", format!("{d:?}: use registered domains in ASCII (xn-- form), e.g. paypal.com")));
+                return Err(self.key_error(
+                    S,
+                    "OwnedDomains",
+                    format!("{d:?}: use registered domains in ASCII (xn-- form), e.g. paypal.com"),
+                ));
             }
             owned.push(d);
         }
-        let max_distance = match self.get(S, "MaxDistance")?.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
+        let max_distance = match self
+            .get(S, "MaxDistance")?
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+        {
             None => None,
             Some(v) if v.eq_ignore_ascii_case("auto") => None,
-            Some(v) => Some(parse_python_int(&v).filter(|n| (0..=3).contains(n)).ok_or_else(|| {
-                self.key_error(S, "MaxDistance", format!("{v:?}: use auto or a whole number from 0 to 3"))
-            })? as usize),
+            Some(v) => Some(
+                parse_python_int(&v)
+                    .filter(|n| (0..=3).contains(n))
+                    .ok_or_else(|| {
+                        self.key_error(
+                            S,
+                            "MaxDistance",
+                            format!("{v:?}: use auto or a whole number from 0 to 3"),
+                        )
+                    })? as usize,
+            ),
         };
-        let min_brand_length = match self.get(S, "MinBrandLength")?.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
+        let min_brand_length = match self
+            .get(S, "MinBrandLength")?
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+        {
             None => crate::lookalike::DEFAULT_MIN_BRAND_LENGTH,
-            Some(v) => parse_python_int(&v).filter(|n| (1..=63).contains(n)).ok_or_else(|| {
-                self.key_error(S, "MinBrandLength", format!("{v:?}: use a whole number from 1 to 63"))
-            })? as usize,
+            Some(v) => parse_python_int(&v)
+                .filter(|n| (1..=63).contains(n))
+                .ok_or_else(|| {
+                    self.key_error(
+                        S,
+                        "MinBrandLength",
+                        format!("{v:?}: use a whole number from 1 to 63"),
+                    )
+                })? as usize,
         };
-        Ok(Some(crate::lookalike::LookalikeSettings { brands, owned_domains: owned, max_distance, min_brand_length }))
+        Ok(Some(crate::lookalike::LookalikeSettings {
+            brands,
+            owned_domains: owned,
+            max_distance,
+            min_brand_length,
+        }))
     }
 
     /// `[DATABASE]`: `DBFile`, `TABLEname`.
@@ -192,15 +253,22 @@ impl Config {
                 format!("{table:?} is not a plain identifier (letters, digits, _; not starting with a digit)"),
             ));
         }
-        Ok(DatabaseSettings { path: PathBuf::from(path), table })
+        Ok(DatabaseSettings {
+            path: PathBuf::from(path),
+            table,
+        })
     }
 
     /// `[LOGGING]`: `LogType` (file), `LogFile` (needed for file only), `LogLevel` (DEBUG).
     pub fn logging(&self) -> Result<LoggingSettings, ConfigError> {
-        let kind = self.get("LOGGING", "LogType")?.unwrap_or_else(|| "file".into());
+        let kind = self
+            .get("LOGGING", "LogType")?
+            .unwrap_or_else(|| "file".into());
         let level = match self.get("LOGGING", "LogLevel")? {
             None => logging::DEBUG,
-            Some(v) => logging::parse_level(&v).map_err(|m| self.key_error("LOGGING", "LogLevel", m))?,
+            Some(v) => {
+                logging::parse_level(&v).map_err(|m| self.key_error("LOGGING", "LogLevel", m))?
+            }
         };
         let file = if kind.trim().eq_ignore_ascii_case("file") {
             let f = self.require("LOGGING", "LogFile")?;
@@ -211,7 +279,8 @@ impl Config {
         } else {
             None
         };
-        let target = logging::parse_target(&kind, file.as_deref()).map_err(|m| self.key_error("LOGGING", "LogType", m))?;
+        let target = logging::parse_target(&kind, file.as_deref())
+            .map_err(|m| self.key_error("LOGGING", "LogType", m))?;
         Ok(LoggingSettings { target, level })
     }
 
@@ -222,7 +291,11 @@ impl Config {
         let urls = split_list(&raw);
         if urls.iter().any(|u| u.starts_with("ct://")) {
             if urls.len() != 1 || urls[0] != "ct://" {
-                return Err(self.key_error("SERVER", "ACTServer", "ct:// (direct CT log reading) must be the only value"));
+                return Err(self.key_error(
+                    "SERVER",
+                    "ACTServer",
+                    "ct:// (direct CT log reading) must be the only value",
+                ));
             }
             return Ok(SourceSettings::CtLogs(self.ct_logs()?));
         }
@@ -231,26 +304,54 @@ impl Config {
 
     /// `[CTLOGS]`: every key optional.
     pub fn ct_logs(&self) -> Result<CtSettings, ConfigError> {
-        let log_list = self.get("CTLOGS", "LogList")?.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        let logs = self.get("CTLOGS", "Logs")?.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let log_list = self
+            .get("CTLOGS", "LogList")?
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty());
+        let logs = self
+            .get("CTLOGS", "Logs")?
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty());
         let mut reader = ReaderSettings::default();
-        if let Some(v) = self.get("CTLOGS", "StartAt")?.filter(|v| !v.trim().is_empty()) {
+        if let Some(v) = self
+            .get("CTLOGS", "StartAt")?
+            .filter(|v| !v.trim().is_empty())
+        {
             reader.start_at = match v.trim().to_ascii_lowercase().as_str() {
                 "end" => StartAt::End,
                 "beginning" => StartAt::Beginning,
-                _ => return Err(self.key_error("CTLOGS", "StartAt", format!("{v:?}: use end or beginning"))),
+                _ => {
+                    return Err(self.key_error(
+                        "CTLOGS",
+                        "StartAt",
+                        format!("{v:?}: use end or beginning"),
+                    ))
+                }
             };
         }
         if let Some(d) = self.seconds("CTLOGS", "PollInterval")? {
             reader.poll_interval = d;
         }
-        if let Some(v) = self.get("CTLOGS", "BatchSize")?.filter(|v| !v.trim().is_empty() && !v.trim().eq_ignore_ascii_case("adaptive")) {
-            let n = parse_python_int(&v).filter(|n| (1..=100_000).contains(n)).ok_or_else(|| {
-                self.key_error("CTLOGS", "BatchSize", format!("{v:?}: use a number of entries (1 to 100000) or adaptive"))
-            })?;
+        if let Some(v) = self
+            .get("CTLOGS", "BatchSize")?
+            .filter(|v| !v.trim().is_empty() && !v.trim().eq_ignore_ascii_case("adaptive"))
+        {
+            let n = parse_python_int(&v)
+                .filter(|n| (1..=100_000).contains(n))
+                .ok_or_else(|| {
+                    self.key_error(
+                        "CTLOGS",
+                        "BatchSize",
+                        format!("{v:?}: use a number of entries (1 to 100000) or adaptive"),
+                    )
+                })?;
             reader.batch_size = Some(n as u64);
         }
-        Ok(CtSettings { log_list: log_list.unwrap_or_else(|| "embedded".into()), logs: logs.unwrap_or_else(|| "all".into()), reader })
+        Ok(CtSettings {
+            log_list: log_list.unwrap_or_else(|| "embedded".into()),
+            logs: logs.unwrap_or_else(|| "all".into()),
+            reader,
+        })
     }
 
     /// `[SERVER]`: `ACTServer` (one or more ws:// / wss:// URLs) and the optional proxy.
@@ -261,7 +362,8 @@ impl Config {
             return Err(self.key_error("SERVER", "ACTServer", "no server URL given"));
         }
         for u in &urls {
-            certstream_client::parse_ws_url(u).map_err(|m| self.key_error("SERVER", "ACTServer", m))?;
+            certstream_client::parse_ws_url(u)
+                .map_err(|m| self.key_error("SERVER", "ACTServer", m))?;
         }
         let mut settings = ClientSettings::new(urls, self.server_proxy()?);
         if let Some(secs) = self.seconds("SERVER", "PingInterval")? {
@@ -274,30 +376,60 @@ impl Config {
     }
 
     /// An optional positive number of seconds (fractions allowed).
-    fn seconds(&self, section: &str, key: &str) -> Result<Option<std::time::Duration>, ConfigError> {
+    fn seconds(
+        &self,
+        section: &str,
+        key: &str,
+    ) -> Result<Option<std::time::Duration>, ConfigError> {
         match self.get(section, key)?.filter(|v| !v.trim().is_empty()) {
             None => Ok(None),
             Some(v) => match v.trim().parse::<f64>() {
-                Ok(s) if s.is_finite() && s > 0.0 && s < 1e9 => Ok(Some(std::time::Duration::from_secs_f64(s))),
-                _ => Err(self.key_error(section, key, format!("{v:?} is not a positive number of seconds"))),
+                Ok(s) if s.is_finite() && s > 0.0 && s < 1e9 => {
+                    Ok(Some(std::time::Duration::from_secs_f64(s)))
+                }
+                _ => Err(self.key_error(
+                    section,
+                    key,
+                    format!("{v:?} is not a positive number of seconds"),
+                )),
             },
         }
     }
 
     fn server_proxy(&self) -> Result<Option<ProxySettings>, ConfigError> {
-        let host = match self.get("SERVER", "Proxy_Host")?.filter(|h| !h.trim().is_empty()) {
+        let host = match self
+            .get("SERVER", "Proxy_Host")?
+            .filter(|h| !h.trim().is_empty())
+        {
             Some(h) => h.trim().to_string(),
             None => return Ok(None),
         };
-        let port = match self.get("SERVER", "Proxy_Port")?.filter(|p| !p.trim().is_empty()) {
+        let port = match self
+            .get("SERVER", "Proxy_Port")?
+            .filter(|p| !p.trim().is_empty())
+        {
             None => 80,
-            Some(p) => p.trim().parse::<u16>().ok().filter(|&n| n > 0).ok_or_else(|| {
-                self.key_error("SERVER", "Proxy_Port", format!("{p:?} is not a TCP port"))
-            })?,
+            Some(p) => p
+                .trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or_else(|| {
+                    self.key_error("SERVER", "Proxy_Port", format!("{p:?} is not a TCP port"))
+                })?,
         };
-        let username = self.get("SERVER", "Proxy_Username")?.map(|u| strip_quotes(&u).to_string());
-        let password = self.get("SERVER", "Proxy_Password")?.map(|p| strip_quotes(&p).to_string());
-        Ok(Some(ProxySettings { host, port, username, password }))
+        let username = self
+            .get("SERVER", "Proxy_Username")?
+            .map(|u| strip_quotes(&u).to_string());
+        let password = self
+            .get("SERVER", "Proxy_Password")?
+            .map(|p| strip_quotes(&p).to_string());
+        Ok(Some(ProxySettings {
+            host,
+            port,
+            username,
+            password,
+        }))
     }
 }
 
@@ -324,7 +456,10 @@ pub fn strip_quotes(s: &str) -> &str {
 
 /// Items separated by commas and/or whitespace (including continuation lines).
 pub fn split_list(s: &str) -> Vec<String> {
-    s.split(|c: char| c == ',' || c.is_whitespace()).filter(|x| !x.is_empty()).map(str::to_string).collect()
+    s.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Python's `int(str)`: surrounding whitespace, a sign, digits with single `_` between them.
@@ -335,7 +470,11 @@ pub fn parse_python_int(s: &str) -> Option<i64> {
         b'+' => (false, &t[1..]),
         _ => (false, t),
     };
-    if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
         return None;
     }
     if !digits.bytes().all(|b| b.is_ascii_digit() || b == b'_') {

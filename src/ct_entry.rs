@@ -50,7 +50,10 @@ struct Bytes<'a> {
 impl<'a> Bytes<'a> {
     fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], EntryError> {
         if self.buf.len() < n {
-            return err(format!("truncated {what}: need {n} bytes, have {}", self.buf.len()));
+            return err(format!(
+                "truncated {what}: need {n} bytes, have {}",
+                self.buf.len()
+            ));
         }
         let (head, rest) = self.buf.split_at(n);
         self.buf = rest;
@@ -58,7 +61,10 @@ impl<'a> Bytes<'a> {
     }
 
     fn uint(&mut self, n: usize, what: &str) -> Result<u64, EntryError> {
-        Ok(self.take(n, what)?.iter().fold(0u64, |acc, &b| (acc << 8) | b as u64))
+        Ok(self
+            .take(n, what)?
+            .iter()
+            .fold(0u64, |acc, &b| (acc << 8) | b as u64))
     }
 
     /// A length-prefixed opaque field (`n`-byte length).
@@ -86,7 +92,9 @@ pub fn parse_rfc6962<'a>(leaf: &'a [u8], extra: &'a [u8]) -> Result<LogEntry<'a>
     let version = r.uint(1, "version")?;
     let leaf_type = r.uint(1, "leaf_type")?;
     if version != 0 || leaf_type != 0 {
-        return err(format!("unsupported MerkleTreeLeaf version {version} / leaf_type {leaf_type}"));
+        return err(format!(
+            "unsupported MerkleTreeLeaf version {version} / leaf_type {leaf_type}"
+        ));
     }
     let timestamp_ms = r.uint(8, "timestamp")?;
     let kind = entry_kind(r.uint(2, "entry_type")?)?;
@@ -116,7 +124,12 @@ pub fn parse_rfc6962<'a>(leaf: &'a [u8], extra: &'a [u8]) -> Result<LogEntry<'a>
     if !x.is_empty() {
         return err("trailing bytes after extra_data");
     }
-    Ok(LogEntry { timestamp_ms, kind, cert, precertificate })
+    Ok(LogEntry {
+        timestamp_ms,
+        kind,
+        cert,
+        precertificate,
+    })
 }
 
 /// A static-ct-api data tile: TileLeaf after TileLeaf until the body ends. Returns the
@@ -149,12 +162,20 @@ fn parse_tile_into<'a>(tile: &'a [u8], out: &mut Vec<LogEntry<'a>>) -> Result<()
         };
         let chain = r.vector(2, "certificate_chain").map_err(wrap)?;
         if chain.len() % 32 != 0 {
-            return Err(wrap(EntryError(format!("certificate_chain length {} is not a multiple of 32", chain.len()))));
+            return Err(wrap(EntryError(format!(
+                "certificate_chain length {} is not a multiple of 32",
+                chain.len()
+            ))));
         }
         if out.len() == 256 {
             return err("data tile holds more than 256 entries");
         }
-        out.push(LogEntry { timestamp_ms, kind, cert, precertificate });
+        out.push(LogEntry {
+            timestamp_ms,
+            kind,
+            cert,
+            precertificate,
+        });
     }
     Ok(())
 }
@@ -162,7 +183,9 @@ fn parse_tile_into<'a>(tile: &'a [u8], out: &mut Vec<LogEntry<'a>>) -> Result<()
 /// The certificate record the rest of the program works on, as certstream-server-go
 /// would have described this entry (precert fields from the TBS, fingerprint of the
 /// submitted precertificate). Returns the parser's warnings alongside.
-pub fn record_from_entry(e: &LogEntry<'_>) -> Result<(CertificateRecord<'static>, Vec<String>, bool), EntryError> {
+pub fn record_from_entry(
+    e: &LogEntry<'_>,
+) -> Result<(CertificateRecord<'static>, Vec<String>, bool), EntryError> {
     let (parsed, fingerprint_of) = match e.kind {
         EntryKind::X509 => (x509::parse_certificate(e.cert), e.cert),
         EntryKind::Precert => (x509::parse_tbs(e.cert), e.precertificate.unwrap_or(e.cert)),
@@ -205,22 +228,29 @@ pub fn tile_path(n: u64, width: u64) -> String {
 
 /// The tree size from a signed-note checkpoint (line 2); signatures are not checked.
 pub fn checkpoint_size(text: &[u8]) -> Result<u64, EntryError> {
-    let text = std::str::from_utf8(text).map_err(|_| EntryError("checkpoint is not UTF-8".into()))?;
+    let text =
+        std::str::from_utf8(text).map_err(|_| EntryError("checkpoint is not UTF-8".into()))?;
     let mut lines = text.split('\n');
     let origin = lines.next().unwrap_or("");
     if origin.is_empty() {
         return err("checkpoint has no origin line");
     }
     let size = lines.next().unwrap_or("");
-    if size.is_empty() || !size.bytes().all(|b| b.is_ascii_digit()) || (size.len() > 1 && size.starts_with('0')) {
-        return err(format!("checkpoint size line {size:?} is not a decimal number"));
+    if size.is_empty()
+        || !size.bytes().all(|b| b.is_ascii_digit())
+        || (size.len() > 1 && size.starts_with('0'))
+    {
+        return err(format!(
+            "checkpoint size line {size:?} is not a decimal number"
+        ));
     }
     let root = lines.next().unwrap_or("");
     match crate::base64::decode(root.as_bytes()) {
         Ok(h) if h.len() == 32 => {}
         _ => return err("checkpoint root hash is not 32 bytes of base64"),
     }
-    size.parse().map_err(|_| EntryError(format!("checkpoint size {size} out of range")))
+    size.parse()
+        .map_err(|_| EntryError(format!("checkpoint size {size} out of range")))
 }
 
 #[cfg(test)]
@@ -246,18 +276,34 @@ mod tests {
     fn checkpoints() {
         let ok = b"log.example/2026h1\n910004669\nr4hBntWxgz2ver0Q24tx3uAt+XdpbZxZnyChZT2BHzc=\n\n\xe2\x80\x94 log.example/2026h1 AAAA\n";
         assert_eq!(checkpoint_size(ok).unwrap(), 910_004_669);
-        for bad in [&b""[..], b"o\n", b"o\n12a\nx\n", b"o\n012\nr4hBntWxgz2ver0Q24tx3uAt+XdpbZxZnyChZT2BHzc=\n", b"o\n5\nAAAA\n", b"\xff\n1\n"] {
-            assert!(checkpoint_size(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+        for bad in [
+            &b""[..],
+            b"o\n",
+            b"o\n12a\nx\n",
+            b"o\n012\nr4hBntWxgz2ver0Q24tx3uAt+XdpbZxZnyChZT2BHzc=\n",
+            b"o\n5\nAAAA\n",
+            b"\xff\n1\n",
+        ] {
+            assert!(
+                checkpoint_size(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 
     #[test]
     fn rfc6962_structure_errors() {
         // x509 leaf with a 2-byte "certificate".
-        let mut leaf = vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 2, 0xAB, 0xCD, 0, 0];
+        let mut leaf = vec![
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 2, 0xAB, 0xCD, 0, 0,
+        ];
         let extra = [0u8, 0, 0];
         let e = parse_rfc6962(&leaf, &extra).unwrap();
-        assert_eq!((e.kind, e.cert, e.timestamp_ms), (EntryKind::X509, &[0xAB, 0xCD][..], 1));
+        assert_eq!(
+            (e.kind, e.cert, e.timestamp_ms),
+            (EntryKind::X509, &[0xAB, 0xCD][..], 1)
+        );
         leaf.push(0);
         assert!(parse_rfc6962(&leaf, &extra).is_err(), "trailing byte");
         leaf.pop();
@@ -267,6 +313,9 @@ mod tests {
         let mut bad_type = leaf.clone();
         bad_type[11] = 7;
         assert!(parse_rfc6962(&bad_type, &extra).is_err());
-        assert!(parse_rfc6962(&leaf, &[0, 0, 5]).is_err(), "chain longer than data");
+        assert!(
+            parse_rfc6962(&leaf, &[0, 0, 5]).is_err(),
+            "chain longer than data"
+        );
     }
 }

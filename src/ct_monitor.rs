@@ -33,12 +33,26 @@ pub fn load_list(source: &str) -> Result<LogList, String> {
     let embedded = LogList::embedded();
     match loglist::load(loglist::CHROME_V3_URL) {
         Ok(live) if live.timestamp_unix >= embedded.timestamp_unix => {
-            logging::info("ct", &format!("log list refreshed from {} (version {}, {})", loglist::CHROME_V3_URL, live.version, live.timestamp));
+            logging::info(
+                "ct",
+                &format!(
+                    "log list refreshed from {} (version {}, {})",
+                    loglist::CHROME_V3_URL,
+                    live.version,
+                    live.timestamp
+                ),
+            );
             Ok(live)
         }
         Ok(_) => Ok(embedded),
         Err(e) => {
-            logging::warning("ct", &format!("could not refresh the log list ({e}); using the embedded list of {}", embedded.timestamp));
+            logging::warning(
+                "ct",
+                &format!(
+                    "could not refresh the log list ({e}); using the embedded list of {}",
+                    embedded.timestamp
+                ),
+            );
             Ok(embedded)
         }
     }
@@ -56,7 +70,13 @@ pub fn select_logs(settings: &CtSettings) -> Result<Vec<CtLog>, (&'static str, S
     }
     let logs = list.select(&settings.logs, now).map_err(|e| ("Logs", e))?;
     if logs.is_empty() {
-        return Err(("Logs", format!("no log to follow in {} (Logs = {})", settings.log_list, settings.logs)));
+        return Err((
+            "Logs",
+            format!(
+                "no log to follow in {} (Logs = {})",
+                settings.log_list, settings.logs
+            ),
+        ));
     }
     Ok(logs)
 }
@@ -67,12 +87,19 @@ struct Follower {
     last_entries: u64,
 }
 
-fn spawn_reader(log: CtLog, saved: Option<u64>, settings: &CtSettings, tx: SyncSender<CtBatch>) -> std::io::Result<Follower> {
+fn spawn_reader(
+    log: CtLog,
+    saved: Option<u64>,
+    settings: &CtSettings,
+    tx: SyncSender<CtBatch>,
+) -> std::io::Result<Follower> {
     let log = Arc::new(log);
     let stats = Arc::new(LogStats::default());
     let mut cursor = CtLogCursor::new(log.clone(), saved, settings.reader.clone(), stats.clone());
     let name: String = format!("ct {}", log.description).chars().take(60).collect();
-    std::thread::Builder::new().name(name).spawn(move || cursor.run(&tx))?;
+    std::thread::Builder::new()
+        .name(name)
+        .spawn(move || cursor.run(&tx))?;
     logging::info(
         "ct",
         &format!(
@@ -83,26 +110,34 @@ fn spawn_reader(log: CtLog, saved: Option<u64>, settings: &CtSettings, tx: SyncS
             saved.map_or_else(|| "its first run".to_string(), |n| format!("entry {n}"))
         ),
     );
-    Ok(Follower { log, stats, last_entries: 0 })
+    Ok(Follower {
+        log,
+        stats,
+        last_entries: 0,
+    })
 }
 
 /// New logs from a daily list reload, found on a thread of their own so a slow
 /// download never holds up commits.
 fn spawn_list_refresher(settings: CtSettings) -> Receiver<Vec<CtLog>> {
     let (tx, rx) = mpsc::channel();
-    let _ = std::thread::Builder::new().name("loglist".into()).spawn(move || loop {
-        if !shutdown::sleep(LIST_REFRESH) {
-            return;
-        }
-        match select_logs(&settings) {
-            Ok(logs) => {
-                if tx.send(logs).is_err() {
-                    return;
+    let _ = std::thread::Builder::new()
+        .name("loglist".into())
+        .spawn(move || loop {
+            if !shutdown::sleep(LIST_REFRESH) {
+                return;
+            }
+            match select_logs(&settings) {
+                Ok(logs) => {
+                    if tx.send(logs).is_err() {
+                        return;
+                    }
+                }
+                Err((key, e)) => {
+                    logging::warning("ct", &format!("log list reload failed ({key}): {e}"))
                 }
             }
-            Err((key, e)) => logging::warning("ct", &format!("log list reload failed ({key}): {e}")),
-        }
-    });
+        });
     rx
 }
 
@@ -154,7 +189,11 @@ pub fn run<W: Write>(
     let new_logs = spawn_list_refresher(settings.clone());
     let mut matcher = Matcher::new(rules, db, out, counters.clone()).with_lookalike(lookalike);
     let (mut last_stats, mut last_print) = (Instant::now(), Instant::now());
-    let stats_every = if stats_to_stderr { Duration::from_secs(10) } else { Duration::from_secs(60) };
+    let stats_every = if stats_to_stderr {
+        Duration::from_secs(10)
+    } else {
+        Duration::from_secs(60)
+    };
     loop {
         match rx.recv_timeout(Duration::from_millis(200)) {
             Ok(batch) => commit(&mut matcher, &batch, &counters)?,
@@ -196,8 +235,14 @@ pub fn run<W: Write>(
     Ok(())
 }
 
-fn commit<W: Write>(matcher: &mut Matcher<'_, W>, batch: &CtBatch, counters: &Counters) -> Result<(), Failure> {
-    counters.messages.fetch_add(batch.next - batch.start, Ordering::Relaxed);
+fn commit<W: Write>(
+    matcher: &mut Matcher<'_, W>,
+    batch: &CtBatch,
+    counters: &Counters,
+) -> Result<(), Failure> {
+    counters
+        .messages
+        .fetch_add(batch.next - batch.start, Ordering::Relaxed);
     matcher.handle_ct_batch(batch).map_err(|e| {
         Failure::new(
             1,

@@ -138,7 +138,12 @@ struct RawEntry<'a> {
 const BODY_LIMIT: u64 = 64 << 20;
 
 impl CtLogCursor {
-    pub fn new(log: Arc<CtLog>, saved_next: Option<u64>, settings: ReaderSettings, stats: Arc<LogStats>) -> CtLogCursor {
+    pub fn new(
+        log: Arc<CtLog>,
+        saved_next: Option<u64>,
+        settings: ReaderSettings,
+        stats: Arc<LogStats>,
+    ) -> CtLogCursor {
         let http = HttpClient::new(settings.http_timeout);
         let batch = settings.batch_size.unwrap_or(256).max(1);
         if let Some(n) = saved_next {
@@ -169,7 +174,9 @@ impl CtLogCursor {
 
     fn get(&self, path: &str) -> Result<HttpResponse, FetchError> {
         let url = format!("{}{}", self.log.url, path);
-        self.http.get(&url, BODY_LIMIT).map_err(|e| FetchError::Transient(e.to_string()))
+        self.http
+            .get(&url, BODY_LIMIT)
+            .map_err(|e| FetchError::Transient(e.to_string()))
     }
 
     /// The log's current size.
@@ -178,27 +185,37 @@ impl CtLogCursor {
             LogKind::Rfc6962 => {
                 let resp = self.get("ct/v1/get-sth")?;
                 self.classify(&resp, "get-sth")?;
-                let sth: Sth = serde_json::from_slice(&resp.body)
-                    .map_err(|e| FetchError::Transient(format!("get-sth: invalid response: {e}")))?;
+                let sth: Sth = serde_json::from_slice(&resp.body).map_err(|e| {
+                    FetchError::Transient(format!("get-sth: invalid response: {e}"))
+                })?;
                 Ok(sth.tree_size)
             }
             LogKind::Tiled => {
                 let resp = self.get("checkpoint")?;
                 self.classify(&resp, "checkpoint")?;
-                ct_entry::checkpoint_size(&resp.body).map_err(|e| FetchError::Transient(format!("checkpoint: {e}")))
+                ct_entry::checkpoint_size(&resp.body)
+                    .map_err(|e| FetchError::Transient(format!("checkpoint: {e}")))
             }
         }
     }
 
     /// Download and decode entries from `next` (exclusive of `size`): the records and the new `next`.
-    fn fetch(&mut self, next: u64, size: u64) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
+    fn fetch(
+        &mut self,
+        next: u64,
+        size: u64,
+    ) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
         match self.log.kind {
             LogKind::Rfc6962 => self.fetch_rfc6962(next, size),
             LogKind::Tiled => self.fetch_tile(next, size),
         }
     }
 
-    fn fetch_rfc6962(&mut self, next: u64, size: u64) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
+    fn fetch_rfc6962(
+        &mut self,
+        next: u64,
+        size: u64,
+    ) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
         // Requests end on a multiple of the batch: logs that align their answers
         // (Trillian, CTile) then answer every request in full.
         let end = (next - next % self.batch + self.batch - 1).min(size - 1);
@@ -209,13 +226,19 @@ impl CtLogCursor {
             .map_err(|e| FetchError::Transient(format!("get-entries: invalid response: {e}")))?;
         let n = parsed.entries.len() as u64;
         if n == 0 || n > wanted {
-            return Err(FetchError::Transient(format!("get-entries returned {n} entries for a request of {wanted}")));
+            return Err(FetchError::Transient(format!(
+                "get-entries returned {n} entries for a request of {wanted}"
+            )));
         }
         if n < wanted && self.settings.batch_size.is_none() {
             // The log caps its answers. Its cap is at least the largest answer seen; caps
             // are round numbers (32, 256, 1000, 1024), so ask for the next power of two.
             self.largest_answer = self.largest_answer.max(n);
-            self.batch = self.largest_answer.next_power_of_two().min(self.settings.batch_size.unwrap_or(256)).max(1);
+            self.batch = self
+                .largest_answer
+                .next_power_of_two()
+                .min(self.settings.batch_size.unwrap_or(256))
+                .max(1);
         }
         let mut records = Vec::with_capacity(n as usize);
         for (k, raw) in parsed.entries.iter().enumerate() {
@@ -232,13 +255,22 @@ impl CtLogCursor {
                 }
                 // Keep the good prefix; the next request starts at the bad entry.
                 Err(_) if k > 0 => return Ok((records, index)),
-                Err(e) => return Err(FetchError::Malformed { index, message: e.0 }),
+                Err(e) => {
+                    return Err(FetchError::Malformed {
+                        index,
+                        message: e.0,
+                    })
+                }
             }
         }
         Ok((records, next + n))
     }
 
-    fn fetch_tile(&mut self, next: u64, size: u64) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
+    fn fetch_tile(
+        &mut self,
+        next: u64,
+        size: u64,
+    ) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
         let tile = next / 256;
         let width = (size - tile * 256).min(256);
         let mut resp = self.get(&ct_entry::tile_path(tile, width))?;
@@ -252,8 +284,14 @@ impl CtLogCursor {
         let usable = leaves.len().min(width as usize);
         if usable < width as usize && usable <= skip {
             // Nothing new before the problem: report it at the first entry we need.
-            let why = problem.map_or_else(|| format!("{} entries, expected {width}", leaves.len()), |e| e.0);
-            return Err(FetchError::Malformed { index: next, message: format!("data tile {tile}: {why}") });
+            let why = problem.map_or_else(
+                || format!("{} entries, expected {width}", leaves.len()),
+                |e| e.0,
+            );
+            return Err(FetchError::Malformed {
+                index: next,
+                message: format!("data tile {tile}: {why}"),
+            });
         }
         let mut records = Vec::with_capacity(usable - skip);
         for (k, entry) in leaves.iter().enumerate().take(usable).skip(skip) {
@@ -271,16 +309,35 @@ impl CtLogCursor {
         match ct_entry::record_from_entry(entry) {
             Ok((record, warnings, lossy)) => {
                 if lossy {
-                    logging::warning("ct", &format!("{} entry {index}: names not valid UTF-8, kept lossily", self.log.description));
+                    logging::warning(
+                        "ct",
+                        &format!(
+                            "{} entry {index}: names not valid UTF-8, kept lossily",
+                            self.log.description
+                        ),
+                    );
                 }
                 if !warnings.is_empty() && logging::enabled(logging::DEBUG) {
-                    logging::debug("ct", &format!("{} entry {index}: {}", self.log.description, warnings.join("; ")));
+                    logging::debug(
+                        "ct",
+                        &format!(
+                            "{} entry {index}: {}",
+                            self.log.description,
+                            warnings.join("; ")
+                        ),
+                    );
                 }
                 Some(record)
             }
             Err(e) => {
                 self.stats.malformed.fetch_add(1, Ordering::Relaxed);
-                logging::error("ct", &format!("MALFORMED ENTRY {} ({}) index {index}: {e}; skipped", self.log.description, self.log.url));
+                logging::error(
+                    "ct",
+                    &format!(
+                        "MALFORMED ENTRY {} ({}) index {index}: {e}; skipped",
+                        self.log.description, self.log.url
+                    ),
+                );
                 None
             }
         }
@@ -307,7 +364,13 @@ impl CtLogCursor {
                         StartAt::End => size,
                         StartAt::Beginning => 0,
                     };
-                    logging::info("ct", &format!("{} ({}): first run, starting at entry {n} of {size}", self.log.description, self.log.url));
+                    logging::info(
+                        "ct",
+                        &format!(
+                            "{} ({}): first run, starting at entry {n} of {size}",
+                            self.log.description, self.log.url
+                        ),
+                    );
                     // Persist the starting point now, or a restart would jump to the new end.
                     if !self.hand_over(tx, n, n, size, Vec::new()) {
                         return;
@@ -328,7 +391,13 @@ impl CtLogCursor {
             self.shrink_reported = None;
             if size == next {
                 if self.log.final_tree_size.is_some_and(|f| next >= f) {
-                    logging::info("ct", &format!("{}: read-only log read to its final size {next}; done", self.log.description));
+                    logging::info(
+                        "ct",
+                        &format!(
+                            "{}: read-only log read to its final size {next}; done",
+                            self.log.description
+                        ),
+                    );
                     return;
                 }
                 if !shutdown::sleep(self.settings.poll_interval) {
@@ -343,7 +412,9 @@ impl CtLogCursor {
                     Ok((records, new_next)) => {
                         backoff.reset();
                         self.malformed_at = None;
-                        self.stats.entries.fetch_add(new_next - pos, Ordering::Relaxed);
+                        self.stats
+                            .entries
+                            .fetch_add(new_next - pos, Ordering::Relaxed);
                         if !self.hand_over(tx, pos, new_next, size, records) {
                             return;
                         }
@@ -356,7 +427,10 @@ impl CtLogCursor {
                         };
                         self.malformed_at = Some((index, tries));
                         if tries < MALFORMED_RETRIES {
-                            if !self.wait_after(FetchError::Transient(format!("entry {index}: {message}")), &mut backoff) {
+                            if !self.wait_after(
+                                FetchError::Transient(format!("entry {index}: {message}")),
+                                &mut backoff,
+                            ) {
                                 return;
                             }
                             continue;
@@ -366,7 +440,9 @@ impl CtLogCursor {
                             LogKind::Rfc6962 => index + 1,
                             LogKind::Tiled => ((index / 256 + 1) * 256).min(size),
                         };
-                        self.stats.malformed.fetch_add(skip_to - index, Ordering::Relaxed);
+                        self.stats
+                            .malformed
+                            .fetch_add(skip_to - index, Ordering::Relaxed);
                         self.stats.error(&self.log, &format!("MALFORMED ENTRIES {index}..{skip_to} skipped after {tries} tries: {message}"));
                         self.malformed_at = None;
                         if !self.hand_over(tx, pos, skip_to, size, Vec::new()) {
@@ -384,10 +460,24 @@ impl CtLogCursor {
         }
     }
 
-    fn hand_over(&mut self, tx: &SyncSender<CtBatch>, start: u64, next: u64, tree_size: u64, records: Vec<CertificateRecord<'static>>) -> bool {
+    fn hand_over(
+        &mut self,
+        tx: &SyncSender<CtBatch>,
+        start: u64,
+        next: u64,
+        tree_size: u64,
+        records: Vec<CertificateRecord<'static>>,
+    ) -> bool {
         self.next = Some(next);
         self.stats.next.store(next, Ordering::Relaxed);
-        tx.send(CtBatch { log: self.log.clone(), start, next, tree_size, records }).is_ok()
+        tx.send(CtBatch {
+            log: self.log.clone(),
+            start,
+            next,
+            tree_size,
+            records,
+        })
+        .is_ok()
     }
 
     /// Log a failed request and sleep: `Retry-After` when given, else exponential backoff.
@@ -395,12 +485,18 @@ impl CtLogCursor {
         let delay = match e {
             FetchError::RateLimited(retry_after) => {
                 let d = retry_after.unwrap_or_else(|| backoff.next_delay());
-                self.stats.error(&self.log, &format!("rate limited; retrying in {:.1} s", d.as_secs_f64()));
+                self.stats.error(
+                    &self.log,
+                    &format!("rate limited; retrying in {:.1} s", d.as_secs_f64()),
+                );
                 d
             }
             FetchError::Transient(m) | FetchError::Malformed { message: m, .. } => {
                 let d = backoff.next_delay();
-                self.stats.error(&self.log, &format!("{m}; retrying in {:.1} s", d.as_secs_f64()));
+                self.stats.error(
+                    &self.log,
+                    &format!("{m}; retrying in {:.1} s", d.as_secs_f64()),
+                );
                 d
             }
         };

@@ -81,37 +81,61 @@ impl Database {
     /// Open an existing DB without creating anything (gethost only reads).
     pub fn open_existing(path: &Path, table: &str) -> Result<Database, DbError> {
         if !path.exists() {
-            return Err(DbError { path: path.to_path_buf(), message: "no such file".into() });
+            return Err(DbError {
+                path: path.to_path_buf(),
+                message: "no such file".into(),
+            });
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
         Self::connect(path, table, flags)
     }
 
     fn connect(path: &Path, table: &str, flags: OpenFlags) -> Result<Database, DbError> {
-        let err = |e: rusqlite::Error| DbError { path: path.to_path_buf(), message: e.to_string() };
+        let err = |e: rusqlite::Error| DbError {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        };
         if !valid_table_name(table) {
             return Err(DbError {
                 path: path.to_path_buf(),
-                message: format!("TABLEname {table:?} is not a plain identifier ([A-Za-z_][A-Za-z0-9_]*)"),
+                message: format!(
+                    "TABLEname {table:?} is not a plain identifier ([A-Za-z_][A-Za-z0-9_]*)"
+                ),
             });
         }
         let conn = Connection::open_with_flags(path, flags).map_err(err)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
         // WAL lets a reader (scan, gethost, the Python scripts) work while the monitor writes.
-        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(err)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(err)?;
         if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
-            return Err(DbError { path: path.to_path_buf(), message: format!("cannot switch to WAL mode (got {mode})") });
+            return Err(DbError {
+                path: path.to_path_buf(),
+                message: format!("cannot switch to WAL mode (got {mode})"),
+            });
         }
         // NORMAL is durable across process crashes in WAL mode; only power loss can drop the last commits.
-        conn.execute_batch("PRAGMA synchronous=NORMAL").map_err(err)?;
+        conn.execute_batch("PRAGMA synchronous=NORMAL")
+            .map_err(err)?;
         let insert_sql = format!(
             "INSERT OR IGNORE INTO {table} (Domain, SAN, Issuer, Fingerprint, Startime, FirstSeen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
         );
-        Ok(Database { conn, path: path.to_path_buf(), table: table.to_string(), insert_sql })
+        Ok(Database {
+            conn,
+            path: path.to_path_buf(),
+            table: table.to_string(),
+            insert_sql,
+        })
     }
 
     fn err(&self, e: rusqlite::Error) -> DbError {
-        DbError { path: self.path.clone(), message: e.to_string() }
+        DbError {
+            path: self.path.clone(),
+            message: e.to_string(),
+        }
     }
 
     /// The original's exact DDL, so a fresh DB is indistinguishable from one it made.
@@ -138,22 +162,41 @@ impl Database {
     /// Insert unless the Domain is already known; committed when this returns.
     /// Returns whether a row was added (a renewed certificate for a known host is not).
     pub fn insert_if_absent(&self, host: &NewHost<'_>) -> Result<bool, DbError> {
-        let mut stmt = self.conn.prepare_cached(&self.insert_sql).map_err(|e| self.err(e))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&self.insert_sql)
+            .map_err(|e| self.err(e))?;
         let n = stmt
-            .execute(params![host.domain, host.san, host.issuer, host.fingerprint, host.startime, host.first_seen])
+            .execute(params![
+                host.domain,
+                host.san,
+                host.issuer,
+                host.fingerprint,
+                host.startime,
+                host.first_seen
+            ])
             .map_err(|e| self.err(e))?;
         Ok(n == 1)
     }
 
     /// Whether a Domain is stored.
     pub fn contains(&self, domain: &str) -> Result<bool, DbError> {
-        let sql = format!("SELECT EXISTS (SELECT 1 FROM {} WHERE Domain = ?1 LIMIT 1)", self.table);
-        self.conn.query_row(&sql, [domain], |r| r.get::<_, i64>(0)).map(|n| n != 0).map_err(|e| self.err(e))
+        let sql = format!(
+            "SELECT EXISTS (SELECT 1 FROM {} WHERE Domain = ?1 LIMIT 1)",
+            self.table
+        );
+        self.conn
+            .query_row(&sql, [domain], |r| r.get::<_, i64>(0))
+            .map(|n| n != 0)
+            .map_err(|e| self.err(e))
     }
 
     /// Every row, in rowid order, with the columns gethost prints.
     pub fn host_rows(&self) -> Result<Vec<HostRow>, DbError> {
-        let sql = format!("SELECT Domain, Issuer, Fingerprint, FirstSeen, StillInvestig FROM {}", self.table);
+        let sql = format!(
+            "SELECT Domain, Issuer, Fingerprint, FirstSeen, StillInvestig FROM {}",
+            self.table
+        );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| {
@@ -200,9 +243,20 @@ impl Database {
     }
 
     /// Set `StillInvestig` of the row (Domain, Fingerprint); `IS` so a NULL fingerprint matches too.
-    pub fn set_still_investig(&self, domain: &str, fingerprint: Option<&str>, value: &str) -> Result<(), DbError> {
-        let sql = format!("UPDATE {} SET StillInvestig = ?1 WHERE Domain = ?2 AND Fingerprint IS ?3", self.table);
-        self.conn.execute(&sql, params![value, domain, fingerprint]).map(|_| ()).map_err(|e| self.err(e))
+    pub fn set_still_investig(
+        &self,
+        domain: &str,
+        fingerprint: Option<&str>,
+        value: &str,
+    ) -> Result<(), DbError> {
+        let sql = format!(
+            "UPDATE {} SET StillInvestig = ?1 WHERE Domain = ?2 AND Fingerprint IS ?3",
+            self.table
+        );
+        self.conn
+            .execute(&sql, params![value, domain, fingerprint])
+            .map(|_| ())
+            .map_err(|e| self.err(e))
     }
 }
 
@@ -218,7 +272,10 @@ impl Database {
 
     /// `LogID` → `NextIndex` (the first entry not yet processed).
     pub fn ct_positions(&self) -> Result<std::collections::HashMap<String, u64>, DbError> {
-        let mut stmt = self.conn.prepare("SELECT LogID, NextIndex FROM CTLogState").map_err(|e| self.err(e))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT LogID, NextIndex FROM CTLogState")
+            .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
             .map_err(|e| self.err(e))?;
@@ -231,7 +288,14 @@ impl Database {
     }
 
     /// Record that entries before `next` are processed. Positions never move backwards.
-    pub fn save_ct_position(&self, log_id: &str, url: &str, next: u64, tree_size: u64, updated_at: &str) -> Result<(), DbError> {
+    pub fn save_ct_position(
+        &self,
+        log_id: &str,
+        url: &str,
+        next: u64,
+        tree_size: u64,
+        updated_at: &str,
+    ) -> Result<(), DbError> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -240,13 +304,22 @@ impl Database {
                  TreeSize = excluded.TreeSize, UpdatedAt = excluded.UpdatedAt WHERE excluded.NextIndex >= CTLogState.NextIndex",
             )
             .map_err(|e| self.err(e))?;
-        stmt.execute(params![log_id, url, next as i64, tree_size as i64, updated_at]).map_err(|e| self.err(e))?;
+        stmt.execute(params![
+            log_id,
+            url,
+            next as i64,
+            tree_size as i64,
+            updated_at
+        ])
+        .map_err(|e| self.err(e))?;
         Ok(())
     }
 
     /// Start a write transaction now (not at the first write), so the lock wait happens here.
     pub fn begin(&self) -> Result<(), DbError> {
-        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.err(e))
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.err(e))
     }
 
     pub fn commit(&self) -> Result<(), DbError> {
@@ -302,12 +375,20 @@ impl Database {
     }
 
     /// Queue one delivery; returns its row id.
-    pub fn add_notification(&self, domain: &str, destination: &str, alert_file: &str, alert: &str, created_at: &str) -> Result<i64, DbError> {
+    pub fn add_notification(
+        &self,
+        domain: &str,
+        destination: &str,
+        alert_file: &str,
+        alert: &str,
+        created_at: &str,
+    ) -> Result<i64, DbError> {
         let mut stmt = self
             .conn
             .prepare_cached("INSERT INTO Notifications (Domain, Destination, Attempts, CreatedAt, AlertFile, Alert) VALUES (?1, ?2, 0, ?3, ?4, ?5)")
             .map_err(|e| self.err(e))?;
-        stmt.execute(params![domain, destination, created_at, alert_file, alert]).map_err(|e| self.err(e))?;
+        stmt.execute(params![domain, destination, created_at, alert_file, alert])
+            .map_err(|e| self.err(e))?;
         Ok(self.conn.last_insert_rowid())
     }
 
@@ -335,14 +416,22 @@ impl Database {
 
     /// After a round of attempts: add `attempts`, set `LastError` (kept when `None`), and
     /// `SentAt` when delivered.
-    pub fn record_notification(&self, id: i64, attempts: u32, last_error: Option<&str>, sent_at: Option<&str>) -> Result<(), DbError> {
+    pub fn record_notification(
+        &self,
+        id: i64,
+        attempts: u32,
+        last_error: Option<&str>,
+        sent_at: Option<&str>,
+    ) -> Result<(), DbError> {
         let mut stmt = self
             .conn
             .prepare_cached(
                 "UPDATE Notifications SET Attempts = Attempts + ?2, LastError = COALESCE(?3, LastError), SentAt = ?4 WHERE Id = ?1",
             )
             .map_err(|e| self.err(e))?;
-        stmt.execute(params![id, attempts as i64, last_error, sent_at]).map(|_| ()).map_err(|e| self.err(e))
+        stmt.execute(params![id, attempts as i64, last_error, sent_at])
+            .map(|_| ())
+            .map_err(|e| self.err(e))
     }
 }
 

@@ -74,7 +74,10 @@ impl<'a> Tlv<'a> {
         if self.tag == tag {
             Ok(self)
         } else {
-            Err(DerError::UnexpectedTag { expected: tag, found: self.tag })
+            Err(DerError::UnexpectedTag {
+                expected: tag,
+                found: self.tag,
+            })
         }
     }
 }
@@ -148,7 +151,11 @@ pub fn read_tlv<'a>(input: &mut &'a [u8]) -> Result<Tlv<'a>, DerError> {
     }
     let raw = &data[..end];
     *input = &data[end..];
-    Ok(Tlv { tag, content: &raw[header..], raw })
+    Ok(Tlv {
+        tag,
+        content: &raw[header..],
+        raw,
+    })
 }
 
 /// Like [`read_tlv`] but an element whose content runs past the end of `input` is
@@ -162,11 +169,25 @@ pub fn read_tlv_truncated<'a>(input: &mut &'a [u8]) -> Result<(Tlv<'a>, bool), D
         Some(end) if end <= data.len() => {
             let raw = &data[..end];
             *input = &data[end..];
-            Ok((Tlv { tag, content: &raw[header..], raw }, false))
+            Ok((
+                Tlv {
+                    tag,
+                    content: &raw[header..],
+                    raw,
+                },
+                false,
+            ))
         }
         _ => {
             *input = &data[data.len()..];
-            Ok((Tlv { tag, content: &data[header..], raw: data }, true))
+            Ok((
+                Tlv {
+                    tag,
+                    content: &data[header..],
+                    raw: data,
+                },
+                true,
+            ))
         }
     }
 }
@@ -291,7 +312,10 @@ mod tests {
     #[test]
     fn der_short_and_long_lengths() {
         let t = one(&[0x04, 0x02, 0xAA, 0xBB]).unwrap();
-        assert_eq!((t.tag, t.content, t.raw.len()), (0x04, &[0xAA, 0xBB][..], 4));
+        assert_eq!(
+            (t.tag, t.content, t.raw.len()),
+            (0x04, &[0xAA, 0xBB][..], 4)
+        );
         let mut long = vec![0x04, 0x81, 0x80];
         long.extend(std::iter::repeat_n(7, 0x80));
         assert_eq!(one(&long).unwrap().content.len(), 0x80);
@@ -300,7 +324,10 @@ mod tests {
         assert_eq!(one(&long2).unwrap().content.len(), 256);
         // Non-minimal long form is accepted.
         assert_eq!(one(&[0x04, 0x81, 0x01, 0x55]).unwrap().content, &[0x55]);
-        assert_eq!(one(&[0x04, 0x84, 0, 0, 0, 1, 0x55]).unwrap().content, &[0x55]);
+        assert_eq!(
+            one(&[0x04, 0x84, 0, 0, 0, 1, 0x55]).unwrap().content,
+            &[0x55]
+        );
         assert_eq!(one(&[0x05, 0x00]).unwrap().content, &[] as &[u8]);
     }
 
@@ -308,13 +335,22 @@ mod tests {
     fn der_rejects_without_panic() {
         assert_eq!(one(&[]), Err(DerError::Empty));
         assert_eq!(one(&[0x30]), Err(DerError::Truncated));
-        assert_eq!(one(&[0x30, 0x80, 0x00, 0x00]), Err(DerError::IndefiniteLength));
-        assert_eq!(one(&[0x30, 0x85, 0, 0, 0, 0, 1, 0]), Err(DerError::LengthTooLong));
+        assert_eq!(
+            one(&[0x30, 0x80, 0x00, 0x00]),
+            Err(DerError::IndefiniteLength)
+        );
+        assert_eq!(
+            one(&[0x30, 0x85, 0, 0, 0, 0, 1, 0]),
+            Err(DerError::LengthTooLong)
+        );
         assert_eq!(one(&[0x30, 0xFF]), Err(DerError::LengthTooLong));
         assert_eq!(one(&[0x1F, 0x01, 0x00]), Err(DerError::MultiByteTag));
         assert_eq!(one(&[0x30, 0x03, 0x01]), Err(DerError::Truncated));
         assert_eq!(one(&[0x30, 0x82, 0x01]), Err(DerError::Truncated));
-        assert_eq!(one(&[0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF, 0]), Err(DerError::Truncated));
+        assert_eq!(
+            one(&[0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF, 0]),
+            Err(DerError::Truncated)
+        );
         // Every 1-, 2- and 3-byte input: no panic, and progress or an error.
         for a in 0..=255u8 {
             for b in 0..=255u8 {
@@ -336,11 +372,17 @@ mod tests {
         let mut input: &[u8] = &ok;
         assert_eq!(
             expect_tlv(&mut input, SEQUENCE),
-            Err(DerError::UnexpectedTag { expected: 0x30, found: 0x02 })
+            Err(DerError::UnexpectedTag {
+                expected: 0x30,
+                found: 0x02
+            })
         );
         assert_eq!(input.len(), 3);
         assert_eq!(read_optional(&mut input, 0xA0), Ok(None));
-        assert_eq!(read_optional(&mut input, INTEGER).unwrap().unwrap().content, &[5]);
+        assert_eq!(
+            read_optional(&mut input, INTEGER).unwrap().unwrap().content,
+            &[5]
+        );
         assert!(input.is_empty());
     }
 
@@ -370,7 +412,10 @@ mod tests {
             oid_to_string(&[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01]),
             "1.2.840.113549.1.9.1"
         );
-        assert_eq!(oid_to_string(&[0x2B, 0x06, 0x01, 0x04, 0x01, 0xD6, 0x79, 0x02, 0x04, 0x03]), "1.3.6.1.4.1.11129.2.4.3");
+        assert_eq!(
+            oid_to_string(&[0x2B, 0x06, 0x01, 0x04, 0x01, 0xD6, 0x79, 0x02, 0x04, 0x03]),
+            "1.3.6.1.4.1.11129.2.4.3"
+        );
         assert_eq!(oid_to_string(&[0x55, 0x84]), "5584");
         assert_eq!(oid_to_string(&[]), "");
         assert_eq!(oid_to_string(&[0xFF; 20]), "ff".repeat(20));

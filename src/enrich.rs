@@ -32,7 +32,8 @@ const LOGGER: &str = "enrich";
 /// The value of `safe_browsing_status` when no key is configured (the original's string).
 pub const NO_API_KEY: &str = "No API key in config file";
 pub const DEFAULT_WHOIS_SERVER: &str = "whois.cymru.com:43";
-pub const DEFAULT_SAFE_BROWSING_ENDPOINT: &str = "https://safebrowsing.googleapis.com/v4/threatMatches:find";
+pub const DEFAULT_SAFE_BROWSING_ENDPOINT: &str =
+    "https://safebrowsing.googleapis.com/v4/threatMatches:find";
 const WHOIS_LIMIT: usize = 64 * 1024;
 const RDAP_LIMIT: u64 = 1024 * 1024;
 const SAFE_BROWSING_LIMIT: u64 = 1024 * 1024;
@@ -103,7 +104,11 @@ fn in_v4(ip: Ipv4Addr, net: [u8; 4], len: u32) -> bool {
 }
 
 fn in_v6(ip: Ipv6Addr, net: Ipv6Addr, len: u32) -> bool {
-    let mask = if len == 0 { 0 } else { u128::MAX << (128 - len) };
+    let mask = if len == 0 {
+        0
+    } else {
+        u128::MAX << (128 - len)
+    };
     (u128::from(ip) & mask) == (u128::from(net) & mask)
 }
 
@@ -193,7 +198,11 @@ pub fn parse_cymru(answer: &str) -> Result<AsnInfo, String> {
         .map(str::trim)
         .find(|l| !l.is_empty() && l.split('|').count() >= 7)
         .ok_or_else(|| {
-            let first = answer.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+            let first = answer
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("");
             if first.is_empty() {
                 "empty whois answer".to_string()
             } else {
@@ -203,7 +212,11 @@ pub fn parse_cymru(answer: &str) -> Result<AsnInfo, String> {
     let fields: Vec<&str> = line.splitn(7, '|').map(str::trim).collect();
     let registry = fields[4].to_ascii_lowercase();
     if !RDAP_BASES.iter().any(|(r, _)| *r == registry) {
-        return Err(format!("unknown registry {:?} in whois answer: {}", fields[4], shorten(line, 200)));
+        return Err(format!(
+            "unknown registry {:?} in whois answer: {}",
+            fields[4],
+            shorten(line, 200)
+        ));
     }
     if fields[0].is_empty() {
         return Err(format!("no ASN in whois answer: {}", shorten(line, 200)));
@@ -227,8 +240,12 @@ fn shorten(s: &str, max: usize) -> String {
 
 fn whois_query(server: &str, ip: IpAddr, timeout: Duration) -> Result<String, String> {
     let deadline = Instant::now() + timeout;
-    let (host, port) = crate::proxy::split_host_port(server.trim(), 43).ok_or_else(|| format!("bad whois server {server:?}"))?;
-    let addrs: Vec<SocketAddr> = (host.as_str(), port).to_socket_addrs().map_err(|e| format!("{server}: {e}"))?.collect();
+    let (host, port) = crate::proxy::split_host_port(server.trim(), 43)
+        .ok_or_else(|| format!("bad whois server {server:?}"))?;
+    let addrs: Vec<SocketAddr> = (host.as_str(), port)
+        .to_socket_addrs()
+        .map_err(|e| format!("{server}: {e}"))?
+        .collect();
     if addrs.is_empty() {
         return Err(format!("{server}: no address"));
     }
@@ -243,7 +260,10 @@ fn whois_query(server: &str, ip: IpAddr, timeout: Duration) -> Result<String, St
                 if !retry {
                     break;
                 }
-                std::thread::sleep(Duration::from_millis(100).min(deadline.saturating_duration_since(Instant::now())));
+                std::thread::sleep(
+                    Duration::from_millis(100)
+                        .min(deadline.saturating_duration_since(Instant::now())),
+                );
             }
         }
     }
@@ -251,7 +271,10 @@ fn whois_query(server: &str, ip: IpAddr, timeout: Duration) -> Result<String, St
 }
 
 fn is_timeout(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock)
+    matches!(
+        e.kind(),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+    )
 }
 
 fn remaining(deadline: Instant) -> io::Result<Duration> {
@@ -284,18 +307,29 @@ fn whois_attempt(addrs: &[SocketAddr], query: &[u8], deadline: Instant) -> io::R
         let n = match s.read(&mut buf) {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) if is_timeout(&e) => return Err(io::Error::new(io::ErrorKind::TimedOut, "timed out waiting for the whois answer")),
+            Err(e) if is_timeout(&e) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "timed out waiting for the whois answer",
+                ))
+            }
             Err(e) => return Err(e),
         };
         if n == 0 {
             if out.is_empty() {
                 // Closed without a word: transient on Cymru's side, worth the one retry.
-                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed without an answer"));
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "connection closed without an answer",
+                ));
             }
             return Ok(out);
         }
         if out.len() + n > WHOIS_LIMIT {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "whois answer larger than 64 KiB"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "whois answer larger than 64 KiB",
+            ));
         }
         out.extend_from_slice(&buf[..n]);
     }
@@ -336,7 +370,10 @@ fn entities_in_order(json: &Value) -> Vec<&Value> {
 
 fn has_abuse_role(entity: &Value) -> bool {
     match entity.get("roles") {
-        Some(Value::Array(roles)) => roles.iter().any(|r| r.as_str().is_some_and(|s| s.trim().eq_ignore_ascii_case("abuse"))),
+        Some(Value::Array(roles)) => roles.iter().any(|r| {
+            r.as_str()
+                .is_some_and(|s| s.trim().eq_ignore_ascii_case("abuse"))
+        }),
         Some(Value::String(s)) => s.trim().eq_ignore_ascii_case("abuse"),
         _ => false,
     }
@@ -432,12 +469,23 @@ pub struct Enricher {
 
 impl Enricher {
     pub fn new(settings: EnrichSettings) -> Enricher {
-        let proxy = settings.proxy.as_deref().map(str::trim).filter(|p| !p.is_empty());
+        let proxy = settings
+            .proxy
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty());
         let http = HttpClient::with_proxy(settings.timeout, proxy).map_err(|e| e.message);
         if let Err(e) = &http {
-            logging::error(LOGGER, &format!("[CONNECT] Proxy: {e}; RDAP and Safe Browsing lookups will fail"));
+            logging::error(
+                LOGGER,
+                &format!("[CONNECT] Proxy: {e}; RDAP and Safe Browsing lookups will fail"),
+            );
         }
-        Enricher { settings, http, cache: Mutex::new(HashMap::new()) }
+        Enricher {
+            settings,
+            http,
+            cache: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Whois then RDAP; every failure leaves its fields empty and is logged (logger "enrich"),
@@ -448,7 +496,10 @@ impl Enricher {
     pub fn asn_info(&self, ip: IpAddr) -> AsnInfo {
         let ip = lookup_address(ip);
         if !self.settings.allow_reserved && is_reserved(ip) {
-            logging::debug(LOGGER, &format!("{ip} is a reserved address: no ASN lookup"));
+            logging::debug(
+                LOGGER,
+                &format!("{ip} is a reserved address: no ASN lookup"),
+            );
             return AsnInfo::default();
         }
         let cell = {
@@ -459,14 +510,22 @@ impl Enricher {
     }
 
     fn lookup(&self, ip: IpAddr) -> AsnInfo {
-        let mut info = match whois_query(&self.settings.whois_server, ip, self.settings.timeout).and_then(|a| parse_cymru(&a)) {
+        let mut info = match whois_query(&self.settings.whois_server, ip, self.settings.timeout)
+            .and_then(|a| parse_cymru(&a))
+        {
             Ok(info) => info,
             Err(e) => {
                 logging::warning(LOGGER, &format!("whois lookup for {ip} failed: {e}"));
                 AsnInfo::default()
             }
         };
-        let base = match self.settings.rdap_server.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let base = match self
+            .settings
+            .rdap_server
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(b) if b.ends_with('/') => b.to_string(),
             Some(b) => format!("{b}/"),
             None => match RDAP_BASES.iter().find(|(r, _)| *r == info.asn_registry) {
@@ -484,11 +543,23 @@ impl Enricher {
 
     fn rdap_get(&self, url: &str) -> Result<Value, String> {
         let http = self.http.as_ref().map_err(Clone::clone)?;
-        let get = || http.get_with_headers(url, &[("Accept", "application/rdap+json")], RDAP_LIMIT).map_err(|e| e.to_string());
+        let get = || {
+            http.get_with_headers(url, &[("Accept", "application/rdap+json")], RDAP_LIMIT)
+                .map_err(|e| e.to_string())
+        };
         let mut resp: HttpResponse = get()?;
         if resp.status == 429 {
-            let wait = resp.retry_after.unwrap_or(Duration::from_secs(1)).min(MAX_RATE_LIMIT_WAIT);
-            logging::info(LOGGER, &format!("{url}: rate limited (HTTP 429), retrying once in {} ms", wait.as_millis()));
+            let wait = resp
+                .retry_after
+                .unwrap_or(Duration::from_secs(1))
+                .min(MAX_RATE_LIMIT_WAIT);
+            logging::info(
+                LOGGER,
+                &format!(
+                    "{url}: rate limited (HTTP 429), retrying once in {} ms",
+                    wait.as_millis()
+                ),
+            );
             std::thread::sleep(wait);
             resp = get()?;
         }
@@ -518,7 +589,10 @@ impl Enricher {
         });
         for handle in handles.take(MAX_ENTITY_FETCHES) {
             if started.elapsed() > self.settings.timeout * 3 {
-                logging::info(LOGGER, &format!("RDAP for {ip}: out of time before fetching entity {handle}"));
+                logging::info(
+                    LOGGER,
+                    &format!("RDAP for {ip}: out of time before fetching entity {handle}"),
+                );
                 break;
             }
             match self.rdap_get(&format!("{base}entity/{}", encode_path_segment(&handle))) {
@@ -557,7 +631,10 @@ impl Enricher {
         };
         let fail = |reason: String| {
             let reason = redact(reason);
-            logging::warning(LOGGER, &format!("Safe Browsing lookup for {hostname} failed: {reason}"));
+            logging::warning(
+                LOGGER,
+                &format!("Safe Browsing lookup for {hostname} failed: {reason}"),
+            );
             Value::String(format!("error: {reason}"))
         };
         let http = match &self.http {
@@ -565,14 +642,22 @@ impl Enricher {
             Err(e) => return fail(e.clone()),
         };
         let body = safe_browsing_body(hostname);
-        let resp = match http.post(&url, &[("Content-Type", "application/json")], body.as_bytes(), SAFE_BROWSING_LIMIT) {
+        let resp = match http.post(
+            &url,
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+            SAFE_BROWSING_LIMIT,
+        ) {
             Ok(r) => r,
             Err(e) => return fail(e.message),
         };
         match serde_json::from_slice::<Value>(&resp.body) {
             Ok(v) => {
                 if resp.status != 200 {
-                    logging::warning(LOGGER, &format!("Safe Browsing answered HTTP {} for {hostname}", resp.status));
+                    logging::warning(
+                        LOGGER,
+                        &format!("Safe Browsing answered HTTP {} for {hostname}", resp.status),
+                    );
                 }
                 v
             }
@@ -587,7 +672,10 @@ mod tests {
 
     #[test]
     fn python_strings() {
-        assert_eq!(python_json_string("a\"b\\\\c\u{e9}\u{1F600}\u{1}\u{7f}"), r#""a\"b\\\\c\u00e9\ud83d\ude00\u0001\u007f""#);
+        assert_eq!(
+            python_json_string("a\"b\\\\c\u{e9}\u{1F600}\u{1}\u{7f}"),
+            r#""a\"b\\\\c\u00e9\ud83d\ude00\u0001\u007f""#
+        );
         assert_eq!(python_json_string("x\ty\n"), r#""x\ty\n""#);
     }
 

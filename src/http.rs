@@ -32,11 +32,18 @@ impl fmt::Display for HttpError {
 
 impl std::error::Error for HttpError {}
 
-const USER_AGENT: &str = concat!("certstreammonitor/", env!("CARGO_PKG_VERSION"), " (+https://github.com/AssuranceMaladieSec/CertStreamMonitor)");
+const USER_AGENT: &str = concat!(
+    "certstreammonitor/",
+    env!("CARGO_PKG_VERSION"),
+    " (+https://github.com/AssuranceMaladieSec/CertStreamMonitor)"
+);
 
 impl HttpClient {
     pub fn new(timeout: Duration) -> HttpClient {
-        let tls = TlsConfig::builder().provider(TlsProvider::NativeTls).root_certs(RootCerts::PlatformVerifier).build();
+        let tls = TlsConfig::builder()
+            .provider(TlsProvider::NativeTls)
+            .root_certs(RootCerts::PlatformVerifier)
+            .build();
         let agent = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
             .http_status_as_error(false)
@@ -50,16 +57,33 @@ impl HttpClient {
 
     /// GET with a body limit; any HTTP status is `Ok` (callers decide what a 404 means).
     pub fn get(&self, url: &str, limit: u64) -> Result<HttpResponse, HttpError> {
-        let err = |m: String| HttpError { url: url.to_string(), message: m };
-        let mut resp = self.agent.get(url).header("Accept-Encoding", "gzip, identity").call().map_err(|e| err(e.to_string()))?;
+        let err = |m: String| HttpError {
+            url: url.to_string(),
+            message: m,
+        };
+        let mut resp = self
+            .agent
+            .get(url)
+            .header("Accept-Encoding", "gzip, identity")
+            .call()
+            .map_err(|e| err(e.to_string()))?;
         let status = resp.status().as_u16();
         let retry_after = resp
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, crate::clock::now_unix()));
-        let body = resp.body_mut().with_config().limit(limit).read_to_vec().map_err(|e| err(format!("reading body: {e}")))?;
-        Ok(HttpResponse { status, body, retry_after })
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(limit)
+            .read_to_vec()
+            .map_err(|e| err(format!("reading body: {e}")))?;
+        Ok(HttpResponse {
+            status,
+            body,
+            retry_after,
+        })
     }
 
     /// Like [`HttpClient::new`], through `proxy` (`http://`, `https://`, `socks4://`, `socks4a://`,
@@ -67,10 +91,16 @@ impl HttpClient {
     /// `*_proxy` environment variables. The error never echoes the URL (it may hold a password).
     pub fn with_proxy(timeout: Duration, proxy: Option<&str>) -> Result<HttpClient, HttpError> {
         let proxy = match proxy {
-            Some(p) => Some(ureq::Proxy::new(p).map_err(|e| HttpError { url: "proxy".into(), message: format!("unusable proxy: {e}") })?),
+            Some(p) => Some(ureq::Proxy::new(p).map_err(|e| HttpError {
+                url: "proxy".into(),
+                message: format!("unusable proxy: {e}"),
+            })?),
             None => None,
         };
-        let tls = TlsConfig::builder().provider(TlsProvider::NativeTls).root_certs(RootCerts::PlatformVerifier).build();
+        let tls = TlsConfig::builder()
+            .provider(TlsProvider::NativeTls)
+            .root_certs(RootCerts::PlatformVerifier)
+            .build();
         let agent = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
             .http_status_as_error(false)
@@ -84,22 +114,39 @@ impl HttpClient {
     }
 
     /// GET with extra request headers (e.g. `Accept`); otherwise as [`HttpClient::get`].
-    pub fn get_with_headers(&self, url: &str, headers: &[(&str, &str)], limit: u64) -> Result<HttpResponse, HttpError> {
+    pub fn get_with_headers(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+        limit: u64,
+    ) -> Result<HttpResponse, HttpError> {
         let mut req = self.agent.get(url);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let resp = req.call().map_err(|e| HttpError { url: url.to_string(), message: e.to_string() })?;
+        let resp = req.call().map_err(|e| HttpError {
+            url: url.to_string(),
+            message: e.to_string(),
+        })?;
         read_response(url, resp, limit)
     }
 
     /// POST `body` with the given headers (e.g. `Content-Type`); any HTTP status is `Ok`.
-    pub fn post(&self, url: &str, headers: &[(&str, &str)], body: &[u8], limit: u64) -> Result<HttpResponse, HttpError> {
+    pub fn post(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        limit: u64,
+    ) -> Result<HttpResponse, HttpError> {
         let mut req = self.agent.post(url);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let resp = req.send(body).map_err(|e| HttpError { url: url.to_string(), message: e.to_string() })?;
+        let resp = req.send(body).map_err(|e| HttpError {
+            url: url.to_string(),
+            message: e.to_string(),
+        })?;
         read_response(url, resp, limit)
     }
 }
@@ -111,21 +158,36 @@ impl HttpClient {
     /// points); proxies from the environment (`https_proxy`, `no_proxy`, …) as Python's
     /// `requests` uses them; `extra_roots` (PEM file) trusted on top of the system's.
     /// The error never holds a URL.
-    pub fn for_webhooks(timeout: Duration, extra_roots: Option<&std::path::Path>) -> Result<HttpClient, String> {
+    pub fn for_webhooks(
+        timeout: Duration,
+        extra_roots: Option<&std::path::Path>,
+    ) -> Result<HttpClient, String> {
         let roots = match extra_roots {
             None => RootCerts::PlatformVerifier,
             Some(path) => {
                 let mut pems = Vec::new();
-                let system = std::env::var_os("SSL_CERT_FILE").map(std::path::PathBuf::from).into_iter().chain(
-                    ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem", "/etc/ssl/ca-bundle.pem"]
+                let system = std::env::var_os("SSL_CERT_FILE")
+                    .map(std::path::PathBuf::from)
+                    .into_iter()
+                    .chain(
+                        [
+                            "/etc/ssl/certs/ca-certificates.crt",
+                            "/etc/pki/tls/certs/ca-bundle.crt",
+                            "/etc/ssl/cert.pem",
+                            "/etc/ssl/ca-bundle.pem",
+                        ]
                         .iter()
                         .map(std::path::PathBuf::from),
-                );
+                    );
                 if let Some(bundle) = system.into_iter().find(|p| p.is_file()) {
-                    pems.push(std::fs::read(&bundle).map_err(|e| format!("{}: {e}", bundle.display()))?);
+                    pems.push(
+                        std::fs::read(&bundle).map_err(|e| format!("{}: {e}", bundle.display()))?,
+                    );
                 }
                 let extra = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-                if !ureq::tls::parse_pem(&extra).any(|i| matches!(i, Ok(ureq::tls::PemItem::Certificate(_)))) {
+                if !ureq::tls::parse_pem(&extra)
+                    .any(|i| matches!(i, Ok(ureq::tls::PemItem::Certificate(_))))
+                {
                     return Err(format!("{}: no PEM certificate in it", path.display()));
                 }
                 pems.push(extra);
@@ -140,7 +202,10 @@ impl HttpClient {
                 RootCerts::new_with_certs(&certs)
             }
         };
-        let tls = TlsConfig::builder().provider(TlsProvider::NativeTls).root_certs(roots).build();
+        let tls = TlsConfig::builder()
+            .provider(TlsProvider::NativeTls)
+            .root_certs(roots)
+            .build();
         let agent = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
             .http_status_as_error(false)
@@ -155,7 +220,10 @@ impl HttpClient {
     /// Like [`HttpClient::for_webhooks`] without any certificate check, for destinations the
     /// operator marked `?verify=no` (apprise's option, for internal endpoints).
     pub fn for_webhooks_unverified(timeout: Duration) -> Result<HttpClient, String> {
-        let tls = TlsConfig::builder().provider(TlsProvider::NativeTls).disable_verification(true).build();
+        let tls = TlsConfig::builder()
+            .provider(TlsProvider::NativeTls)
+            .disable_verification(true)
+            .build();
         let agent = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
             .http_status_as_error(false)
@@ -169,8 +237,18 @@ impl HttpClient {
 
     /// `method` (GET, POST, PUT, PATCH, DELETE, HEAD) with headers and a body (sent with every
     /// method, as `requests` does); any HTTP status is `Ok`.
-    pub fn request(&self, method: &str, url: &str, headers: &[(&str, &str)], body: &[u8], limit: u64) -> Result<HttpResponse, HttpError> {
-        let err = |m: String| HttpError { url: url.to_string(), message: m };
+    pub fn request(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        limit: u64,
+    ) -> Result<HttpResponse, HttpError> {
+        let err = |m: String| HttpError {
+            url: url.to_string(),
+            message: m,
+        };
         let mut req = match method {
             "POST" => self.agent.post(url),
             "PUT" => self.agent.put(url),
@@ -188,7 +266,11 @@ impl HttpClient {
     }
 }
 
-fn read_response(url: &str, mut resp: ureq::http::Response<ureq::Body>, limit: u64) -> Result<HttpResponse, HttpError> {
+fn read_response(
+    url: &str,
+    mut resp: ureq::http::Response<ureq::Body>,
+    limit: u64,
+) -> Result<HttpResponse, HttpError> {
     let status = resp.status().as_u16();
     let retry_after = resp
         .headers()
@@ -200,8 +282,15 @@ fn read_response(url: &str, mut resp: ureq::http::Response<ureq::Body>, limit: u
         .with_config()
         .limit(limit)
         .read_to_vec()
-        .map_err(|e| HttpError { url: url.to_string(), message: format!("reading body: {e}") })?;
-    Ok(HttpResponse { status, body, retry_after })
+        .map_err(|e| HttpError {
+            url: url.to_string(),
+            message: format!("reading body: {e}"),
+        })?;
+    Ok(HttpResponse {
+        status,
+        body,
+        retry_after,
+    })
 }
 
 /// `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT`.
@@ -221,14 +310,22 @@ fn parse_http_date(v: &str) -> Option<i64> {
         return None;
     }
     let day: u32 = parts[1].parse().ok()?;
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let month = MONTHS.iter().position(|m| *m == parts[2])? as u32 + 1;
     let year: i64 = parts[3].parse().ok()?;
-    let hms: Vec<u32> = parts[4].split(':').map(|x| x.parse().ok()).collect::<Option<Vec<u32>>>()?;
+    let hms: Vec<u32> = parts[4]
+        .split(':')
+        .map(|x| x.parse().ok())
+        .collect::<Option<Vec<u32>>>()?;
     if hms.len() != 3 || hms[0] > 23 || hms[1] > 59 || hms[2] > 60 || !(1..=31).contains(&day) {
         return None;
     }
-    Some(crate::clock::days_from_civil(year, month, day) * 86_400 + (hms[0] * 3600 + hms[1] * 60 + hms[2]) as i64)
+    Some(
+        crate::clock::days_from_civil(year, month, day) * 86_400
+            + (hms[0] * 3600 + hms[1] * 60 + hms[2]) as i64,
+    )
 }
 
 #[cfg(test)]

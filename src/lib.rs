@@ -26,15 +26,15 @@ pub mod gethost;
 pub mod http;
 pub mod ini;
 pub mod logging;
-pub mod lookalike;
 pub mod loglist;
+pub mod lookalike;
 pub mod monitor;
 pub mod notify;
 pub mod probe;
 pub mod proxy;
 pub mod rules;
-pub mod sha1;
 pub mod scan;
+pub mod sha1;
 pub mod shutdown;
 pub mod smtp;
 pub mod title;
@@ -52,7 +52,10 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(code: i32, message: impl Into<String>) -> Failure {
-        Failure { code, message: message.into() }
+        Failure {
+            code,
+            message: message.into(),
+        }
     }
 }
 

@@ -59,7 +59,9 @@ pub fn parse_target(kind: &str, log_file: Option<&Path>) -> Result<LogTarget, St
         },
         "syslog" => Ok(LogTarget::Syslog),
         "stderr" => Ok(LogTarget::Stderr),
-        other => Err(format!("unsupported log type {other:?} (use file, syslog or stderr)")),
+        other => Err(format!(
+            "unsupported log type {other:?} (use file, syslog or stderr)"
+        )),
     }
 }
 
@@ -91,17 +93,29 @@ pub fn init(target: &LogTarget, level: u32) -> io::Result<()> {
         LogTarget::File(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| {
-                    io::Error::new(e.kind(), format!("cannot create log directory {}: {e}", dir.display()))
+                    io::Error::new(
+                        e.kind(),
+                        format!("cannot create log directory {}: {e}", dir.display()),
+                    )
                 })?;
             }
-            Sink::File(RotatingFile::open(path, MAX_BYTES, BACKUP_COUNT).map_err(|e| {
-                io::Error::new(e.kind(), format!("cannot open log file {}: {e}", path.display()))
-            })?)
+            Sink::File(
+                RotatingFile::open(path, MAX_BYTES, BACKUP_COUNT).map_err(|e| {
+                    io::Error::new(
+                        e.kind(),
+                        format!("cannot open log file {}: {e}", path.display()),
+                    )
+                })?,
+            )
         }
         LogTarget::Syslog => {
             let sock = UnixDatagram::unbound()?;
-            sock.connect("/dev/log")
-                .map_err(|e| io::Error::new(e.kind(), format!("cannot connect to syslog at /dev/log: {e}")))?;
+            sock.connect("/dev/log").map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!("cannot connect to syslog at /dev/log: {e}"),
+                )
+            })?;
             Sink::Syslog(sock)
         }
         LogTarget::Stderr => Sink::Stderr,
@@ -122,7 +136,13 @@ pub fn log(level: u32, name: &str, msg: &str) {
         return;
     }
     let mut guard = SINK.lock().unwrap_or_else(|p| p.into_inner());
-    let line = format!("[{}:{}] {} - {}\n", level_name(level), name, crate::clock::log_timestamp(), msg);
+    let line = format!(
+        "[{}:{}] {} - {}\n",
+        level_name(level),
+        name,
+        crate::clock::log_timestamp(),
+        msg
+    );
     match guard.as_mut() {
         Some(Sink::File(f)) => {
             if let Err(e) = f.write_line(&line) {
@@ -138,7 +158,14 @@ pub fn log(level: u32, name: &str, msg: &str) {
                 l if l >= INFO => 6,
                 _ => 7,
             };
-            let datagram = format!("<{}>certstreammonitor[{}]: [{}:{}] {}", 8 + severity, std::process::id(), level_name(level), name, msg);
+            let datagram = format!(
+                "<{}>certstreammonitor[{}]: [{}:{}] {}",
+                8 + severity,
+                std::process::id(),
+                level_name(level),
+                name,
+                msg
+            );
             if sock.send(datagram.as_bytes()).is_err() {
                 eprint!("{line}");
             }
@@ -174,7 +201,13 @@ impl RotatingFile {
     pub fn open(path: &Path, max_bytes: u64, backups: u32) -> io::Result<RotatingFile> {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
         let size = file.metadata()?.len();
-        Ok(RotatingFile { path: path.to_path_buf(), file, size, max_bytes, backups })
+        Ok(RotatingFile {
+            path: path.to_path_buf(),
+            file,
+            size,
+            max_bytes,
+            backups,
+        })
     }
 
     fn backup_name(&self, i: u32) -> PathBuf {
@@ -209,7 +242,10 @@ impl RotatingFile {
         } else {
             self.file.set_len(0)?;
         }
-        self.file = OpenOptions::new().create(true).append(true).open(&self.path)?;
+        self.file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)?;
         self.size = 0;
         Ok(())
     }
@@ -248,7 +284,8 @@ mod tests {
         let path = dir.join("x.log");
         let mut f = RotatingFile::open(&path, 100, 3).unwrap();
         for i in 0..40 {
-            f.write_line(&format!("line {i:02} {}\n", "x".repeat(20))).unwrap();
+            f.write_line(&format!("line {i:02} {}\n", "x".repeat(20)))
+                .unwrap();
         }
         for i in 1..=3 {
             assert!(dir.join(format!("x.log.{i}")).exists(), "backup {i}");

@@ -90,7 +90,10 @@ impl LogState {
 
     /// States worth polling: usable, qualified, readonly (`ct-protocols.md` §4).
     pub fn followable(self) -> bool {
-        matches!(self, LogState::Usable | LogState::Qualified | LogState::Readonly)
+        matches!(
+            self,
+            LogState::Usable | LogState::Qualified | LogState::Readonly
+        )
     }
 }
 
@@ -127,7 +130,8 @@ impl LogList {
     /// program needs (`operators`, `log_id`, `url`/`monitoring_url`, a temporal interval
     /// that is not RFC 3339) is an error naming the operator and log.
     pub fn parse(json: &[u8]) -> Result<LogList, String> {
-        let root: Value = serde_json::from_slice(json).map_err(|e| format!("log list is not valid JSON: {e}"))?;
+        let root: Value =
+            serde_json::from_slice(json).map_err(|e| format!("log list is not valid JSON: {e}"))?;
         let root = root.as_object().ok_or("log list is not a JSON object")?;
         let version = match root.get("version") {
             None | Some(Value::Null) => String::new(),
@@ -143,7 +147,9 @@ impl LogList {
         let timestamp_unix = if timestamp.is_empty() {
             None
         } else {
-            Some(parse_rfc3339(&timestamp).ok_or_else(|| format!("log list: \"log_list_timestamp\" `{timestamp}` is not an RFC 3339 time"))?)
+            Some(parse_rfc3339(&timestamp).ok_or_else(|| {
+                format!("log list: \"log_list_timestamp\" `{timestamp}` is not an RFC 3339 time")
+            })?)
         };
         let operators = match root.get("operators") {
             Some(Value::Array(a)) => a,
@@ -152,40 +158,66 @@ impl LogList {
         };
         let mut logs = Vec::new();
         for (i, op) in operators.iter().enumerate() {
-            let op = op.as_object().ok_or_else(|| format!("log list: operators[{i}] is not an object"))?;
+            let op = op
+                .as_object()
+                .ok_or_else(|| format!("log list: operators[{i}] is not an object"))?;
             let name = match op.get("name") {
                 Some(Value::String(s)) => s.clone(),
                 None | Some(Value::Null) => String::new(),
-                Some(_) => return Err(format!("log list: operators[{i}]: \"name\" is not a string")),
+                Some(_) => {
+                    return Err(format!(
+                        "log list: operators[{i}]: \"name\" is not a string"
+                    ))
+                }
             };
-            let op_label = if name.is_empty() { format!("operators[{i}]") } else { format!("operators[{i}] ({name})") };
+            let op_label = if name.is_empty() {
+                format!("operators[{i}]")
+            } else {
+                format!("operators[{i}] ({name})")
+            };
             for (array, kind) in [("logs", LogKind::Rfc6962), ("tiled_logs", LogKind::Tiled)] {
                 let entries = match op.get(array) {
                     None | Some(Value::Null) => continue,
                     Some(Value::Array(a)) => a,
-                    Some(_) => return Err(format!("log list: {op_label}: \"{array}\" is not an array")),
+                    Some(_) => {
+                        return Err(format!("log list: {op_label}: \"{array}\" is not an array"))
+                    }
                 };
                 for (j, entry) in entries.iter().enumerate() {
                     let at = format!("log list: {op_label} {array}[{j}]");
-                    let entry = entry.as_object().ok_or_else(|| format!("{at}: not an object"))?;
+                    let entry = entry
+                        .as_object()
+                        .ok_or_else(|| format!("{at}: not an object"))?;
                     logs.push(parse_log(entry, &name, kind, &at)?);
                 }
             }
         }
-        Ok(LogList { version, timestamp, timestamp_unix, logs })
+        Ok(LogList {
+            version,
+            timestamp,
+            timestamp_unix,
+            logs,
+        })
     }
 
     /// The list compiled into the binary.
     pub fn embedded() -> LogList {
         static LIST: OnceLock<LogList> = OnceLock::new();
-        LIST.get_or_init(|| LogList::parse(EMBEDDED).expect("the embedded log list parses (tests/loglist.rs)")).clone()
+        LIST.get_or_init(|| {
+            LogList::parse(EMBEDDED).expect("the embedded log list parses (tests/loglist.rs)")
+        })
+        .clone()
     }
 
     /// Logs worth polling at `now`: usable, qualified and readonly logs, except shards
     /// whose `end_exclusive` is more than a day before `now`. Future shards are kept
     /// (they fill up as certificates' notAfter moves into them).
     pub fn followable(&self, now: i64) -> Vec<CtLog> {
-        self.logs.iter().filter(|l| l.state.followable() && !shard_expired(l, now)).cloned().collect()
+        self.logs
+            .iter()
+            .filter(|l| l.state.followable() && !shard_expired(l, now))
+            .cloned()
+            .collect()
     }
 
     /// The `Logs` config value.
@@ -208,12 +240,20 @@ impl LogList {
     pub fn select(&self, spec: &str, now: i64) -> Result<Vec<CtLog>, String> {
         let spec = spec.trim();
         if spec.is_empty() {
-            return Err("Logs is empty: write `all` or a comma-separated list of log URLs or descriptions".into());
+            return Err(
+                "Logs is empty: write `all` or a comma-separated list of log URLs or descriptions"
+                    .into(),
+            );
         }
         let items: Vec<&str> = if spec.contains(',') {
-            spec.split(',').map(str::trim).filter(|s| !s.is_empty()).collect()
+            spec.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect()
         } else if spec.split_whitespace().count() > 1
-            && spec.split_whitespace().all(|w| is_http_url(w.strip_prefix("tiled:").unwrap_or(w)))
+            && spec
+                .split_whitespace()
+                .all(|w| is_http_url(w.strip_prefix("tiled:").unwrap_or(w)))
         {
             spec.split_whitespace().collect()
         } else {
@@ -242,17 +282,29 @@ impl LogList {
             if is_http_url(target) {
                 let key = normalise_url(target);
                 let found = self.logs.iter().find(|l| {
-                    normalise_url(&l.url) == key || l.submission_url.as_deref().is_some_and(|s| normalise_url(s) == key)
+                    normalise_url(&l.url) == key
+                        || l.submission_url
+                            .as_deref()
+                            .is_some_and(|s| normalise_url(s) == key)
                 });
                 let log = match found {
                     Some(l) => l.clone(),
-                    None => ad_hoc(target, if tiled { LogKind::Tiled } else { LogKind::Rfc6962 }),
+                    None => ad_hoc(
+                        target,
+                        if tiled {
+                            LogKind::Tiled
+                        } else {
+                            LogKind::Rfc6962
+                        },
+                    ),
                 };
                 push(log, &mut out);
                 continue;
             }
             if tiled {
-                return Err(format!("Logs: `{item}`: `tiled:` must be followed by an http:// or https:// URL"));
+                return Err(format!(
+                    "Logs: `{item}`: `tiled:` must be followed by an http:// or https:// URL"
+                ));
             }
             push(self.by_description(item)?, &mut out);
         }
@@ -261,15 +313,25 @@ impl LogList {
 
     fn by_description(&self, item: &str) -> Result<CtLog, String> {
         let want = item.to_lowercase();
-        if let Some(l) = self.logs.iter().find(|l| l.description.to_lowercase() == want) {
+        if let Some(l) = self
+            .logs
+            .iter()
+            .find(|l| l.description.to_lowercase() == want)
+        {
             return Ok(l.clone());
         }
         let strip = |s: &str| -> String {
             let s = s.trim().to_lowercase();
-            s.strip_suffix(" log").map(|t| t.trim_end().to_string()).unwrap_or(s)
+            s.strip_suffix(" log")
+                .map(|t| t.trim_end().to_string())
+                .unwrap_or(s)
         };
         let want = strip(item);
-        let hits: Vec<&CtLog> = self.logs.iter().filter(|l| strip(&l.description) == want).collect();
+        let hits: Vec<&CtLog> = self
+            .logs
+            .iter()
+            .filter(|l| strip(&l.description) == want)
+            .collect();
         match hits.as_slice() {
             [one] => Ok((*one).clone()),
             [] => Err(format!(
@@ -296,17 +358,26 @@ impl LogList {
 }
 
 fn shard_expired(log: &CtLog, now: i64) -> bool {
-    log.temporal_interval.is_some_and(|(_, end)| end < now.saturating_sub(EXPIRED_SHARD_GRACE))
+    log.temporal_interval
+        .is_some_and(|(_, end)| end < now.saturating_sub(EXPIRED_SHARD_GRACE))
 }
 
-fn parse_log(entry: &Map<String, Value>, operator: &str, kind: LogKind, at: &str) -> Result<CtLog, String> {
+fn parse_log(
+    entry: &Map<String, Value>,
+    operator: &str,
+    kind: LogKind,
+    at: &str,
+) -> Result<CtLog, String> {
     let log_id = get_str(entry, "log_id", true, at)?.unwrap_or_default();
     let at = format!("{at} (log_id {log_id})");
     let at = at.as_str();
     let string = |key: &str, required: bool| get_str(entry, key, required, at);
     let (url, submission_url) = match kind {
         LogKind::Rfc6962 => (string("url", true)?.unwrap_or_default(), None),
-        LogKind::Tiled => (string("monitoring_url", true)?.unwrap_or_default(), string("submission_url", false)?),
+        LogKind::Tiled => (
+            string("monitoring_url", true)?.unwrap_or_default(),
+            string("submission_url", false)?,
+        ),
     };
     let (url, submission_url) = (with_slash(&url), submission_url.map(|s| with_slash(&s)));
     let description = string("description", false)?.unwrap_or_else(|| url.clone());
@@ -316,7 +387,9 @@ fn parse_log(entry: &Map<String, Value>, operator: &str, kind: LogKind, at: &str
         Some(Value::Object(ti)) => {
             let bound = |key: &str| -> Result<i64, String> {
                 match ti.get(key) {
-                    Some(Value::String(s)) => parse_rfc3339(s).ok_or_else(|| format!("{at}: temporal_interval.{key} `{s}` is not an RFC 3339 time")),
+                    Some(Value::String(s)) => parse_rfc3339(s).ok_or_else(|| {
+                        format!("{at}: temporal_interval.{key} `{s}` is not an RFC 3339 time")
+                    }),
                     _ => Err(format!("{at}: temporal_interval has no \"{key}\" string")),
                 }
             };
@@ -338,7 +411,12 @@ fn parse_log(entry: &Map<String, Value>, operator: &str, kind: LogKind, at: &str
 }
 
 /// A string field, trimmed; `Ok(None)` when absent, null or blank and not `required`.
-fn get_str(entry: &Map<String, Value>, key: &str, required: bool, at: &str) -> Result<Option<String>, String> {
+fn get_str(
+    entry: &Map<String, Value>,
+    key: &str,
+    required: bool,
+    at: &str,
+) -> Result<Option<String>, String> {
     match entry.get(key) {
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.trim().to_string())),
         Some(Value::String(_)) | None | Some(Value::Null) if !required => Ok(None),
@@ -370,12 +448,20 @@ fn parse_state(v: Option<&Value>, at: &str) -> Result<(LogState, Option<u64>), S
             best = Some((s, val));
         }
     }
-    let Some((state, val)) = best else { return Ok((LogState::Unknown, None)) };
+    let Some((state, val)) = best else {
+        return Ok((LogState::Unknown, None));
+    };
     let final_tree_size = if state == LogState::Readonly {
         match val.get("final_tree_head").and_then(|h| h.get("tree_size")) {
-            Some(Value::Number(n)) => Some(n.as_u64().ok_or_else(|| format!("{at}: readonly final_tree_head.tree_size `{n}` is not a size"))?),
+            Some(Value::Number(n)) => Some(n.as_u64().ok_or_else(|| {
+                format!("{at}: readonly final_tree_head.tree_size `{n}` is not a size")
+            })?),
             None | Some(Value::Null) => None,
-            Some(_) => return Err(format!("{at}: readonly final_tree_head.tree_size is not a number")),
+            Some(_) => {
+                return Err(format!(
+                    "{at}: readonly final_tree_head.tree_size is not a number"
+                ))
+            }
         }
     } else {
         None
@@ -394,7 +480,10 @@ fn with_slash(url: &str) -> String {
 /// `http://` or `https://` (any case) followed by a host, and no whitespace.
 fn is_http_url(s: &str) -> bool {
     let rest = strip_scheme(s);
-    rest.len() != s.len() && !rest.is_empty() && !rest.starts_with('/') && !s.chars().any(char::is_whitespace)
+    rest.len() != s.len()
+        && !rest.is_empty()
+        && !rest.starts_with('/')
+        && !s.chars().any(char::is_whitespace)
 }
 
 fn strip_scheme(s: &str) -> &str {
@@ -414,7 +503,9 @@ pub fn normalise_url(url: &str) -> String {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, ""),
     };
-    format!("{}{}", host.to_ascii_lowercase(), path).trim_end_matches('/').to_string()
+    format!("{}{}", host.to_ascii_lowercase(), path)
+        .trim_end_matches('/')
+        .to_string()
 }
 
 /// A log given by URL in `Logs` that is not in the list.
@@ -438,17 +529,44 @@ fn ad_hoc(url: &str, kind: LogKind) -> CtLog {
 /// accepted. Anything else (missing zone, out-of-range field, trailing text) is `None`.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b.get(r)?.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32))
+        b.get(r)?.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32)
+        })
     };
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let mdays = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if !(1..=12).contains(&mo) || d == 0 || d > mdays[mo as usize - 1] || h > 23 || mi > 59 || se > 60 {
+    let mdays = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&mo)
+        || d == 0
+        || d > mdays[mo as usize - 1]
+        || h > 23
+        || mi > 59
+        || se > 60
+    {
         return None;
     }
     let mut i = 19;
@@ -478,7 +596,8 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
         }
         _ => return None,
     };
-    let local = crate::clock::days_from_civil(y as i64, mo, d) * 86_400 + (h * 3600 + mi * 60 + se) as i64;
+    let local =
+        crate::clock::days_from_civil(y as i64, mo, d) * 86_400 + (h * 3600 + mi * 60 + se) as i64;
     Some(local - offset)
 }
 
@@ -513,17 +632,33 @@ fn fetch(url: &str) -> Result<Vec<u8>, String> {
 /// directory. On any error `path` is left as it was. Returns a one-line summary.
 pub fn update_file(path: &Path, url: &str) -> Result<String, String> {
     let body = fetch(url)?;
-    let list = LogList::parse(&body).map_err(|e| format!("{url}: {e}; {} not changed", path.display()))?;
+    let list =
+        LogList::parse(&body).map_err(|e| format!("{url}: {e}; {} not changed", path.display()))?;
     if list.logs.is_empty() {
-        return Err(format!("{url}: the log list names no logs; {} not changed", path.display()));
+        return Err(format!(
+            "{url}: the log list names no logs; {} not changed",
+            path.display()
+        ));
     }
     write_atomically(path, &body).map_err(|e| format!("{}: {e}", path.display()))?;
-    let tiled = list.logs.iter().filter(|l| l.kind == LogKind::Tiled).count();
+    let tiled = list
+        .logs
+        .iter()
+        .filter(|l| l.kind == LogKind::Tiled)
+        .count();
     Ok(format!(
         "{}: log list version {}, log_list_timestamp {}, {} logs ({} RFC 6962, {} tiled)",
         path.display(),
-        if list.version.is_empty() { "?" } else { &list.version },
-        if list.timestamp.is_empty() { "?" } else { &list.timestamp },
+        if list.version.is_empty() {
+            "?"
+        } else {
+            &list.version
+        },
+        if list.timestamp.is_empty() {
+            "?"
+        } else {
+            &list.timestamp
+        },
         list.logs.len(),
         list.logs.len() - tiled,
         tiled
@@ -535,11 +670,22 @@ fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path.file_name().ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    let tmp = dir.join(format!(".{}.tmp.{}.{nanos}", name.to_string_lossy(), std::process::id()));
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let tmp = dir.join(format!(
+        ".{}.tmp.{}.{nanos}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = (|| {
-        let mut f = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         f.write_all(data)?;
         f.sync_all()?;
         drop(f);
@@ -611,8 +757,14 @@ mod tests {
 
     #[test]
     fn normalise() {
-        assert_eq!(normalise_url("HTTPS://CT.Example.com/Log/"), "ct.example.com/Log");
-        assert_eq!(normalise_url("http://ct.example.com/log"), "ct.example.com/log");
+        assert_eq!(
+            normalise_url("HTTPS://CT.Example.com/Log/"),
+            "ct.example.com/Log"
+        );
+        assert_eq!(
+            normalise_url("http://ct.example.com/log"),
+            "ct.example.com/log"
+        );
         assert_eq!(normalise_url("http://127.0.0.1:1234/"), "127.0.0.1:1234");
         assert_eq!(normalise_url("http://127.0.0.1:1234"), "127.0.0.1:1234");
         assert!(is_http_url("http://x"));
@@ -632,8 +784,14 @@ mod tests {
             {"log_id":"d","url":"https://d/","state":{"usable":{},"retired":{}}}
         ]}]}"#;
         let l = LogList::parse(list).unwrap();
-        assert_eq!((l.logs[0].state, l.logs[0].final_tree_size), (LogState::Readonly, Some(42)));
-        assert_eq!((l.logs[1].state, l.logs[1].url.as_str()), (LogState::Unknown, "https://b/"));
+        assert_eq!(
+            (l.logs[0].state, l.logs[0].final_tree_size),
+            (LogState::Readonly, Some(42))
+        );
+        assert_eq!(
+            (l.logs[1].state, l.logs[1].url.as_str()),
+            (LogState::Unknown, "https://b/")
+        );
         assert_eq!(l.logs[1].description, "https://b/");
         assert_eq!(l.logs[2].state, LogState::Unknown);
         assert_eq!(l.logs[3].state, LogState::Retired);

@@ -81,8 +81,13 @@ impl Technique {
         }
     }
 
-    pub const ALL: [Technique; 5] =
-        [Technique::IdnHomoglyph, Technique::AsciiHomoglyph, Technique::Typo, Technique::Split, Technique::Contains];
+    pub const ALL: [Technique; 5] = [
+        Technique::IdnHomoglyph,
+        Technique::AsciiHomoglyph,
+        Technique::Typo,
+        Technique::Split,
+        Technique::Contains,
+    ];
 }
 
 impl fmt::Display for Technique {
@@ -106,7 +111,10 @@ pub struct LookalikeHit {
 impl LookalikeHit {
     /// The monitor's stdout suffix: ` (Lookalike: paypal, typo, distance 1)`.
     pub fn suffix(&self) -> String {
-        format!(" (Lookalike: {}, {}, distance {})", self.brand, self.technique, self.distance)
+        format!(
+            " (Lookalike: {}, {}, distance {})",
+            self.brand, self.technique, self.distance
+        )
     }
 }
 
@@ -195,17 +203,43 @@ impl Lookalike {
             }
             let n = skel.len();
             let fuzzy = lower.chars().count() >= settings.min_brand_length;
-            let max_d = if !fuzzy { 0 } else { settings.max_distance.unwrap_or_else(|| auto_max_distance(n)) };
-            brands.push(Brand { name: lower, mask: mask(&skel), skel, max_d, fuzzy });
+            let max_d = if !fuzzy {
+                0
+            } else {
+                settings
+                    .max_distance
+                    .unwrap_or_else(|| auto_max_distance(n))
+            };
+            brands.push(Brand {
+                name: lower,
+                mask: mask(&skel),
+                skel,
+                max_d,
+                fuzzy,
+            });
         }
         let owned = settings
             .owned_domains
             .iter()
-            .map(|d| d.trim().trim_start_matches("*.").trim_end_matches('.').to_ascii_lowercase())
+            .map(|d| {
+                d.trim()
+                    .trim_start_matches("*.")
+                    .trim_end_matches('.')
+                    .to_ascii_lowercase()
+            })
             .filter(|d| !d.is_empty())
             .collect();
-        let max_brand = brands.iter().map(|b| b.skel.len() + b.max_d).max().unwrap_or(0);
-        Lookalike { brands, owned, min_len: settings.min_brand_length, max_brand }
+        let max_brand = brands
+            .iter()
+            .map(|b| b.skel.len() + b.max_d)
+            .max()
+            .unwrap_or(0);
+        Lookalike {
+            brands,
+            owned,
+            min_len: settings.min_brand_length,
+            max_brand,
+        }
     }
 
     pub fn brand_count(&self) -> usize {
@@ -218,7 +252,11 @@ impl Lookalike {
 
     /// `name (max distance n)` per brand, for the start-up log line.
     pub fn describe(&self) -> String {
-        let b: Vec<String> = self.brands.iter().map(|b| format!("{} (max distance {})", b.name, b.max_d)).collect();
+        let b: Vec<String> = self
+            .brands
+            .iter()
+            .map(|b| format!("{} (max distance {})", b.name, b.max_d))
+            .collect();
         format!("{}; {} owned domain(s)", b.join(", "), self.owned.len())
     }
 
@@ -330,15 +368,30 @@ impl Lookalike {
                 let mut prev: Option<&[u8]> = None;
                 for (ti, tok) in label.split(|&c| c == b'-').enumerate() {
                     if !tok.is_empty() {
-                        self.compare(tok, Unit::Token(li, ti), idn, false, &mut best, &mut consider);
+                        self.compare(
+                            tok,
+                            Unit::Token(li, ti),
+                            idn,
+                            false,
+                            &mut best,
+                            &mut consider,
+                        );
                     }
                     if let Some(p) = prev {
-                        if !p.is_empty() && !tok.is_empty() && p.len() + tok.len() <= self.max_brand {
+                        if !p.is_empty() && !tok.is_empty() && p.len() + tok.len() <= self.max_brand
+                        {
                             s.join.clear();
                             s.join.extend_from_slice(p);
                             s.join.extend_from_slice(tok);
                             let j = std::mem::take(&mut s.join);
-                            self.compare(&j, Unit::TokenPair(li, ti - 1), idn, true, &mut best, &mut consider);
+                            self.compare(
+                                &j,
+                                Unit::TokenPair(li, ti - 1),
+                                idn,
+                                true,
+                                &mut best,
+                                &mut consider,
+                            );
                             s.join = j;
                         }
                     }
@@ -353,7 +406,14 @@ impl Lookalike {
                     s.join.extend_from_slice(prev);
                     s.join.extend_from_slice(label);
                     let j = std::mem::take(&mut s.join);
-                    self.compare(&j, Unit::LabelPair(li - 1), idn || pidn, true, &mut best, &mut consider);
+                    self.compare(
+                        &j,
+                        Unit::LabelPair(li - 1),
+                        idn || pidn,
+                        true,
+                        &mut best,
+                        &mut consider,
+                    );
                     s.join = j;
                 }
             }
@@ -375,8 +435,18 @@ impl Lookalike {
                 // are inflections and suffixes (oranges, amazonas, orangery), not a
                 // phishing compound (paypal-secure written paypalsecure).
                 if label.len() >= b.skel.len() + 4 && find(label, &b.skel).is_some() {
-                    let technique = if idn { Technique::IdnHomoglyph } else { Technique::Contains };
-                    return Some(Candidate { brand: bi, unit: Unit::Label(li), distance: 0, technique, contained: true });
+                    let technique = if idn {
+                        Technique::IdnHomoglyph
+                    } else {
+                        Technique::Contains
+                    };
+                    return Some(Candidate {
+                        brand: bi,
+                        unit: Unit::Label(li),
+                        distance: 0,
+                        technique,
+                        contained: true,
+                    });
                 }
             }
         }
@@ -419,7 +489,16 @@ impl Lookalike {
                 } else {
                     Technique::Contains
                 };
-                consider(Candidate { brand: bi, unit: which, distance: d, technique, contained: false }, best);
+                consider(
+                    Candidate {
+                        brand: bi,
+                        unit: which,
+                        distance: d,
+                        technique,
+                        contained: false,
+                    },
+                    best,
+                );
             }
         }
     }
@@ -433,7 +512,8 @@ impl Lookalike {
         if technique != Technique::IdnHomoglyph {
             let raw: Vec<&str> = body.split('.').collect();
             let plain = unit_text_raw(&raw, c.unit);
-            let plain_d = osa_within(plain.as_bytes(), &b.skel, usize::MAX >> 1).unwrap_or(usize::MAX);
+            let plain_d =
+                osa_within(plain.as_bytes(), &b.skel, usize::MAX >> 1).unwrap_or(usize::MAX);
             let tricked = if c.contained {
                 find(plain.as_bytes(), &b.skel).is_none()
             } else {
@@ -460,7 +540,11 @@ fn unit_text(skel: &[u8], labels: &[(usize, usize, bool)], unit: Unit) -> Vec<u8
     let label = |i: usize| &skel[labels[i].0..labels[i].1];
     match unit {
         Unit::Label(l) => label(l).to_vec(),
-        Unit::Token(l, t) => label(l).split(|&c| c == b'-').nth(t).unwrap_or_default().to_vec(),
+        Unit::Token(l, t) => label(l)
+            .split(|&c| c == b'-')
+            .nth(t)
+            .unwrap_or_default()
+            .to_vec(),
         Unit::TokenPair(l, t) => {
             let mut it = label(l).split(|&c| c == b'-').skip(t);
             let mut v = it.next().unwrap_or_default().to_vec();
@@ -657,7 +741,9 @@ fn osa_vec(a: &[u8], b: &[u8]) -> Option<usize> {
     for i in 1..=n {
         for j in 1..=m {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }
@@ -707,7 +793,13 @@ pub fn punycode_decode(input: &str) -> Option<String> {
                 _ => return None,
             } as u32;
             i = i.checked_add(digit.checked_mul(w)?)?;
-            let t = if k <= bias { TMIN } else if k >= bias + TMAX { TMAX } else { k - bias };
+            let t = if k <= bias {
+                TMIN
+            } else if k >= bias + TMAX {
+                TMAX
+            } else {
+                k - bias
+            };
             if digit < t {
                 break;
             }
@@ -735,7 +827,10 @@ mod tests {
     fn punycode_rfc_vectors() {
         assert_eq!(punycode_decode("pple-43d").as_deref(), Some("\u{430}pple"));
         assert_eq!(punycode_decode("mnchen-3ya").as_deref(), Some("münchen"));
-        assert_eq!(punycode_decode("ihqwcrb4cv8a8dqg056pqjye").as_deref(), Some("他们为什么不说中文"));
+        assert_eq!(
+            punycode_decode("ihqwcrb4cv8a8dqg056pqjye").as_deref(),
+            Some("他们为什么不说中文")
+        );
         assert_eq!(punycode_decode("!!"), None);
     }
 

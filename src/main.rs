@@ -134,13 +134,32 @@ fn run_monitor(parser: &mut lexopt::Parser, mut config: Option<PathBuf>) -> Resu
             return Ok(());
         }
         match arg {
-            Short('c') | Long("config") => config = Some(parser.value().map_err(|e| bad_arg(e, MONITOR_USAGE))?.into()),
-            Long("replay") => replay = Some(parser.value().map_err(|e| bad_arg(e, MONITOR_USAGE))?.string().map_err(|e| bad_arg(e, MONITOR_USAGE))?),
+            Short('c') | Long("config") => {
+                config = Some(
+                    parser
+                        .value()
+                        .map_err(|e| bad_arg(e, MONITOR_USAGE))?
+                        .into(),
+                )
+            }
+            Long("replay") => {
+                replay = Some(
+                    parser
+                        .value()
+                        .map_err(|e| bad_arg(e, MONITOR_USAGE))?
+                        .string()
+                        .map_err(|e| bad_arg(e, MONITOR_USAGE))?,
+                )
+            }
             Long("stats") => stats = true,
             other => return Err(bad_arg(other.unexpected(), MONITOR_USAGE)),
         }
     }
-    let args = MonitorArgs { config: need_config(config, MONITOR_USAGE)?, replay, stats };
+    let args = MonitorArgs {
+        config: need_config(config, MONITOR_USAGE)?,
+        replay,
+        stats,
+    };
     monitor::command(&args)
 }
 
@@ -152,7 +171,14 @@ fn run_check_rules(parser: &mut lexopt::Parser) -> Result<(), Failure> {
             return Ok(());
         }
         match arg {
-            Short('c') | Long("config") => config = Some(parser.value().map_err(|e| bad_arg(e, CHECK_RULES_USAGE))?.into()),
+            Short('c') | Long("config") => {
+                config = Some(
+                    parser
+                        .value()
+                        .map_err(|e| bad_arg(e, CHECK_RULES_USAGE))?
+                        .into(),
+                )
+            }
             Short('d') | Long("domain") => {
                 let v = parser.value().map_err(|e| bad_arg(e, CHECK_RULES_USAGE))?;
                 args.names.push(v.to_string_lossy().into_owned());
@@ -188,7 +214,9 @@ fn run_scan(parser: &mut lexopt::Parser) -> Result<(), Failure> {
             return Ok(());
         }
         match arg {
-            Short('c') | Long("config") => config = Some(parser.value().map_err(|e| bad_arg(e, SCAN_USAGE))?.into()),
+            Short('c') | Long("config") => {
+                config = Some(parser.value().map_err(|e| bad_arg(e, SCAN_USAGE))?.into())
+            }
             Short('f') | Long("fqdn-dirs") => args.fqdn_dirs = true,
             other => return Err(bad_arg(other.unexpected(), SCAN_USAGE)),
         }
@@ -217,7 +245,14 @@ fn run_notify_test(parser: &mut lexopt::Parser) -> Result<(), Failure> {
             return Ok(());
         }
         match arg {
-            Short('c') | Long("config") => config = Some(parser.value().map_err(|e| bad_arg(e, NOTIFY_TEST_USAGE))?.into()),
+            Short('c') | Long("config") => {
+                config = Some(
+                    parser
+                        .value()
+                        .map_err(|e| bad_arg(e, NOTIFY_TEST_USAGE))?
+                        .into(),
+                )
+            }
             other => return Err(bad_arg(other.unexpected(), NOTIFY_TEST_USAGE)),
         }
     }
@@ -235,54 +270,103 @@ fn run_gethost(parser: &mut lexopt::Parser) -> Result<(), Failure> {
             return Ok(());
         }
         match arg {
-            Short('c') | Long("config") => config = Some(parser.value().map_err(|e| bad_arg(e, GETHOST_USAGE))?.into()),
+            Short('c') | Long("config") => {
+                config = Some(
+                    parser
+                        .value()
+                        .map_err(|e| bad_arg(e, GETHOST_USAGE))?
+                        .into(),
+                )
+            }
             Long("since") => {
                 let v = parser.value().map_err(|e| bad_arg(e, GETHOST_USAGE))?;
                 let s = v.to_string_lossy();
-                since = certstreammonitor::config::parse_python_int(&s)
-                    .ok_or_else(|| Failure::new(2, format!("--since: {s:?} is not a whole number of seconds")))?;
+                since = certstreammonitor::config::parse_python_int(&s).ok_or_else(|| {
+                    Failure::new(
+                        2,
+                        format!("--since: {s:?} is not a whole number of seconds"),
+                    )
+                })?;
             }
             Long("json") => json = true,
             other => return Err(bad_arg(other.unexpected(), GETHOST_USAGE)),
         }
     }
-    let args = GethostArgs { config: need_config(config, GETHOST_USAGE)?, since, json };
+    let args = GethostArgs {
+        config: need_config(config, GETHOST_USAGE)?,
+        since,
+        json,
+    };
     let stdout = std::io::stdout();
     gethost::command(&args, &mut stdout.lock())
 }
 
 fn run_loglist(parser: &mut lexopt::Parser) -> Result<(), Failure> {
-    let (mut file, mut url) = (None::<PathBuf>, certstreammonitor::loglist::CHROME_V3_URL.to_string());
+    let (mut file, mut url) = (
+        None::<PathBuf>,
+        certstreammonitor::loglist::CHROME_V3_URL.to_string(),
+    );
     while let Some(arg) = parser.next().map_err(|e| bad_arg(e, LOGLIST_USAGE))? {
         if help_or_version(&arg, LOGLIST_USAGE) {
             return Ok(());
         }
         match arg {
-            Long("update") => file = Some(parser.value().map_err(|e| bad_arg(e, LOGLIST_USAGE))?.into()),
-            Long("url") => url = parser.value().map_err(|e| bad_arg(e, LOGLIST_USAGE))?.to_string_lossy().into_owned(),
+            Long("update") => {
+                file = Some(
+                    parser
+                        .value()
+                        .map_err(|e| bad_arg(e, LOGLIST_USAGE))?
+                        .into(),
+                )
+            }
+            Long("url") => {
+                url = parser
+                    .value()
+                    .map_err(|e| bad_arg(e, LOGLIST_USAGE))?
+                    .to_string_lossy()
+                    .into_owned()
+            }
             other => return Err(bad_arg(other.unexpected(), LOGLIST_USAGE)),
         }
     }
-    let file = file.ok_or_else(|| Failure::new(2, format!("missing --update FILE\n\n{LOGLIST_USAGE}")))?;
-    let summary = certstreammonitor::loglist::update_file(&file, &url).map_err(|e| Failure::new(1, e))?;
+    let file =
+        file.ok_or_else(|| Failure::new(2, format!("missing --update FILE\n\n{LOGLIST_USAGE}")))?;
+    let summary =
+        certstreammonitor::loglist::update_file(&file, &url).map_err(|e| Failure::new(1, e))?;
     println!("{summary}");
     Ok(())
 }
 
 fn run_bench(parser: &mut lexopt::Parser) -> Result<(), Failure> {
-    let (mut messages, mut runs, mut client, mut db) = (200_000u64, 3u32, None::<String>, None::<PathBuf>);
+    let (mut messages, mut runs, mut client, mut db) =
+        (200_000u64, 3u32, None::<String>, None::<PathBuf>);
     let num = |v: std::ffi::OsString| -> Result<u64, Failure> {
-        v.to_string_lossy().parse().map_err(|_| Failure::new(2, format!("{v:?} is not a number")))
+        v.to_string_lossy()
+            .parse()
+            .map_err(|_| Failure::new(2, format!("{v:?} is not a number")))
     };
     while let Some(arg) = parser.next().map_err(|e| bad_arg(e, BENCH_USAGE))? {
         if help_or_version(&arg, BENCH_USAGE) {
             return Ok(());
         }
         match arg {
-            Long("messages") => messages = num(parser.value().map_err(|e| bad_arg(e, BENCH_USAGE))?)?,
-            Long("runs") => runs = num(parser.value().map_err(|e| bad_arg(e, BENCH_USAGE))?)?.clamp(1, 100) as u32,
+            Long("messages") => {
+                messages = num(parser.value().map_err(|e| bad_arg(e, BENCH_USAGE))?)?
+            }
+            Long("runs") => {
+                runs =
+                    num(parser.value().map_err(|e| bad_arg(e, BENCH_USAGE))?)?.clamp(1, 100) as u32
+            }
             // Internal: the measured child process.
-            Long("client") => client = Some(parser.value().map_err(|e| bad_arg(e, BENCH_USAGE))?.to_string_lossy().into_owned()),
+            Long("client") => {
+                client = Some(
+                    parser
+                        .value()
+                        .map_err(|e| bad_arg(e, BENCH_USAGE))?
+                        .to_string_lossy()
+                        .into_owned(),
+                )
+            }
             Long("db") => db = Some(parser.value().map_err(|e| bad_arg(e, BENCH_USAGE))?.into()),
             other => return Err(bad_arg(other.unexpected(), BENCH_USAGE)),
         }
@@ -306,7 +390,10 @@ fn run() -> Result<(), Failure> {
             "loglist" => run_loglist(&mut parser),
             "scan" => run_scan(&mut parser),
             "notify-test" | "notify_test" => run_notify_test(&mut parser),
-            other => Err(Failure::new(2, format!("unknown subcommand {other:?}\n\n{USAGE}"))),
+            other => Err(Failure::new(
+                2,
+                format!("unknown subcommand {other:?}\n\n{USAGE}"),
+            )),
         },
         // `certstreammonitor -c FILE` stands where `CertStreamMonitor.py -c FILE` stood.
         Some(Short('c')) | Some(Long("config")) => {

@@ -98,7 +98,15 @@ pub struct Matcher<'a, W: Write> {
 
 impl<'a, W: Write> Matcher<'a, W> {
     pub fn new(rules: &'a Rules, db: &'a Database, out: W, counters: Arc<Counters>) -> Self {
-        Matcher { rules, db, out, counters, stdout_broken: false, deferred: None, lookalike: None }
+        Matcher {
+            rules,
+            db,
+            out,
+            counters,
+            stdout_broken: false,
+            deferred: None,
+            lookalike: None,
+        }
     }
 
     /// Also store the names the lookalike engine flags (see [`crate::lookalike`]).
@@ -123,14 +131,23 @@ impl<'a, W: Write> Matcher<'a, W> {
         match parse_message(bytes) {
             Ok(CertstreamMessage::Certificate(record)) => self.handle_record_autocommit(&record),
             Ok(CertstreamMessage::DnsEntries(names)) => {
-                let record = CertificateRecord { all_domains: names, ..Default::default() };
+                let record = CertificateRecord {
+                    all_domains: names,
+                    ..Default::default()
+                };
                 self.handle_record_autocommit(&record)
             }
             Ok(CertstreamMessage::Heartbeat) | Ok(CertstreamMessage::Other(_)) => {}
             Err(e) => {
                 let n = Counters::bump(&self.counters.malformed);
                 if worth_logging(n) {
-                    logging::warning("root", &format!("skipped malformed message #{n} ({} bytes): {e}", bytes.len()));
+                    logging::warning(
+                        "root",
+                        &format!(
+                            "skipped malformed message #{n} ({} bytes): {e}",
+                            bytes.len()
+                        ),
+                    );
                 }
             }
         }
@@ -150,10 +167,19 @@ impl<'a, W: Write> Matcher<'a, W> {
                     Counters::bump(&self.counters.db_errors);
                     for host in &record.all_domains {
                         let lookalike = || {
-                            self.lookalike.is_some_and(|l| l.check(host).is_some() && !self.rules.blacklisted(host))
+                            self.lookalike.is_some_and(|l| {
+                                l.check(host).is_some() && !self.rules.blacklisted(host)
+                            })
                         };
-                        if matches!(self.rules.evaluate(host), Verdict::Match { .. }) || lookalike() {
-                            logging::error("root", &format!("LOST MATCH, could not store it: {e} - {}", describe(record, host)));
+                        if matches!(self.rules.evaluate(host), Verdict::Match { .. }) || lookalike()
+                        {
+                            logging::error(
+                                "root",
+                                &format!(
+                                    "LOST MATCH, could not store it: {e} - {}",
+                                    describe(record, host)
+                                ),
+                            );
                         }
                     }
                 }
@@ -162,7 +188,10 @@ impl<'a, W: Write> Matcher<'a, W> {
     }
 
     /// One certificate, from any source: rules on every name, matches stored.
-    pub fn handle_record(&mut self, record: &CertificateRecord<'_>) -> Result<(), crate::db::DbError> {
+    pub fn handle_record(
+        &mut self,
+        record: &CertificateRecord<'_>,
+    ) -> Result<(), crate::db::DbError> {
         Counters::bump(&self.counters.certificates);
         for host in &record.all_domains {
             Counters::bump(&self.counters.names);
@@ -173,7 +202,10 @@ impl<'a, W: Write> Matcher<'a, W> {
                     if logging::enabled(logging::DEBUG) {
                         logging::debug(
                             "root",
-                            &format!("DETECTION THRESHOLD VALUE NOT REACHED - {}", describe(record, host)),
+                            &format!(
+                                "DETECTION THRESHOLD VALUE NOT REACHED - {}",
+                                describe(record, host)
+                            ),
                         );
                     }
                     if let Some(hit) = self.lookalike_hit(host) {
@@ -193,7 +225,12 @@ impl<'a, W: Write> Matcher<'a, W> {
         Ok(())
     }
 
-    fn store(&mut self, record: &CertificateRecord<'_>, host: &str, hit: Option<&LookalikeHit>) -> Result<(), crate::db::DbError> {
+    fn store(
+        &mut self,
+        record: &CertificateRecord<'_>,
+        host: &str,
+        hit: Option<&LookalikeHit>,
+    ) -> Result<(), crate::db::DbError> {
         Counters::bump(&self.counters.matches);
         let san = record.san_for(host);
         let startime = record.startime();
@@ -218,7 +255,11 @@ impl<'a, W: Write> Matcher<'a, W> {
             }
             None => String::new(),
         };
-        let line = format!("[{}] {}{suffix}\n", clock::local_now_iso(), describe(record, host));
+        let line = format!(
+            "[{}] {}{suffix}\n",
+            clock::local_now_iso(),
+            describe(record, host)
+        );
         match self.deferred.as_mut() {
             Some(lines) => lines.push(line),
             None => self.print(&line),
@@ -230,10 +271,17 @@ impl<'a, W: Write> Matcher<'a, W> {
     fn print(&mut self, line: &str) {
         logging::info("root", &format!("New match stored: {}", line.trim_end()));
         if !self.stdout_broken {
-            if let Err(e) = self.out.write_all(line.as_bytes()).and_then(|_| self.out.flush()) {
+            if let Err(e) = self
+                .out
+                .write_all(line.as_bytes())
+                .and_then(|_| self.out.flush())
+            {
                 // The DB has the row; keep monitoring even if nobody reads stdout.
                 self.stdout_broken = true;
-                logging::error("root", &format!("stdout is not writable ({e}); matches are still stored in the DB"));
+                logging::error(
+                    "root",
+                    &format!("stdout is not writable ({e}); matches are still stored in the DB"),
+                );
             }
         }
     }
@@ -250,7 +298,13 @@ impl<'a, W: Write> Matcher<'a, W> {
                 for record in &batch.records {
                     self.handle_record(record)?;
                 }
-                self.db.save_ct_position(&batch.log.log_id, &batch.log.url, batch.next, batch.tree_size, &clock::utc_now_iso())?;
+                self.db.save_ct_position(
+                    &batch.log.log_id,
+                    &batch.log.url,
+                    batch.next,
+                    batch.tree_size,
+                    &clock::utc_now_iso(),
+                )?;
                 self.db.commit()
             })();
             let lines = self.deferred.take().unwrap_or_default();
@@ -266,7 +320,13 @@ impl<'a, W: Write> Matcher<'a, W> {
                     if attempt >= 4 {
                         return Err(e);
                     }
-                    logging::warning("root", &format!("committing {} entries {}..{} failed (attempt {attempt}): {e}", batch.log.description, batch.start, batch.next));
+                    logging::warning(
+                        "root",
+                        &format!(
+                            "committing {} entries {}..{} failed (attempt {attempt}): {e}",
+                            batch.log.description, batch.start, batch.next
+                        ),
+                    );
                     std::thread::sleep(Duration::from_millis(250 * attempt));
                 }
             }
@@ -313,14 +373,19 @@ impl Queue {
     fn dropped(&self, counters: &Counters) {
         let n = Counters::bump(&counters.dropped);
         if worth_logging(n) {
-            logging::warning("root", &format!("matcher is behind: dropped message #{n} (queue full)"));
+            logging::warning(
+                "root",
+                &format!("matcher is behind: dropped message #{n} (queue full)"),
+            );
         }
     }
 
     /// Replays (and benchmarks) wait instead: a file does not drop data when read
     /// slowly. The byte budget still holds, so memory stays bounded.
     fn push(&self, msg: Vec<u8>) -> bool {
-        while self.bytes.load(Ordering::Relaxed) != 0 && self.bytes.load(Ordering::Relaxed) + msg.len() > QUEUE_BYTES {
+        while self.bytes.load(Ordering::Relaxed) != 0
+            && self.bytes.load(Ordering::Relaxed) + msg.len() > QUEUE_BYTES
+        {
             if shutdown::requested() {
                 return false;
             }
@@ -338,33 +403,44 @@ fn spawn_source(
 ) -> std::io::Result<(Receiver<Vec<u8>>, Arc<AtomicUsize>)> {
     let (tx, rx) = mpsc::sync_channel(QUEUE_MESSAGES);
     let bytes = Arc::new(AtomicUsize::new(0));
-    let queue = Queue { tx, bytes: bytes.clone() };
+    let queue = Queue {
+        tx,
+        bytes: bytes.clone(),
+    };
     match source {
         Source::Certstream(settings) => {
-            std::thread::Builder::new().name("certstream".into()).spawn(move || {
-                certstream_client::run(&settings, |event| match event {
-                    ClientEvent::Message(m) if block_when_full => {
-                        queue.push(m);
-                    }
-                    ClientEvent::Message(m) => queue.offer(m, &counters),
-                    ClientEvent::Rejected(why) => {
-                        let n = Counters::bump(&counters.rejected);
-                        if worth_logging(n) {
-                            logging::warning("certstream", &format!("skipped message #{n}: {why}"));
+            std::thread::Builder::new()
+                .name("certstream".into())
+                .spawn(move || {
+                    certstream_client::run(&settings, |event| match event {
+                        ClientEvent::Message(m) if block_when_full => {
+                            queue.push(m);
                         }
-                    }
-                })
-            })?;
+                        ClientEvent::Message(m) => queue.offer(m, &counters),
+                        ClientEvent::Rejected(why) => {
+                            let n = Counters::bump(&counters.rejected);
+                            if worth_logging(n) {
+                                logging::warning(
+                                    "certstream",
+                                    &format!("skipped message #{n}: {why}"),
+                                );
+                            }
+                        }
+                    })
+                })?;
         }
         Source::Replay(path) => {
             let reader: Box<dyn BufRead + Send> = if path == "-" {
                 Box::new(std::io::BufReader::with_capacity(1 << 16, std::io::stdin()))
             } else {
-                let f = std::fs::File::open(&path)
-                    .map_err(|e| std::io::Error::new(e.kind(), format!("replay file {path}: {e}")))?;
+                let f = std::fs::File::open(&path).map_err(|e| {
+                    std::io::Error::new(e.kind(), format!("replay file {path}: {e}"))
+                })?;
                 Box::new(std::io::BufReader::with_capacity(1 << 16, f))
             };
-            std::thread::Builder::new().name("replay".into()).spawn(move || replay(reader, &path, &queue, &counters))?;
+            std::thread::Builder::new()
+                .name("replay".into())
+                .spawn(move || replay(reader, &path, &queue, &counters))?;
         }
     }
     Ok((rx, bytes))
@@ -389,7 +465,10 @@ fn replay(mut reader: Box<dyn BufRead + Send>, path: &str, queue: &Queue, counte
             }
             Ok(Line::TooLong(n)) => {
                 let k = Counters::bump(&counters.rejected);
-                logging::warning("root", &format!("{path}, line {line_no}: skipped message #{k}: longer than {n} bytes"));
+                logging::warning(
+                    "root",
+                    &format!("{path}, line {line_no}: skipped message #{k}: longer than {n} bytes"),
+                );
             }
             Err(e) => {
                 logging::error("root", &format!("{path}, line {line_no}: read error: {e}"));
@@ -461,7 +540,12 @@ pub struct PipelineOptions {
 
 impl Default for PipelineOptions {
     fn default() -> Self {
-        PipelineOptions { stats_every: Duration::from_secs(60), stop_after: None, block_when_full: false, lookalike: None }
+        PipelineOptions {
+            stats_every: Duration::from_secs(60),
+            stop_after: None,
+            block_when_full: false,
+            lookalike: None,
+        }
     }
 }
 
@@ -477,7 +561,8 @@ pub fn run_pipeline<W: Write>(
 ) -> std::io::Result<()> {
     let (stats_every, stop_after) = (options.stats_every, options.stop_after);
     let (rx, queued_bytes) = spawn_source(source, counters.clone(), options.block_when_full)?;
-    let mut matcher = Matcher::new(rules, db, out, counters.clone()).with_lookalike(options.lookalike.as_deref());
+    let mut matcher =
+        Matcher::new(rules, db, out, counters.clone()).with_lookalike(options.lookalike.as_deref());
     let mut last_stats = Instant::now();
     loop {
         match rx.recv_timeout(Duration::from_millis(200)) {
@@ -488,7 +573,11 @@ pub fn run_pipeline<W: Write>(
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
-        let seen = || Counters::get(&counters.messages) + Counters::get(&counters.dropped) + Counters::get(&counters.rejected);
+        let seen = || {
+            Counters::get(&counters.messages)
+                + Counters::get(&counters.dropped)
+                + Counters::get(&counters.rejected)
+        };
         if stop_after.is_some_and(|n| seen() >= n) {
             shutdown::request();
         }
@@ -568,7 +657,11 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     }
     logging::info(
         "root",
-        &format!("Looking for these strings: {}, detection threshold: {}", rules.search_keywords(), rules.threshold()),
+        &format!(
+            "Looking for these strings: {}, detection threshold: {}",
+            rules.search_keywords(),
+            rules.threshold()
+        ),
     );
     for warning in rule_warnings(&rules) {
         logging::warning("root", &warning);
@@ -581,12 +674,32 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     let stdout = std::io::stdout();
     match input {
         Input::Frames(source) => {
-            let options = PipelineOptions { lookalike: lookalike.clone(), ..PipelineOptions::default() };
-            run_pipeline(&rules, &db, source, stdout.lock(), counters.clone(), &options)?
+            let options = PipelineOptions {
+                lookalike: lookalike.clone(),
+                ..PipelineOptions::default()
+            };
+            run_pipeline(
+                &rules,
+                &db,
+                source,
+                stdout.lock(),
+                counters.clone(),
+                &options,
+            )?
         }
         Input::CtLogs(ct) => {
-            let logs = crate::ct_monitor::select_logs(&ct).map_err(|(key, m)| config.key_error("CTLOGS", key, m))?;
-            crate::ct_monitor::run(&rules, lookalike.as_deref(), &db, &ct, logs, stdout.lock(), counters.clone(), args.stats)?
+            let logs = crate::ct_monitor::select_logs(&ct)
+                .map_err(|(key, m)| config.key_error("CTLOGS", key, m))?;
+            crate::ct_monitor::run(
+                &rules,
+                lookalike.as_deref(),
+                &db,
+                &ct,
+                logs,
+                stdout.lock(),
+                counters.clone(),
+                args.stats,
+            )?
         }
     }
     if shutdown::requested() {
@@ -601,9 +714,14 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
 fn rule_warnings(rules: &Rules) -> Vec<String> {
     let mut out = Vec::new();
     if rules.threshold() <= 0 {
-        out.push(format!("DetectionThreshold is {}: every name of every certificate will be stored", rules.threshold()));
+        out.push(format!(
+            "DetectionThreshold is {}: every name of every certificate will be stored",
+            rules.threshold()
+        ));
     } else if rules.evaluate("").score() > 0 {
-        out.push("SearchKeywords can match an empty string: every name scores at least 1".to_string());
+        out.push(
+            "SearchKeywords can match an empty string: every name scores at least 1".to_string(),
+        );
     }
     out
 }

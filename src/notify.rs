@@ -68,7 +68,8 @@ const STDERR_LOG_CHARS: usize = 1000;
 const ENV_VALUE_CAP: usize = 32 * 1024;
 /// Discord refuses `content` longer than this (characters).
 const DISCORD_MAX: usize = 2000;
-const SUPPORTED: &str = "json, jsons, slack, discord, msteams, mmost, mmosts, tgram, mailto, mailtos";
+const SUPPORTED: &str =
+    "json, jsons, slack, discord, msteams, mmost, mmosts, tgram, mailto, mailtos";
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -121,7 +122,11 @@ impl NotifySettings {
         if let Some(v) = c.get(S, "Notification_Destination")? {
             for (i, url) in split_urls(&v).iter().enumerate() {
                 let d = Destination::parse(i + 1, url).map_err(|m| {
-                    c.key_error(S, "Notification_Destination", format!("item {} ({}): {m}", i + 1, mask_url(url)))
+                    c.key_error(
+                        S,
+                        "Notification_Destination",
+                        format!("item {} ({}): {m}", i + 1, mask_url(url)),
+                    )
                 })?;
                 s.destinations.push(d);
             }
@@ -131,17 +136,36 @@ impl NotifySettings {
                 s.destinations.push(d);
             }
         }
-        s.format = match c.get(S, "Notification_Format")?.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        s.format = match c
+            .get(S, "Notification_Format")?
+            .map(|v| v.trim().to_ascii_lowercase())
+            .as_deref()
+        {
             None | Some("") | Some("text") => BodyFormat::Text,
             Some("json") => BodyFormat::Json,
-            Some(v) => return Err(c.key_error(S, "Notification_Format", format!("{v:?}: use text or json"))),
+            Some(v) => {
+                return Err(c.key_error(
+                    S,
+                    "Notification_Format",
+                    format!("{v:?}: use text or json"),
+                ))
+            }
         };
         let seconds = |key: &str, zero_ok: bool| -> Result<Option<Duration>, ConfigError> {
             match c.get(S, key)?.filter(|v| !v.trim().is_empty()) {
                 None => Ok(None),
                 Some(v) => match v.trim().parse::<f64>() {
-                    Ok(x) if x.is_finite() && (x > 0.0 || (zero_ok && x == 0.0)) && x <= 3600.0 => Ok(Some(Duration::from_secs_f64(x))),
-                    _ => Err(c.key_error(S, key, format!("{v:?} is not a number of seconds ({} to 3600)", if zero_ok { 0 } else { 1 }))),
+                    Ok(x) if x.is_finite() && (x > 0.0 || (zero_ok && x == 0.0)) && x <= 3600.0 => {
+                        Ok(Some(Duration::from_secs_f64(x)))
+                    }
+                    _ => Err(c.key_error(
+                        S,
+                        key,
+                        format!(
+                            "{v:?} is not a number of seconds ({} to 3600)",
+                            if zero_ok { 0 } else { 1 }
+                        ),
+                    )),
                 },
             }
         };
@@ -151,16 +175,34 @@ impl NotifySettings {
         if let Some(d) = seconds("Notification_Retry_Delay", true)? {
             s.retry_delay = d;
         }
-        if let Some(b) = c.get(S, "Notification_Base_URL")?.map(|v| v.trim().trim_end_matches('/').to_string()).filter(|v| !v.is_empty()) {
-            let rest = b.strip_prefix("http://").or_else(|| b.strip_prefix("https://"));
+        if let Some(b) = c
+            .get(S, "Notification_Base_URL")?
+            .map(|v| v.trim().trim_end_matches('/').to_string())
+            .filter(|v| !v.is_empty())
+        {
+            let rest = b
+                .strip_prefix("http://")
+                .or_else(|| b.strip_prefix("https://"));
             if rest.is_none_or(|r| r.is_empty() || r.contains(['?', '#', ' '])) {
-                return Err(c.key_error(S, "Notification_Base_URL", format!("{b:?}: write http://host:port or https://host")));
+                return Err(c.key_error(
+                    S,
+                    "Notification_Base_URL",
+                    format!("{b:?}: write http://host:port or https://host"),
+                ));
             }
             s.base_url = Some(b);
         }
-        let ca = match c.get(S, "Notification_CAFile")?.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
+        let ca = match c
+            .get(S, "Notification_CAFile")?
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+        {
             Some(p) => Some((p, "Notification_CAFile", S)),
-            None => c.get("CONNECT", "CAFile")?.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).map(|p| (p, "CAFile", "CONNECT")),
+            None => c
+                .get("CONNECT", "CAFile")?
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .map(|p| (p, "CAFile", "CONNECT")),
         };
         if let Some((p, key, section)) = ca {
             if !s.destinations.is_empty() {
@@ -211,7 +253,13 @@ pub fn split_urls(s: &str) -> Vec<String> {
         }
     }
     out.push(s[start..].to_string());
-    out.into_iter().map(|u| u.trim_matches(|c: char| c == ',' || c.is_whitespace()).to_string()).filter(|u| !u.is_empty()).collect()
+    out.into_iter()
+        .map(|u| {
+            u.trim_matches(|c: char| c == ',' || c.is_whitespace())
+                .to_string()
+        })
+        .filter(|u| !u.is_empty())
+        .collect()
 }
 
 /// A URL as it may be shown: the scheme, and the host when it is a host name with a dot
@@ -219,11 +267,18 @@ pub fn split_urls(s: &str) -> Vec<String> {
 /// passwords, paths (webhook tokens) and queries, becomes `***`. Hosts without a dot are
 /// masked too: several schemes put a token there (`slack://TokenA/…`, `tgram://123:abc/…`).
 pub fn mask_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.trim().split_once("://") else { return "***".into() };
+    let Some((scheme, rest)) = url.trim().split_once("://") else {
+        return "***".into();
+    };
     let scheme_ok = !scheme.is_empty()
         && scheme.len() <= 16
-        && scheme.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
-        && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'.' || b == b'-');
+        && scheme
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'.' || b == b'-');
     if !scheme_ok {
         return "***".into();
     }
@@ -231,7 +286,10 @@ pub fn mask_url(url: &str) -> String {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = hostport.split(':').next().unwrap_or("");
-    let hostname_like = !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    let hostname_like = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
     if hostname_like && host.contains('.') && !host.starts_with('.') {
         format!("{scheme}://{host}/***")
     } else {
@@ -246,7 +304,10 @@ pub fn mask_url(url: &str) -> String {
 fn quote(s: &str, safe: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
-        if b.is_ascii_alphanumeric() || b"_.-~".contains(&b) || (b.is_ascii() && safe.as_bytes().contains(&b)) {
+        if b.is_ascii_alphanumeric()
+            || b"_.-~".contains(&b)
+            || (b.is_ascii() && safe.as_bytes().contains(&b))
+        {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -305,7 +366,10 @@ impl Query {
     }
 
     fn get(&self, k: &str) -> Option<&str> {
-        self.qsd.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str())
+        self.qsd
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
     }
 
     /// A non-empty value.
@@ -315,8 +379,23 @@ impl Query {
 
     fn flag(&self, k: &str, default: bool) -> bool {
         match self.get(k).map(|v| v.to_ascii_lowercase()) {
-            Some(v) if ["yes", "y", "true", "t", "1", "on", "enable", "enabled", "always", "allow", "+"].contains(&v.as_str()) => true,
-            Some(v) if ["no", "n", "false", "f", "0", "off", "disable", "disabled", "never", "deny", "-"].contains(&v.as_str()) => false,
+            Some(v)
+                if [
+                    "yes", "y", "true", "t", "1", "on", "enable", "enabled", "always", "allow", "+",
+                ]
+                .contains(&v.as_str()) =>
+            {
+                true
+            }
+            Some(v)
+                if [
+                    "no", "n", "false", "f", "0", "off", "disable", "disabled", "never", "deny",
+                    "-",
+                ]
+                .contains(&v.as_str()) =>
+            {
+                false
+            }
             _ => default,
         }
     }
@@ -324,7 +403,10 @@ impl Query {
 
 /// apprise's `parse_list`: items separated by whitespace, commas, slashes or backslashes.
 fn parse_list(s: &str) -> Vec<String> {
-    s.split(|c: char| c.is_whitespace() || c == ',' || c == '/' || c == '\\').filter(|x| !x.is_empty()).map(str::to_string).collect()
+    s.split(|c: char| c.is_whitespace() || c == ',' || c == '/' || c == '\\')
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -362,14 +444,20 @@ impl UrlParts {
                     Some((u, p)) => (u, Some(crate::proxy::percent_decode(p))),
                     None => (ui, None),
                 };
-                (Some(crate::proxy::percent_decode(u)).filter(|u| !u.is_empty()), p)
+                (
+                    Some(crate::proxy::percent_decode(u)).filter(|u| !u.is_empty()),
+                    p,
+                )
             }
         };
         let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
             let (h, after) = v6.split_once(']').ok_or("unclosed [ in the host")?;
             let port = match after {
                 "" => None,
-                p => Some(p.strip_prefix(':').ok_or("garbage after the IPv6 address")?),
+                p => Some(
+                    p.strip_prefix(':')
+                        .ok_or("garbage after the IPv6 address")?,
+                ),
             };
             (h.to_string(), port)
         } else {
@@ -380,10 +468,28 @@ impl UrlParts {
         };
         let port = match port {
             None | Some("") => None,
-            Some(p) => Some(p.parse::<u16>().ok().filter(|&n| n > 0).ok_or("the port is not a number from 1 to 65535")?),
+            Some(p) => Some(
+                p.parse::<u16>()
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or("the port is not a number from 1 to 65535")?,
+            ),
         };
-        let segments = path.split('/').filter(|s| !s.is_empty()).map(crate::proxy::percent_decode).collect();
-        Ok(UrlParts { scheme, user, password, host, port, path: path.to_string(), segments, query: Query::parse(qs) })
+        let segments = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(crate::proxy::percent_decode)
+            .collect();
+        Ok(UrlParts {
+            scheme,
+            user,
+            password,
+            host,
+            port,
+            path: path.to_string(),
+            segments,
+            query: Query::parse(qs),
+        })
     }
 
     /// The host for a URL: IPv6 in brackets.
@@ -397,7 +503,9 @@ impl UrlParts {
 }
 
 fn token_ok(s: &str, extra: &[u8]) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -428,13 +536,58 @@ enum Kind {
         params: Vec<(String, String)>,
         fields: Vec<(String, String)>,
     },
-    Slack { target: SlackTarget, botname: Option<String>, channels: Vec<Option<String>>, image: bool, footer: bool },
-    Discord { id: String, token: String, botname: Option<String>, tts: bool, avatar: bool, avatar_url: Option<String> },
-    MsTeams { team: Option<String>, a: String, b: String, c: String, d: Option<String> },
-    Mattermost { secure: bool, host: String, port: u16, path: String, token: String, botname: Option<String>, channels: Vec<Option<String>>, image: bool },
-    Telegram { token: String, chats: Vec<ChatId>, silent: bool, preview: bool },
-    Email { security: SmtpSecurity, smtp_host: String, port: u16, user: Option<String>, password: Option<String>, from: String, from_name: String, to: Vec<String> },
-    Command { program: String, args: Vec<String> },
+    Slack {
+        target: SlackTarget,
+        botname: Option<String>,
+        channels: Vec<Option<String>>,
+        image: bool,
+        footer: bool,
+    },
+    Discord {
+        id: String,
+        token: String,
+        botname: Option<String>,
+        tts: bool,
+        avatar: bool,
+        avatar_url: Option<String>,
+    },
+    MsTeams {
+        team: Option<String>,
+        a: String,
+        b: String,
+        c: String,
+        d: Option<String>,
+    },
+    Mattermost {
+        secure: bool,
+        host: String,
+        port: u16,
+        path: String,
+        token: String,
+        botname: Option<String>,
+        channels: Vec<Option<String>>,
+        image: bool,
+    },
+    Telegram {
+        token: String,
+        chats: Vec<ChatId>,
+        silent: bool,
+        preview: bool,
+    },
+    Email {
+        security: SmtpSecurity,
+        smtp_host: String,
+        port: u16,
+        user: Option<String>,
+        password: Option<String>,
+        from: String,
+        from_name: String,
+        to: Vec<String>,
+    },
+    Command {
+        program: String,
+        args: Vec<String>,
+    },
 }
 
 /// One configured destination: a parsed URL or the command hook.
@@ -471,9 +624,26 @@ impl Destination {
         let kind = if scheme == "tgram" {
             parse_telegram(url, &mut secrets)?
         } else {
-            if !matches!(scheme.as_str(), "json" | "jsons" | "slack" | "discord" | "msteams" | "mmost" | "mmosts" | "mailto" | "mailtos") {
-                let shown = if token_ok(&scheme, b"+.-") && scheme.len() <= 16 { scheme.clone() } else { "?".into() };
-                return Err(format!("unsupported scheme {shown:?} (supported: {SUPPORTED})"));
+            if !matches!(
+                scheme.as_str(),
+                "json"
+                    | "jsons"
+                    | "slack"
+                    | "discord"
+                    | "msteams"
+                    | "mmost"
+                    | "mmosts"
+                    | "mailto"
+                    | "mailtos"
+            ) {
+                let shown = if token_ok(&scheme, b"+.-") && scheme.len() <= 16 {
+                    scheme.clone()
+                } else {
+                    "?".into()
+                };
+                return Err(format!(
+                    "unsupported scheme {shown:?} (supported: {SUPPORTED})"
+                ));
             }
             let u = UrlParts::parse(url)?;
             for s in [&u.user, &u.password].into_iter().flatten() {
@@ -487,10 +657,17 @@ impl Destination {
             secrets.extend(u.segments.iter().cloned());
             // Query values may be tokens (`+Authorization=`, `-apikey=`, `pass=`); these are not.
             const PLAIN: &[&str] = &[
-                "method", "format", "overflow", "verify", "mode", "image", "footer", "tts", "avatar", "silent", "preview", "channel",
-                "channels", "to", "from", "name", "smtp", "rto", "cto", "emojis", "tz",
+                "method", "format", "overflow", "verify", "mode", "image", "footer", "tts",
+                "avatar", "silent", "preview", "channel", "channels", "to", "from", "name", "smtp",
+                "rto", "cto", "emojis", "tz",
             ];
-            secrets.extend(u.query.qsd.iter().filter(|(k, _)| !PLAIN.contains(&k.as_str())).map(|(_, v)| v.clone()));
+            secrets.extend(
+                u.query
+                    .qsd
+                    .iter()
+                    .filter(|(k, _)| !PLAIN.contains(&k.as_str()))
+                    .map(|(_, v)| v.clone()),
+            );
             match scheme.as_str() {
                 "json" | "jsons" => parse_json(&u)?,
                 "slack" => parse_slack(&u)?,
@@ -509,7 +686,12 @@ impl Destination {
         }
         // Not secrets: the names of things a reader needs to see in an error.
         let public: Vec<String> = match &kind {
-            Kind::Email { smtp_host, from, to, .. } => {
+            Kind::Email {
+                smtp_host,
+                from,
+                to,
+                ..
+            } => {
                 let mut p = vec![smtp_host.clone(), from.clone()];
                 p.extend(to.iter().cloned());
                 p
@@ -526,7 +708,13 @@ impl Destination {
             .collect();
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         secrets.dedup();
-        Ok(Destination { index, label: mask_url(url), kind, verify, secrets })
+        Ok(Destination {
+            index,
+            label: mask_url(url),
+            kind,
+            verify,
+            secrets,
+        })
     }
 
     /// The command hook: the value split on whitespace, the first word the program. No shell.
@@ -534,8 +722,18 @@ impl Destination {
         let mut words = line.split_whitespace().map(str::to_string);
         let program = words.next()?;
         let args: Vec<String> = words.collect();
-        let secrets = args.iter().filter(|a| a.chars().count() >= 3).cloned().collect();
-        Some(Destination { index: 0, label: format!("command {program}"), kind: Kind::Command { program, args }, verify: true, secrets })
+        let secrets = args
+            .iter()
+            .filter(|a| a.chars().count() >= 3)
+            .cloned()
+            .collect();
+        Some(Destination {
+            index: 0,
+            label: format!("command {program}"),
+            kind: Kind::Command { program, args },
+            verify: true,
+            secrets,
+        })
     }
 
     /// How logs and `notify-test` name it: `[2] slack://***`, `[command] /usr/local/bin/hook`.
@@ -575,7 +773,11 @@ fn parse_json(u: &UrlParts) -> Result<Kind, String> {
     if u.host.is_empty() {
         return Err("no host".into());
     }
-    let method = u.query.value("method").unwrap_or("POST").to_ascii_uppercase();
+    let method = u
+        .query
+        .value("method")
+        .unwrap_or("POST")
+        .to_ascii_uppercase();
     if !["POST", "GET", "PUT", "PATCH", "DELETE", "HEAD"].contains(&method.as_str()) {
         return Err("method= must be POST, GET, PUT, PATCH, DELETE or HEAD".into());
     }
@@ -585,7 +787,10 @@ fn parse_json(u: &UrlParts) -> Result<Kind, String> {
         host: u.url_host(),
         port: u.port,
         path: json_path(&u.path),
-        auth: u.user.clone().map(|user| (user, u.password.clone().unwrap_or_default())),
+        auth: u
+            .user
+            .clone()
+            .map(|user| (user, u.password.clone().unwrap_or_default())),
         headers: u.query.add.clone(),
         params: u.query.del.clone(),
         fields: u.query.colon.clone(),
@@ -608,7 +813,11 @@ fn channels_of(u: &UrlParts, path_items: &[String], keys: &[&str]) -> Vec<Option
     let mut out: Vec<Option<String>> = path_items.iter().map(|c| Some(c.clone())).collect();
     for k in keys {
         if let Some(v) = u.query.value(k) {
-            out.extend(v.split(|c: char| c.is_whitespace() || c == ',').filter(|x| !x.is_empty()).map(|x| Some(x.to_string())));
+            out.extend(
+                v.split(|c: char| c.is_whitespace() || c == ',')
+                    .filter(|x| !x.is_empty())
+                    .map(|x| Some(x.to_string())),
+            );
         }
     }
     if out.is_empty() {
@@ -620,7 +829,10 @@ fn channels_of(u: &UrlParts, path_items: &[String], keys: &[&str]) -> Vec<Option
 fn parse_slack(u: &UrlParts) -> Result<Kind, String> {
     let first = u.host.as_str();
     let lower = first.to_ascii_lowercase();
-    let (target, rest) = if ["xoxb-", "xoxp-", "xoxa-"].iter().any(|p| lower.starts_with(p)) {
+    let (target, rest) = if ["xoxb-", "xoxp-", "xoxa-"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
         if !token_ok(&first[5..], b"-") {
             return Err("the bot token is not xoxb-… (letters, digits, -)".into());
         }
@@ -633,7 +845,10 @@ fn parse_slack(u: &UrlParts) -> Result<Kind, String> {
         if !token_ok(first, b"") || !token_ok(b, b"") || !token_ok(c, b"") {
             return Err("webhook tokens must be letters and digits".into());
         }
-        (SlackTarget::Webhook(first.to_string(), b.clone(), c.clone()), &u.segments[2..])
+        (
+            SlackTarget::Webhook(first.to_string(), b.clone(), c.clone()),
+            &u.segments[2..],
+        )
     };
     let channels = channels_of(u, rest, &["to"]);
     if matches!(target, SlackTarget::Bot(_)) && channels == vec![None] {
@@ -644,11 +859,20 @@ fn parse_slack(u: &UrlParts) -> Result<Kind, String> {
             return Err("a channel name has spaces or control characters".into());
         }
     }
-    Ok(Kind::Slack { target, botname: u.user.clone(), channels, image: u.query.flag("image", true), footer: u.query.flag("footer", true) })
+    Ok(Kind::Slack {
+        target,
+        botname: u.user.clone(),
+        channels,
+        image: u.query.flag("image", true),
+        footer: u.query.flag("footer", true),
+    })
 }
 
 fn parse_discord(u: &UrlParts) -> Result<Kind, String> {
-    let token = u.segments.first().ok_or("write discord://webhook_id/webhook_token")?;
+    let token = u
+        .segments
+        .first()
+        .ok_or("write discord://webhook_id/webhook_token")?;
     if !token_ok(&u.host, b"_-") || !token_ok(token, b"_-") {
         return Err("the webhook id and token must be letters, digits, _ and -".into());
     }
@@ -667,7 +891,12 @@ fn parse_msteams(u: &UrlParts) -> Result<Kind, String> {
     let usage = "write msteams://team/tokenA/tokenB/tokenC (tokenA = uuid@uuid) or msteams://tokenA/tokenB/tokenC";
     let (team, tokens): (Option<String>, Vec<String>) = match &u.user {
         // Legacy form: tokenA's `@` made the URL parser see user@host.
-        Some(user) => (None, std::iter::once(format!("{user}@{}", u.host)).chain(u.segments.iter().cloned()).collect()),
+        Some(user) => (
+            None,
+            std::iter::once(format!("{user}@{}", u.host))
+                .chain(u.segments.iter().cloned())
+                .collect(),
+        ),
         None => (Some(u.host.clone()), u.segments.clone()),
     };
     if tokens.len() < 3 || tokens.len() > 4 || (team.is_none() && tokens.len() != 3) {
@@ -678,18 +907,33 @@ fn parse_msteams(u: &UrlParts) -> Result<Kind, String> {
             return Err("the team name must be letters, digits and -".into());
         }
     }
-    let a_ok = tokens[0].split_once('@').is_some_and(|(x, y)| token_ok(x, b"-") && token_ok(y, b"-"));
-    if !a_ok || !token_ok(&tokens[1], b"") || !token_ok(&tokens[2], b"-") || tokens.get(3).is_some_and(|d| !token_ok(d, b"_-")) {
+    let a_ok = tokens[0]
+        .split_once('@')
+        .is_some_and(|(x, y)| token_ok(x, b"-") && token_ok(y, b"-"));
+    if !a_ok
+        || !token_ok(&tokens[1], b"")
+        || !token_ok(&tokens[2], b"-")
+        || tokens.get(3).is_some_and(|d| !token_ok(d, b"_-"))
+    {
         return Err(usage.into());
     }
-    Ok(Kind::MsTeams { team, a: tokens[0].clone(), b: tokens[1].clone(), c: tokens[2].clone(), d: tokens.get(3).cloned() })
+    Ok(Kind::MsTeams {
+        team,
+        a: tokens[0].clone(),
+        b: tokens[1].clone(),
+        c: tokens[2].clone(),
+        d: tokens.get(3).cloned(),
+    })
 }
 
 fn parse_mattermost(u: &UrlParts) -> Result<Kind, String> {
     if u.host.is_empty() {
         return Err("no host".into());
     }
-    let (token, path) = u.segments.split_last().ok_or("write mmost://host[:port][/path]/token")?;
+    let (token, path) = u
+        .segments
+        .split_last()
+        .ok_or("write mmost://host[:port][/path]/token")?;
     if !token_ok(token, b"_-") {
         return Err("the token must be letters, digits, _ and -".into());
     }
@@ -711,11 +955,18 @@ fn parse_mattermost(u: &UrlParts) -> Result<Kind, String> {
 fn parse_telegram(url: &str, secrets: &mut Vec<String>) -> Result<Kind, String> {
     let usage = "write tgram://<bot_token>/<chat_id>[/<chat_id>…]";
     let rest = &url[url.find("://").map_or(0, |i| i + 3)..];
-    let rest = rest.strip_prefix("bot").or_else(|| rest.strip_prefix("BOT")).unwrap_or(rest);
+    let rest = rest
+        .strip_prefix("bot")
+        .or_else(|| rest.strip_prefix("BOT"))
+        .unwrap_or(rest);
     let (before_q, qs) = rest.split_once('?').unwrap_or((rest, ""));
     let digits = before_q.bytes().take_while(|b| b.is_ascii_digit()).count();
     let after = &before_q[digits..];
-    let after = after.strip_prefix(':').or_else(|| after.strip_prefix("%3A")).or_else(|| after.strip_prefix("%3a")).ok_or(usage)?;
+    let after = after
+        .strip_prefix(':')
+        .or_else(|| after.strip_prefix("%3A"))
+        .or_else(|| after.strip_prefix("%3a"))
+        .ok_or(usage)?;
     let mut parts = after.split('/').filter(|s| !s.is_empty());
     let b = parts.next().ok_or(usage)?;
     if digits == 0 || !token_ok(b, b"_-") {
@@ -736,34 +987,86 @@ fn parse_telegram(url: &str, secrets: &mut Vec<String>) -> Result<Kind, String> 
     for n in names {
         let digits_only = n.strip_prefix('-').unwrap_or(&n);
         if !digits_only.is_empty() && digits_only.bytes().all(|b| b.is_ascii_digit()) {
-            chats.push(ChatId::Id(n.parse::<i64>().map_err(|_| "a chat id is too large")?));
+            chats.push(ChatId::Id(
+                n.parse::<i64>().map_err(|_| "a chat id is too large")?,
+            ));
         } else {
             let name = n.strip_prefix('@').unwrap_or(&n);
-            let ok = name.len() >= 2 && name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'-') && token_ok(name, b"_-");
+            let ok = name.len() >= 2
+                && name
+                    .bytes()
+                    .next()
+                    .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'-')
+                && token_ok(name, b"_-");
             if !ok {
                 return Err("a chat is neither a number nor a @name".into());
             }
             chats.push(ChatId::Name(name.to_string()));
         }
     }
-    Ok(Kind::Telegram { token, chats, silent: query.flag("silent", false), preview: query.flag("preview", false) })
+    Ok(Kind::Telegram {
+        token,
+        chats,
+        silent: query.flag("silent", false),
+        preview: query.flag("preview", false),
+    })
 }
 
 /// Providers apprise knows, applied when `smtp=` is not given: (domain, SMTP host, port,
 /// security). They log in with the full address.
 const EMAIL_PROVIDERS: &[(&[&str], &str, u16, SmtpSecurity)] = &[
-    (&["gmail.com", "googlemail.com"], "smtp.gmail.com", 587, SmtpSecurity::StartTls),
-    (&["outlook.com", "hotmail.com", "live.com", "hotmail.com.au", "live.com.au"], "smtp-mail.outlook.com", 587, SmtpSecurity::StartTls),
-    (&["yahoo.com", "yahoo.ca"], "smtp.mail.yahoo.com", 465, SmtpSecurity::ImplicitTls),
-    (&["fastmail.com", "fastmail.fm"], "smtp.fastmail.com", 465, SmtpSecurity::ImplicitTls),
-    (&["zoho.com"], "smtp.zoho.com", 465, SmtpSecurity::ImplicitTls),
-    (&["yandex.com", "yandex.ru", "yandex.ua"], "smtp.yandex.ru", 465, SmtpSecurity::ImplicitTls),
+    (
+        &["gmail.com", "googlemail.com"],
+        "smtp.gmail.com",
+        587,
+        SmtpSecurity::StartTls,
+    ),
+    (
+        &[
+            "outlook.com",
+            "hotmail.com",
+            "live.com",
+            "hotmail.com.au",
+            "live.com.au",
+        ],
+        "smtp-mail.outlook.com",
+        587,
+        SmtpSecurity::StartTls,
+    ),
+    (
+        &["yahoo.com", "yahoo.ca"],
+        "smtp.mail.yahoo.com",
+        465,
+        SmtpSecurity::ImplicitTls,
+    ),
+    (
+        &["fastmail.com", "fastmail.fm"],
+        "smtp.fastmail.com",
+        465,
+        SmtpSecurity::ImplicitTls,
+    ),
+    (
+        &["zoho.com"],
+        "smtp.zoho.com",
+        465,
+        SmtpSecurity::ImplicitTls,
+    ),
+    (
+        &["yandex.com", "yandex.ru", "yandex.ua"],
+        "smtp.yandex.ru",
+        465,
+        SmtpSecurity::ImplicitTls,
+    ),
 ];
 
 fn looks_like_email(s: &str) -> bool {
     match s.rsplit_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && !domain.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))
+            !local.is_empty()
+                && !domain.is_empty()
+                && !s
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))
         }
         None => false,
     }
@@ -777,9 +1080,22 @@ fn parse_email(u: &UrlParts) -> Result<Kind, String> {
     if u.query.value("cc").is_some() || u.query.value("bcc").is_some() {
         return Err("cc= and bcc= are not supported; list every address in to=".into());
     }
-    let mut user = u.query.value("user").map(str::to_string).or_else(|| u.user.clone());
-    let password = u.query.get("pass").map(str::to_string).or_else(|| u.password.clone());
-    let mut security = match u.query.value("mode").map(|m| m.to_ascii_lowercase()).as_deref() {
+    let mut user = u
+        .query
+        .value("user")
+        .map(str::to_string)
+        .or_else(|| u.user.clone());
+    let password = u
+        .query
+        .get("pass")
+        .map(str::to_string)
+        .or_else(|| u.password.clone());
+    let mut security = match u
+        .query
+        .value("mode")
+        .map(|m| m.to_ascii_lowercase())
+        .as_deref()
+    {
         None => {
             if u.scheme == "mailtos" {
                 SmtpSecurity::StartTls
@@ -795,7 +1111,10 @@ fn parse_email(u: &UrlParts) -> Result<Kind, String> {
     let mut port = u.port.unwrap_or(security.default_port());
     let smtp_host = match u.query.value("smtp") {
         Some(h) => h.to_string(),
-        None => match EMAIL_PROVIDERS.iter().find(|(domains, ..)| domains.iter().any(|d| d.eq_ignore_ascii_case(&domain))) {
+        None => match EMAIL_PROVIDERS
+            .iter()
+            .find(|(domains, ..)| domains.iter().any(|d| d.eq_ignore_ascii_case(&domain)))
+        {
             Some((_, host, p, sec)) => {
                 port = *p;
                 security = *sec;
@@ -813,19 +1132,35 @@ fn parse_email(u: &UrlParts) -> Result<Kind, String> {
         Some(f) => match f.rsplit_once('<') {
             Some((name, addr)) if addr.ends_with('>') => {
                 let name = name.trim().trim_matches('"').trim();
-                ((!name.is_empty()).then(|| name.to_string()), addr.trim_end_matches('>').trim().to_string())
+                (
+                    (!name.is_empty()).then(|| name.to_string()),
+                    addr.trim_end_matches('>').trim().to_string(),
+                )
             }
             _ => (None, f.to_string()),
         },
         None => match &user {
-            Some(us) => (None, format!("{}@{domain}", us.split(|c: char| c == '@' || c.is_whitespace()).next().unwrap_or(""))),
+            Some(us) => (
+                None,
+                format!(
+                    "{}@{domain}",
+                    us.split(|c: char| c == '@' || c.is_whitespace())
+                        .next()
+                        .unwrap_or("")
+                ),
+            ),
             None => return Err("no sender: give from=address (or a user)".into()),
         },
     };
     if !looks_like_email(&from) {
         return Err("the sender (from=, or user@domain) is not an e-mail address".into());
     }
-    let from_name = u.query.value("name").map(str::to_string).or(from_name_in_from).unwrap_or_else(|| APP_DESC.to_string());
+    let from_name = u
+        .query
+        .value("name")
+        .map(str::to_string)
+        .or(from_name_in_from)
+        .unwrap_or_else(|| APP_DESC.to_string());
     let mut to: Vec<String> = u.segments.clone();
     if let Some(v) = u.query.value("to") {
         to.extend(parse_list(v));
@@ -836,7 +1171,16 @@ fn parse_email(u: &UrlParts) -> Result<Kind, String> {
     if let Some(bad) = to.iter().position(|t| !looks_like_email(t)) {
         return Err(format!("recipient {} is not an e-mail address", bad + 1));
     }
-    Ok(Kind::Email { security, smtp_host, port, user, password, from, from_name, to })
+    Ok(Kind::Email {
+        security,
+        smtp_host,
+        port,
+        user,
+        password,
+        from,
+        from_name,
+        to,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -928,7 +1272,9 @@ fn apply_fields(payload: &mut Vec<(String, J)>, fields: &[(String, String)]) {
 
 /// Slack's mrkdwn escapes.
 fn slack_escape(t: &str) -> String {
-    t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    t.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Telegram's HTML parse mode needs these three escaped (apprise forgets, and Telegram then
@@ -940,7 +1286,10 @@ fn html_escape(t: &str) -> String {
 /// apprise's `USER_ROLE_DETECTION_RE.findall(body)` → (`parse`, `users`, `roles`).
 fn discord_mentions(body: &str) -> Option<J> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r"(?i)\s*(?:<@(?P<role>&?)(?P<id>[0-9]+)>|@(?P<value>[a-z0-9]+))").expect("mention regex"));
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?i)\s*(?:<@(?P<role>&?)(?P<id>[0-9]+)>|@(?P<value>[a-z0-9]+))")
+            .expect("mention regex")
+    });
     let (mut parse, mut users, mut roles) = (Vec::new(), Vec::new(), Vec::new());
     let mut any = false;
     for c in re.captures_iter(body) {
@@ -953,7 +1302,13 @@ fn discord_mentions(body: &str) -> Option<J> {
             users.push(s(c.name("id").map_or("", |m| m.as_str())));
         }
     }
-    any.then(|| obj(vec![("parse", J::Arr(parse)), ("users", J::Arr(users)), ("roles", J::Arr(roles))]))
+    any.then(|| {
+        obj(vec![
+            ("parse", J::Arr(parse)),
+            ("users", J::Arr(users)),
+            ("roles", J::Arr(roles)),
+        ])
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -998,12 +1353,22 @@ impl Message {
             BodyFormat::Json => json.clone(),
         };
         let file = alert_file.display().to_string();
-        let mut env: Vec<(String, String)> =
-            alert.fields().into_iter().map(|(k, v)| (format!("CSM_{}", k.to_ascii_uppercase()), env_value(&v))).collect();
+        let mut env: Vec<(String, String)> = alert
+            .fields()
+            .into_iter()
+            .map(|(k, v)| (format!("CSM_{}", k.to_ascii_uppercase()), env_value(&v)))
+            .collect();
         env.push(("CSM_ALERT_FILE".into(), env_value(&file)));
         env.push(("CSM_TITLE".into(), env_value(&title)));
         env.push(("CSM_BODY".into(), env_value(&body)));
-        Message { domain: alert.hostname.clone(), title, body, alert_json: json, alert_file: file, env }
+        Message {
+            domain: alert.hostname.clone(),
+            title,
+            body,
+            alert_json: json,
+            alert_file: file,
+            env,
+        }
     }
 
     /// The `notify-test` message; the command gets `CSM_TEST=1`, `CSM_TITLE`, `CSM_BODY` and
@@ -1015,7 +1380,11 @@ impl Message {
             body: TEST_BODY.into(),
             alert_json: String::new(),
             alert_file: String::new(),
-            env: vec![("CSM_TEST".into(), "1".into()), ("CSM_TITLE".into(), TEST_TITLE.into()), ("CSM_BODY".into(), TEST_BODY.into())],
+            env: vec![
+                ("CSM_TEST".into(), "1".into()),
+                ("CSM_TITLE".into(), TEST_TITLE.into()),
+                ("CSM_BODY".into(), TEST_BODY.into()),
+            ],
         }
     }
 
@@ -1026,14 +1395,23 @@ impl Message {
             Some(a) => Message::for_alert(&a, Path::new(&file), format),
             None => {
                 let title = format!("{ALERT_TITLE_PREFIX}{}", row.domain);
-                let body = row.alert.clone().unwrap_or_else(|| format!("(alert of {} not available; see {file})", row.domain));
+                let body = row.alert.clone().unwrap_or_else(|| {
+                    format!("(alert of {} not available; see {file})", row.domain)
+                });
                 let env = vec![
                     ("CSM_HOSTNAME".into(), env_value(&row.domain)),
                     ("CSM_ALERT_FILE".into(), env_value(&file)),
                     ("CSM_TITLE".into(), env_value(&title)),
                     ("CSM_BODY".into(), env_value(&body)),
                 ];
-                Message { domain: row.domain.clone(), title, alert_json: row.alert.clone().unwrap_or_default(), body, alert_file: file, env }
+                Message {
+                    domain: row.domain.clone(),
+                    title,
+                    alert_json: row.alert.clone().unwrap_or_default(),
+                    body,
+                    alert_file: file,
+                    env,
+                }
             }
         }
     }
@@ -1101,9 +1479,14 @@ fn load_roots(path: &Path) -> Result<Vec<native_tls::Certificate>, String> {
     let mut rest = text.as_str();
     while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
         let end_marker = "-----END CERTIFICATE-----";
-        let Some(end) = rest[start..].find(end_marker) else { break };
+        let Some(end) = rest[start..].find(end_marker) else {
+            break;
+        };
         let block = &rest[start..start + end + end_marker.len()];
-        out.push(native_tls::Certificate::from_pem(block.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?);
+        out.push(
+            native_tls::Certificate::from_pem(block.as_bytes())
+                .map_err(|e| format!("{}: {e}", path.display()))?,
+        );
         rest = &rest[start + end + end_marker.len()..];
     }
     if out.is_empty() {
@@ -1151,13 +1534,31 @@ impl Sender {
         let (title, body) = (msg.title.as_str(), msg.body.as_str());
         let ua = ("User-Agent".to_string(), APP_ID.to_string());
         let h = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
-            std::iter::once(ua.clone()).chain(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()))).collect()
+            std::iter::once(ua.clone())
+                .chain(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+                .collect()
         };
         let post = |url: String, headers: Vec<(String, String)>, payload: &J, check: Check| {
-            Target::Http(HttpSpec { method: "POST".into(), url, headers, body: py_json(payload).into_bytes(), check })
+            Target::Http(HttpSpec {
+                method: "POST".into(),
+                url,
+                headers,
+                body: py_json(payload).into_bytes(),
+                check,
+            })
         };
         match &dest.kind {
-            Kind::Json { secure, method, host, port, path, auth, headers, params, fields } => {
+            Kind::Json {
+                secure,
+                method,
+                host,
+                port,
+                path,
+                auth,
+                headers,
+                params,
+                fields,
+            } => {
                 let mut payload = vec![
                     ("version".to_string(), s("1.0")),
                     ("title".to_string(), s(title)),
@@ -1174,7 +1575,13 @@ impl Sender {
                     }
                 }
                 if let Some((user, pass)) = auth {
-                    hdrs.push(("Authorization".into(), format!("Basic {}", crate::base64::encode(format!("{user}:{pass}").as_bytes()))));
+                    hdrs.push((
+                        "Authorization".into(),
+                        format!(
+                            "Basic {}",
+                            crate::base64::encode(format!("{user}:{pass}").as_bytes())
+                        ),
+                    ));
                 }
                 let mut url = format!("{}://{host}", if *secure { "https" } else { "http" });
                 if let Some(p) = port {
@@ -1182,13 +1589,28 @@ impl Sender {
                 }
                 url.push_str(path);
                 if !params.is_empty() {
-                    let q: Vec<String> = params.iter().map(|(k, v)| format!("{}={}", quote_plus(k), quote_plus(v))).collect();
+                    let q: Vec<String> = params
+                        .iter()
+                        .map(|(k, v)| format!("{}={}", quote_plus(k), quote_plus(v)))
+                        .collect();
                     url.push('?');
                     url.push_str(&q.join("&"));
                 }
-                vec![Target::Http(HttpSpec { method: method.clone(), url, headers: hdrs, body: py_json(&J::Obj(payload)).into_bytes(), check: Check::Status2xx })]
+                vec![Target::Http(HttpSpec {
+                    method: method.clone(),
+                    url,
+                    headers: hdrs,
+                    body: py_json(&J::Obj(payload)).into_bytes(),
+                    check: Check::Status2xx,
+                })]
             }
-            Kind::Slack { target, botname, channels, image, footer } => {
+            Kind::Slack {
+                target,
+                botname,
+                channels,
+                image,
+                footer,
+            } => {
                 let mut attachment = vec![
                     ("title", s(&slack_escape(title))),
                     ("text", s(&slack_escape(body))),
@@ -1205,7 +1627,10 @@ impl Sender {
                 let (url, headers, check) = match target {
                     SlackTarget::Webhook(a, b, c) => (
                         self.origin("https://hooks.slack.com", &format!("/services/{a}/{b}/{c}")),
-                        h(&[("Content-Type", "application/json; charset=utf-8"), ("Accept", "application/json")]),
+                        h(&[
+                            ("Content-Type", "application/json; charset=utf-8"),
+                            ("Accept", "application/json"),
+                        ]),
                         Check::SlackWebhook,
                     ),
                     SlackTarget::Bot(token) => (
@@ -1243,7 +1668,14 @@ impl Sender {
                     })
                     .collect()
             }
-            Kind::Discord { id, token, botname, tts, avatar, avatar_url } => {
+            Kind::Discord {
+                id,
+                token,
+                botname,
+                tts,
+                avatar,
+                avatar_url,
+            } => {
                 let mut p = vec![("tts", J::Bool(*tts)), ("wait", J::Bool(!*tts))];
                 if *avatar {
                     p.push(("avatar_url", s(avatar_url.as_deref().unwrap_or(IMAGE_256))));
@@ -1251,14 +1683,26 @@ impl Sender {
                 if let Some(b) = botname {
                     p.push(("username", s(b)));
                 }
-                let content = if title.is_empty() { body.to_string() } else { format!("{title}\r\n{body}") };
+                let content = if title.is_empty() {
+                    body.to_string()
+                } else {
+                    format!("{title}\r\n{body}")
+                };
                 let content: String = content.chars().take(DISCORD_MAX).collect();
                 p.push(("content", J::Str(content)));
                 if let Some(m) = discord_mentions(body) {
                     p.push(("allow_mentions", m));
                 }
-                let url = self.origin("https://discord.com", &format!("/api/webhooks/{id}/{token}"));
-                vec![post(url, h(&[("Content-Type", "application/json; charset=utf-8")]), &obj(p), Check::Status200Or204)]
+                let url = self.origin(
+                    "https://discord.com",
+                    &format!("/api/webhooks/{id}/{token}"),
+                );
+                vec![post(
+                    url,
+                    h(&[("Content-Type", "application/json; charset=utf-8")]),
+                    &obj(p),
+                    Check::Status200Or204,
+                )]
             }
             Kind::MsTeams { team, a, b, c, d } => {
                 let path = match (team, d) {
@@ -1275,13 +1719,41 @@ impl Sender {
                     ("@context", s("https://schema.org/extensions")),
                     ("summary", s(APP_DESC)),
                     ("themeColor", s(INFO_COLOR)),
-                    ("sections", J::Arr(vec![obj(vec![("activityImage", s(IMAGE_72)), ("activityTitle", s(title)), ("text", s(body))])])),
+                    (
+                        "sections",
+                        J::Arr(vec![obj(vec![
+                            ("activityImage", s(IMAGE_72)),
+                            ("activityTitle", s(title)),
+                            ("text", s(body)),
+                        ])]),
+                    ),
                 ]);
-                vec![post(self.origin(&default, &path), h(&[("Content-Type", "application/json")]), &p, Check::Status200)]
+                vec![post(
+                    self.origin(&default, &path),
+                    h(&[("Content-Type", "application/json")]),
+                    &p,
+                    Check::Status200,
+                )]
             }
-            Kind::Mattermost { secure, host, port, path, token, botname, channels, image } => {
-                let url = format!("{}://{host}:{port}{path}/hooks/{token}", if *secure { "https" } else { "http" });
-                let text = if title.is_empty() { body.to_string() } else { format!("{title}\r\n{body}") };
+            Kind::Mattermost {
+                secure,
+                host,
+                port,
+                path,
+                token,
+                botname,
+                channels,
+                image,
+            } => {
+                let url = format!(
+                    "{}://{host}:{port}{path}/hooks/{token}",
+                    if *secure { "https" } else { "http" }
+                );
+                let text = if title.is_empty() {
+                    body.to_string()
+                } else {
+                    format!("{title}\r\n{body}")
+                };
                 channels
                     .iter()
                     .map(|ch| {
@@ -1293,12 +1765,25 @@ impl Sender {
                         if let Some(ch) = ch {
                             p.push(("channel", s(ch)));
                         }
-                        post(url.clone(), h(&[("Content-Type", "application/json")]), &obj(p), Check::Status200)
+                        post(
+                            url.clone(),
+                            h(&[("Content-Type", "application/json")]),
+                            &obj(p),
+                            Check::Status200,
+                        )
                     })
                     .collect()
             }
-            Kind::Telegram { token, chats, silent, preview } => {
-                let url = self.origin("https://api.telegram.org", &format!("/bot{token}/sendMessage"));
+            Kind::Telegram {
+                token,
+                chats,
+                silent,
+                preview,
+            } => {
+                let url = self.origin(
+                    "https://api.telegram.org",
+                    &format!("/bot{token}/sendMessage"),
+                );
                 let text = format!("<b>{}</b>\r\n{}", html_escape(title), html_escape(body));
                 chats
                     .iter()
@@ -1314,11 +1799,21 @@ impl Sender {
                             ("text", s(&text)),
                             ("chat_id", id),
                         ]);
-                        post(url.clone(), h(&[("Content-Type", "application/json")]), &p, Check::Status200)
+                        post(
+                            url.clone(),
+                            h(&[("Content-Type", "application/json")]),
+                            &p,
+                            Check::Status200,
+                        )
                     })
                     .collect()
             }
-            Kind::Email { from, from_name, to, .. } => to
+            Kind::Email {
+                from,
+                from_name,
+                to,
+                ..
+            } => to
                 .iter()
                 .map(|addr| {
                     Target::Mail(Mail {
@@ -1336,8 +1831,16 @@ impl Sender {
 
     /// One attempt: every target not yet `done` (a retry does not repeat what succeeded).
     /// The error is scrubbed of the destination's secrets.
-    pub fn deliver(&self, dest: &Destination, msg: &Message, done: &mut Vec<bool>) -> Result<(), String> {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0);
+    pub fn deliver(
+        &self,
+        dest: &Destination,
+        msg: &Message,
+        done: &mut Vec<bool>,
+    ) -> Result<(), String> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0);
         let targets = self.prepare(dest, msg, now);
         if done.len() != targets.len() {
             *done = vec![false; targets.len()];
@@ -1369,16 +1872,35 @@ impl Sender {
         let client = if dest.verify {
             &self.http
         } else {
-            match self.http_insecure.get_or_init(|| HttpClient::for_webhooks_unverified(self.timeout)) {
+            match self
+                .http_insecure
+                .get_or_init(|| HttpClient::for_webhooks_unverified(self.timeout))
+            {
                 Ok(c) => c,
                 Err(e) => return Err(e.clone()),
             }
         };
-        let headers: Vec<(&str, &str)> = spec.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let headers: Vec<(&str, &str)> = spec
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         // The error's message only: HttpError's Display starts with the URL.
-        let resp = client.request(&spec.method, &spec.url, &headers, &spec.body, RESPONSE_LIMIT).map_err(|e| e.message)?;
+        let resp = client
+            .request(
+                &spec.method,
+                &spec.url,
+                &headers,
+                &spec.body,
+                RESPONSE_LIMIT,
+            )
+            .map_err(|e| e.message)?;
         let snippet = || {
-            let t: String = String::from_utf8_lossy(&resp.body).chars().take(200).map(|c| if c.is_control() { ' ' } else { c }).collect();
+            let t: String = String::from_utf8_lossy(&resp.body)
+                .chars()
+                .take(200)
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
             let t = t.trim().to_string();
             if t.is_empty() {
                 String::new()
@@ -1399,11 +1921,21 @@ impl Sender {
             Check::SlackBot => {
                 if resp.status == 200 {
                     let v: Option<Value> = serde_json::from_slice(&resp.body).ok();
-                    if v.as_ref().and_then(|v| v.get("ok")).and_then(Value::as_bool) != Some(true) {
-                        let why = v.as_ref().and_then(|v| v.get("error")).and_then(Value::as_str).map(str::to_string);
+                    if v.as_ref()
+                        .and_then(|v| v.get("ok"))
+                        .and_then(Value::as_bool)
+                        != Some(true)
+                    {
+                        let why = v
+                            .as_ref()
+                            .and_then(|v| v.get("error"))
+                            .and_then(Value::as_str)
+                            .map(str::to_string);
                         return Err(match why {
                             Some(w) => format!("Slack answered ok=false: {w}"),
-                            None => format!("HTTP 200 but no \"ok\": true in the answer{}", snippet()),
+                            None => {
+                                format!("HTTP 200 but no \"ok\": true in the answer{}", snippet())
+                            }
                         });
                     }
                 }
@@ -1418,7 +1950,17 @@ impl Sender {
     }
 
     fn send_mail(&self, dest: &Destination, mail: &Mail) -> Result<(), String> {
-        let Kind::Email { security, smtp_host, port, user, password, .. } = &dest.kind else { return Err("not an e-mail destination".into()) };
+        let Kind::Email {
+            security,
+            smtp_host,
+            port,
+            user,
+            password,
+            ..
+        } = &dest.kind
+        else {
+            return Err("not an e-mail destination".into());
+        };
         let settings = SmtpSettings {
             host: smtp_host.clone(),
             port: *port,
@@ -1437,13 +1979,21 @@ impl Sender {
     /// the timeout. Success is exit status 0; stderr is logged either way.
     fn run_command(&self, dest: &Destination, msg: &Message) -> Result<(), String> {
         use std::os::unix::process::CommandExt;
-        let Kind::Command { program, args } = &dest.kind else { return Err("not a command".into()) };
+        let Kind::Command { program, args } = &dest.kind else {
+            return Err("not a command".into());
+        };
         let mut cmd = Command::new(program);
-        cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped()).process_group(0);
+        cmd.args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .process_group(0);
         for (k, v) in &msg.env {
             cmd.env(k, v);
         }
-        let mut child = cmd.spawn().map_err(|e| format!("cannot run {program}: {e}"))?;
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot run {program}: {e}"))?;
         if let Some(mut stdin) = child.stdin.take() {
             let data = msg.alert_json.clone().into_bytes();
             // Not joined: a child that never reads its stdin must not block us.
@@ -1490,15 +2040,36 @@ impl Sender {
             std::thread::sleep(Duration::from_millis(10));
         };
         // A grandchild may keep stderr open: wait only a moment for it.
-        let stderr = rx.recv_timeout(Duration::from_millis(500)).unwrap_or_default();
-        let stderr: String = String::from_utf8_lossy(&stderr).chars().take(STDERR_LOG_CHARS).collect();
+        let stderr = rx
+            .recv_timeout(Duration::from_millis(500))
+            .unwrap_or_default();
+        let stderr: String = String::from_utf8_lossy(&stderr)
+            .chars()
+            .take(STDERR_LOG_CHARS)
+            .collect();
         let stderr = stderr.trim().replace('\n', " | ").replace('\r', "");
-        let with_stderr = |head: String| if stderr.is_empty() { head } else { format!("{head}; stderr: {stderr}") };
+        let with_stderr = |head: String| {
+            if stderr.is_empty() {
+                head
+            } else {
+                format!("{head}; stderr: {stderr}")
+            }
+        };
         match status {
-            None => Err(with_stderr(format!("killed after {:.1} s (Notification_Timeout)", self.timeout.as_secs_f64()))),
+            None => Err(with_stderr(format!(
+                "killed after {:.1} s (Notification_Timeout)",
+                self.timeout.as_secs_f64()
+            ))),
             Some(st) if st.success() => {
                 if !stderr.is_empty() {
-                    logging::info("notify", &dest.scrub(&format!("{} for {}: exit status 0; stderr: {stderr}", dest.display(), msg_name(msg))));
+                    logging::info(
+                        "notify",
+                        &dest.scrub(&format!(
+                            "{} for {}: exit status 0; stderr: {stderr}",
+                            dest.display(),
+                            msg_name(msg)
+                        )),
+                    );
                 }
                 Ok(())
             }
@@ -1562,7 +2133,12 @@ fn match_destination(id: &str, dests: &[Arc<Destination>]) -> Option<usize> {
         return Some(i);
     }
     let (_, masked) = id.split_once(' ')?;
-    let found: Vec<usize> = dests.iter().enumerate().filter(|(_, d)| !d.is_command() && d.label == masked).map(|(i, _)| i).collect();
+    let found: Vec<usize> = dests
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| !d.is_command() && d.label == masked)
+        .map(|(i, _)| i)
+        .collect();
     (found.len() == 1).then(|| found[0])
 }
 
@@ -1574,7 +2150,11 @@ impl Notifier {
 
     /// Start one delivery thread per destination, on a connection of its own to the DB at
     /// `db_path`, and queue the rows earlier runs left unsent.
-    pub fn start(settings: &NotifySettings, db_path: &Path, table: &str) -> Result<Notifier, Failure> {
+    pub fn start(
+        settings: &NotifySettings,
+        db_path: &Path,
+        table: &str,
+    ) -> Result<Notifier, Failure> {
         if settings.is_empty() {
             if let Ok(db) = Database::open_existing(db_path, table) {
                 if db.has_notifications_table().unwrap_or(false) {
@@ -1586,7 +2166,9 @@ impl Notifier {
             }
             return Ok(Notifier::disabled());
         }
-        let sender = Arc::new(Sender::new(settings).map_err(|m| Failure::new(2, format!("notifications: {m}")))?);
+        let sender = Arc::new(
+            Sender::new(settings).map_err(|m| Failure::new(2, format!("notifications: {m}")))?,
+        );
         let db = Database::open(db_path, table)?;
         db.ensure_notifications()?;
         let pending = db.pending_notifications()?;
@@ -1607,10 +2189,12 @@ impl Notifier {
                 retry_delay: settings.retry_delay,
             };
             let done_tx = done_tx.clone();
-            std::thread::Builder::new().name(format!("notify-{}", d.index)).spawn(move || {
-                ctx.run(rx);
-                let _ = done_tx.send(());
-            })?;
+            std::thread::Builder::new()
+                .name(format!("notify-{}", d.index))
+                .spawn(move || {
+                    ctx.run(rx);
+                    let _ = done_tx.send(());
+                })?;
             lanes.push(Lane { dest, tx });
         }
         let dests: Vec<Arc<Destination>> = lanes.iter().map(|l| l.dest.clone()).collect();
@@ -1620,14 +2204,20 @@ impl Notifier {
                 Some(i) => {
                     let msg = Arc::new(Message::from_row(row, settings.format));
                     stats.queued.fetch_add(1, Ordering::SeqCst);
-                    let _ = lanes[i].tx.send(Item { row: Some(row.id), msg });
+                    let _ = lanes[i].tx.send(Item {
+                        row: Some(row.id),
+                        msg,
+                    });
                     retried += 1;
                 }
                 None => orphans.push(row.destination.clone()),
             }
         }
         if retried > 0 {
-            logging::info("notify", &format!("retrying {retried} notifications left undelivered by earlier runs"));
+            logging::info(
+                "notify",
+                &format!("retrying {retried} notifications left undelivered by earlier runs"),
+            );
         }
         if !orphans.is_empty() {
             orphans.sort();
@@ -1663,7 +2253,13 @@ impl Notifier {
         for lane in &r.lanes {
             let row = {
                 let db = r.db.lock().unwrap_or_else(|p| p.into_inner());
-                match db.add_notification(&alert.hostname, &lane.dest.id(), &msg.alert_file, &msg.alert_json, &now) {
+                match db.add_notification(
+                    &alert.hostname,
+                    &lane.dest.id(),
+                    &msg.alert_file,
+                    &msg.alert_json,
+                    &now,
+                ) {
                     Ok(id) => Some(id),
                     Err(e) => {
                         logging::error("notify", &format!("{}: cannot record the notification in table Notifications ({e}); sending it anyway", alert.hostname));
@@ -1672,7 +2268,10 @@ impl Notifier {
                 }
             };
             r.stats.queued.fetch_add(1, Ordering::SeqCst);
-            let _ = lane.tx.send(Item { row, msg: msg.clone() });
+            let _ = lane.tx.send(Item {
+                row,
+                msg: msg.clone(),
+            });
         }
     }
 
@@ -1681,11 +2280,24 @@ impl Notifier {
     /// line for the console, if anything was queued.
     pub fn finish(self) -> Option<String> {
         let r = self.inner?;
-        let Running { lanes, stop, stats, done_rx, budget, timeout, .. } = r;
+        let Running {
+            lanes,
+            stop,
+            stats,
+            done_rx,
+            budget,
+            timeout,
+            ..
+        } = r;
         let n = lanes.len();
         drop(lanes);
         let short = timeout + Duration::from_secs(1);
-        let mut deadline = Instant::now() + if shutdown::requested() { short } else { budget * 2 };
+        let mut deadline = Instant::now()
+            + if shutdown::requested() {
+                short
+            } else {
+                budget * 2
+            };
         if shutdown::requested() {
             stop.store(true, Ordering::SeqCst);
         }
@@ -1707,7 +2319,11 @@ impl Notifier {
             }
         }
         stop.store(true, Ordering::SeqCst);
-        let (q, sent, failed) = (stats.queued.load(Ordering::SeqCst), stats.sent.load(Ordering::SeqCst), stats.failed.load(Ordering::SeqCst));
+        let (q, sent, failed) = (
+            stats.queued.load(Ordering::SeqCst),
+            stats.sent.load(Ordering::SeqCst),
+            stats.failed.load(Ordering::SeqCst),
+        );
         let left = q.saturating_sub(sent + failed);
         if finished < n {
             logging::warning("notify", &format!("stopped waiting for notifications; {left} not finished are kept in table Notifications for the next scan"));
@@ -1773,7 +2389,13 @@ impl LaneCtx {
                         break;
                     }
                     Err(e) => {
-                        logging::warning("notify", &format!("{}: {who}: attempt {n}/{max} failed: {e}", msg_name(&item.msg)));
+                        logging::warning(
+                            "notify",
+                            &format!(
+                                "{}: {who}: attempt {n}/{max} failed: {e}",
+                                msg_name(&item.msg)
+                            ),
+                        );
                         last_err = Some(e);
                     }
                 }
@@ -1784,13 +2406,24 @@ impl LaneCtx {
             if let Some(id) = item.row {
                 let sent_at = ok.then(clock::utc_now_iso);
                 let db = self.db.lock().unwrap_or_else(|p| p.into_inner());
-                if let Err(e) = db.record_notification(id, attempts, last_err.as_deref(), sent_at.as_deref()) {
-                    logging::error("notify", &format!("{}: {who}: cannot update table Notifications: {e}", msg_name(&item.msg)));
+                if let Err(e) =
+                    db.record_notification(id, attempts, last_err.as_deref(), sent_at.as_deref())
+                {
+                    logging::error(
+                        "notify",
+                        &format!(
+                            "{}: {who}: cannot update table Notifications: {e}",
+                            msg_name(&item.msg)
+                        ),
+                    );
                 }
             }
             if ok {
                 self.stats.sent.fetch_add(1, Ordering::SeqCst);
-                logging::info("notify", &format!("{}: notification sent to {who}", msg_name(&item.msg)));
+                logging::info(
+                    "notify",
+                    &format!("{}: notification sent to {who}", msg_name(&item.msg)),
+                );
             } else {
                 self.stats.failed.fetch_add(1, Ordering::SeqCst);
                 logging::error(
@@ -1818,7 +2451,8 @@ pub fn test_command(config_path: &Path, out: &mut dyn Write) -> Result<(), Failu
             format!("{}: [REPORTING] Notification_Destination and Notification_Command are both empty: nothing to test", config_path.display()),
         ));
     }
-    let sender = Sender::new(&settings).map_err(|m| Failure::new(2, format!("notifications: {m}")))?;
+    let sender =
+        Sender::new(&settings).map_err(|m| Failure::new(2, format!("notifications: {m}")))?;
     let msg = Message::test();
     let mut failed = 0;
     for d in &settings.destinations {
@@ -1834,7 +2468,13 @@ pub fn test_command(config_path: &Path, out: &mut dyn Write) -> Result<(), Failu
         out.flush()?;
     }
     if failed > 0 {
-        return Err(Failure::new(1, format!("{failed} of {} notification destinations failed", settings.destinations.len())));
+        return Err(Failure::new(
+            1,
+            format!(
+                "{failed} of {} notification destinations failed",
+                settings.destinations.len()
+            ),
+        ));
     }
     Ok(())
 }
@@ -1848,12 +2488,22 @@ mod tests {
     }
 
     fn sender(base: Option<&str>) -> Sender {
-        let settings = NotifySettings { base_url: base.map(str::to_string), ..NotifySettings::default() };
+        let settings = NotifySettings {
+            base_url: base.map(str::to_string),
+            ..NotifySettings::default()
+        };
         Sender::new(&settings).unwrap()
     }
 
     fn msg(title: &str, body: &str) -> Message {
-        Message { domain: "x".into(), title: title.into(), body: body.into(), alert_json: String::new(), alert_file: String::new(), env: Vec::new() }
+        Message {
+            domain: "x".into(),
+            title: title.into(),
+            body: body.into(),
+            alert_json: String::new(),
+            alert_file: String::new(),
+            env: Vec::new(),
+        }
     }
 
     fn http(t: &Target) -> &HttpSpec {
@@ -1868,32 +2518,69 @@ mod tests {
         let cases: &[(&str, &[&str])] = &[
             ("", &[]),
             ("json://a.example", &["json://a.example"]),
-            ("json://a.example, slack://A/B/C", &["json://a.example", "slack://A/B/C"]),
-            ("json://a.example slack://A/B/C\n tgram://1:a/2,", &["json://a.example", "slack://A/B/C", "tgram://1:a/2"]),
-            ("mailtos://u:p@x.example?to=a@x.example,b@x.example", &["mailtos://u:p@x.example?to=a@x.example,b@x.example"]),
-            ("mailto://x.example?to=a@x.example, b@x.example,json://h", &["mailto://x.example?to=a@x.example, b@x.example", "json://h"]),
+            (
+                "json://a.example, slack://A/B/C",
+                &["json://a.example", "slack://A/B/C"],
+            ),
+            (
+                "json://a.example slack://A/B/C\n tgram://1:a/2,",
+                &["json://a.example", "slack://A/B/C", "tgram://1:a/2"],
+            ),
+            (
+                "mailtos://u:p@x.example?to=a@x.example,b@x.example",
+                &["mailtos://u:p@x.example?to=a@x.example,b@x.example"],
+            ),
+            (
+                "mailto://x.example?to=a@x.example, b@x.example,json://h",
+                &["mailto://x.example?to=a@x.example, b@x.example", "json://h"],
+            ),
             (" , json://h ,, ", &["json://h"]),
             ("junk json://h", &["junk", "json://h"]),
         ];
         for (input, want) in cases {
-            assert_eq!(split_urls(input), want.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "{input:?}");
+            assert_eq!(
+                split_urls(input),
+                want.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                "{input:?}"
+            );
         }
     }
 
     #[test]
     fn masking() {
         let cases: &[(&str, &str)] = &[
-            ("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#general", "slack://***"),
-            ("slack://xoxb-1234-1234-4ddbc191d40ee098cbaae6f3523ada2d/#x", "slack://***"),
-            ("discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js", "discord://***"),
-            ("tgram://123456789:abcdefg_hijklmnop/12315544/", "tgram://***"),
+            (
+                "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#general",
+                "slack://***",
+            ),
+            (
+                "slack://xoxb-1234-1234-4ddbc191d40ee098cbaae6f3523ada2d/#x",
+                "slack://***",
+            ),
+            (
+                "discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js",
+                "discord://***",
+            ),
+            (
+                "tgram://123456789:abcdefg_hijklmnop/12315544/",
+                "tgram://***",
+            ),
             ("msteams://team/a@b/c/d", "msteams://***"),
             ("msteams://a-b@c-d/e/f", "msteams://***"),
-            ("mailtos://user:pass@example.com?to=x@y.z", "mailtos://example.com/***"),
+            (
+                "mailtos://user:pass@example.com?to=x@y.z",
+                "mailtos://example.com/***",
+            ),
             ("mailto://user:p.a/ss@example.com", "mailto://***"),
-            ("jsons://user:secret@hooks.example.org:8443/path/TOKEN?-k=v", "jsons://hooks.example.org/***"),
+            (
+                "jsons://user:secret@hooks.example.org:8443/path/TOKEN?-k=v",
+                "jsons://hooks.example.org/***",
+            ),
             ("json://localhost:8080/x", "json://***"),
-            ("mmosts://bot@mm.example.com/tok3n", "mmosts://mm.example.com/***"),
+            (
+                "mmosts://bot@mm.example.com/tok3n",
+                "mmosts://mm.example.com/***",
+            ),
             ("JSON://Host.Example", "json://Host.Example/***"),
             ("no scheme at all", "***"),
             ("sl@ck://secret.example/x", "***"),
@@ -1922,8 +2609,14 @@ mod tests {
             ("json://h.example:SECRETTOKEN/", "port"),
             ("json://h.example?method=SECRETTOKEN", "method="),
             ("mailto://example.com", "no sender"),
-            ("mailtos://u:SECRETTOKEN@example.com?mode=SECRETTOKEN", "mode="),
-            ("mailtos://u:SECRETTOKEN@example.com?to=SECRETTOKEN", "recipient 1"),
+            (
+                "mailtos://u:SECRETTOKEN@example.com?mode=SECRETTOKEN",
+                "mode=",
+            ),
+            (
+                "mailtos://u:SECRETTOKEN@example.com?to=SECRETTOKEN",
+                "recipient 1",
+            ),
             ("mailtos://u:SECRETTOKEN@example.com?cc=a@b.c", "cc="),
             ("mailtos://u:SECRETTOKEN@example.com?verify=no", "verify=no"),
         ];
@@ -1955,23 +2648,44 @@ mod tests {
         ];
         let snd = sender(None);
         for (url, want) in cases {
-            let got: Vec<String> = snd.prepare(&dest(url), &m, 1.5).iter().map(|t| format!("{} {}", http(t).method, http(t).url)).collect();
-            assert_eq!(got, want.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "{url}");
+            let got: Vec<String> = snd
+                .prepare(&dest(url), &m, 1.5)
+                .iter()
+                .map(|t| format!("{} {}", http(t).method, http(t).url))
+                .collect();
+            assert_eq!(
+                got,
+                want.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                "{url}"
+            );
         }
         // The base URL replaces the well-known origins only.
         let snd = sender(Some("http://127.0.0.1:9"));
         let cases: &[(&str, &str)] = &[
             ("slack://T1/B2/C3", "http://127.0.0.1:9/services/T1/B2/C3"),
-            ("slack://xoxb-1/#a", "http://127.0.0.1:9/api/chat.postMessage"),
+            (
+                "slack://xoxb-1/#a",
+                "http://127.0.0.1:9/api/chat.postMessage",
+            ),
             ("discord://1/t", "http://127.0.0.1:9/api/webhooks/1/t"),
-            ("msteams://acme/a@b/C/d", "http://127.0.0.1:9/webhookb2/a@b/IncomingWebhook/C/d"),
-            ("msteams://a@b/C/d", "http://127.0.0.1:9/webhook/a@b/IncomingWebhook/C/d"),
+            (
+                "msteams://acme/a@b/C/d",
+                "http://127.0.0.1:9/webhookb2/a@b/IncomingWebhook/C/d",
+            ),
+            (
+                "msteams://a@b/C/d",
+                "http://127.0.0.1:9/webhook/a@b/IncomingWebhook/C/d",
+            ),
             ("tgram://1:a/2", "http://127.0.0.1:9/bot1:a/sendMessage"),
             ("json://h.example/x", "http://h.example/x"),
             ("mmost://h.example/t", "http://h.example:8065/hooks/t"),
         ];
         for (url, want) in cases {
-            assert_eq!(http(&snd.prepare(&dest(url), &m, 1.5)[0]).url, *want, "{url}");
+            assert_eq!(
+                http(&snd.prepare(&dest(url), &m, 1.5)[0]).url,
+                *want,
+                "{url}"
+            );
         }
     }
 
@@ -1979,7 +2693,14 @@ mod tests {
     fn bodies_are_python_json() {
         let snd = sender(None);
         let m = msg("Tï <&>", "a\nb @squarespace <@123> <@&45>");
-        let body = |url: &str| String::from_utf8(http(&snd.prepare(&dest(url), &m, 1700000000.25)[0]).body.clone()).unwrap();
+        let body = |url: &str| {
+            String::from_utf8(
+                http(&snd.prepare(&dest(url), &m, 1700000000.25)[0])
+                    .body
+                    .clone(),
+            )
+            .unwrap()
+        };
         assert_eq!(
             body("json://h"),
             r#"{"version": "1.0", "title": "T\u00ef <&>", "message": "a\nb @squarespace <@123> <@&45>", "attachments": [], "type": "info"}"#
@@ -2020,7 +2741,10 @@ mod tests {
             )
         );
         // Astral characters as surrogate pairs, DEL escaped, as json.dumps.
-        assert_eq!(py_json(&s("😀\u{7f}\u{1}\"\\")), r#""\ud83d\ude00\u007f\u0001\"\\""#);
+        assert_eq!(
+            py_json(&s("😀\u{7f}\u{1}\"\\")),
+            r#""\ud83d\ude00\u007f\u0001\"\\""#
+        );
         assert_eq!(py_json(&J::Float(1.0)), "1.0");
     }
 
@@ -2029,10 +2753,19 @@ mod tests {
         let snd = sender(None);
         let m = msg("T", "B");
         let hdrs = |url: &str| http(&snd.prepare(&dest(url), &m, 0.0)[0]).headers.clone();
-        let pairs = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+        let pairs = |v: &[(&str, &str)]| {
+            v.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
             hdrs("jsons://user:pa%3Ass@h/?+X-Token=abc&+content-type=text/plain"),
-            pairs(&[("User-Agent", "Apprise"), ("Content-Type", "text/plain"), ("X-Token", "abc"), ("Authorization", "Basic dXNlcjpwYTpzcw==")])
+            pairs(&[
+                ("User-Agent", "Apprise"),
+                ("Content-Type", "text/plain"),
+                ("X-Token", "abc"),
+                ("Authorization", "Basic dXNlcjpwYTpzcw==")
+            ])
         );
         assert_eq!(
             hdrs("slack://xoxb-1-a/#c"),
@@ -2043,45 +2776,135 @@ mod tests {
                 ("Authorization", "Bearer xoxb-1-a")
             ])
         );
-        assert_eq!(hdrs("discord://1/t"), pairs(&[("User-Agent", "Apprise"), ("Content-Type", "application/json; charset=utf-8")]));
+        assert_eq!(
+            hdrs("discord://1/t"),
+            pairs(&[
+                ("User-Agent", "Apprise"),
+                ("Content-Type", "application/json; charset=utf-8")
+            ])
+        );
     }
 
     #[test]
     fn email_parameters() {
         let kind = |url: &str| match dest(url).kind {
-            Kind::Email { security, smtp_host, port, user, password, from, from_name, to } => {
-                (security, smtp_host, port, user, password, from, from_name, to)
-            }
+            Kind::Email {
+                security,
+                smtp_host,
+                port,
+                user,
+                password,
+                from,
+                from_name,
+                to,
+            } => (
+                security, smtp_host, port, user, password, from, from_name, to,
+            ),
             _ => panic!(),
         };
         let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let (sec, host, port, user, pass, from, name, to) = kind("mailto://example.com?from=a@example.com");
-        assert_eq!((sec, host.as_str(), port, user, pass, from.as_str(), name.as_str(), to), (SmtpSecurity::Plain, "example.com", 25, None, None, "a@example.com", APP_DESC, v(&["a@example.com"])));
+        let (sec, host, port, user, pass, from, name, to) =
+            kind("mailto://example.com?from=a@example.com");
+        assert_eq!(
+            (
+                sec,
+                host.as_str(),
+                port,
+                user,
+                pass,
+                from.as_str(),
+                name.as_str(),
+                to
+            ),
+            (
+                SmtpSecurity::Plain,
+                "example.com",
+                25,
+                None,
+                None,
+                "a@example.com",
+                APP_DESC,
+                v(&["a@example.com"])
+            )
+        );
         let (sec, host, port, user, pass, from, name, to) = kind(
             "mailtos://domain.xyz?user=alice&pass=s3cret&smtp=smtp-server-hostname&to=x@y.z,w@y.z&from=csm@domain.xyz&format=text&name=CertStreamMonitor-notification",
         );
         assert_eq!(
-            (sec, host.as_str(), port, user.as_deref(), pass.as_deref(), from.as_str(), name.as_str(), to),
-            (SmtpSecurity::StartTls, "smtp-server-hostname", 587, Some("alice"), Some("s3cret"), "csm@domain.xyz", "CertStreamMonitor-notification", v(&["x@y.z", "w@y.z"]))
+            (
+                sec,
+                host.as_str(),
+                port,
+                user.as_deref(),
+                pass.as_deref(),
+                from.as_str(),
+                name.as_str(),
+                to
+            ),
+            (
+                SmtpSecurity::StartTls,
+                "smtp-server-hostname",
+                587,
+                Some("alice"),
+                Some("s3cret"),
+                "csm@domain.xyz",
+                "CertStreamMonitor-notification",
+                v(&["x@y.z", "w@y.z"])
+            )
         );
-        let (sec, _, port, user, pass, from, _, to) = kind("mailtos://bob:pw@corp.example/soc@corp.example?mode=ssl");
-        assert_eq!((sec, port, user.as_deref(), pass.as_deref(), from.as_str(), to), (SmtpSecurity::ImplicitTls, 465, Some("bob"), Some("pw"), "bob@corp.example", v(&["soc@corp.example"])));
+        let (sec, _, port, user, pass, from, _, to) =
+            kind("mailtos://bob:pw@corp.example/soc@corp.example?mode=ssl");
+        assert_eq!(
+            (
+                sec,
+                port,
+                user.as_deref(),
+                pass.as_deref(),
+                from.as_str(),
+                to
+            ),
+            (
+                SmtpSecurity::ImplicitTls,
+                465,
+                Some("bob"),
+                Some("pw"),
+                "bob@corp.example",
+                v(&["soc@corp.example"])
+            )
+        );
         let (sec, _, port, ..) = kind("mailto://bob:pw@corp.example:2525?mode=starttls");
         assert_eq!((sec, port), (SmtpSecurity::StartTls, 2525));
         let (sec, host, port, user, ..) = kind("mailto://bob:pw@gmail.com");
-        assert_eq!((sec, host.as_str(), port, user.as_deref()), (SmtpSecurity::StartTls, "smtp.gmail.com", 587, Some("bob@gmail.com")));
-        let (_, _, _, _, _, from, name, _) = kind("mailto://x.example?from=SOC Bot <soc@x.example>");
+        assert_eq!(
+            (sec, host.as_str(), port, user.as_deref()),
+            (
+                SmtpSecurity::StartTls,
+                "smtp.gmail.com",
+                587,
+                Some("bob@gmail.com")
+            )
+        );
+        let (_, _, _, _, _, from, name, _) =
+            kind("mailto://x.example?from=SOC Bot <soc@x.example>");
         assert_eq!((from.as_str(), name.as_str()), ("soc@x.example", "SOC Bot"));
     }
 
     #[test]
     fn scrubbing() {
         let d = dest("slack://T1SECRET/B2SECRET/C3SECRET/#chan");
-        assert_eq!(d.scrub("POST https://hooks.slack.com/services/T1SECRET/B2SECRET/C3SECRET failed"), "POST https://hooks.slack.com/services/***/***/*** failed");
+        assert_eq!(
+            d.scrub("POST https://hooks.slack.com/services/T1SECRET/B2SECRET/C3SECRET failed"),
+            "POST https://hooks.slack.com/services/***/***/*** failed"
+        );
         let d = dest("mailtos://bob:hunter22@corp.example?to=soc@corp.example");
-        assert_eq!(d.scrub("SMTP corp.example:587: AUTH bob hunter22 for soc@corp.example"), "SMTP corp.example:587: AUTH *** *** for soc@corp.example");
+        assert_eq!(
+            d.scrub("SMTP corp.example:587: AUTH bob hunter22 for soc@corp.example"),
+            "SMTP corp.example:587: AUTH *** *** for soc@corp.example"
+        );
         let d = dest("tgram://123456:ABCsecret/42");
-        assert!(!d.scrub("bot123456:ABCsecret/sendMessage").contains("ABCsecret"));
+        assert!(!d
+            .scrub("bot123456:ABCsecret/sendMessage")
+            .contains("ABCsecret"));
         assert_eq!(format!("{d:?}"), "Destination([1] tgram://***)");
     }
 
@@ -2118,8 +2941,16 @@ mod tests {
         assert_eq!(alert_from_json(&a.to_json()), Some(a.clone()));
         let m = Message::for_alert(&a, Path::new("/tmp/h.example.json"), BodyFormat::Json);
         assert_eq!(m.body, a.to_json());
-        assert!(m.env.contains(&("CSM_SAFE_BROWSING_STATUS".into(), r#"{"matches":[1]}"#.into())));
-        assert!(m.env.contains(&("CSM_ALERT_FILE".into(), "/tmp/h.example.json".into())));
-        assert_eq!(env_value(&format!("a\0b{}", "é".repeat(40_000))).len(), ENV_VALUE_CAP);
+        assert!(m.env.contains(&(
+            "CSM_SAFE_BROWSING_STATUS".into(),
+            r#"{"matches":[1]}"#.into()
+        )));
+        assert!(m
+            .env
+            .contains(&("CSM_ALERT_FILE".into(), "/tmp/h.example.json".into())));
+        assert_eq!(
+            env_value(&format!("a\0b{}", "é".repeat(40_000))).len(),
+            ENV_VALUE_CAP
+        );
     }
 }

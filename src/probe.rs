@@ -31,7 +31,12 @@ pub struct ProbeSettings {
 /// What a probe found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProbeOutcome {
-    Up { status: u16, body: Vec<u8>, content_type: Option<String>, ip: Option<IpAddr> },
+    Up {
+        status: u16,
+        body: Vec<u8>,
+        content_type: Option<String>,
+        ip: Option<IpAddr>,
+    },
     /// TLS handshake or certificate failure (`SSL error`).
     TlsError(String),
     /// DNS failure, refused, unreachable, connect timeout, proxy failure (`Connection error`).
@@ -56,8 +61,19 @@ impl Resolver for RecordingResolver {
         config: &ureq::config::Config,
         timeout: ureq::unversioned::transport::NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        let host = uri.host().unwrap_or("").trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
-        let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("http") { 80 } else { 443 });
+        let host = uri
+            .host()
+            .unwrap_or("")
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        let port = uri
+            .port_u16()
+            .unwrap_or(if uri.scheme_str() == Some("http") {
+                80
+            } else {
+                443
+            });
         let mut out = self.inner.empty();
         if let Some((ip, forced_port)) = self.overrides.get(&host) {
             out.push(SocketAddr::new(*ip, forced_port.unwrap_or(port)));
@@ -70,7 +86,10 @@ impl Resolver for RecordingResolver {
             }
         }
         if let Some(first) = out.iter().next() {
-            self.seen.lock().unwrap_or_else(|p| p.into_inner()).insert(host, first.ip());
+            self.seen
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(host, first.ip());
         }
         Ok(out)
     }
@@ -113,11 +132,19 @@ fn roots_with(extra: &std::path::Path) -> Result<RootCerts, String> {
     if certs.is_empty() {
         return Err(format!("{}: no PEM certificate in it", extra.display()));
     }
-    let system = std::env::var_os("SSL_CERT_FILE").map(PathBuf::from).into_iter().chain(
-        ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem", "/etc/ssl/ca-bundle.pem"]
+    let system = std::env::var_os("SSL_CERT_FILE")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(
+            [
+                "/etc/ssl/certs/ca-certificates.crt",
+                "/etc/pki/tls/certs/ca-bundle.crt",
+                "/etc/ssl/cert.pem",
+                "/etc/ssl/ca-bundle.pem",
+            ]
             .iter()
             .map(PathBuf::from),
-    );
+        );
     if let Some(bundle) = system.into_iter().find(|p| p.is_file()) {
         let bytes = std::fs::read(&bundle).map_err(|e| format!("{}: {e}", bundle.display()))?;
         certs.extend(pem_certs(&bytes));
@@ -134,10 +161,15 @@ impl Prober {
         };
         let proxy = match settings.proxy.as_deref().filter(|p| !p.trim().is_empty()) {
             // The error text may quote the URL; keep credentials out of it.
-            Some(p) => Some(ureq::Proxy::new(p.trim()).map_err(|e| ("Proxy", format!("{}: {e}", crate::scan::mask_secrets(p))))?),
+            Some(p) => Some(
+                ureq::Proxy::new(p.trim())
+                    .map_err(|e| ("Proxy", format!("{}: {e}", crate::scan::mask_secrets(p))))?,
+            ),
             None => None,
         };
-        let socks_remote_dns = settings.proxy.as_deref().is_some_and(|p| p.trim().starts_with("socks5h://") || p.trim().starts_with("socks4a://"));
+        let socks_remote_dns = settings.proxy.as_deref().is_some_and(|p| {
+            p.trim().starts_with("socks5h://") || p.trim().starts_with("socks4a://")
+        });
         let config = ureq::Agent::config_builder()
             .timeout_global(Some(settings.timeout))
             .http_status_as_error(false)
@@ -146,11 +178,27 @@ impl Prober {
             .input_buffer_size(16 * 1024)
             .output_buffer_size(16 * 1024)
             .proxy(proxy)
-            .tls_config(TlsConfig::builder().provider(TlsProvider::NativeTls).root_certs(roots).build())
+            .tls_config(
+                TlsConfig::builder()
+                    .provider(TlsProvider::NativeTls)
+                    .root_certs(roots)
+                    .build(),
+            )
             .build();
-        let resolver = Arc::new(RecordingResolver { overrides: settings.resolve.clone(), ..Default::default() });
-        let agent = ureq::Agent::with_parts(config, DefaultConnector::default(), SharedResolver(resolver.clone()));
-        Ok(Prober { agent, resolver, socks_remote_dns })
+        let resolver = Arc::new(RecordingResolver {
+            overrides: settings.resolve.clone(),
+            ..Default::default()
+        });
+        let agent = ureq::Agent::with_parts(
+            config,
+            DefaultConnector::default(),
+            SharedResolver(resolver.clone()),
+        );
+        Ok(Prober {
+            agent,
+            resolver,
+            socks_remote_dns,
+        })
     }
 
     /// ureq builds its TLS connector (and loads the CA store into it) lazily at the first
@@ -158,8 +206,12 @@ impl Prober {
     /// ~2 MB apiece. One throwaway handshake against a local socket that hangs up builds
     /// it once, before the pool starts.
     pub fn warm_up(&self) {
-        let Ok(listener) = std::net::TcpListener::bind("127.0.0.1:0") else { return };
-        let Ok(addr) = listener.local_addr() else { return };
+        let Ok(listener) = std::net::TcpListener::bind("127.0.0.1:0") else {
+            return;
+        };
+        let Ok(addr) = listener.local_addr() else {
+            return;
+        };
         let closer = std::thread::spawn(move || {
             if let Ok((s, _)) = listener.accept() {
                 drop(s);
@@ -178,11 +230,24 @@ impl Prober {
             Err(e) => return classify(e),
         };
         let status = resp.status().as_u16();
-        let content_type = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let mut body = Vec::new();
         // The status line arrived: the host is up, even if the body then stalls or breaks.
-        let _ = resp.body_mut().as_reader().take(BODY_LIMIT).read_to_end(&mut body);
-        ProbeOutcome::Up { status, body, content_type, ip: self.address_of(host) }
+        let _ = resp
+            .body_mut()
+            .as_reader()
+            .take(BODY_LIMIT)
+            .read_to_end(&mut body);
+        ProbeOutcome::Up {
+            status,
+            body,
+            content_type,
+            ip: self.address_of(host),
+        }
     }
 
     /// Where `host` resolved during the probe, else a fresh lookup (IPv4 first). With a
@@ -195,7 +260,13 @@ impl Prober {
         if self.socks_remote_dns {
             return None;
         }
-        if let Some(ip) = self.resolver.seen.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        if let Some(ip) = self
+            .resolver
+            .seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
             return Some(*ip);
         }
         let mut addrs: Vec<SocketAddr> = (host, 443).to_socket_addrs().ok()?.collect();
@@ -209,11 +280,18 @@ fn classify(e: ureq::Error) -> ProbeOutcome {
     let text = e.to_string();
     match &e {
         E::Tls(_) => ProbeOutcome::TlsError(text),
-        E::Io(io) if io.kind() == std::io::ErrorKind::InvalidData && text.to_ascii_lowercase().contains("certificate") => {
+        E::Io(io)
+            if io.kind() == std::io::ErrorKind::InvalidData
+                && text.to_ascii_lowercase().contains("certificate") =>
+        {
             ProbeOutcome::TlsError(text)
         }
-        E::HostNotFound | E::ConnectionFailed | E::ConnectProxyFailed(_) => ProbeOutcome::ConnectionError(text),
-        E::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => ProbeOutcome::ConnectionError(text),
+        E::HostNotFound | E::ConnectionFailed | E::ConnectProxyFailed(_) => {
+            ProbeOutcome::ConnectionError(text)
+        }
+        E::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => {
+            ProbeOutcome::ConnectionError(text)
+        }
         E::Io(io)
             if matches!(
                 io.kind(),
@@ -240,5 +318,7 @@ fn classify(e: ureq::Error) -> ProbeOutcome {
 /// native-tls reports handshake failures as I/O errors with OpenSSL's text.
 fn is_tls_text(t: &str) -> bool {
     let t = t.to_ascii_lowercase();
-    ["ssl", "tls", "certificate", "handshake"].iter().any(|k| t.contains(k))
+    ["ssl", "tls", "certificate", "handshake"]
+        .iter()
+        .any(|k| t.contains(k))
 }

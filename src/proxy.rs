@@ -28,7 +28,10 @@ impl ProxySettings {
     /// From a proxy URL such as `http://user:pass@proxy:3128` (environment variables).
     pub fn from_url(url: &str) -> Option<ProxySettings> {
         let rest = url.trim();
-        let rest = rest.strip_prefix("http://").or_else(|| rest.strip_prefix("https://")).unwrap_or(rest);
+        let rest = rest
+            .strip_prefix("http://")
+            .or_else(|| rest.strip_prefix("https://"))
+            .unwrap_or(rest);
         let rest = rest.split('/').next()?;
         let (userinfo, hostport) = match rest.rsplit_once('@') {
             Some((u, h)) => (Some(u), h),
@@ -42,7 +45,12 @@ impl ProxySettings {
             },
             None => (None, None),
         };
-        Some(ProxySettings { host, port, username, password })
+        Some(ProxySettings {
+            host,
+            port,
+            username,
+            password,
+        })
     }
 }
 
@@ -100,12 +108,25 @@ pub fn connect_tcp(host: &str, port: u16, timeout: Duration) -> io::Result<TcpSt
 }
 
 /// Open a tunnel to `target_host:target_port` through the proxy.
-pub fn connect_via(proxy: &ProxySettings, target_host: &str, target_port: u16, timeout: Duration) -> io::Result<TcpStream> {
-    let mut s = connect_tcp(&proxy.host, proxy.port, timeout)
-        .map_err(|e| io::Error::new(e.kind(), format!("proxy {}:{}: {e}", proxy.host, proxy.port)))?;
+pub fn connect_via(
+    proxy: &ProxySettings,
+    target_host: &str,
+    target_port: u16,
+    timeout: Duration,
+) -> io::Result<TcpStream> {
+    let mut s = connect_tcp(&proxy.host, proxy.port, timeout).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("proxy {}:{}: {e}", proxy.host, proxy.port),
+        )
+    })?;
     s.set_read_timeout(Some(timeout))?;
     s.set_write_timeout(Some(timeout))?;
-    let authority = if target_host.contains(':') { format!("[{target_host}]:{target_port}") } else { format!("{target_host}:{target_port}") };
+    let authority = if target_host.contains(':') {
+        format!("[{target_host}]:{target_port}")
+    } else {
+        format!("{target_host}:{target_port}")
+    };
     let mut req = format!("CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n");
     if let Some(auth) = proxy.authorization() {
         req.push_str(&format!("Proxy-Authorization: {auth}\r\n"));
@@ -117,19 +138,33 @@ pub fn connect_via(proxy: &ProxySettings, target_host: &str, target_port: u16, t
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
         if head.len() > 16 * 1024 {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "proxy response header too long"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "proxy response header too long",
+            ));
         }
         match s.read(&mut byte)? {
-            0 => return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "proxy closed the connection during CONNECT")),
+            0 => {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "proxy closed the connection during CONNECT",
+                ))
+            }
             _ => head.push(byte[0]),
         }
     }
-    let status_line = String::from_utf8_lossy(head.split(|&b| b == b'\n').next().unwrap_or_default()).trim().to_string();
+    let status_line =
+        String::from_utf8_lossy(head.split(|&b| b == b'\n').next().unwrap_or_default())
+            .trim()
+            .to_string();
     let code = status_line.split_whitespace().nth(1).unwrap_or("");
     if code != "200" {
         return Err(io::Error::new(
             io::ErrorKind::ConnectionRefused,
-            format!("proxy {}:{} refused CONNECT {authority}: {status_line}", proxy.host, proxy.port),
+            format!(
+                "proxy {}:{} refused CONNECT {authority}: {status_line}",
+                proxy.host, proxy.port
+            ),
         ));
     }
     Ok(s)
@@ -146,7 +181,10 @@ mod tests {
         assert_eq!(p.username.as_deref(), Some("u@x"));
         assert_eq!(p.password.as_deref(), Some("p:ss"));
         let p = ProxySettings::from_url("proxy.local").unwrap();
-        assert_eq!((p.host.as_str(), p.port, p.authorization()), ("proxy.local", 80, None));
+        assert_eq!(
+            (p.host.as_str(), p.port, p.authorization()),
+            ("proxy.local", 80, None)
+        );
         assert_eq!(split_host_port("[::1]:8080", 1), Some(("::1".into(), 8080)));
         assert_eq!(split_host_port("h:x", 1), None);
         assert_eq!(percent_decode("%"), "%");
@@ -155,10 +193,18 @@ mod tests {
 
     #[test]
     fn authorization_rules() {
-        let mut p = ProxySettings { host: "h".into(), port: 1, username: Some("user".into()), password: Some("pass".into()) };
+        let mut p = ProxySettings {
+            host: "h".into(),
+            port: 1,
+            username: Some("user".into()),
+            password: Some("pass".into()),
+        };
         assert_eq!(p.authorization().unwrap(), "Basic dXNlcjpwYXNz");
         p.password = Some(String::new());
-        assert_eq!(p.authorization().unwrap(), format!("Basic {}", crate::base64::encode(b"user")));
+        assert_eq!(
+            p.authorization().unwrap(),
+            format!("Basic {}", crate::base64::encode(b"user"))
+        );
         p.username = Some(String::new());
         assert_eq!(p.authorization(), None);
     }

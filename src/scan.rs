@@ -58,60 +58,129 @@ impl ScanSettings {
         let alerts_dir = c.require("REPORTING", "Alerts_dir")?;
         let timelapse_days = match c.get("REPORTING", "Alert_Monitor_timelapse")? {
             None => 180,
-            Some(v) => parse_python_int(&v)
-                .ok_or_else(|| c.key_error("REPORTING", "Alert_Monitor_timelapse", format!("{v:?} is not a whole number of days")))?,
+            Some(v) => parse_python_int(&v).ok_or_else(|| {
+                c.key_error(
+                    "REPORTING",
+                    "Alert_Monitor_timelapse",
+                    format!("{v:?} is not a whole number of days"),
+                )
+            })?,
         };
-        let timeout = match c.get("CONNECT", "Timeout")?.filter(|v| !v.trim().is_empty()) {
+        let timeout = match c
+            .get("CONNECT", "Timeout")?
+            .filter(|v| !v.trim().is_empty())
+        {
             None => Duration::from_secs(5),
             Some(v) => match v.trim().parse::<f64>() {
                 Ok(s) if s.is_finite() && s > 0.0 && s <= 3600.0 => Duration::from_secs_f64(s),
-                _ => return Err(c.key_error("CONNECT", "Timeout", format!("{v:?} is not a number of seconds (0 to 3600)"))),
+                _ => {
+                    return Err(c.key_error(
+                        "CONNECT",
+                        "Timeout",
+                        format!("{v:?} is not a number of seconds (0 to 3600)"),
+                    ))
+                }
             },
         };
-        let workers = match c.get("CONNECT", "Workers")?.filter(|v| !v.trim().is_empty()) {
+        let workers = match c
+            .get("CONNECT", "Workers")?
+            .filter(|v| !v.trim().is_empty())
+        {
             None => 32,
             Some(v) => parse_python_int(&v)
                 .filter(|n| (1..=1024).contains(n))
-                .ok_or_else(|| c.key_error("CONNECT", "Workers", format!("{v:?}: use a number of threads from 1 to 1024")))?
-                as usize,
+                .ok_or_else(|| {
+                    c.key_error(
+                        "CONNECT",
+                        "Workers",
+                        format!("{v:?}: use a number of threads from 1 to 1024"),
+                    )
+                })? as usize,
         };
         let mut resolve = HashMap::new();
         if let Some(v) = c.get("CONNECT", "Resolve")? {
             for item in split_list(&v) {
                 let target = parse_resolve(&item).ok_or_else(|| {
-                    c.key_error("CONNECT", "Resolve", format!("{item:?}: write name:address or name:address:port ([v6] in brackets)"))
+                    c.key_error(
+                        "CONNECT",
+                        "Resolve",
+                        format!(
+                            "{item:?}: write name:address or name:address:port ([v6] in brackets)"
+                        ),
+                    )
                 })?;
                 resolve.insert(target.0, (target.1, target.2));
             }
         }
-        let proxy = c.get("CONNECT", "Proxy")?.map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
+        let proxy = c
+            .get("CONNECT", "Proxy")?
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty());
         if let Some(p) = &proxy {
-            let ok = ["http://", "https://", "socks4://", "socks4a://", "socks5://", "socks5h://"].iter().any(|s| p.starts_with(s));
+            let ok = [
+                "http://",
+                "https://",
+                "socks4://",
+                "socks4a://",
+                "socks5://",
+                "socks5h://",
+            ]
+            .iter()
+            .any(|s| p.starts_with(s));
             if !ok {
-                return Err(c.key_error("CONNECT", "Proxy", format!("{p:?}: use http://, https://, socks4://, socks5:// or socks5h://")));
+                return Err(c.key_error(
+                    "CONNECT",
+                    "Proxy",
+                    format!("{p:?}: use http://, https://, socks4://, socks5:// or socks5h://"),
+                ));
             }
         }
         let probe = ProbeSettings {
             timeout,
             proxy: proxy.clone(),
-            ca_file: c.get("CONNECT", "CAFile")?.map(|p| PathBuf::from(p.trim())).filter(|p| !p.as_os_str().is_empty()),
+            ca_file: c
+                .get("CONNECT", "CAFile")?
+                .map(|p| PathBuf::from(p.trim()))
+                .filter(|p| !p.as_os_str().is_empty()),
             resolve,
         };
-        let key = c.get("SAFEBROWSING", "Safe_Browsing_API_Key")?.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
+        let key = c
+            .get("SAFEBROWSING", "Safe_Browsing_API_Key")?
+            .map(|k| k.trim().to_string())
+            .filter(|k| !k.is_empty());
         let enrich = EnrichSettings {
-            whois_server: c.get("ENRICH", "WhoisServer")?.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).unwrap_or_else(|| "whois.cymru.com:43".into()),
-            rdap_server: c.get("ENRICH", "RDAPServer")?.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).map(|v| if v.ends_with('/') { v } else { v + "/" }),
+            whois_server: c
+                .get("ENRICH", "WhoisServer")?
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| "whois.cymru.com:43".into()),
+            rdap_server: c
+                .get("ENRICH", "RDAPServer")?
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .map(|v| if v.ends_with('/') { v } else { v + "/" }),
             safe_browsing_key: key,
             safe_browsing_endpoint: c
                 .get("SAFEBROWSING", "Endpoint")?
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| "https://safebrowsing.googleapis.com/v4/threatMatches:find".into()),
-            allow_reserved: match c.get("ENRICH", "AllowReserved")?.map(|v| v.trim().to_ascii_lowercase()) {
+                .unwrap_or_else(|| {
+                    "https://safebrowsing.googleapis.com/v4/threatMatches:find".into()
+                }),
+            allow_reserved: match c
+                .get("ENRICH", "AllowReserved")?
+                .map(|v| v.trim().to_ascii_lowercase())
+            {
                 None => false,
                 Some(v) if ["1", "yes", "true", "on"].contains(&v.as_str()) => true,
                 Some(v) if ["0", "no", "false", "off", ""].contains(&v.as_str()) => false,
-                Some(v) => return Err(c.key_error("ENRICH", "AllowReserved", format!("{v:?}: use yes or no"))),
+                Some(v) => {
+                    return Err(c.key_error(
+                        "ENRICH",
+                        "AllowReserved",
+                        format!("{v:?}: use yes or no"),
+                    ))
+                }
             },
             timeout,
             proxy,
@@ -121,8 +190,15 @@ impl ScanSettings {
             table: db.table,
             alerts_dir,
             timelapse_days,
-            http_ua: c.get("CONNECT", "http_UA")?.map(|u| u.trim().to_string()).filter(|u| !u.is_empty()).unwrap_or_else(|| DEFAULT_UA.into()),
-            ua_file: c.get("CONNECT", "UAfile")?.map(|p| PathBuf::from(p.trim())).filter(|p| !p.as_os_str().is_empty()),
+            http_ua: c
+                .get("CONNECT", "http_UA")?
+                .map(|u| u.trim().to_string())
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| DEFAULT_UA.into()),
+            ua_file: c
+                .get("CONNECT", "UAfile")?
+                .map(|p| PathBuf::from(p.trim()))
+                .filter(|p| !p.as_os_str().is_empty()),
             workers,
             probe,
             enrich,
@@ -151,18 +227,34 @@ pub fn parse_resolve(item: &str) -> Option<(String, IpAddr, Option<u16>)> {
 /// User-Agents from `UAfile`: lines trimmed, blank lines dropped; if the file is missing
 /// or empty, `http_UA` alone, with one warning (the original picked one *character*).
 pub fn load_user_agents(file: Option<&Path>, fallback: &str) -> (Vec<String>, Option<String>) {
-    let Some(path) = file else { return (vec![fallback.to_string()], None) };
+    let Some(path) = file else {
+        return (vec![fallback.to_string()], None);
+    };
     match std::fs::read(path) {
         Ok(bytes) => {
             let text = String::from_utf8_lossy(&bytes);
-            let uas: Vec<String> = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+            let uas: Vec<String> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect();
             if uas.is_empty() {
-                (vec![fallback.to_string()], Some(format!("UAfile {} has no User-Agent; using http_UA", path.display())))
+                (
+                    vec![fallback.to_string()],
+                    Some(format!(
+                        "UAfile {} has no User-Agent; using http_UA",
+                        path.display()
+                    )),
+                )
             } else {
                 (uas, None)
             }
         }
-        Err(e) => (vec![fallback.to_string()], Some(format!("UAfile {}: {e}; using http_UA", path.display()))),
+        Err(e) => (
+            vec![fallback.to_string()],
+            Some(format!("UAfile {}: {e}; using http_UA", path.display())),
+        ),
     }
 }
 
@@ -251,7 +343,12 @@ impl UaPicker {
 
 fn work(prober: &Prober, enricher: &Enricher, ua: &str, c: &ScanCandidate) -> Finding {
     match prober.probe(&c.domain, ua) {
-        ProbeOutcome::Up { status, body, content_type, ip } => {
+        ProbeOutcome::Up {
+            status,
+            body,
+            content_type,
+            ip,
+        } => {
             let webpage_title = title::page_title(&body, content_type.as_deref());
             let asn = ip.map(|ip| enricher.asn_info(ip)).unwrap_or_default();
             let safe_browsing_status = enricher.safe_browsing(&c.domain);
@@ -282,22 +379,36 @@ fn spawn_workers(
 ) -> std::io::Result<Receiver<Done>> {
     let (tx, rx) = mpsc::channel();
     for i in 0..n {
-        let (jobs, prober, enricher, tx) = (jobs.clone(), prober.clone(), enricher.clone(), tx.clone());
-        let seed = clock::now_unix() as u64 ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        let mut picker = UaPicker { uas: uas.clone(), state: seed };
-        std::thread::Builder::new().name(format!("scan-{i}")).stack_size(256 * 1024).spawn(move || loop {
-            if shutdown::requested() {
-                return;
-            }
-            let job = match jobs.lock().unwrap_or_else(|p| p.into_inner()).recv() {
-                Ok(j) => j,
-                Err(_) => return,
-            };
-            let finding = work(&prober, &enricher, picker.pick(), &job.candidate);
-            if tx.send(Done { candidate: job.candidate, finding }).is_err() {
-                return;
-            }
-        })?;
+        let (jobs, prober, enricher, tx) =
+            (jobs.clone(), prober.clone(), enricher.clone(), tx.clone());
+        let seed =
+            clock::now_unix() as u64 ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut picker = UaPicker {
+            uas: uas.clone(),
+            state: seed,
+        };
+        std::thread::Builder::new()
+            .name(format!("scan-{i}"))
+            .stack_size(256 * 1024)
+            .spawn(move || loop {
+                if shutdown::requested() {
+                    return;
+                }
+                let job = match jobs.lock().unwrap_or_else(|p| p.into_inner()).recv() {
+                    Ok(j) => j,
+                    Err(_) => return,
+                };
+                let finding = work(&prober, &enricher, picker.pick(), &job.candidate);
+                if tx
+                    .send(Done {
+                        candidate: job.candidate,
+                        finding,
+                    })
+                    .is_err()
+                {
+                    return;
+                }
+            })?;
     }
     Ok(rx)
 }
@@ -310,7 +421,8 @@ fn age_days(first_seen: i64, now: i64) -> i64 {
 pub fn command(args: &ScanArgs) -> Result<(), Failure> {
     let config = Config::load(&args.config)?;
     let settings = ScanSettings::from_config(&config)?;
-    let prober = Prober::new(&settings.probe).map_err(|(key, m)| config.key_error("CONNECT", key, m))?;
+    let prober =
+        Prober::new(&settings.probe).map_err(|(key, m)| config.key_error("CONNECT", key, m))?;
     let db = Database::open(&settings.db_path, &settings.table)?;
     logging::init(&logging::LogTarget::Stderr, logging::INFO)?;
     shutdown::install_handlers();
@@ -321,12 +433,21 @@ pub fn command(args: &ScanArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn run<W: Write>(settings: &ScanSettings, fqdn_dirs: bool, db: &Database, prober: Prober, console: &mut Console<W>) -> Result<Summary, Failure> {
+fn run<W: Write>(
+    settings: &ScanSettings,
+    fqdn_dirs: bool,
+    db: &Database,
+    prober: Prober,
+    console: &mut Console<W>,
+) -> Result<Summary, Failure> {
     let started = Instant::now();
     console.plain("Test all domains in DB for Internet Presence:");
     console.plain(&"*".repeat(45));
     let candidates = db.scan_candidates()?;
-    let alerts_dir = PathBuf::from(alert::alerts_dir(&settings.alerts_dir, clock::local(clock::now_unix())));
+    let alerts_dir = PathBuf::from(alert::alerts_dir(
+        &settings.alerts_dir,
+        clock::local(clock::now_unix()),
+    ));
     let (uas, ua_warning) = load_user_agents(settings.ua_file.as_deref(), &settings.http_ua);
     if let Some(w) = ua_warning {
         logging::warning("scan", &w);
@@ -340,22 +461,38 @@ fn run<W: Write>(settings: &ScanSettings, fqdn_dirs: bool, db: &Database, prober
     for c in candidates {
         let Some(first_seen) = c.first_seen.as_deref().and_then(clock::parse_iso_utc) else {
             summary.skipped += 1;
-            console.error(&format!("{}: FirstSeen {:?} is not YYYY-MM-DDTHH:MM:SS; skipped", c.domain, c.first_seen));
+            console.error(&format!(
+                "{}: FirstSeen {:?} is not YYYY-MM-DDTHH:MM:SS; skipped",
+                c.domain, c.first_seen
+            ));
             continue;
         };
         if age_days(first_seen, now) >= settings.timelapse_days {
-            console.warn(&format!("  {} - end of monitoring reached ({} days)", c.domain, settings.timelapse_days));
-            db.set_still_investig(&c.domain, c.fingerprint.as_deref(), &format!("Stop checking on {today}"))?;
+            console.warn(&format!(
+                "  {} - end of monitoring reached ({} days)",
+                c.domain, settings.timelapse_days
+            ));
+            db.set_still_investig(
+                &c.domain,
+                c.fingerprint.as_deref(),
+                &format!("Stop checking on {today}"),
+            )?;
             summary.expired += 1;
             continue;
         }
         if c.domain.contains('*') {
-            console.warn(&format!("wildcard certificate: no request for {}", c.domain));
+            console.warn(&format!(
+                "wildcard certificate: no request for {}",
+                c.domain
+            ));
             summary.skipped += 1;
             continue;
         }
         if let Some(reason) = alert::unsafe_name_reason(&c.domain) {
-            console.error(&format!("{}: not probed, unusable as a file name: {reason}", c.domain));
+            console.error(&format!(
+                "{}: not probed, unusable as a file name: {reason}",
+                c.domain
+            ));
             summary.skipped += 1;
             continue;
         }
@@ -400,9 +537,20 @@ fn run<W: Write>(settings: &ScanSettings, fqdn_dirs: bool, db: &Database, prober
             };
             finished += 1;
             summary.probed += 1;
-            record(d, db, &alerts_dir, fqdn_dirs, &notifier, console, &mut summary)?;
+            record(
+                d,
+                db,
+                &alerts_dir,
+                fqdn_dirs,
+                &notifier,
+                console,
+                &mut summary,
+            )?;
             if progress {
-                eprint!("\r  {finished}/{total} probed, {} up, {} down", summary.up, summary.down);
+                eprint!(
+                    "\r  {finished}/{total} probed, {} up, {} down",
+                    summary.up, summary.down
+                );
             }
         }
         if progress {
@@ -452,7 +600,9 @@ fn record<W: Write>(
                     console.error(&format!("  https://{host} - Connection error"));
                     logging::debug("scan", &format!("{host}: {e}"));
                 }
-                ProbeOutcome::OtherError(e) => console.error(&format!("  https://{host} Error: {e}")),
+                ProbeOutcome::OtherError(e) => {
+                    console.error(&format!("  https://{host} Error: {e}"))
+                }
                 ProbeOutcome::Up { .. } => {}
             }
             return Ok(());
@@ -467,13 +617,21 @@ fn record<W: Write>(
             return Ok(());
         }
     };
-    console.plain(&format!("Creating {} : {}", path.display(), alert.to_python_repr()));
+    console.plain(&format!(
+        "Creating {} : {}",
+        path.display(),
+        alert.to_python_repr()
+    ));
     if let Err(e) = alert::write_atomic(&path, alert.to_json().as_bytes()) {
         // Not marked: the host is probed again next run.
         console.error(&format!("{host}: cannot write {}: {e}", path.display()));
         return Ok(());
     }
-    db.set_still_investig(host, d.candidate.fingerprint.as_deref(), &clock::utc_now_iso())?;
+    db.set_still_investig(
+        host,
+        d.candidate.fingerprint.as_deref(),
+        &clock::utc_now_iso(),
+    )?;
     summary.up += 1;
     notifier.notify(&alert, &path);
     Ok(())
@@ -499,7 +657,10 @@ mod tests {
         type Want = Option<(&'static str, IpAddr, Option<u16>)>;
         let cases: &[(&str, Want)] = &[
             ("Site.test:127.0.0.2", Some(("site.test", v4, None))),
-            ("site.test:127.0.0.2:8443", Some(("site.test", v4, Some(8443)))),
+            (
+                "site.test:127.0.0.2:8443",
+                Some(("site.test", v4, Some(8443))),
+            ),
             ("site.test:[::1]", Some(("site.test", v6, None))),
             ("site.test:[::1]:8443", Some(("site.test", v6, Some(8443)))),
             ("site.test:::1", Some(("site.test", v6, None))),
@@ -509,13 +670,20 @@ mod tests {
             ("site.test:127.0.0.1:99999", None),
         ];
         for (item, want) in cases {
-            assert_eq!(parse_resolve(item), want.map(|(n, i, p)| (n.to_string(), i, p)), "{item}");
+            assert_eq!(
+                parse_resolve(item),
+                want.map(|(n, i, p)| (n.to_string(), i, p)),
+                "{item}"
+            );
         }
     }
 
     #[test]
     fn masks() {
-        assert_eq!(mask_secrets("mailtos://user:pass@example.com/?to=x"), "mailtos://example.com/***");
+        assert_eq!(
+            mask_secrets("mailtos://user:pass@example.com/?to=x"),
+            "mailtos://example.com/***"
+        );
         assert_eq!(mask_secrets("slack://TokenA/TokenB/TokenC"), "slack://***");
     }
 

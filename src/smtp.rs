@@ -127,7 +127,9 @@ pub fn default_helo_name() -> String {
             let name = s.trim();
             if !name.is_empty()
                 && name.len() <= 253
-                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
             {
                 return name.to_string();
             }
@@ -160,7 +162,12 @@ pub fn format_message(mail: &Mail, date_unix: i64, message_id: &str) -> String {
     let mut out = String::with_capacity(512 + mail.body.len() * 4 / 3);
 
     let from_addr = clean_addr(&mail.from);
-    let from = match mail.from_name.as_deref().map(clean_text).filter(|n| !n.is_empty()) {
+    let from = match mail
+        .from_name
+        .as_deref()
+        .map(clean_text)
+        .filter(|n| !n.is_empty())
+    {
         Some(name) => format!("{} <{from_addr}>", display_name(&name)),
         None => from_addr,
     };
@@ -198,8 +205,15 @@ pub fn format_message(mail: &Mail, date_unix: i64, message_id: &str) -> String {
     out.push_str(&rfc5322_date(date_unix));
     out.push_str("\r\n");
 
-    let id: String = message_id.chars().filter(|c| !c.is_control() && !c.is_whitespace() && !"<>".contains(*c)).collect();
-    let id = if id.is_empty() { "unset".to_string() } else { id };
+    let id: String = message_id
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace() && !"<>".contains(*c))
+        .collect();
+    let id = if id.is_empty() {
+        "unset".to_string()
+    } else {
+        id
+    };
     if id.contains('@') {
         out.push_str(&format!("Message-ID: <{id}>\r\n"));
     } else {
@@ -211,7 +225,11 @@ pub fn format_message(mail: &Mail, date_unix: i64, message_id: &str) -> String {
 
     let body = normalize_newlines(&mail.body);
     let use_base64 = body.contains('\0') || body.split("\r\n").any(|l| l.len() > MAX_8BIT_LINE);
-    out.push_str(if use_base64 { "Content-Transfer-Encoding: base64\r\n" } else { "Content-Transfer-Encoding: 8bit\r\n" });
+    out.push_str(if use_base64 {
+        "Content-Transfer-Encoding: base64\r\n"
+    } else {
+        "Content-Transfer-Encoding: 8bit\r\n"
+    });
     out.push_str("X-Application: Apprise\r\n");
     out.push_str("\r\n");
 
@@ -272,7 +290,9 @@ fn clean_text(s: &str) -> String {
 /// An address for a header: controls, whitespace, angle brackets and list separators
 /// removed ([`send`] refuses such addresses outright).
 fn clean_addr(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control() && !c.is_whitespace() && !"<>,;".contains(*c)).collect()
+    s.chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace() && !"<>,;".contains(*c))
+        .collect()
 }
 
 /// A display name as Python's `email.utils.formataddr` writes it: bare when plain ASCII
@@ -317,7 +337,9 @@ fn encoded_words(s: &str) -> Vec<String> {
 /// `Thu, 01 Jan 1970 00:00:00 +0000`.
 pub fn rfc5322_date(ts: i64) -> String {
     const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let t = crate::clock::utc(ts);
     let weekday = DAYS[(ts.div_euclid(86_400) + 4).rem_euclid(7) as usize];
     format!(
@@ -334,8 +356,15 @@ pub fn rfc5322_date(ts: i64) -> String {
 /// A fresh Message-ID left part: time, process and a counter.
 fn new_message_id() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    format!("{nanos}.{}.{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!(
+        "{nanos}.{}.{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -351,7 +380,12 @@ struct Reply {
 impl Reply {
     /// `250 first line / 250 second line`, control characters replaced, at most 400 chars.
     fn summary(&self) -> String {
-        let mut s = self.lines.iter().map(|l| format!("{} {l}", self.code)).collect::<Vec<_>>().join(" / ");
+        let mut s = self
+            .lines
+            .iter()
+            .map(|l| format!("{} {l}", self.code))
+            .collect::<Vec<_>>()
+            .join(" / ");
         if s.chars().count() > 400 {
             s = s.chars().take(400).collect::<String>() + "…";
         }
@@ -376,7 +410,10 @@ fn parse_reply_line(line: &str) -> Result<(u16, bool, &str), String> {
 
 /// Control characters replaced by `?`, cut to `max` characters.
 fn printable(s: &str, max: usize) -> String {
-    s.chars().take(max).map(|c| if c.is_control() { '?' } else { c }).collect()
+    s.chars()
+        .take(max)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
 }
 
 /// The EHLO keywords (upper case) with their parameters (upper case). `AUTH=PLAIN LOGIN`
@@ -404,7 +441,10 @@ fn has_ext(ext: &[(String, Vec<String>)], keyword: &str) -> bool {
 }
 
 fn auth_mechanisms(ext: &[(String, Vec<String>)]) -> Vec<String> {
-    ext.iter().filter(|(k, _)| k == "AUTH").flat_map(|(_, p)| p.iter().cloned()).collect()
+    ext.iter()
+        .filter(|(k, _)| k == "AUTH")
+        .flat_map(|(_, p)| p.iter().cloned())
+        .collect()
 }
 
 /// An address usable in MAIL FROM / RCPT TO: not empty, no whitespace, controls, angle
@@ -413,7 +453,11 @@ fn check_address(what: &str, addr: &str) -> Result<(), String> {
     if addr.is_empty() {
         return Err(format!("{what} address is empty"));
     }
-    if addr.len() > 320 || addr.chars().any(|c| c.is_control() || c.is_whitespace() || "<>,".contains(c)) {
+    if addr.len() > 320
+        || addr
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || "<>,".contains(c))
+    {
         return Err(format!("invalid {what} address {:?}", printable(addr, 80)));
     }
     Ok(())
@@ -471,8 +515,10 @@ impl Session {
     fn arm(&self) -> Result<(), String> {
         let left = self.remaining()?;
         let tcp = self.tcp().ok_or("connection closed")?;
-        tcp.set_read_timeout(Some(left)).map_err(|e| e.to_string())?;
-        tcp.set_write_timeout(Some(left)).map_err(|e| e.to_string())?;
+        tcp.set_read_timeout(Some(left))
+            .map_err(|e| e.to_string())?;
+        tcp.set_write_timeout(Some(left))
+            .map_err(|e| e.to_string())?;
         Ok(())
     }
 
@@ -529,7 +575,11 @@ impl Session {
     fn read_line(&mut self) -> Result<String, String> {
         let mut scanned = 0;
         loop {
-            if let Some(pos) = self.buf[scanned..].iter().position(|&b| b == b'\n').map(|p| p + scanned) {
+            if let Some(pos) = self.buf[scanned..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map(|p| p + scanned)
+            {
                 let mut end = pos;
                 if end > 0 && self.buf[end - 1] == b'\r' {
                     end -= 1;
@@ -553,7 +603,10 @@ impl Session {
 
     fn read_reply(&mut self) -> Result<Reply, String> {
         let mut total = 0usize;
-        let mut reply = Reply { code: 0, lines: Vec::new() };
+        let mut reply = Reply {
+            code: 0,
+            lines: Vec::new(),
+        };
         loop {
             let line = self.read_line()?;
             total += line.len() + 2;
@@ -566,7 +619,10 @@ impl Session {
                 reply.code = code;
             } else if code != reply.code {
                 self.broken = true;
-                return Err(format!("inconsistent multi-line reply ({} then {code})", reply.code));
+                return Err(format!(
+                    "inconsistent multi-line reply ({} then {code})",
+                    reply.code
+                ));
             }
             reply.lines.push(printable(text, MAX_LINE));
             if last {
@@ -584,7 +640,10 @@ impl Session {
             let r = match &mut self.conn {
                 Conn::Plain(s) => s.write_all(chunk).and_then(|_| s.flush()),
                 Conn::Tls(s) => s.write_all(chunk).and_then(|_| s.flush()),
-                Conn::Closed => Err(io::Error::new(io::ErrorKind::NotConnected, "connection closed")),
+                Conn::Closed => Err(io::Error::new(
+                    io::ErrorKind::NotConnected,
+                    "connection closed",
+                )),
             };
             if let Err(e) = r {
                 return Err(self.io_error("write", e));
@@ -595,7 +654,9 @@ impl Session {
 
     /// Read a reply and check its code.
     fn expect(&mut self, step: &str, ok: &[u16]) -> Result<Reply, String> {
-        let reply = self.read_reply().map_err(|e| self.err(step, Fault::Other(e)))?;
+        let reply = self
+            .read_reply()
+            .map_err(|e| self.err(step, Fault::Other(e)))?;
         if ok.contains(&reply.code) {
             Ok(reply)
         } else {
@@ -605,14 +666,18 @@ impl Session {
 
     /// Send one command line (CRLF added) and check the reply's code.
     fn command(&mut self, step: &str, line: &str, ok: &[u16]) -> Result<Reply, String> {
-        self.write_all(format!("{line}\r\n").as_bytes()).map_err(|e| self.err(step, Fault::Other(e)))?;
+        self.write_all(format!("{line}\r\n").as_bytes())
+            .map_err(|e| self.err(step, Fault::Other(e)))?;
         self.expect(step, ok)
     }
 
     /// EHLO, or HELO when the server refuses EHLO; the extensions it advertises.
     fn hello(&mut self, helo: &str) -> Result<Vec<(String, Vec<String>)>, String> {
-        self.write_all(format!("EHLO {helo}\r\n").as_bytes()).map_err(|e| self.err("EHLO", Fault::Other(e)))?;
-        let reply = self.read_reply().map_err(|e| self.err("EHLO", Fault::Other(e)))?;
+        self.write_all(format!("EHLO {helo}\r\n").as_bytes())
+            .map_err(|e| self.err("EHLO", Fault::Other(e)))?;
+        let reply = self
+            .read_reply()
+            .map_err(|e| self.err("EHLO", Fault::Other(e)))?;
         if reply.code == 250 {
             return Ok(parse_extensions(&reply));
         }
@@ -624,7 +689,12 @@ impl Session {
     }
 
     /// Wrap the connection in TLS (implicit TLS, or after the STARTTLS 220).
-    fn start_tls(&mut self, connector: &native_tls::TlsConnector, domain: &str, step: &str) -> Result<(), String> {
+    fn start_tls(
+        &mut self,
+        connector: &native_tls::TlsConnector,
+        domain: &str,
+        step: &str,
+    ) -> Result<(), String> {
         let Conn::Plain(tcp) = std::mem::replace(&mut self.conn, Conn::Closed) else {
             return Err(self.err(step, Fault::Other("connection is not plain TCP".into())));
         };
@@ -658,25 +728,45 @@ impl Session {
 
     fn arm_stream(&self, tcp: &TcpStream) -> Result<(), String> {
         let left = self.remaining()?;
-        tcp.set_read_timeout(Some(left)).map_err(|e| e.to_string())?;
+        tcp.set_read_timeout(Some(left))
+            .map_err(|e| e.to_string())?;
         tcp.set_write_timeout(Some(left)).map_err(|e| e.to_string())
     }
 
-    fn authenticate(&mut self, ext: &[(String, Vec<String>)], user: &str, pass: &str) -> Result<(), String> {
+    fn authenticate(
+        &mut self,
+        ext: &[(String, Vec<String>)],
+        user: &str,
+        pass: &str,
+    ) -> Result<(), String> {
         let mechs = auth_mechanisms(ext);
         if mechs.iter().any(|m| m == "PLAIN") {
             let token = base64::encode(format!("\0{user}\0{pass}").as_bytes());
             self.command("AUTH PLAIN", &format!("AUTH PLAIN {token}"), &[235])?;
         } else if mechs.iter().any(|m| m == "LOGIN") {
             self.command("AUTH LOGIN", "AUTH LOGIN", &[334])?;
-            self.command("AUTH LOGIN (username)", &base64::encode(user.as_bytes()), &[334])?;
-            self.command("AUTH LOGIN (password)", &base64::encode(pass.as_bytes()), &[235])?;
+            self.command(
+                "AUTH LOGIN (username)",
+                &base64::encode(user.as_bytes()),
+                &[334],
+            )?;
+            self.command(
+                "AUTH LOGIN (password)",
+                &base64::encode(pass.as_bytes()),
+                &[235],
+            )?;
         } else if mechs.is_empty() {
-            return Err(self.err("AUTH", Fault::Other("a username is set but the server does not advertise AUTH".into())));
+            return Err(self.err(
+                "AUTH",
+                Fault::Other("a username is set but the server does not advertise AUTH".into()),
+            ));
         } else {
             return Err(self.err(
                 "AUTH",
-                Fault::Other(format!("the server offers neither PLAIN nor LOGIN (AUTH {})", printable(&mechs.join(" "), 200))),
+                Fault::Other(format!(
+                    "the server offers neither PLAIN nor LOGIN (AUTH {})",
+                    printable(&mechs.join(" "), 200)
+                )),
             ));
         }
         Ok(())
@@ -685,15 +775,25 @@ impl Session {
     /// After a failure: QUIT without waiting for the answer, unless the link is broken.
     fn quit_quietly(&mut self) {
         if !self.broken && !matches!(self.conn, Conn::Closed) {
-            self.deadline = self.deadline.min(Instant::now() + Duration::from_millis(500));
+            self.deadline = self
+                .deadline
+                .min(Instant::now() + Duration::from_millis(500));
             let _ = self.write_all(b"QUIT\r\n");
         }
     }
 }
 
 /// Resolve and connect within the deadline, trying each address in turn.
-fn connect(host: &str, port: u16, deadline: Instant, timeout: Duration) -> Result<TcpStream, String> {
-    let addrs: Vec<_> = (host, port).to_socket_addrs().map_err(|e| format!("cannot resolve {host}: {e}"))?.collect();
+fn connect(
+    host: &str,
+    port: u16,
+    deadline: Instant,
+    timeout: Duration,
+) -> Result<TcpStream, String> {
+    let addrs: Vec<_> = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot resolve {host}: {e}"))?
+        .collect();
     let mut last = format!("no address for {host}");
     for addr in addrs {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -702,7 +802,12 @@ fn connect(host: &str, port: u16, deadline: Instant, timeout: Duration) -> Resul
         }
         match TcpStream::connect_timeout(&addr, left) {
             Ok(s) => return Ok(s),
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
                 last = format!("{addr}: timed out (session deadline {timeout:?})")
             }
             Err(e) => last = format!("{addr}: {e}"),
@@ -727,7 +832,11 @@ fn connect(host: &str, port: u16, deadline: Instant, timeout: Duration) -> Resul
 pub fn send(settings: &SmtpSettings, mail: &Mail) -> Result<(), String> {
     let deadline = Instant::now() + settings.timeout;
     let host = settings.host.trim_start_matches('[').trim_end_matches(']');
-    let label = if host.contains(':') { format!("SMTP [{host}]:{}", settings.port) } else { format!("SMTP {host}:{}", settings.port) };
+    let label = if host.contains(':') {
+        format!("SMTP [{host}]:{}", settings.port)
+    } else {
+        format!("SMTP {host}:{}", settings.port)
+    };
 
     check_address("sender", &mail.from).map_err(|e| format!("{label}: {e}"))?;
     if mail.to.is_empty() {
@@ -753,17 +862,24 @@ pub fn send(settings: &SmtpSettings, mail: &Mail) -> Result<(), String> {
         for root in &settings.extra_roots {
             builder.add_root_certificate(root.clone());
         }
-        Some(builder.build().map_err(|e| format!("{label}: TLS setup: {e}"))?)
+        Some(
+            builder
+                .build()
+                .map_err(|e| format!("{label}: TLS setup: {e}"))?,
+        )
     };
 
-    let tcp = connect(host, settings.port, deadline, settings.timeout).map_err(|e| format!("{label}: connect: {e}"))?;
+    let tcp = connect(host, settings.port, deadline, settings.timeout)
+        .map_err(|e| format!("{label}: connect: {e}"))?;
     let _ = tcp.set_nodelay(true);
 
     let user = settings.username.as_deref().filter(|u| !u.is_empty());
     let pass = settings.password.as_deref().unwrap_or("");
     let mut secrets = Vec::new();
     if !pass.is_empty() {
-        secrets.push(base64::encode(format!("\0{}\0{pass}", user.unwrap_or("")).as_bytes()));
+        secrets.push(base64::encode(
+            format!("\0{}\0{pass}", user.unwrap_or("")).as_bytes(),
+        ));
         secrets.push(base64::encode(pass.as_bytes()));
         secrets.push(pass.to_string());
     }
@@ -776,7 +892,17 @@ pub fn send(settings: &SmtpSettings, mail: &Mail) -> Result<(), String> {
         secrets,
         broken: false,
     };
-    let result = run(&mut s, settings, connector.as_ref(), host, helo, user, pass, mail, &message);
+    let result = run(
+        &mut s,
+        settings,
+        connector.as_ref(),
+        host,
+        helo,
+        user,
+        pass,
+        mail,
+        &message,
+    );
     if result.is_err() {
         s.quit_quietly();
     }
@@ -803,12 +929,18 @@ fn run(
 
     if settings.security == SmtpSecurity::StartTls {
         if !has_ext(&ext, "STARTTLS") {
-            return Err(s.err("STARTTLS", Fault::Other("required but not advertised by the server".into())));
+            return Err(s.err(
+                "STARTTLS",
+                Fault::Other("required but not advertised by the server".into()),
+            ));
         }
         s.command("STARTTLS", "STARTTLS", &[220])?;
         if !s.buf.is_empty() {
             s.broken = true;
-            return Err(s.err("STARTTLS", Fault::Other("the server sent data after its 220 before TLS; refusing".into())));
+            return Err(s.err(
+                "STARTTLS",
+                Fault::Other("the server sent data after its 220 before TLS; refusing".into()),
+            ));
         }
         s.start_tls(connector.expect("TLS connector"), host, "STARTTLS")?;
         ext = s.hello(helo)?;
@@ -824,13 +956,26 @@ fn run(
     }
     if !mail.from.is_ascii() || mail.to.iter().any(|t| !t.is_ascii()) {
         if !has_ext(&ext, "SMTPUTF8") {
-            return Err(s.err("MAIL FROM", Fault::Other("a non-ASCII address needs SMTPUTF8, which the server does not offer".into())));
+            return Err(s.err(
+                "MAIL FROM",
+                Fault::Other(
+                    "a non-ASCII address needs SMTPUTF8, which the server does not offer".into(),
+                ),
+            ));
         }
         params.push_str(" SMTPUTF8");
     }
-    s.command("MAIL FROM", &format!("MAIL FROM:<{}>{params}", mail.from), &[250])?;
+    s.command(
+        "MAIL FROM",
+        &format!("MAIL FROM:<{}>{params}", mail.from),
+        &[250],
+    )?;
     for to in &mail.to {
-        s.command(&format!("RCPT TO <{to}>"), &format!("RCPT TO:<{to}>"), &[250, 251])?;
+        s.command(
+            &format!("RCPT TO <{to}>"),
+            &format!("RCPT TO:<{to}>"),
+            &[250, 251],
+        )?;
     }
     s.command("DATA", "DATA", &[354])?;
     let mut payload = String::with_capacity(message.len() + 3);
@@ -839,7 +984,8 @@ fn run(
         payload.push_str("\r\n");
     }
     payload.push_str(".\r\n");
-    s.write_all(payload.as_bytes()).map_err(|e| s.err("message", Fault::Other(e)))?;
+    s.write_all(payload.as_bytes())
+        .map_err(|e| s.err("message", Fault::Other(e)))?;
     s.expect("message", &[250])?;
 
     // Delivered. QUIT politely; its outcome cannot undo the delivery.
@@ -855,15 +1001,24 @@ mod tests {
     use super::*;
 
     fn reply(code: u16, lines: &[&str]) -> Reply {
-        Reply { code, lines: lines.iter().map(|s| s.to_string()).collect() }
+        Reply {
+            code,
+            lines: lines.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     #[test]
     fn reply_lines() {
-        assert_eq!(parse_reply_line("250-PIPELINING").unwrap(), (250, false, "PIPELINING"));
+        assert_eq!(
+            parse_reply_line("250-PIPELINING").unwrap(),
+            (250, false, "PIPELINING")
+        );
         assert_eq!(parse_reply_line("250 OK").unwrap(), (250, true, "OK"));
         assert_eq!(parse_reply_line("354").unwrap(), (354, true, ""));
-        assert_eq!(parse_reply_line("535 5.7.8 bad").unwrap(), (535, true, "5.7.8 bad"));
+        assert_eq!(
+            parse_reply_line("535 5.7.8 bad").unwrap(),
+            (535, true, "5.7.8 bad")
+        );
         for bad in ["", "25", "ab0 x", "250x", "650 x", "150 x", "2500 x"] {
             assert!(parse_reply_line(bad).is_err(), "{bad:?}");
         }
@@ -871,21 +1026,38 @@ mod tests {
 
     #[test]
     fn extensions() {
-        let r = reply(250, &["mx.test greets you", "PIPELINING", "auth login plain", "AUTH=CRAM-MD5", "8BITMIME", "STARTTLS", "SIZE 1000"]);
+        let r = reply(
+            250,
+            &[
+                "mx.test greets you",
+                "PIPELINING",
+                "auth login plain",
+                "AUTH=CRAM-MD5",
+                "8BITMIME",
+                "STARTTLS",
+                "SIZE 1000",
+            ],
+        );
         let ext = parse_extensions(&r);
         assert!(has_ext(&ext, "STARTTLS"));
         assert!(has_ext(&ext, "8BITMIME"));
         assert!(!has_ext(&ext, "SMTPUTF8"));
         assert_eq!(auth_mechanisms(&ext), ["LOGIN", "PLAIN", "CRAM-MD5"]);
         // The greeting line is not an extension.
-        assert!(!has_ext(&parse_extensions(&reply(250, &["STARTTLS"])), "STARTTLS"));
+        assert!(!has_ext(
+            &parse_extensions(&reply(250, &["STARTTLS"])),
+            "STARTTLS"
+        ));
     }
 
     #[test]
     fn dates() {
         assert_eq!(rfc5322_date(0), "Thu, 01 Jan 1970 00:00:00 +0000");
         assert_eq!(rfc5322_date(951_782_400), "Tue, 29 Feb 2000 00:00:00 +0000");
-        assert_eq!(rfc5322_date(1_700_000_000), "Tue, 14 Nov 2023 22:13:20 +0000");
+        assert_eq!(
+            rfc5322_date(1_700_000_000),
+            "Tue, 14 Nov 2023 22:13:20 +0000"
+        );
         assert_eq!(rfc5322_date(-1), "Wed, 31 Dec 1969 23:59:59 +0000");
     }
 
@@ -897,7 +1069,11 @@ mod tests {
         let mut decoded = Vec::new();
         for w in &words {
             assert!(w.len() <= 75, "{w}");
-            let inner = w.strip_prefix("=?utf-8?B?").unwrap().strip_suffix("?=").unwrap();
+            let inner = w
+                .strip_prefix("=?utf-8?B?")
+                .unwrap()
+                .strip_suffix("?=")
+                .unwrap();
             let bytes = base64::decode(inner.as_bytes()).unwrap();
             assert!(std::str::from_utf8(&bytes).is_ok());
             decoded.extend(bytes);
@@ -909,7 +1085,14 @@ mod tests {
     fn addresses() {
         assert!(check_address("recipient", "a@b.test").is_ok());
         assert!(check_address("recipient", "root").is_ok());
-        for bad in ["", "a@b.test>\r\nDATA", "a b@c", "<a@b>", "a@b,c@d", "a@b\0"] {
+        for bad in [
+            "",
+            "a@b.test>\r\nDATA",
+            "a b@c",
+            "<a@b>",
+            "a@b,c@d",
+            "a@b\0",
+        ] {
             assert!(check_address("recipient", bad).is_err(), "{bad:?}");
         }
     }
@@ -925,7 +1108,10 @@ mod tests {
 
     #[test]
     fn display_names() {
-        assert_eq!(display_name("CertStreamMonitor-notification"), "CertStreamMonitor-notification");
+        assert_eq!(
+            display_name("CertStreamMonitor-notification"),
+            "CertStreamMonitor-notification"
+        );
         assert_eq!(display_name("Sec Team"), "Sec Team");
         assert_eq!(display_name("Doe, John"), "\"Doe, John\"");
         assert_eq!(display_name("a\"b\\c"), "\"a\\\"b\\\\c\"");

@@ -40,7 +40,10 @@ pub fn title_of(text: &str) -> String {
     });
     // Python applied the regex to `text.strip()`; stripping cannot change what a pattern that
     // starts and ends with a tag captures, so it is not done here.
-    re.captures(text).and_then(|c| c.get(1)).map(|m| m.as_str().to_string()).unwrap_or_default()
+    re.captures(text)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_default()
 }
 
 /// The body as text, with the charset chosen as [`page_title`] documents.
@@ -48,10 +51,15 @@ pub fn decode_page(body: &[u8], content_type: Option<&str>) -> String {
     if let Some((enc, bom_len)) = bom(body) {
         return enc.decode(&body[bom_len..]);
     }
-    if let Some(enc) = content_type.and_then(header_charset).and_then(|c| Encoding::from_label(&c)) {
+    if let Some(enc) = content_type
+        .and_then(header_charset)
+        .and_then(|c| Encoding::from_label(&c))
+    {
         return enc.decode(body);
     }
-    if let Some(enc) = meta_charset(&body[..body.len().min(META_SCAN)]).and_then(|c| Encoding::from_label(&c)) {
+    if let Some(enc) =
+        meta_charset(&body[..body.len().min(META_SCAN)]).and_then(|c| Encoding::from_label(&c))
+    {
         // A meta declaration readable as ASCII means the page is not UTF-16 (HTML rule).
         let enc = match enc {
             Encoding::Utf16 | Encoding::Utf16Le | Encoding::Utf16Be => Encoding::Utf8,
@@ -71,7 +79,10 @@ pub fn decode_page(body: &[u8], content_type: Option<&str>) -> String {
 /// (case-insensitive, `_`, `-` and spaces alike). Anything else, or `None` → UTF-8 with
 /// replacement characters (the same replacements as Python's `errors='replace'`).
 pub fn decode(body: &[u8], charset: Option<&str>) -> String {
-    charset.and_then(Encoding::from_label).unwrap_or(Encoding::Utf8).decode(body)
+    charset
+        .and_then(Encoding::from_label)
+        .unwrap_or(Encoding::Utf8)
+        .decode(body)
 }
 
 /// The `charset` parameter of a Content-Type header value (`text/html; charset="utf-8"`).
@@ -91,7 +102,8 @@ pub fn header_charset(content_type: &str) -> Option<String> {
 pub fn meta_charset(head: &[u8]) -> Option<String> {
     static RE: OnceLock<BytesRegex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        BytesRegex::new(r#"(?i-u)<meta\s[^>]*?charset\s*=\s*["']?\s*([a-z0-9_.:\-]+)"#).expect("meta regex")
+        BytesRegex::new(r#"(?i-u)<meta\s[^>]*?charset\s*=\s*["']?\s*([a-z0-9_.:\-]+)"#)
+            .expect("meta regex")
     });
     let caps = re.captures(head)?;
     Some(String::from_utf8_lossy(&caps[1]).into_owned())
@@ -115,15 +127,26 @@ impl Encoding {
             .trim()
             .trim_matches(|c| c == '"' || c == '\'')
             .chars()
-            .map(|c| if c == '_' || c == ' ' { '-' } else { c.to_ascii_lowercase() })
+            .map(|c| {
+                if c == '_' || c == ' ' {
+                    '-'
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
             .collect();
         Some(match norm.as_str() {
-            "utf-8" | "utf8" | "u8" | "utf" | "unicode-1-1-utf-8" | "x-unicode20utf8" => Encoding::Utf8,
-            "iso-8859-1" | "iso8859-1" | "iso-8859-1:1987" | "iso-ir-100" | "8859" | "latin-1" | "latin1" | "latin"
-            | "l1" | "cp819" | "ibm819" | "csisolatin1" | "us-ascii" | "ascii" | "us" | "646" | "iso646-us"
-            | "ansi-x3.4-1968" | "ansi-x3.4-1986" | "cp367" | "ibm367" | "csascii" => Encoding::Latin1,
+            "utf-8" | "utf8" | "u8" | "utf" | "unicode-1-1-utf-8" | "x-unicode20utf8" => {
+                Encoding::Utf8
+            }
+            "iso-8859-1" | "iso8859-1" | "iso-8859-1:1987" | "iso-ir-100" | "8859" | "latin-1"
+            | "latin1" | "latin" | "l1" | "cp819" | "ibm819" | "csisolatin1" | "us-ascii"
+            | "ascii" | "us" | "646" | "iso646-us" | "ansi-x3.4-1968" | "ansi-x3.4-1986"
+            | "cp367" | "ibm367" | "csascii" => Encoding::Latin1,
             "windows-1252" | "cp1252" | "x-cp1252" | "1252" => Encoding::Cp1252,
-            "iso-8859-15" | "iso8859-15" | "latin-9" | "latin9" | "l9" | "csisolatin9" => Encoding::Latin9,
+            "iso-8859-15" | "iso8859-15" | "latin-9" | "latin9" | "l9" | "csisolatin9" => {
+                Encoding::Latin9
+            }
             "utf-16le" | "utf-16-le" | "utf16le" => Encoding::Utf16Le,
             "utf-16be" | "utf-16-be" | "utf16be" => Encoding::Utf16Be,
             "utf-16" | "utf16" | "u16" => Encoding::Utf16,
@@ -176,12 +199,14 @@ fn utf16(body: &[u8], unit: fn([u8; 2]) -> u16) -> String {
 /// Python's cp1252 codec with `errors='replace'`.
 fn cp1252(b: u8) -> char {
     const HIGH: [u16; 32] = [
-        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD,
-        0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A,
-        0x0153, 0xFFFD, 0x017E, 0x0178,
+        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+        0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
     ];
     match b {
-        0x80..=0x9F => char::from_u32(HIGH[(b - 0x80) as usize] as u32).unwrap_or(char::REPLACEMENT_CHARACTER),
+        0x80..=0x9F => {
+            char::from_u32(HIGH[(b - 0x80) as usize] as u32).unwrap_or(char::REPLACEMENT_CHARACTER)
+        }
         _ => b as char,
     }
 }
@@ -207,9 +232,18 @@ mod tests {
 
     #[test]
     fn header_charset_forms() {
-        assert_eq!(header_charset("text/html; charset=UTF-8").as_deref(), Some("UTF-8"));
-        assert_eq!(header_charset("text/html;charset=\"iso-8859-1\"").as_deref(), Some("iso-8859-1"));
-        assert_eq!(header_charset("text/html; Charset = latin1 ; q=1").as_deref(), Some("latin1"));
+        assert_eq!(
+            header_charset("text/html; charset=UTF-8").as_deref(),
+            Some("UTF-8")
+        );
+        assert_eq!(
+            header_charset("text/html;charset=\"iso-8859-1\"").as_deref(),
+            Some("iso-8859-1")
+        );
+        assert_eq!(
+            header_charset("text/html; Charset = latin1 ; q=1").as_deref(),
+            Some("latin1")
+        );
         assert_eq!(header_charset("text/html"), None);
         assert_eq!(header_charset("charset=utf-8"), None);
         assert_eq!(header_charset("text/html; charset="), None);
@@ -217,10 +251,19 @@ mod tests {
 
     #[test]
     fn meta_charset_forms() {
-        assert_eq!(meta_charset(b"<head><meta charset=\"windows-1252\">").as_deref(), Some("windows-1252"));
-        assert_eq!(meta_charset(b"<META CHARSET=latin1>").as_deref(), Some("latin1"));
         assert_eq!(
-            meta_charset(b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-1\">").as_deref(),
+            meta_charset(b"<head><meta charset=\"windows-1252\">").as_deref(),
+            Some("windows-1252")
+        );
+        assert_eq!(
+            meta_charset(b"<META CHARSET=latin1>").as_deref(),
+            Some("latin1")
+        );
+        assert_eq!(
+            meta_charset(
+                b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-1\">"
+            )
+            .as_deref(),
             Some("ISO-8859-1")
         );
         assert_eq!(meta_charset(b"<meta name=\"x\"> charset=latin1"), None);
@@ -244,6 +287,9 @@ mod tests {
         assert_eq!(page_title(&b, Some("text/html; charset=iso-8859-1")), "Ü");
         assert_eq!(decode(b"A\x00B", Some("utf-16le")), "A\u{FFFD}");
         // A meta declaration of UTF-16 is read as UTF-8 (the page was readable as ASCII).
-        assert_eq!(page_title(b"<meta charset=utf-16><title>\xc3\xa9</title>", None), "\u{e9}");
+        assert_eq!(
+            page_title(b"<meta charset=utf-16><title>\xc3\xa9</title>", None),
+            "\u{e9}"
+        );
     }
 }

@@ -123,7 +123,9 @@ impl fmt::Display for X509Error {
 impl std::error::Error for X509Error {}
 
 fn fail(what: &str, e: der::DerError) -> X509Error {
-    X509Error { message: format!("{what}: {e}") }
+    X509Error {
+        message: format!("{what}: {e}"),
+    }
 }
 
 /// Parse a full Certificate (x509 entries). The signature is neither read nor checked.
@@ -131,17 +133,23 @@ pub fn parse_certificate(der: &[u8]) -> Result<ParsedCertificate, X509Error> {
     let mut input = der;
     let (cert, truncated) = read_tlv_truncated(&mut input).map_err(|e| fail("certificate", e))?;
     if cert.tag != der::SEQUENCE {
-        return Err(X509Error { message: format!("certificate is not a SEQUENCE (tag 0x{:02X})", cert.tag) });
+        return Err(X509Error {
+            message: format!("certificate is not a SEQUENCE (tag 0x{:02X})", cert.tag),
+        });
     }
     let mut out = Parser::default();
     if truncated {
         out.warn(format_args!("certificate truncated ({} bytes)", der.len()));
     }
     if !input.is_empty() {
-        out.warn(format_args!("{} bytes of trailing data after the certificate", input.len()));
+        out.warn(format_args!(
+            "{} bytes of trailing data after the certificate",
+            input.len()
+        ));
     }
     let mut body = cert.content;
-    let (tbs, tbs_truncated) = read_tlv_truncated(&mut body).map_err(|e| fail("tbsCertificate", e))?;
+    let (tbs, tbs_truncated) =
+        read_tlv_truncated(&mut body).map_err(|e| fail("tbsCertificate", e))?;
     out.parse_tbs(tbs, tbs_truncated && !truncated)
 }
 
@@ -151,7 +159,10 @@ pub fn parse_tbs(tbs: &[u8]) -> Result<ParsedCertificate, X509Error> {
     let (t, truncated) = read_tlv_truncated(&mut input).map_err(|e| fail("tbsCertificate", e))?;
     let mut out = Parser::default();
     if !input.is_empty() {
-        out.warn(format_args!("{} bytes of trailing data after the tbsCertificate", input.len()));
+        out.warn(format_args!(
+            "{} bytes of trailing data after the tbsCertificate",
+            input.len()
+        ));
     }
     out.parse_tbs(t, truncated)
 }
@@ -196,7 +207,9 @@ impl Parser {
 
     fn parse_tbs(mut self, tbs: Tlv<'_>, truncated: bool) -> Result<ParsedCertificate, X509Error> {
         if tbs.tag != der::SEQUENCE {
-            return Err(X509Error { message: format!("tbsCertificate is not a SEQUENCE (tag 0x{:02X})", tbs.tag) });
+            return Err(X509Error {
+                message: format!("tbsCertificate is not a SEQUENCE (tag 0x{:02X})", tbs.tag),
+            });
         }
         if truncated {
             self.warn(format_args!("tbsCertificate truncated"));
@@ -205,11 +218,13 @@ impl Parser {
         if der::peek_tag(rest) == Some(der::context_constructed(0)) {
             read_tlv(&mut rest).map_err(|e| fail("version", e))?;
         }
-        let serial = der::expect_tlv(&mut rest, der::INTEGER).map_err(|e| fail("serialNumber", e))?;
+        let serial =
+            der::expect_tlv(&mut rest, der::INTEGER).map_err(|e| fail("serialNumber", e))?;
         self.cert.serial_number = serial_hex(serial.content);
         der::expect_tlv(&mut rest, der::SEQUENCE).map_err(|e| fail("signature algorithm", e))?;
         let issuer = der::expect_tlv(&mut rest, der::SEQUENCE).map_err(|e| fail("issuer", e))?;
-        let validity = der::expect_tlv(&mut rest, der::SEQUENCE).map_err(|e| fail("validity", e))?;
+        let validity =
+            der::expect_tlv(&mut rest, der::SEQUENCE).map_err(|e| fail("validity", e))?;
         let subject = der::expect_tlv(&mut rest, der::SEQUENCE).map_err(|e| fail("subject", e))?;
 
         let mut issuer_dn = DistinguishedName::default();
@@ -236,9 +251,14 @@ impl Parser {
                     }
                     self.parse_extensions(t.content);
                 }
-                _ if cut => self.warn(format_args!("tbsCertificate field 0x{:02X} truncated", t.tag)),
+                _ if cut => self.warn(format_args!(
+                    "tbsCertificate field 0x{:02X} truncated",
+                    t.tag
+                )),
                 der::SEQUENCE | 0x81 | 0x82 | 0xA1 | 0xA2 => {}
-                other => self.warn(format_args!("unexpected field 0x{other:02X} in tbsCertificate")),
+                other => self.warn(format_args!(
+                    "unexpected field 0x{other:02X} in tbsCertificate"
+                )),
             }
         }
 
@@ -285,7 +305,10 @@ impl Parser {
             let rdn = match rdn {
                 Ok(r) if r.tag == der::SET => r,
                 Ok(r) => {
-                    self.warn(format_args!("{what}: RDN is not a SET (tag 0x{:02X}), skipped", r.tag));
+                    self.warn(format_args!(
+                        "{what}: RDN is not a SET (tag 0x{:02X}), skipped",
+                        r.tag
+                    ));
                     continue;
                 }
                 Err(e) => {
@@ -297,7 +320,10 @@ impl Parser {
                 let atv = match atv {
                     Ok(a) if a.tag == der::SEQUENCE => a,
                     Ok(a) => {
-                        self.warn(format_args!("{what}: attribute is not a SEQUENCE (tag 0x{:02X})", a.tag));
+                        self.warn(format_args!(
+                            "{what}: attribute is not a SEQUENCE (tag 0x{:02X})",
+                            a.tag
+                        ));
                         continue;
                     }
                     Err(e) => {
@@ -326,7 +352,10 @@ impl Parser {
                 let value = match read_tlv(&mut parts) {
                     Ok(v) => v,
                     Err(e) => {
-                        self.warn(format_args!("{what}: attribute {} value: {e}", der::oid_to_string(oid.content)));
+                        self.warn(format_args!(
+                            "{what}: attribute {} value: {e}",
+                            der::oid_to_string(oid.content)
+                        ));
                         continue;
                     }
                 };
@@ -357,7 +386,10 @@ impl Parser {
             }
         };
         if seq.tag != der::SEQUENCE {
-            self.warn(format_args!("extensions are not a SEQUENCE (tag 0x{:02X})", seq.tag));
+            self.warn(format_args!(
+                "extensions are not a SEQUENCE (tag 0x{:02X})",
+                seq.tag
+            ));
             return;
         }
         let mut rest = seq.content;
@@ -370,7 +402,10 @@ impl Parser {
                 }
             };
             if ext.tag != der::SEQUENCE {
-                self.warn(format_args!("extension is not a SEQUENCE (tag 0x{:02X}), skipped", ext.tag));
+                self.warn(format_args!(
+                    "extension is not a SEQUENCE (tag 0x{:02X}), skipped",
+                    ext.tag
+                ));
                 continue;
             }
             self.parse_extension(ext.content, cut);
@@ -383,7 +418,9 @@ impl Parser {
         let oid = match der::expect_tlv(&mut parts, der::OID) {
             Ok(o) => o,
             Err(e) => {
-                self.warn(format_args!("extension without a readable OID ({e}), skipped"));
+                self.warn(format_args!(
+                    "extension without a readable OID ({e}), skipped"
+                ));
                 return;
             }
         };
@@ -393,13 +430,20 @@ impl Parser {
             other => der::oid_to_string(other),
         };
         if let Err(e) = der::read_optional(&mut parts, der::BOOLEAN) {
-            self.warn(format_args!("{} extension: critical flag: {e}, skipped", name()));
+            self.warn(format_args!(
+                "{} extension: critical flag: {e}, skipped",
+                name()
+            ));
             return;
         }
         let (value, value_cut) = match read_tlv_truncated(&mut parts) {
             Ok((v, c)) if v.tag == der::OCTET_STRING => (v, c),
             Ok((v, _)) => {
-                self.warn(format_args!("{} extension: value is not an OCTET STRING (tag 0x{:02X}), skipped", name(), v.tag));
+                self.warn(format_args!(
+                    "{} extension: value is not an OCTET STRING (tag 0x{:02X}), skipped",
+                    name(),
+                    v.tag
+                ));
                 return;
             }
             Err(e) => {
@@ -431,12 +475,18 @@ impl Parser {
             }
         };
         if seq.tag != der::SEQUENCE {
-            self.warn(format_args!("SAN extension is not a SEQUENCE (tag 0x{:02X}), skipped", seq.tag));
+            self.warn(format_args!(
+                "SAN extension is not a SEQUENCE (tag 0x{:02X}), skipped",
+                seq.tag
+            ));
             return;
         }
         // A single trailing 00 after the SEQUENCE is a known encoder bug; tolerate it quietly.
         if !input.is_empty() && input != [0] {
-            self.warn(format_args!("SAN extension: {} bytes of trailing data", input.len()));
+            self.warn(format_args!(
+                "SAN extension: {} bytes of trailing data",
+                input.len()
+            ));
         }
         let mut broken = false;
         for gn in seq.children() {
@@ -477,7 +527,9 @@ impl Parser {
         };
         self.ca_seen[ca as usize] = true;
         if self.ca_seen[0] && self.ca_seen[1] {
-            self.warn(format_args!("contradictory basicConstraints extensions (read as CA)"));
+            self.warn(format_args!(
+                "contradictory basicConstraints extensions (read as CA)"
+            ));
         }
         self.cert.is_ca |= ca;
     }
@@ -510,8 +562,11 @@ impl Parser {
         if s.is_empty() {
             return;
         }
-        let name: Cow<'_, str> =
-            if s.bytes().any(|b| b.is_ascii_uppercase()) { Cow::Owned(s.to_ascii_lowercase()) } else { Cow::Borrowed(s) };
+        let name: Cow<'_, str> = if s.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(s.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(s)
+        };
         let names = &mut self.cert.all_domains;
         match &mut self.seen {
             None => {
@@ -538,7 +593,9 @@ impl Parser {
 /// `http://` / `https://` prefix (any case) removed.
 fn strip_scheme(s: &str) -> &str {
     for prefix in ["http://", "https://"] {
-        if s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()) {
+        if s.len() >= prefix.len()
+            && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+        {
             return &s[prefix.len()..];
         }
     }
@@ -599,10 +656,12 @@ fn decode_string(v: Tlv<'_>) -> (String, bool) {
             let mut s: String = c
                 .chunks_exact(4)
                 .map(|q| {
-                    char::from_u32(u32::from_be_bytes([q[0], q[1], q[2], q[3]])).unwrap_or_else(|| {
-                        lossy = true;
-                        char::REPLACEMENT_CHARACTER
-                    })
+                    char::from_u32(u32::from_be_bytes([q[0], q[1], q[2], q[3]])).unwrap_or_else(
+                        || {
+                            lossy = true;
+                            char::REPLACEMENT_CHARACTER
+                        },
+                    )
                 })
                 .collect();
             if !c.len().is_multiple_of(4) {
@@ -617,7 +676,10 @@ fn decode_string(v: Tlv<'_>) -> (String, bool) {
 /// Serial INTEGER content → Go's `%X` of the positive value, even length (see the field doc).
 fn serial_hex(content: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let start = content.iter().position(|&b| b != 0).unwrap_or(content.len());
+    let start = content
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(content.len());
     let bytes = &content[start..];
     if bytes.is_empty() {
         return "00".to_string();
@@ -685,7 +747,12 @@ pub fn parse_time(tag: u8, s: &[u8]) -> Option<i64> {
         }
         _ => return None,
     };
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 60
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 60
     {
         return None;
     }
@@ -758,11 +825,26 @@ mod tests {
         assert_eq!(g("201711051904Z"), Some(1_509_908_640));
         assert_eq!(g("20171105190409.123Z"), Some(1_509_908_649));
         assert_eq!(g("20240229120000Z"), Some(1_709_208_000));
-        for bad in ["", "17", "1711051904X", "171105190409Zjunk", "171305190409Z", "170230000000Z", "17110524000Z", "1711051904+01", "17110519046Z"]
-        {
+        for bad in [
+            "",
+            "17",
+            "1711051904X",
+            "171105190409Zjunk",
+            "171305190409Z",
+            "170230000000Z",
+            "17110524000Z",
+            "1711051904+01",
+            "17110519046Z",
+        ] {
             assert_eq!(u(bad), None, "{bad}");
         }
-        for bad in ["20230229000000Z", "2017110519.5Z", "20171105190409.Z", "201711051", "2017110519+2400"] {
+        for bad in [
+            "20230229000000Z",
+            "2017110519.5Z",
+            "20171105190409.Z",
+            "201711051",
+            "2017110519+2400",
+        ] {
             assert_eq!(g(bad), None, "{bad}");
         }
         assert_eq!(parse_time(der::INTEGER, b"171105190409Z"), None);
@@ -800,27 +882,68 @@ mod tests {
 
     #[test]
     fn x509_string_decoding() {
-        let t = |tag: u8, content: &'static [u8]| decode_string(Tlv { tag, content, raw: content });
-        assert_eq!(t(der::UTF8_STRING, "é.com".as_bytes()), ("é.com".into(), false));
+        let t = |tag: u8, content: &'static [u8]| {
+            decode_string(Tlv {
+                tag,
+                content,
+                raw: content,
+            })
+        };
+        assert_eq!(
+            t(der::UTF8_STRING, "é.com".as_bytes()),
+            ("é.com".into(), false)
+        );
         assert_eq!(t(der::UTF8_STRING, b"a\xFFb"), ("a\u{FFFD}b".into(), true));
         assert_eq!(t(der::TELETEX_STRING, b"caf\xE9"), ("café".into(), false));
         assert_eq!(t(der::PRINTABLE_STRING, b"US"), ("US".into(), false));
-        assert_eq!(t(der::BMP_STRING, &[0x00, 0x41, 0x00, 0xE9]), ("Aé".into(), false));
-        assert_eq!(t(der::BMP_STRING, &[0xD8, 0x3D, 0xDE, 0x00]), ("😀".into(), false));
-        assert_eq!(t(der::BMP_STRING, &[0xD8, 0x3D, 0x00]), ("\u{FFFD}\u{FFFD}".into(), true));
-        assert_eq!(t(der::UNIVERSAL_STRING, &[0, 0, 0, 0x41, 0, 0x11, 0, 0]), ("A\u{FFFD}".into(), true));
-        assert_eq!(t(der::INTEGER, &[0x02, 0x01, 0x05]), ("#020105".into(), false));
+        assert_eq!(
+            t(der::BMP_STRING, &[0x00, 0x41, 0x00, 0xE9]),
+            ("Aé".into(), false)
+        );
+        assert_eq!(
+            t(der::BMP_STRING, &[0xD8, 0x3D, 0xDE, 0x00]),
+            ("😀".into(), false)
+        );
+        assert_eq!(
+            t(der::BMP_STRING, &[0xD8, 0x3D, 0x00]),
+            ("\u{FFFD}\u{FFFD}".into(), true)
+        );
+        assert_eq!(
+            t(der::UNIVERSAL_STRING, &[0, 0, 0, 0x41, 0, 0x11, 0, 0]),
+            ("A\u{FFFD}".into(), true)
+        );
+        assert_eq!(
+            t(der::INTEGER, &[0x02, 0x01, 0x05]),
+            ("#020105".into(), false)
+        );
     }
 
     #[test]
     fn x509_name_cleanup() {
         let mut p = Parser::default();
-        for n in [" WWW.Example.COM. ", "www.example.com", "https://Login.example.com/path", "evil.com\0.bank.com", "*.a.com", ".", "  ", "HTTP://x.org"] {
+        for n in [
+            " WWW.Example.COM. ",
+            "www.example.com",
+            "https://Login.example.com/path",
+            "evil.com\0.bank.com",
+            "*.a.com",
+            ".",
+            "  ",
+            "HTTP://x.org",
+        ] {
             p.add_name(n);
         }
         assert_eq!(
             p.cert.all_domains,
-            vec!["www.example.com", "login.example.com/path", "login.example.com", "evil.com\0.bank.com", "evil.com", "*.a.com", "x.org"]
+            vec![
+                "www.example.com",
+                "login.example.com/path",
+                "login.example.com",
+                "evil.com\0.bank.com",
+                "evil.com",
+                "*.a.com",
+                "x.org"
+            ]
         );
     }
 

@@ -2,7 +2,9 @@
 //! Python (tests/gen_alert_title.py writes the GENERATED block below; rerun it after changing
 //! its tables: `python3 tests/gen_alert_title.py`).
 
-use certstreammonitor::alert::{alert_path, alerts_dir, py_isprintable, unsafe_name_reason, write_atomic, Alert};
+use certstreammonitor::alert::{
+    alert_path, alerts_dir, py_isprintable, unsafe_name_reason, write_atomic, Alert,
+};
 use certstreammonitor::clock::CivilTime;
 use certstreammonitor::title::{decode, page_title};
 use serde_json::Value;
@@ -96,25 +98,44 @@ fn to_json_matches_python_json_dump() {
         assert_eq!(a.to_json(), *json, "case {name}");
         // And it is valid JSON that reads back to the same alert.
         let v: Value = serde_json::from_str(&a.to_json()).unwrap();
-        assert_eq!(v["safe_browsing_status"], a.safe_browsing_status, "case {name}");
-        assert_eq!(v["webpage_title"], Value::String(a.webpage_title.clone()), "case {name}");
+        assert_eq!(
+            v["safe_browsing_status"], a.safe_browsing_status,
+            "case {name}"
+        );
+        assert_eq!(
+            v["webpage_title"],
+            Value::String(a.webpage_title.clone()),
+            "case {name}"
+        );
     }
 }
 
 #[test]
 fn to_python_repr_matches_python_str() {
     for (name, strs, code, sbs, _, repr, _) in ALERTS {
-        assert_eq!(alert_from(strs, *code, sbs).to_python_repr(), *repr, "case {name}");
+        assert_eq!(
+            alert_from(strs, *code, sbs).to_python_repr(),
+            *repr,
+            "case {name}"
+        );
     }
     for (title, repr) in REPR_TITLES {
-        assert_eq!(default_alert(title).to_python_repr(), *repr, "title {title:?}");
+        assert_eq!(
+            default_alert(title).to_python_repr(),
+            *repr,
+            "title {title:?}"
+        );
     }
 }
 
 #[test]
 fn notification_body_matches_python() {
     for (name, strs, code, sbs, _, _, body) in ALERTS {
-        assert_eq!(alert_from(strs, *code, sbs).notification_body(), *body, "case {name}");
+        assert_eq!(
+            alert_from(strs, *code, sbs).notification_body(),
+            *body,
+            "case {name}"
+        );
     }
 }
 
@@ -143,10 +164,22 @@ fn fields_in_order_with_json_for_non_strings() {
     assert_eq!(f[0].1, "login-paypal.example.com");
     assert_eq!(f[1].1, "200");
     assert_eq!(f[3].1, "Log in");
-    assert!(f[10].1.starts_with("{\"matches\":[{\"threatType\":\"SOCIAL_ENGINEERING\""), "{}", f[10].1);
-    assert_eq!(serde_json::from_str::<Value>(&f[10].1).unwrap(), a.safe_browsing_status);
+    assert!(
+        f[10]
+            .1
+            .starts_with("{\"matches\":[{\"threatType\":\"SOCIAL_ENGINEERING\""),
+        "{}",
+        f[10].1
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&f[10].1).unwrap(),
+        a.safe_browsing_status
+    );
     // A string status is given verbatim, not quoted.
-    assert_eq!(default_alert("x").fields()[10].1, "No API key in config file");
+    assert_eq!(
+        default_alert("x").fields()[10].1,
+        "No API key in config file"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -155,7 +188,14 @@ fn fields_in_order_with_json_for_non_strings() {
 #[test]
 fn alerts_dir_placeholders_like_generate_alert_dir() {
     for (tpl, (year, month, day, hour, minute, second), want) in ALERTS_DIR {
-        let now = CivilTime { year: *year, month: *month, day: *day, hour: *hour, minute: *minute, second: *second };
+        let now = CivilTime {
+            year: *year,
+            month: *month,
+            day: *day,
+            hour: *hour,
+            minute: *minute,
+            second: *second,
+        };
         assert_eq!(alerts_dir(tpl, now), *want, "template {tpl:?} at {now:?}");
     }
 }
@@ -173,23 +213,56 @@ fn alert_path_flat_and_fqdn_tree() {
     );
     // The original concatenated with "/": a trailing slash is kept (same path, same console line).
     assert_eq!(
-        alert_path(Path::new("./alerts/"), "a.example", false).unwrap().to_str().unwrap(),
+        alert_path(Path::new("./alerts/"), "a.example", false)
+            .unwrap()
+            .to_str()
+            .unwrap(),
         "./alerts//a.example.json"
     );
     // Single label, wildcard, leading '-', IDN, non-ASCII: all legal file names.
-    assert_eq!(alert_path(dir, "localhost", true).unwrap(), dir.join("localhost/localhost.json"));
-    assert_eq!(alert_path(dir, "*.example.com", true).unwrap(), dir.join("com/example/*/*.example.com.json"));
-    assert_eq!(alert_path(dir, "-x.example", false).unwrap(), dir.join("-x.example.json"));
-    assert_eq!(alert_path(dir, "xn--pypal-4ve.com", false).unwrap(), dir.join("xn--pypal-4ve.com.json"));
-    assert_eq!(alert_path(dir, "café.example", true).unwrap(), dir.join("example/café/café.example.json"));
-    assert_eq!(alert_path(dir, "a_b c.example", false).unwrap(), dir.join("a_b c.example.json"));
+    assert_eq!(
+        alert_path(dir, "localhost", true).unwrap(),
+        dir.join("localhost/localhost.json")
+    );
+    assert_eq!(
+        alert_path(dir, "*.example.com", true).unwrap(),
+        dir.join("com/example/*/*.example.com.json")
+    );
+    assert_eq!(
+        alert_path(dir, "-x.example", false).unwrap(),
+        dir.join("-x.example.json")
+    );
+    assert_eq!(
+        alert_path(dir, "xn--pypal-4ve.com", false).unwrap(),
+        dir.join("xn--pypal-4ve.com.json")
+    );
+    assert_eq!(
+        alert_path(dir, "café.example", true).unwrap(),
+        dir.join("example/café/café.example.json")
+    );
+    assert_eq!(
+        alert_path(dir, "a_b c.example", false).unwrap(),
+        dir.join("a_b c.example.json")
+    );
 }
 
 #[test]
 fn unsafe_names_are_refused_with_a_reason() {
     let long_label = "a".repeat(64);
-    let name_254 = format!("{}.{}.{}.{}", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(62));
-    let name_251 = format!("{}.{}.{}.{}", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(59));
+    let name_254 = format!(
+        "{}.{}.{}.{}",
+        "a".repeat(63),
+        "b".repeat(63),
+        "c".repeat(63),
+        "d".repeat(62)
+    );
+    let name_251 = format!(
+        "{}.{}.{}.{}",
+        "a".repeat(63),
+        "b".repeat(63),
+        "c".repeat(63),
+        "d".repeat(59)
+    );
     let cases: &[(&str, &str)] = &[
         ("", "empty"),
         ("../x", "'/'"),
@@ -218,9 +291,23 @@ fn unsafe_names_are_refused_with_a_reason() {
             assert_eq!(alert_path(dir, name, fqdn), Err(reason.clone()), "{name:?}");
         }
     }
-    let name_250 = format!("{}.{}.{}.{}", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(58));
+    let name_250 = format!(
+        "{}.{}.{}.{}",
+        "a".repeat(63),
+        "b".repeat(63),
+        "c".repeat(63),
+        "d".repeat(58)
+    );
     assert_eq!(name_250.len(), 250);
-    for ok in ["a.example", "*.example.com", "-lead.example", "a-.b", "xn--80ak6aa92e.com", "ÉTÉ.fr", &name_250] {
+    for ok in [
+        "a.example",
+        "*.example.com",
+        "-lead.example",
+        "a-.b",
+        "xn--80ak6aa92e.com",
+        "ÉTÉ.fr",
+        &name_250,
+    ] {
         assert_eq!(unsafe_name_reason(ok), None, "{ok:?}");
     }
 }
@@ -235,7 +322,10 @@ fn write_atomic_creates_parents_writes_exactly_and_leaves_no_temp_files() {
     let path = alert_path(&tmp.0.join("2024/05/01"), "www.login-paypal.com", true).unwrap();
     write_atomic(&path, a.to_json().as_bytes()).unwrap();
     assert_eq!(fs::read(&path).unwrap(), a.to_json().as_bytes());
-    assert_eq!(tree(&tmp.0), ["2024/05/01/com/login-paypal/www/www.login-paypal.com.json"]);
+    assert_eq!(
+        tree(&tmp.0),
+        ["2024/05/01/com/login-paypal/www/www.login-paypal.com.json"]
+    );
 
     // Overwrite with shorter contents: truncated, not merged.
     write_atomic(&path, b"{}").unwrap();
@@ -246,7 +336,13 @@ fn write_atomic_creates_parents_writes_exactly_and_leaves_no_temp_files() {
     assert_eq!(tree(&tmp.0).len(), 1);
 
     // A file name at the 255-byte limit still works (the temp name is short).
-    let name_250 = format!("{}.{}.{}.{}", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(58));
+    let name_250 = format!(
+        "{}.{}.{}.{}",
+        "a".repeat(63),
+        "b".repeat(63),
+        "c".repeat(63),
+        "d".repeat(58)
+    );
     let long = alert_path(&tmp.0, &name_250, false).unwrap();
     write_atomic(&long, b"x").unwrap();
     assert_eq!(fs::read(&long).unwrap(), b"x");
@@ -285,7 +381,11 @@ fn write_atomic_concurrent_writers_never_show_half_a_file() {
         s.spawn(|| {
             for _ in 0..200 {
                 let got = fs::read(&path).unwrap();
-                assert!(got == big_a || got == big_b, "torn read of {} bytes", got.len());
+                assert!(
+                    got == big_a || got == big_b,
+                    "torn read of {} bytes",
+                    got.len()
+                );
             }
         });
     });
@@ -304,12 +404,17 @@ fn page_title_table() {
 
 #[test]
 fn page_title_one_megabyte_page() {
-    let mut body = b"<!doctype html><html><head><title>Sign in \xe2\x80\x93 Bank</title></head><body>".to_vec();
+    let mut body =
+        b"<!doctype html><html><head><title>Sign in \xe2\x80\x93 Bank</title></head><body>"
+            .to_vec();
     while body.len() < 1024 * 1024 {
         body.extend_from_slice(b"<div class=\"row\"><p>lorem ipsum dolor sit amet</p>\n</div>\n");
     }
     let t = std::time::Instant::now();
-    assert_eq!(page_title(&body, Some("text/html")), "Sign in \u{2013} Bank");
+    assert_eq!(
+        page_title(&body, Some("text/html")),
+        "Sign in \u{2013} Bank"
+    );
     // Title at the end of a 1 MB page, and none at all: still found / "" (and not slow).
     body.extend_from_slice(b"<svg><title>end</title></svg>");
     assert_eq!(page_title(&body[40..], None), "end");
@@ -335,7 +440,15 @@ fn decode_labels() {
     for l in ["utf-8", "UTF8", "utf_8"] {
         assert_eq!(decode("é".as_bytes(), Some(l)), "é", "{l}");
     }
-    for l in ["iso-8859-1", "ISO_8859-1", "latin-1", "Latin1", "l1", "us-ascii", "ASCII"] {
+    for l in [
+        "iso-8859-1",
+        "ISO_8859-1",
+        "latin-1",
+        "Latin1",
+        "l1",
+        "us-ascii",
+        "ASCII",
+    ] {
         assert_eq!(decode(e, Some(l)), "é", "{l}");
     }
     for l in ["windows-1252", "CP1252"] {
@@ -364,7 +477,15 @@ fn printable_table_is_pythons() {
 // Generated by tests/gen_alert_title.py with Python 3.11.7; do not edit by hand.
 
 /// (name, alert fields, safe_browsing_status as JSON, json.dump, str(d), notification body)
-type AlertCase = (&'static str, [&'static str; 9], u16, &'static str, &'static str, &'static str, &'static str);
+type AlertCase = (
+    &'static str,
+    [&'static str; 9],
+    u16,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
 const ALERTS: &[AlertCase] = &[
     (
         "ascii",
@@ -558,20 +679,60 @@ const REPR_TITLES: &[(&str, &str)] = &[
 /// (template, (Y, m, d, H, M, S), generate_alert_dir result)
 type DirCase = (&'static str, (i64, u32, u32, u32, u32, u32), &'static str);
 const ALERTS_DIR: &[DirCase] = &[
-    ("./alerts/%Y/%m/%d", (2024, 5, 1, 7, 3, 9), "./alerts/2024/05/01"),
-    ("./alerts/%Y/%m/%d", (1999, 12, 31, 23, 59, 59), "./alerts/1999/12/31"),
-    ("./alerts/%Y/%m/%d", (2026, 1, 2, 0, 0, 0), "./alerts/2026/01/02"),
-    ("./alerts/%Y%m%d-%H%M", (2024, 5, 1, 7, 3, 9), "./alerts/20240501-0703"),
-    ("./alerts/%Y%m%d-%H%M", (1999, 12, 31, 23, 59, 59), "./alerts/19991231-2359"),
-    ("./alerts/%Y%m%d-%H%M", (2026, 1, 2, 0, 0, 0), "./alerts/20260102-0000"),
-    ("/var/alerts/%H:%M/%x/%S/%y/%p", (2024, 5, 1, 7, 3, 9), "/var/alerts/07:03/%x/%S/%y/%p"),
-    ("/var/alerts/%H:%M/%x/%S/%y/%p", (1999, 12, 31, 23, 59, 59), "/var/alerts/23:59/%x/%S/%y/%p"),
-    ("/var/alerts/%H:%M/%x/%S/%y/%p", (2026, 1, 2, 0, 0, 0), "/var/alerts/00:00/%x/%S/%y/%p"),
+    (
+        "./alerts/%Y/%m/%d",
+        (2024, 5, 1, 7, 3, 9),
+        "./alerts/2024/05/01",
+    ),
+    (
+        "./alerts/%Y/%m/%d",
+        (1999, 12, 31, 23, 59, 59),
+        "./alerts/1999/12/31",
+    ),
+    (
+        "./alerts/%Y/%m/%d",
+        (2026, 1, 2, 0, 0, 0),
+        "./alerts/2026/01/02",
+    ),
+    (
+        "./alerts/%Y%m%d-%H%M",
+        (2024, 5, 1, 7, 3, 9),
+        "./alerts/20240501-0703",
+    ),
+    (
+        "./alerts/%Y%m%d-%H%M",
+        (1999, 12, 31, 23, 59, 59),
+        "./alerts/19991231-2359",
+    ),
+    (
+        "./alerts/%Y%m%d-%H%M",
+        (2026, 1, 2, 0, 0, 0),
+        "./alerts/20260102-0000",
+    ),
+    (
+        "/var/alerts/%H:%M/%x/%S/%y/%p",
+        (2024, 5, 1, 7, 3, 9),
+        "/var/alerts/07:03/%x/%S/%y/%p",
+    ),
+    (
+        "/var/alerts/%H:%M/%x/%S/%y/%p",
+        (1999, 12, 31, 23, 59, 59),
+        "/var/alerts/23:59/%x/%S/%y/%p",
+    ),
+    (
+        "/var/alerts/%H:%M/%x/%S/%y/%p",
+        (2026, 1, 2, 0, 0, 0),
+        "/var/alerts/00:00/%x/%S/%y/%p",
+    ),
     ("./alerts/%%Y", (2024, 5, 1, 7, 3, 9), "./alerts/%2024"),
     ("./alerts/%%Y", (1999, 12, 31, 23, 59, 59), "./alerts/%1999"),
     ("./alerts/%%Y", (2026, 1, 2, 0, 0, 0), "./alerts/%2026"),
     ("no placeholders", (2024, 5, 1, 7, 3, 9), "no placeholders"),
-    ("no placeholders", (1999, 12, 31, 23, 59, 59), "no placeholders"),
+    (
+        "no placeholders",
+        (1999, 12, 31, 23, 59, 59),
+        "no placeholders",
+    ),
     ("no placeholders", (2026, 1, 2, 0, 0, 0), "no placeholders"),
     ("%Y%Y-%m%m", (2024, 5, 1, 7, 3, 9), "20242024-0505"),
     ("%Y%Y-%m%m", (1999, 12, 31, 23, 59, 59), "19991999-1212"),
@@ -629,7 +790,10 @@ const INVALID_UTF8: &[(&[u8], &str)] = &[
     (b"\xed\xa0\x80", "\u{fffd}\u{fffd}\u{fffd}"),
     (b"\xc0\xaf", "\u{fffd}\u{fffd}"),
     (b"\xf4\x90\x80\x80", "\u{fffd}\u{fffd}\u{fffd}\u{fffd}"),
-    (b"\xf8\x88\x80\x80\x80", "\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}"),
+    (
+        b"\xf8\x88\x80\x80\x80",
+        "\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}",
+    ),
     (b"\x80\xbf", "\u{fffd}\u{fffd}"),
     (b"a\xffb", "a\u{fffd}b"),
     (b"\xef\xbf\xbe", "\u{fffe}"),

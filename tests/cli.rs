@@ -36,7 +36,11 @@ fn check_rules_dir() -> TempDir {
 fn check_rules_single_name_prints_header_and_sentence() {
     let dir = check_rules_dir();
     for (name, verdict) in VERDICTS {
-        let out = run(dir.path(), &["check-rules", "-c", "test.conf", "-d", name], None);
+        let out = run(
+            dir.path(),
+            &["check-rules", "-c", "test.conf", "-d", name],
+            None,
+        );
         assert_eq!(out.code, Some(0), "{name}: {}", out.stderr);
         assert_eq!(out.stdout, format!("{HEADER}{verdict}\n"), "{name}");
         assert_eq!(out.stderr, "", "{name}");
@@ -52,7 +56,10 @@ fn check_rules_several_names_print_name_tab_sentence_in_order() {
     }
     let out = run(dir.path(), &args, None);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
-    let body: String = VERDICTS.iter().map(|(n, v)| format!("{n}\t{v}\n")).collect();
+    let body: String = VERDICTS
+        .iter()
+        .map(|(n, v)| format!("{n}\t{v}\n"))
+        .collect();
     assert_eq!(out.stdout, format!("{HEADER}{body}"));
 }
 
@@ -60,7 +67,11 @@ fn check_rules_several_names_print_name_tab_sentence_in_order() {
 fn check_rules_reads_names_from_stdin() {
     let dir = check_rules_dir();
     let input = "  login-paypal.example  \n\nwww.paypal.com\r\nexample.org";
-    let out = run(dir.path(), &["check-rules", "-c", "test.conf", "-d", "-"], Some(input.as_bytes()));
+    let out = run(
+        dir.path(),
+        &["check-rules", "-c", "test.conf", "-d", "-"],
+        Some(input.as_bytes()),
+    );
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(
         out.stdout,
@@ -70,12 +81,42 @@ fn check_rules_reads_names_from_stdin() {
 
 /// check-rules with a broken [SEARCH]: (what, SEARCH section, key the error must name, has a line).
 const BAD_RULES: &[(&str, &str, &str, bool)] = &[
-    ("unbalanced group", "SearchKeywords = (paypal|login\n", "SearchKeywords", true),
-    ("look-ahead (Python only)", "SearchKeywords = paypal(?=-login)\n", "SearchKeywords", true),
-    ("back-reference (Python only)", "SearchKeywords = (pay)\\1\n", "SearchKeywords", true),
-    ("bad blacklist", "SearchKeywords = paypal\nBlacklistKeywords = paypal\\.com(\n", "BlacklistKeywords", true),
-    ("missing SearchKeywords", "DetectionThreshold = 2\n", "SearchKeywords", false),
-    ("threshold not a number", "SearchKeywords = paypal\nDetectionThreshold = two\n", "DetectionThreshold", true),
+    (
+        "unbalanced group",
+        "SearchKeywords = (paypal|login\n",
+        "SearchKeywords",
+        true,
+    ),
+    (
+        "look-ahead (Python only)",
+        "SearchKeywords = paypal(?=-login)\n",
+        "SearchKeywords",
+        true,
+    ),
+    (
+        "back-reference (Python only)",
+        "SearchKeywords = (pay)\\1\n",
+        "SearchKeywords",
+        true,
+    ),
+    (
+        "bad blacklist",
+        "SearchKeywords = paypal\nBlacklistKeywords = paypal\\.com(\n",
+        "BlacklistKeywords",
+        true,
+    ),
+    (
+        "missing SearchKeywords",
+        "DetectionThreshold = 2\n",
+        "SearchKeywords",
+        false,
+    ),
+    (
+        "threshold not a number",
+        "SearchKeywords = paypal\nDetectionThreshold = two\n",
+        "DetectionThreshold",
+        true,
+    ),
 ];
 
 #[test]
@@ -84,15 +125,42 @@ fn check_rules_config_errors_are_one_line_naming_file_line_and_key() {
         let dir = TempDir::new("bad-rules");
         let text = format!("[SEARCH]\n{body}");
         dir.write("test.conf", &text);
-        let out = run(dir.path(), &["check-rules", "-c", "test.conf", "-d", "login-paypal.example"], None);
-        assert!(matches!(out.code, Some(c) if c != 0), "{what}: exit {:?}", out.code);
+        let out = run(
+            dir.path(),
+            &[
+                "check-rules",
+                "-c",
+                "test.conf",
+                "-d",
+                "login-paypal.example",
+            ],
+            None,
+        );
+        assert!(
+            matches!(out.code, Some(c) if c != 0),
+            "{what}: exit {:?}",
+            out.code
+        );
         assert_eq!(out.stdout, "", "{what}");
-        assert_eq!(out.stderr.trim_end().lines().count(), 1, "{what}: one line:\n{}", out.stderr);
+        assert_eq!(
+            out.stderr.trim_end().lines().count(),
+            1,
+            "{what}: one line:\n{}",
+            out.stderr
+        );
         assert!(out.stderr.contains("test.conf"), "{what}: {}", out.stderr);
-        assert!(out.stderr.to_lowercase().contains(&key.to_lowercase()), "{what}: {key} not named: {}", out.stderr);
+        assert!(
+            out.stderr.to_lowercase().contains(&key.to_lowercase()),
+            "{what}: {key} not named: {}",
+            out.stderr
+        );
         if *has_line {
             let line = format!("line {}", line_of(&text, key));
-            assert!(out.stderr.contains(&line), "{what}: {line} not named: {}", out.stderr);
+            assert!(
+                out.stderr.contains(&line),
+                "{what}: {line} not named: {}",
+                out.stderr
+            );
         }
     }
 }
@@ -115,13 +183,49 @@ fn gethost_dir() -> (TempDir, Vec<HostFixture>) {
     let dir = TempDir::new("gethost");
     dir.write("test.conf", DB_CONF);
     let t = now();
-    let h = |domain, issuer, fp, first_seen: Option<String>, still| HostFixture { domain, issuer, fp, first_seen, still };
+    let h = |domain, issuer, fp, first_seen: Option<String>, still| HostFixture {
+        domain,
+        issuer,
+        fp,
+        first_seen,
+        still,
+    };
     let hosts = vec![
-        h("recent-paypal-login.example.com", Some(LE_ISSUER), Some("AA:BB"), Some(iso(t - 10)), None),
-        h("old-secure-login.example.net", Some("/CN=R11"), Some("CC:DD"), Some(iso(t - 7200)), Some("Stop checking on 2024-11-01")),
-        h("bad-firstseen.example", Some("/CN=R11"), Some("EE:FF"), Some("2024-05-01 12:00:00".into()), None),
-        h("null-issuer-login.example", None, None, Some(iso(t - 60)), Some("2024-05-01T12:34:56")),
-        h("quote\"back\\slash.example", Some("/O=\"Q\""), Some("11:22"), Some(iso(t - 5)), None),
+        h(
+            "recent-paypal-login.example.com",
+            Some(LE_ISSUER),
+            Some("AA:BB"),
+            Some(iso(t - 10)),
+            None,
+        ),
+        h(
+            "old-secure-login.example.net",
+            Some("/CN=R11"),
+            Some("CC:DD"),
+            Some(iso(t - 7200)),
+            Some("Stop checking on 2024-11-01"),
+        ),
+        h(
+            "bad-firstseen.example",
+            Some("/CN=R11"),
+            Some("EE:FF"),
+            Some("2024-05-01 12:00:00".into()),
+            None,
+        ),
+        h(
+            "null-issuer-login.example",
+            None,
+            None,
+            Some(iso(t - 60)),
+            Some("2024-05-01T12:34:56"),
+        ),
+        h(
+            "quote\"back\\slash.example",
+            Some("/O=\"Q\""),
+            Some("11:22"),
+            Some(iso(t - 5)),
+            None,
+        ),
     ];
     std::fs::create_dir_all(dir.join("data")).unwrap();
     let c = Connection::open(dir.join("data/hosts.sqlite")).unwrap();
@@ -138,7 +242,13 @@ fn gethost_dir() -> (TempDir, Vec<HostFixture>) {
 
 fn text_row(x: &HostFixture) -> String {
     let o = |v: Option<&str>| v.unwrap_or("None").to_string();
-    format!("{}  {}  {}  {}\n", x.domain, o(x.issuer), o(x.fp), o(x.still))
+    format!(
+        "{}  {}  {}  {}\n",
+        x.domain,
+        o(x.issuer),
+        o(x.fp),
+        o(x.still)
+    )
 }
 
 #[test]
@@ -158,8 +268,17 @@ fn gethost_lists_recent_hosts_like_the_original() {
         assert_eq!(out.code, Some(0), "{args:?}: {}", out.stderr);
         let body: String = listed.iter().map(|&i| text_row(&hosts[i])).collect();
         assert_eq!(out.stdout, format!("{GETHOST_HEADER}{body}"), "{args:?}");
-        assert_eq!(out.stderr.lines().count(), 1, "{args:?}: one note for the bad row:\n{}", out.stderr);
-        assert!(out.stderr.contains("bad-firstseen.example"), "{}", out.stderr);
+        assert_eq!(
+            out.stderr.lines().count(),
+            1,
+            "{args:?}: one note for the bad row:\n{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.contains("bad-firstseen.example"),
+            "{}",
+            out.stderr
+        );
     }
 }
 
@@ -169,27 +288,46 @@ fn gethost_json_lines() {
     let out = run(dir.path(), &["gethost", "-c", "test.conf", "--json"], None);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(lines.len(), 3, "no header, one object per recent host:\n{}", out.stdout);
+    assert_eq!(
+        lines.len(),
+        3,
+        "no header, one object per recent host:\n{}",
+        out.stdout
+    );
     for (line, &i) in lines.iter().zip(&[0usize, 3, 4]) {
         let x = &hosts[i];
-        let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"));
         let want = serde_json::json!({
             "Domain": x.domain, "Issuer": x.issuer, "Fingerprint": x.fp,
             "FirstSeen": x.first_seen, "StillInvestig": x.still,
         });
         assert_eq!(v, want);
-        let pos: Vec<usize> = ["\"Domain\"", "\"Issuer\"", "\"Fingerprint\"", "\"FirstSeen\"", "\"StillInvestig\""]
-            .iter()
-            .map(|k| line.find(k).unwrap())
-            .collect();
-        assert!(pos.windows(2).all(|w| w[0] < w[1]), "keys in column order: {line}");
+        let pos: Vec<usize> = [
+            "\"Domain\"",
+            "\"Issuer\"",
+            "\"Fingerprint\"",
+            "\"FirstSeen\"",
+            "\"StillInvestig\"",
+        ]
+        .iter()
+        .map(|k| line.find(k).unwrap())
+        .collect();
+        assert!(
+            pos.windows(2).all(|w| w[0] < w[1]),
+            "keys in column order: {line}"
+        );
     }
 }
 
 #[test]
 fn gethost_bad_since_is_a_usage_error() {
     let (dir, _) = gethost_dir();
-    let out = run(dir.path(), &["gethost", "-c", "test.conf", "--since", "an hour"], None);
+    let out = run(
+        dir.path(),
+        &["gethost", "-c", "test.conf", "--since", "an hour"],
+        None,
+    );
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert_eq!(out.stdout, "");
 }
@@ -201,7 +339,13 @@ fn gethost_bad_since_is_a_usage_error() {
 fn help_and_version_everywhere() {
     let dir = TempDir::new("help");
     let version = format!("certstreammonitor {}\n", env!("CARGO_PKG_VERSION"));
-    for sub in [None, Some("monitor"), Some("check-rules"), Some("gethost"), Some("bench-monitor")] {
+    for sub in [
+        None,
+        Some("monitor"),
+        Some("check-rules"),
+        Some("gethost"),
+        Some("bench-monitor"),
+    ] {
         for flag in ["--help", "-h", "--version", "-V"] {
             let args: Vec<&str> = sub.into_iter().chain([flag]).collect();
             let out = run(dir.path(), &args, None);
@@ -212,7 +356,10 @@ fn help_and_version_everywhere() {
             } else {
                 assert!(out.stdout.contains("Usage"), "{args:?}: {}", out.stdout);
                 if let Some(s) = sub {
-                    assert!(out.stdout.contains(s), "{args:?}: help names the subcommand");
+                    assert!(
+                        out.stdout.contains(s),
+                        "{args:?}: help names the subcommand"
+                    );
                 }
             }
         }
@@ -256,13 +403,19 @@ fn missing_config_file_is_named() {
 #[test]
 fn dash_c_without_subcommand_runs_the_monitor() {
     let dir = TempDir::new("no-subcommand");
-    dir.write("feed.jsonl", Cert::new(&["paypal-login.bare.example", "cdn.example"]).lite());
+    dir.write(
+        "feed.jsonl",
+        Cert::new(&["paypal-login.bare.example", "cdn.example"]).lite(),
+    );
     let cfg = Conf::default().write(&dir);
     let out = run(dir.path(), &["-c", &cfg, "--replay", "feed.jsonl"], None);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(domains(&dir.join(DB), TABLE), ["paypal-login.bare.example"]);
     let (_, body) = split_match_line(out.stdout.trim_end());
-    assert!(body.starts_with("paypal-login.bare.example (SAN: cdn.example) (Issuer: "), "{body}");
+    assert!(
+        body.starts_with("paypal-login.bare.example (SAN: cdn.example) (Issuer: "),
+        "{body}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -278,16 +431,68 @@ fn config_errors_name_file_line_and_key_and_exit_2() {
     };
     // (what, config, key named, needs the [SERVER] section, i.e. no --replay)
     let cases: Vec<(&str, Conf, &str, bool)> = vec![
-        ("lone %", with(&|c| c.search = "100%paypal".into()), "SearchKeywords", false),
-        ("threshold words", with(&|c| c.threshold = Some("two".into())), "DetectionThreshold", false),
-        ("threshold float", with(&|c| c.threshold = Some("2.5".into())), "DetectionThreshold", false),
-        ("log level", with(&|c| c.log_level = "loud".into()), "LogLevel", false),
-        ("log type", with(&|c| c.log_type = "carrier-pigeon".into()), "LogType", false),
-        ("bad regex", with(&|c| c.search = "paypal|(login".into()), "SearchKeywords", false),
-        ("not ws://", with(&|c| c.servers = vec!["http://127.0.0.1:9/".into()]), "ACTServer", true),
-        ("ping interval", with(&|c| c.server_extra = vec!["PingInterval = -1".into()]), "PingInterval", true),
-        ("idle timeout", with(&|c| c.server_extra = vec!["IdleTimeout = soon".into()]), "IdleTimeout", true),
-        ("proxy port", with(&|c| c.server_extra = vec!["Proxy_Host = 127.0.0.1".into(), "Proxy_Port = 99999".into()]), "Proxy_Port", true),
+        (
+            "lone %",
+            with(&|c| c.search = "100%paypal".into()),
+            "SearchKeywords",
+            false,
+        ),
+        (
+            "threshold words",
+            with(&|c| c.threshold = Some("two".into())),
+            "DetectionThreshold",
+            false,
+        ),
+        (
+            "threshold float",
+            with(&|c| c.threshold = Some("2.5".into())),
+            "DetectionThreshold",
+            false,
+        ),
+        (
+            "log level",
+            with(&|c| c.log_level = "loud".into()),
+            "LogLevel",
+            false,
+        ),
+        (
+            "log type",
+            with(&|c| c.log_type = "carrier-pigeon".into()),
+            "LogType",
+            false,
+        ),
+        (
+            "bad regex",
+            with(&|c| c.search = "paypal|(login".into()),
+            "SearchKeywords",
+            false,
+        ),
+        (
+            "not ws://",
+            with(&|c| c.servers = vec!["http://127.0.0.1:9/".into()]),
+            "ACTServer",
+            true,
+        ),
+        (
+            "ping interval",
+            with(&|c| c.server_extra = vec!["PingInterval = -1".into()]),
+            "PingInterval",
+            true,
+        ),
+        (
+            "idle timeout",
+            with(&|c| c.server_extra = vec!["IdleTimeout = soon".into()]),
+            "IdleTimeout",
+            true,
+        ),
+        (
+            "proxy port",
+            with(&|c| {
+                c.server_extra = vec!["Proxy_Host = 127.0.0.1".into(), "Proxy_Port = 99999".into()]
+            }),
+            "Proxy_Port",
+            true,
+        ),
     ];
     for (what, conf, key, server) in cases {
         let dir = TempDir::new("conf-err");
@@ -300,20 +505,44 @@ fn config_errors_name_file_line_and_key_and_exit_2() {
         let out = run(dir.path(), &args, None);
         assert_eq!(out.code, Some(2), "{what}: {}", out.stderr);
         assert_eq!(out.stdout, "", "{what}");
-        assert_eq!(out.stderr.trim_end().lines().count(), 1, "{what}: one line:\n{}", out.stderr);
+        assert_eq!(
+            out.stderr.trim_end().lines().count(),
+            1,
+            "{what}: one line:\n{}",
+            out.stderr
+        );
         let line = format!("test.conf, line {}", line_of(&conf.render(), key));
-        assert!(out.stderr.contains(&line), "{what}: {line:?} not in {}", out.stderr);
-        assert!(out.stderr.to_lowercase().contains(&key.to_lowercase()), "{what}: {key} not in {}", out.stderr);
-        assert!(!dir.join(DB).exists(), "{what}: DB created despite a bad config");
+        assert!(
+            out.stderr.contains(&line),
+            "{what}: {line:?} not in {}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.to_lowercase().contains(&key.to_lowercase()),
+            "{what}: {key} not in {}",
+            out.stderr
+        );
+        assert!(
+            !dir.join(DB).exists(),
+            "{what}: DB created despite a bad config"
+        );
     }
 }
 
 #[test]
 fn log_type_file_needs_log_file() {
     let dir = TempDir::new("logfile");
-    let cfg = Conf { log_type: "file".into(), ..Conf::default() }.write(&dir);
+    let cfg = Conf {
+        log_type: "file".into(),
+        ..Conf::default()
+    }
+    .write(&dir);
     dir.write("empty.jsonl", "");
-    let out = run(dir.path(), &["monitor", "-c", &cfg, "--replay", "empty.jsonl"], None);
+    let out = run(
+        dir.path(),
+        &["monitor", "-c", &cfg, "--replay", "empty.jsonl"],
+        None,
+    );
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(out.stderr.contains("LogFile"), "{}", out.stderr);
 }

@@ -24,7 +24,10 @@ const DAY: i64 = 86_400;
 
 /// A v3 log list with no logs, dated now (so it is neither stale nor fetched).
 fn empty_log_list() -> String {
-    format!(r#"{{"version":"1","log_list_timestamp":"{}Z","operators":[]}}"#, iso(now()))
+    format!(
+        r#"{{"version":"1","log_list_timestamp":"{}Z","operators":[]}}"#,
+        iso(now())
+    )
 }
 
 /// `[CTLOGS]` settings beyond `LogList` (always a file) and `PollInterval` (0.2).
@@ -35,10 +38,17 @@ struct Ct {
 }
 
 fn ct_conf_text(dir: &TempDir, logs: &[String], ct: &Ct) -> String {
-    let conf = Conf { servers: vec!["ct://".into()], ..Conf::default() };
+    let conf = Conf {
+        servers: vec!["ct://".into()],
+        ..Conf::default()
+    };
     let list = dir.write("loglist.json", empty_log_list());
     let mut text = conf.render();
-    text += &format!("\n[CTLOGS]\nLogList = {}\nLogs = {}\nPollInterval = 0.2\n", list.display(), logs.join(", "));
+    text += &format!(
+        "\n[CTLOGS]\nLogList = {}\nLogs = {}\nPollInterval = 0.2\n",
+        list.display(),
+        logs.join(", ")
+    );
     if let Some(s) = ct.start_at {
         text += &format!("StartAt = {s}\n");
     }
@@ -56,7 +66,10 @@ fn write_conf(dir: &TempDir, logs: &[&FakeLog], ct: &Ct) -> String {
 }
 
 fn beginning() -> Ct {
-    Ct { start_at: Some("beginning"), ..Ct::default() }
+    Ct {
+        start_at: Some("beginning"),
+        ..Ct::default()
+    }
 }
 
 fn db_of(dir: &TempDir) -> PathBuf {
@@ -68,7 +81,10 @@ fn db_of(dir: &TempDir) -> PathBuf {
 
 /// The rules of `Conf::default()`: two of paypal/login/secure, not ending in paypal.com.
 fn matches(host: &str) -> bool {
-    let score = ["paypal", "login", "secure"].iter().filter(|k| host.contains(*k)).count();
+    let score = ["paypal", "login", "secure"]
+        .iter()
+        .filter(|k| host.contains(*k))
+        .count();
     score >= 2 && !host.ends_with("paypal.com")
 }
 
@@ -113,15 +129,33 @@ impl Tc {
                 names.push(n.to_string());
             }
         }
-        Tc { entry, names, subject: format!("/CN={}", cn.unwrap_or("")), issuer: issuer.into(), nb }
+        Tc {
+            entry,
+            names,
+            subject: format!("/CN={}", cn.unwrap_or("")),
+            issuer: issuer.into(),
+            nb,
+        }
     }
 
     fn x509(cn: &str, sans: &[&str], nb: i64) -> Tc {
-        Tc::new(Entry::x509(&leaf(Some(cn), sans, nb)), Some(cn), sans, LE_ISSUER, nb)
+        Tc::new(
+            Entry::x509(&leaf(Some(cn), sans, nb)),
+            Some(cn),
+            sans,
+            LE_ISSUER,
+            nb,
+        )
     }
 
     fn precert(cn: &str, sans: &[&str], nb: i64) -> Tc {
-        Tc::new(Entry::precert(&leaf(Some(cn), sans, nb)), Some(cn), sans, LE_ISSUER, nb)
+        Tc::new(
+            Entry::precert(&leaf(Some(cn), sans, nb)),
+            Some(cn),
+            sans,
+            LE_ISSUER,
+            nb,
+        )
     }
 
     fn fingerprint(&self) -> String {
@@ -134,7 +168,13 @@ impl Tc {
             .filter(|h| matches(h))
             .map(|h| Want {
                 domain: h.clone(),
-                san: self.names.iter().filter(|n| *n != h).cloned().collect::<Vec<_>>().join(", "),
+                san: self
+                    .names
+                    .iter()
+                    .filter(|n| *n != h)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 issuer: self.issuer.clone(),
                 fingerprint: self.fingerprint(),
                 startime: iso(self.nb),
@@ -156,7 +196,10 @@ impl Tc {
 /// Rows for a sequence of entries read in order; a host already stored is not stored again.
 fn wants_of(tcs: &[Tc]) -> Vec<Want> {
     let mut seen = BTreeSet::new();
-    tcs.iter().flat_map(Tc::wants).filter(|w| seen.insert(w.domain.clone())).collect()
+    tcs.iter()
+        .flat_map(Tc::wants)
+        .filter(|w| seen.insert(w.domain.clone()))
+        .collect()
 }
 
 fn entries_of(tcs: &[Tc]) -> Vec<Entry> {
@@ -166,16 +209,45 @@ fn entries_of(tcs: &[Tc]) -> Vec<Entry> {
 fn assert_rows(rows: &[Row], want: &[Want], t0: i64, t1: i64) {
     let got: Vec<_> = rows
         .iter()
-        .map(|r| (r.domain.clone(), r.san.clone(), r.issuer.clone(), r.fingerprint.clone(), r.startime.clone(), r.still.clone()))
+        .map(|r| {
+            (
+                r.domain.clone(),
+                r.san.clone(),
+                r.issuer.clone(),
+                r.fingerprint.clone(),
+                r.startime.clone(),
+                r.still.clone(),
+            )
+        })
         .collect();
     let exp: Vec<_> = want
         .iter()
-        .map(|w| (w.domain.clone(), Some(w.san.clone()), Some(w.issuer.clone()), Some(w.fingerprint.clone()), Some(w.startime.clone()), None))
+        .map(|w| {
+            (
+                w.domain.clone(),
+                Some(w.san.clone()),
+                Some(w.issuer.clone()),
+                Some(w.fingerprint.clone()),
+                Some(w.startime.clone()),
+                None,
+            )
+        })
         .collect();
     assert_eq!(got, exp, "DB rows");
     for r in rows {
-        let fs = r.first_seen.as_deref().and_then(parse_iso).unwrap_or_else(|| panic!("FirstSeen of {}: {:?}", r.domain, r.first_seen));
-        assert!(fs >= t0 - 1 && fs <= t1 + 1, "FirstSeen {:?} of {} outside the run [{}, {}]", r.first_seen, r.domain, iso(t0), iso(t1));
+        let fs = r
+            .first_seen
+            .as_deref()
+            .and_then(parse_iso)
+            .unwrap_or_else(|| panic!("FirstSeen of {}: {:?}", r.domain, r.first_seen));
+        assert!(
+            fs >= t0 - 1 && fs <= t1 + 1,
+            "FirstSeen {:?} of {} outside the run [{}, {}]",
+            r.first_seen,
+            r.domain,
+            iso(t0),
+            iso(t1)
+        );
     }
 }
 
@@ -184,13 +256,21 @@ fn bodies(stdout: &str) -> Vec<String> {
 }
 
 fn assert_stdout(stdout: &str, want: &[Want]) {
-    let exp: Vec<String> = want.iter().map(|w| match_body(&w.domain, &w.san, &w.issuer, &w.fingerprint, &w.startime)).collect();
+    let exp: Vec<String> = want
+        .iter()
+        .map(|w| match_body(&w.domain, &w.san, &w.issuer, &w.fingerprint, &w.startime))
+        .collect();
     assert_eq!(bodies(stdout), exp, "stdout lines");
 }
 
 /// Host of a stdout line.
 fn host_of(line: &str) -> String {
-    split_match_line(line).1.split(" (SAN: ").next().unwrap().to_string()
+    split_match_line(line)
+        .1
+        .split(" (SAN: ")
+        .next()
+        .unwrap()
+        .to_string()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -209,18 +289,34 @@ fn open_db(db: &Path) -> Option<Connection> {
     if !db.exists() {
         return None;
     }
-    let c = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX).ok()?;
+    let c = Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .ok()?;
     c.busy_timeout(Duration::from_secs(5)).ok()?;
     Some(c)
 }
 
 fn ct_rows(db: &Path) -> Vec<CtRow> {
-    let Some(c) = open_db(db) else { return Vec::new() };
-    let Ok(mut st) = c.prepare("SELECT LogID, URL, NextIndex, TreeSize, UpdatedAt FROM CTLogState ORDER BY LogID") else {
+    let Some(c) = open_db(db) else {
+        return Vec::new();
+    };
+    let Ok(mut st) = c.prepare(
+        "SELECT LogID, URL, NextIndex, TreeSize, UpdatedAt FROM CTLogState ORDER BY LogID",
+    ) else {
         return Vec::new();
     };
     let rows = st
-        .query_map([], |r| Ok(CtRow { log_id: r.get(0)?, url: r.get(1)?, next: r.get(2)?, tree_size: r.get(3)?, updated_at: r.get(4)? }))
+        .query_map([], |r| {
+            Ok(CtRow {
+                log_id: r.get(0)?,
+                url: r.get(1)?,
+                next: r.get(2)?,
+                tree_size: r.get(3)?,
+                updated_at: r.get(4)?,
+            })
+        })
         .unwrap();
     rows.map(Result::unwrap).collect()
 }
@@ -236,7 +332,13 @@ fn next_index(db: &Path, log: &FakeLog) -> Option<i64> {
 /// Wait until the log's NextIndex is `want`; panics with the monitor's stderr otherwise.
 fn wait_next(p: &Proc, db: &Path, log: &FakeLog, want: u64) {
     let ok = wait_until(WAIT, || next_index(db, log) == Some(want as i64));
-    assert!(ok, "NextIndex of {} is {:?}, expected {want}; stderr:\n{}", log.url(), next_index(db, log), p.stderr());
+    assert!(
+        ok,
+        "NextIndex of {} is {:?}, expected {want}; stderr:\n{}",
+        log.url(),
+        next_index(db, log),
+        p.stderr()
+    );
 }
 
 fn wait_rows(p: &Proc, db: &Path, n: usize) -> Vec<Row> {
@@ -245,7 +347,12 @@ fn wait_rows(p: &Proc, db: &Path, n: usize) -> Vec<Row> {
         last = rows(db, TABLE);
         last.len() >= n
     });
-    assert!(ok, "expected {n} rows, have {:?}; stderr:\n{}", last.iter().map(|r| &r.domain).collect::<Vec<_>>(), p.stderr());
+    assert!(
+        ok,
+        "expected {n} rows, have {:?}; stderr:\n{}",
+        last.iter().map(|r| &r.domain).collect::<Vec<_>>(),
+        p.stderr()
+    );
     last
 }
 
@@ -261,48 +368,115 @@ fn stop_ok(p: &mut Proc) -> String {
 
 #[test]
 fn fake_log_helpers_self_check() {
-    assert_eq!(colon_hex(&sha1(b"abc")), "A9:99:3E:36:47:06:81:6A:BA:3E:25:71:78:50:C2:6C:9C:D0:D8:9D");
-    assert_eq!(colon_hex(&sha1(&[b'a'; 1000])), colon_hex(&sha1(&vec![b'a'; 1000])));
-    assert_eq!(colon_hex(&sha1(b"")), "DA:39:A3:EE:5E:6B:4B:0D:32:55:BF:EF:95:60:18:90:AF:D8:07:09");
+    assert_eq!(
+        colon_hex(&sha1(b"abc")),
+        "A9:99:3E:36:47:06:81:6A:BA:3E:25:71:78:50:C2:6C:9C:D0:D8:9D"
+    );
+    assert_eq!(
+        colon_hex(&sha1(&[b'a'; 1000])),
+        colon_hex(&sha1(&vec![b'a'; 1000]))
+    );
+    assert_eq!(
+        colon_hex(&sha1(b"")),
+        "DA:39:A3:EE:5E:6B:4B:0D:32:55:BF:EF:95:60:18:90:AF:D8:07:09"
+    );
     assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
     assert_eq!(gzip(b"").len(), 10 + 5 + 8);
-    for (n, p) in [(0, "000"), (5, "005"), (1000, "x001/000"), (1_234_067, "x001/x234/067"), (3_554_687, "x003/x554/687")] {
+    for (n, p) in [
+        (0, "000"),
+        (5, "005"),
+        (1000, "x001/000"),
+        (1_234_067, "x001/x234/067"),
+        (3_554_687, "x003/x554/687"),
+    ] {
         assert_eq!(tile_index_path(n), p);
         assert_eq!(parse_data_tile(&format!("tile/data/{p}")), Some((n, None)));
     }
     assert_eq!(data_tile_path(7, 13), "tile/data/007.p/13");
     assert_eq!(parse_data_tile("tile/data/007.p/13"), Some((7, Some(13))));
-    for bad in ["tile/data/7", "tile/data/x000/007", "tile/data/007.p/0", "tile/data/007.p/256", "tile/data/007.p/013", "tile/data/001/000"] {
+    for bad in [
+        "tile/data/7",
+        "tile/data/x000/007",
+        "tile/data/007.p/0",
+        "tile/data/007.p/256",
+        "tile/data/007.p/013",
+        "tile/data/001/000",
+    ] {
         assert_eq!(parse_data_tile(bad), None, "{bad}");
     }
     // The fake log answers as the spec says.
-    let log = FakeLog::rfc6962(vec![Entry::x509(&leaf(Some("a.example"), &["a.example"], NB)); 5]);
+    let log = FakeLog::rfc6962(vec![
+        Entry::x509(&leaf(
+            Some("a.example"),
+            &["a.example"],
+            NB
+        ));
+        5
+    ]);
     log.state().cap = 2;
     let agent = ureq::Agent::new_with_defaults();
-    let body = agent.get(format!("{}ct/v1/get-sth", log.url())).call().unwrap().body_mut().read_to_string().unwrap();
+    let body = agent
+        .get(format!("{}ct/v1/get-sth", log.url()))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["tree_size"], 5);
-    let body = agent.get(format!("{}ct/v1/get-entries?start=1&end=4", log.url())).call().unwrap().body_mut().read_to_string().unwrap();
+    let body = agent
+        .get(format!("{}ct/v1/get-entries?start=1&end=4", log.url()))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["entries"].as_array().unwrap().len(), 2, "capped at 2");
-    let tiled = FakeLog::tiled(vec![Entry::x509(&leaf(Some("a.example"), &["a.example"], NB)); 3]);
-    let tile = agent.get(format!("{}tile/data/000.p/3", tiled.url())).call().unwrap().body_mut().read_to_vec().unwrap(); // ureq decodes gzip
-    let leaves: Vec<u8> = (0..3).flat_map(|i| tiled.state().entries[i].tile_leaf(i as u64)).collect();
+    let tiled = FakeLog::tiled(vec![
+        Entry::x509(&leaf(
+            Some("a.example"),
+            &["a.example"],
+            NB
+        ));
+        3
+    ]);
+    let tile = agent
+        .get(format!("{}tile/data/000.p/3", tiled.url()))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_vec()
+        .unwrap(); // ureq decodes gzip
+    let leaves: Vec<u8> = (0..3)
+        .flat_map(|i| tiled.state().entries[i].tile_leaf(i as u64))
+        .collect();
     assert_eq!(tile, leaves);
     // On the wire: Content-Encoding: gzip and a gzip member.
     let mut s = std::net::TcpStream::connect(("127.0.0.1", tiled.port)).unwrap();
-    s.write_all(b"GET /log/tile/data/000.p/3 HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    s.write_all(b"GET /log/tile/data/000.p/3 HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
     let at = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
     let head = String::from_utf8_lossy(&raw[..at]).to_string();
-    assert!(head.starts_with("HTTP/1.1 200 ") && head.lines().any(|l| l == "Content-Encoding: gzip"), "{head}");
+    assert!(
+        head.starts_with("HTTP/1.1 200 ") && head.lines().any(|l| l == "Content-Encoding: gzip"),
+        "{head}"
+    );
     assert_eq!(raw[at + 4..], gzip(&leaves)[..]);
     assert_eq!(raw[at + 4..at + 6], [0x1F, 0x8B]);
     assert_eq!(tiled.hits("tile/data/000.p/3"), 2);
     assert_eq!(tiled.tile_requests().len(), 2);
     // Full tile absent, partial wider than the log: 404.
-    let st = agent.get(format!("{}tile/data/000", tiled.url())).config().http_status_as_error(false).build().call().unwrap().status();
+    let st = agent
+        .get(format!("{}tile/data/000", tiled.url()))
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .call()
+        .unwrap()
+        .status();
     assert_eq!(st.as_u16(), 404);
 }
 
@@ -323,14 +497,30 @@ fn mixed_certs() -> Vec<Tc> {
         vec![Attr::text(OID_OU, "Unit")],
         vec![Attr::text(OID_CN, "Some CA")],
     ];
-    let final_and_pre = leaf(Some("paypal-login-e.example"), &["paypal-login-e.example"], NB + 4 * DAY);
+    let final_and_pre = leaf(
+        Some("paypal-login-e.example"),
+        &["paypal-login-e.example"],
+        NB + 4 * DAY,
+    );
     vec![
-        Tc::x509("paypal-login-a.example", &["paypal-login-a.example", "www.paypal-login-a.example"], NB),
+        Tc::x509(
+            "paypal-login-a.example",
+            &["paypal-login-a.example", "www.paypal-login-a.example"],
+            NB,
+        ),
         Tc::x509("shop.example", &["shop.example", "www.shop.example"], NB),
-        Tc::precert("secure-login-b.example", &["secure-login-b.example", "cdn-b.example"], NB + DAY),
+        Tc::precert(
+            "secure-login-b.example",
+            &["secure-login-b.example", "cdn-b.example"],
+            NB + DAY,
+        ),
         Tc::precert("blog.example", &["blog.example"], NB),
         // Blacklisted (paypal\.com$) and below the threshold: nothing stored.
-        Tc::x509("secure-login.paypal.com", &["secure-login.paypal.com", "paypal-x.example"], NB),
+        Tc::x509(
+            "secure-login.paypal.com",
+            &["secure-login.paypal.com", "paypal-x.example"],
+            NB,
+        ),
         // The CN is not among the SANs: it comes last in all_domains.
         Tc::x509("login-secure-c.example", &["other-c.example"], NB + 2 * DAY),
         Tc::new(
@@ -341,8 +531,20 @@ fn mixed_certs() -> Vec<Tc> {
             NB + 3 * DAY,
         ),
         // A precertificate, then its final certificate: stored once, with the precert's fingerprint.
-        Tc::new(Entry::precert(&final_and_pre), Some("paypal-login-e.example"), &["paypal-login-e.example"], LE_ISSUER, NB + 4 * DAY),
-        Tc::new(Entry::x509(&final_and_pre), Some("paypal-login-e.example"), &["paypal-login-e.example"], LE_ISSUER, NB + 4 * DAY),
+        Tc::new(
+            Entry::precert(&final_and_pre),
+            Some("paypal-login-e.example"),
+            &["paypal-login-e.example"],
+            LE_ISSUER,
+            NB + 4 * DAY,
+        ),
+        Tc::new(
+            Entry::x509(&final_and_pre),
+            Some("paypal-login-e.example"),
+            &["paypal-login-e.example"],
+            LE_ISSUER,
+            NB + 4 * DAY,
+        ),
     ]
 }
 
@@ -369,7 +571,11 @@ fn rfc6962_log_gives_exact_rows_stdout_and_position() {
     assert_eq!(want[4].issuer, "/C=FR/CN=Some CA/O=Org/OU=Unit");
     assert_eq!(want[0].startime, "2026-01-01T00:00:00");
     assert_ne!(tcs[7].fingerprint(), tcs[8].fingerprint());
-    assert_eq!(want[6].fingerprint, tcs[7].fingerprint(), "the precertificate's fingerprint");
+    assert_eq!(
+        want[6].fingerprint,
+        tcs[7].fingerprint(),
+        "the precertificate's fingerprint"
+    );
 
     log.state().escape_slashes = true; // `\/` in the base64 strings: still valid JSON
     let cfg = write_conf(&dir, &[&log], &beginning());
@@ -387,19 +593,40 @@ fn rfc6962_log_gives_exact_rows_stdout_and_position() {
     assert_eq!(st[0].log_id, log.log_id());
     assert_eq!(st[0].url.as_deref(), Some(log.url().as_str()));
     assert_eq!((st[0].next, st[0].tree_size), (n as i64, Some(n as i64)));
-    let updated = st[0].updated_at.as_deref().and_then(parse_iso).expect("UpdatedAt is an ISO time");
+    let updated = st[0]
+        .updated_at
+        .as_deref()
+        .and_then(parse_iso)
+        .expect("UpdatedAt is an ISO time");
     assert!(updated >= t0 - 1 && updated <= now() + 1);
-    assert!(stderr.contains(&format!("first run, starting at entry 0 of {n}")), "{stderr}");
-    assert_eq!(counter(&stderr, "stored"), Some(want.len() as u64), "{stderr}");
-    assert_eq!(counter(&stderr, "already_known"), Some(1), "the final certificate after its precertificate: {stderr}");
+    assert!(
+        stderr.contains(&format!("first run, starting at entry 0 of {n}")),
+        "{stderr}"
+    );
+    assert_eq!(
+        counter(&stderr, "stored"),
+        Some(want.len() as u64),
+        "{stderr}"
+    );
+    assert_eq!(
+        counter(&stderr, "already_known"),
+        Some(1),
+        "the final certificate after its precertificate: {stderr}"
+    );
     assert_eq!(counter(&stderr, "certificates"), Some(n), "{stderr}");
     // Only the two RFC 6962 endpoints were used, with inclusive ranges inside the tree.
     for r in log.requests() {
-        assert!(r.path == "ct/v1/get-sth" || parse_get_entries(&r.path).is_some(), "{r:?}");
+        assert!(
+            r.path == "ct/v1/get-sth" || parse_get_entries(&r.path).is_some(),
+            "{r:?}"
+        );
         assert_eq!(r.status, 200, "{r:?}");
     }
     for (s, e) in log.entry_requests() {
-        assert!(s <= e && e < n, "get-entries {s}..{e} outside the tree of {n}");
+        assert!(
+            s <= e && e < n,
+            "get-entries {s}..{e} outside the tree of {n}"
+        );
     }
 }
 
@@ -409,7 +636,17 @@ fn rfc6962_log_gives_exact_rows_stdout_and_position() {
 /// Entry `i` of a generated log: every 7th matches (unique name), x509 and precert alternating.
 fn generated(tag: &str, i: u64) -> Tc {
     let nb = NB + (i as i64 % 50) * 3600;
-    let (cn, other) = if i % 7 == 3 { (format!("paypal-login-{tag}{i}.example"), format!("static-{tag}{i}.example")) } else { (format!("plain-{tag}{i}.example"), format!("www.plain-{tag}{i}.example")) };
+    let (cn, other) = if i % 7 == 3 {
+        (
+            format!("paypal-login-{tag}{i}.example"),
+            format!("static-{tag}{i}.example"),
+        )
+    } else {
+        (
+            format!("plain-{tag}{i}.example"),
+            format!("www.plain-{tag}{i}.example"),
+        )
+    };
     if i.is_multiple_of(2) {
         Tc::x509(&cn, &[&cn, &other], nb)
     } else {
@@ -434,8 +671,15 @@ fn tiled_log_partial_tiles_growth_and_deleted_partial() {
     // Phase 1: one partial tile of 100.
     wait_next(&p, &db, &log, 100);
     let cp = log.hits("checkpoint");
-    assert!(wait_until(WAIT, || log.hits("checkpoint") >= cp + 5), "still polling the checkpoint");
-    assert_eq!(log.hits("tile/data/000.p/100"), 1, "the same partial tile is not fetched again while the size does not change");
+    assert!(
+        wait_until(WAIT, || log.hits("checkpoint") >= cp + 5),
+        "still polling the checkpoint"
+    );
+    assert_eq!(
+        log.hits("tile/data/000.p/100"),
+        1,
+        "the same partial tile is not fetched again while the size does not change"
+    );
     assert_rows(&rows(&db, TABLE), &wants_of(&all[..100]), t0, now());
 
     // Phase 2: the tile fills and a second one starts.
@@ -461,9 +705,17 @@ fn tiled_log_partial_tiles_growth_and_deleted_partial() {
     let want = wants_of(&all);
     assert_rows(&rows(&db, TABLE), &want, t0, t1);
     assert_stdout(&p.stdout(), &want);
-    assert_eq!(counter(&stderr, "already_known"), Some(0), "no entry processed twice: {stderr}");
+    assert_eq!(
+        counter(&stderr, "already_known"),
+        Some(0),
+        "no entry processed twice: {stderr}"
+    );
     assert_eq!(counter(&stderr, "certificates"), Some(600), "{stderr}");
-    let tiles: Vec<(String, u16)> = log.tile_requests().into_iter().map(|r| (r.path, r.status)).collect();
+    let tiles: Vec<(String, u16)> = log
+        .tile_requests()
+        .into_iter()
+        .map(|r| (r.path, r.status))
+        .collect();
     let expect: Vec<(String, u16)> = [
         ("tile/data/000.p/100", 200),
         ("tile/data/000", 200),
@@ -478,7 +730,10 @@ fn tiled_log_partial_tiles_growth_and_deleted_partial() {
     .collect();
     assert_eq!(tiles, expect, "tile requests");
     let st = ct_row(&db, &log).unwrap();
-    assert_eq!((st.next, st.tree_size, st.url.as_deref()), (600, Some(600), Some(log.url().as_str())));
+    assert_eq!(
+        (st.next, st.tree_size, st.url.as_deref()),
+        (600, Some(600), Some(log.url().as_str()))
+    );
 }
 
 /// A saved position deep into a log: the reader resumes there, and tile paths for large
@@ -498,11 +753,26 @@ fn saved_positions_far_into_logs_and_large_tile_numbers() {
     std::fs::create_dir_all(dir.join("data")).unwrap();
     let c = Connection::open(db_of(&dir)).unwrap();
     c.execute_batch("CREATE TABLE CTLogState (LogID TEXT PRIMARY KEY, URL TEXT, NextIndex INTEGER NOT NULL, TreeSize INTEGER, UpdatedAt TEXT)").unwrap();
-    c.execute("INSERT INTO CTLogState VALUES (?1, ?2, ?3, ?3, '2026-01-01T00:00:00')", rusqlite::params![tiled.log_id(), tiled.url(), (base + 250) as i64]).unwrap();
-    c.execute("INSERT INTO CTLogState VALUES (?1, ?2, ?3, ?3, '2026-01-01T00:00:00')", rusqlite::params![rfc.log_id(), rfc.url(), (rfc_base + 10) as i64]).unwrap();
+    c.execute(
+        "INSERT INTO CTLogState VALUES (?1, ?2, ?3, ?3, '2026-01-01T00:00:00')",
+        rusqlite::params![tiled.log_id(), tiled.url(), (base + 250) as i64],
+    )
+    .unwrap();
+    c.execute(
+        "INSERT INTO CTLogState VALUES (?1, ?2, ?3, ?3, '2026-01-01T00:00:00')",
+        rusqlite::params![rfc.log_id(), rfc.url(), (rfc_base + 10) as i64],
+    )
+    .unwrap();
     drop(c);
     // StartAt = end would skip everything on a first run: the saved positions win.
-    let cfg = write_conf(&dir, &[&tiled, &rfc], &Ct { start_at: Some("end"), ..Ct::default() });
+    let cfg = write_conf(
+        &dir,
+        &[&tiled, &rfc],
+        &Ct {
+            start_at: Some("end"),
+            ..Ct::default()
+        },
+    );
     let t0 = now();
     let mut p = Proc::monitor(&dir, &cfg);
     wait_next(&p, &db_of(&dir), &tiled, base + 266);
@@ -510,13 +780,24 @@ fn saved_positions_far_into_logs_and_large_tile_numbers() {
     let t1 = now();
     stop_ok(&mut p);
 
-    let tiles: Vec<(String, u16)> = tiled.tile_requests().into_iter().map(|r| (r.path, r.status)).collect();
+    let tiles: Vec<(String, u16)> = tiled
+        .tile_requests()
+        .into_iter()
+        .map(|r| (r.path, r.status))
+        .collect();
     assert_eq!(
         tiles,
-        vec![("tile/data/x001/x234/067".to_string(), 200), ("tile/data/x001/x234/068.p/10".to_string(), 200)]
+        vec![
+            ("tile/data/x001/x234/067".to_string(), 200),
+            ("tile/data/x001/x234/068.p/10".to_string(), 200)
+        ]
     );
     let first = rfc.entry_requests()[0];
-    assert_eq!(first.0, rfc_base + 10, "get-entries starts at the saved position");
+    assert_eq!(
+        first.0,
+        rfc_base + 10,
+        "get-entries starts at the saved position"
+    );
     let mut want = wants_of(&tcs[250..]);
     let rfc_tcs = generate("farr", 0..30);
     want.extend(wants_of(&rfc_tcs[10..]));
@@ -566,16 +847,39 @@ fn log_list_file_selects_followable_logs() {
         }]
     });
     let list_path = dir.write("list.json", list.to_string());
-    let conf = Conf { servers: vec!["ct://".into()], ..Conf::default() };
-    let text = format!("{}\n[CTLOGS]\nLogList = {}\nLogs = all\nStartAt = beginning\nPollInterval = 0.2\n", conf.render(), list_path.display());
+    let conf = Conf {
+        servers: vec!["ct://".into()],
+        ..Conf::default()
+    };
+    let text = format!(
+        "{}\n[CTLOGS]\nLogList = {}\nLogs = all\nStartAt = beginning\nPollInterval = 0.2\n",
+        conf.render(),
+        list_path.display()
+    );
     dir.write("test.conf", text);
     let db = db_of(&dir);
-    let id = |log_id: &str| -> Option<i64> { ct_rows(&db).into_iter().find(|r| r.log_id == log_id).map(|r| r.next) };
+    let id = |log_id: &str| -> Option<i64> {
+        ct_rows(&db)
+            .into_iter()
+            .find(|r| r.log_id == log_id)
+            .map(|r| r.next)
+    };
     let t0 = now();
     let mut p = Proc::monitor(&dir, "test.conf");
-    let ok = wait_until(WAIT, || id("dXNhYmxlLWxvZw==") == Some(12) && id("cmVhZG9ubHktbG9n") == Some(6) && id("dGlsZWQtbG9n") == Some(20));
+    let ok = wait_until(WAIT, || {
+        id("dXNhYmxlLWxvZw==") == Some(12)
+            && id("cmVhZG9ubHktbG9n") == Some(6)
+            && id("dGlsZWQtbG9n") == Some(20)
+    });
     assert!(ok, "{:?}\n{}", ct_rows(&db), p.stderr());
-    assert!(p.wait_stderr("Loopback Readonly: read-only log read to its final size 6", WAIT), "{}", p.stderr());
+    assert!(
+        p.wait_stderr(
+            "Loopback Readonly: read-only log read to its final size 6",
+            WAIT
+        ),
+        "{}",
+        p.stderr()
+    );
     // A readonly log is done: it is not polled any more, even if it grew.
     readonly.extend(entries_of(&generate("lo", 6..8)));
     let polls = readonly.requests().len();
@@ -583,11 +887,26 @@ fn log_list_file_selects_followable_logs() {
     assert!(wait_until(WAIT, || usable.hits("ct/v1/get-sth") >= cp + 4));
     let t1 = now();
     let stderr = stop_ok(&mut p);
-    assert_eq!(readonly.requests().len(), polls, "readonly log polled after its final size");
-    assert!(retired.requests().is_empty(), "retired log contacted: {:?}", retired.requests());
-    assert!(expired.requests().is_empty(), "expired shard contacted: {:?}", expired.requests());
+    assert_eq!(
+        readonly.requests().len(),
+        polls,
+        "readonly log polled after its final size"
+    );
+    assert!(
+        retired.requests().is_empty(),
+        "retired log contacted: {:?}",
+        retired.requests()
+    );
+    assert!(
+        expired.requests().is_empty(),
+        "expired shard contacted: {:?}",
+        expired.requests()
+    );
     let st = ct_rows(&db);
-    let urls: Vec<(String, Option<String>)> = st.iter().map(|r| (r.log_id.clone(), r.url.clone())).collect();
+    let urls: Vec<(String, Option<String>)> = st
+        .iter()
+        .map(|r| (r.log_id.clone(), r.url.clone()))
+        .collect();
     assert_eq!(
         urls,
         vec![
@@ -604,7 +923,10 @@ fn log_list_file_selects_followable_logs() {
     want.sort_by(|a, b| a.domain.cmp(&b.domain));
     assert_rows(&got, &want, t0, t1);
     assert!(stderr.contains("following Loopback Tiled"), "{stderr}");
-    assert!(!stderr.contains("days old"), "a fresh list is not stale: {stderr}");
+    assert!(
+        !stderr.contains("days old"),
+        "a fresh list is not stale: {stderr}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -631,23 +953,50 @@ fn ct_log_and_certstream_give_identical_rows_and_lines() {
     let dir_rp = TempDir::new("ct-eq-replay");
     dir_rp.write("feed.jsonl", &msgs);
     let cfg = Conf::default().write(&dir_rp);
-    let out = run(dir_rp.path(), &["monitor", "-c", &cfg, "--replay", "feed.jsonl"], None);
+    let out = run(
+        dir_rp.path(),
+        &["monitor", "-c", &cfg, "--replay", "feed.jsonl"],
+        None,
+    );
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let rp_rows = rows(&dir_rp.join(DB), TABLE);
 
     // (c) the same messages from a loopback certstream server
     let dir_ws = TempDir::new("ct-eq-ws");
     let server = serve_once(tcs.iter().map(|t| t.cert().lite()).collect());
-    let cfg = Conf { servers: vec![server.url()], ..Conf::default() }.write(&dir_ws);
+    let cfg = Conf {
+        servers: vec![server.url()],
+        ..Conf::default()
+    }
+    .write(&dir_ws);
     let mut ws = Proc::monitor(&dir_ws, &cfg);
     let ws_rows_ = wait_rows(&ws, &dir_ws.join(DB), want.len());
     assert_eq!(ws.stop().code(), Some(0));
 
-    let strip = |rs: &[Row]| -> Vec<Row> { rs.iter().map(|r| Row { first_seen: None, ..r.clone() }).collect() };
+    let strip = |rs: &[Row]| -> Vec<Row> {
+        rs.iter()
+            .map(|r| Row {
+                first_seen: None,
+                ..r.clone()
+            })
+            .collect()
+    };
     assert_eq!(strip(&ct_rows_), strip(&rp_rows), "CT log vs replay");
-    assert_eq!(strip(&ct_rows_), strip(&ws_rows_), "CT log vs certstream server");
-    assert_eq!(bodies(&ct_out), bodies(&out.stdout), "stdout: CT log vs replay");
-    assert_eq!(bodies(&ct_out), bodies(&ws.stdout()), "stdout: CT log vs certstream server");
+    assert_eq!(
+        strip(&ct_rows_),
+        strip(&ws_rows_),
+        "CT log vs certstream server"
+    );
+    assert_eq!(
+        bodies(&ct_out),
+        bodies(&out.stdout),
+        "stdout: CT log vs replay"
+    );
+    assert_eq!(
+        bodies(&ct_out),
+        bodies(&ws.stdout()),
+        "stdout: CT log vs certstream server"
+    );
     assert_stdout(&ct_out, &want);
     assert_eq!(ct_rows_.len(), want.len());
 }
@@ -661,12 +1010,23 @@ fn start_at_end_then_restart_continues_from_saved_position() {
     let all = generate("end", 0..60);
     let log = FakeLog::rfc6962(entries_of(&all[..20]));
     let db = db_of(&dir);
-    let cfg = write_conf(&dir, &[&log], &Ct { start_at: Some("end"), batch_size: Some("4") });
+    let cfg = write_conf(
+        &dir,
+        &[&log],
+        &Ct {
+            start_at: Some("end"),
+            batch_size: Some("4"),
+        },
+    );
     let t0 = now();
     let mut p = Proc::monitor(&dir, &cfg);
     // The first run records the end as its starting point before reading anything.
     wait_next(&p, &db, &log, 20);
-    assert!(p.wait_stderr("first run, starting at entry 20 of 20", WAIT), "{}", p.stderr());
+    assert!(
+        p.wait_stderr("first run, starting at entry 20 of 20", WAIT),
+        "{}",
+        p.stderr()
+    );
     log.extend(entries_of(&all[20..40]));
     wait_next(&p, &db, &log, 40);
     let stderr = stop_ok(&mut p);
@@ -687,7 +1047,10 @@ fn start_at_end_then_restart_continues_from_saved_position() {
     // Nothing before the first run's end was ever requested; BatchSize = 4 is honoured.
     for (s, e) in log.entry_requests() {
         assert!(s >= 20, "entry {s} predates the first run");
-        assert!(e - s < 4, "get-entries {s}..{e} asks for more than BatchSize");
+        assert!(
+            e - s < 4,
+            "get-entries {s}..{e} asks for more than BatchSize"
+        );
     }
     assert_eq!(ct_row(&db, &log).unwrap().tree_size, Some(60));
 }
@@ -705,15 +1068,15 @@ fn faults_429_500_short_slow_truncated_lose_nothing_and_are_logged() {
         st.cap = 3;
         st.delay = Duration::from_millis(20);
         st.faults = vec![
-            Fault::ServerError,        // get-sth
-            Fault::ServerError,        // get-sth again (backoff grows)
-            Fault::Pass,               // get-sth
-            Fault::Pass,               // get-entries: 3 of 256 (short answer)
-            Fault::TooMany(Some(1)),   // Retry-After: 1
+            Fault::ServerError,      // get-sth
+            Fault::ServerError,      // get-sth again (backoff grows)
+            Fault::Pass,             // get-sth
+            Fault::Pass,             // get-entries: 3 of 256 (short answer)
+            Fault::TooMany(Some(1)), // Retry-After: 1
             Fault::Pass,
-            Fault::Truncated,          // half a JSON body
+            Fault::Truncated, // half a JSON body
             Fault::Pass,
-            Fault::TooMany(None),      // no Retry-After: own backoff
+            Fault::TooMany(None), // no Retry-After: own backoff
             Fault::Pass,
             Fault::Slow(Duration::from_millis(400)),
             Fault::Garbage,
@@ -740,7 +1103,11 @@ fn faults_429_500_short_slow_truncated_lose_nothing_and_are_logged() {
     let mut p = Proc::monitor(&dir, &cfg);
     wait_next(&p, &db, &rfc, 30);
     wait_next(&p, &db, &tiled, 40);
-    assert!(wait_until(WAIT, || rfc.state().faults.is_empty() && tiled.state().faults.is_empty()), "every fault was served");
+    assert!(
+        wait_until(WAIT, || rfc.state().faults.is_empty()
+            && tiled.state().faults.is_empty()),
+        "every fault was served"
+    );
     // Growth after the faults is still followed.
     let more = generate("f", 30..36);
     rfc.extend(entries_of(&more));
@@ -758,15 +1125,39 @@ fn faults_429_500_short_slow_truncated_lose_nothing_and_are_logged() {
     let lines = p.stdout_lines();
     let mut hosts: Vec<String> = lines.iter().map(|l| host_of(l)).collect();
     hosts.sort();
-    assert_eq!(hosts, want.iter().map(|w| w.domain.clone()).collect::<Vec<_>>(), "each match printed exactly once");
-    assert_eq!(counter(&stderr, "already_known"), Some(0), "no entry processed twice: {stderr}");
-    for needle in ["get-sth: HTTP 500", "rate limited; retrying in 1.0 s", "get-entries: invalid response", "data tile: HTTP 500", "gzip", "checkpoint: checkpoint size line"] {
-        assert!(stderr.lines().any(|l| l.starts_with("[ERROR:ct]") && l.contains(needle)), "no error line with {needle:?}:\n{stderr}");
+    assert_eq!(
+        hosts,
+        want.iter().map(|w| w.domain.clone()).collect::<Vec<_>>(),
+        "each match printed exactly once"
+    );
+    assert_eq!(
+        counter(&stderr, "already_known"),
+        Some(0),
+        "no entry processed twice: {stderr}"
+    );
+    for needle in [
+        "get-sth: HTTP 500",
+        "rate limited; retrying in 1.0 s",
+        "get-entries: invalid response",
+        "data tile: HTTP 500",
+        "gzip",
+        "checkpoint: checkpoint size line",
+    ] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with("[ERROR:ct]") && l.contains(needle)),
+            "no error line with {needle:?}:\n{stderr}"
+        );
     }
     // Short answers: after the first capped answer every request asks for the cap (3)
     // rounded up to a power of two (4) at most.
     let reqs = rfc.entry_requests();
-    assert_eq!(reqs[0], (0, 29), "first request asks for the whole (small) tree");
+    assert_eq!(
+        reqs[0],
+        (0, 29),
+        "first request asks for the whole (small) tree"
+    );
     assert!(reqs[1..].iter().all(|(s, e)| e - s < 4), "{reqs:?}");
     assert!(!stderr.contains("MALFORMED"), "{stderr}");
 }
@@ -785,7 +1176,14 @@ fn aligned_short_answers_do_not_shrink_the_batch_for_good() {
         st.align = Some(32);
     }
     let db = db_of(&dir);
-    let cfg = write_conf(&dir, &[&log], &Ct { start_at: Some("end"), ..Ct::default() });
+    let cfg = write_conf(
+        &dir,
+        &[&log],
+        &Ct {
+            start_at: Some("end"),
+            ..Ct::default()
+        },
+    );
     let t0 = now();
     let mut p = Proc::monitor(&dir, &cfg);
     wait_next(&p, &db, &log, 5);
@@ -797,14 +1195,22 @@ fn aligned_short_answers_do_not_shrink_the_batch_for_good() {
     // 5..=31, then ten aligned blocks of 32 (the last one 320..=324): 11 requests are
     // enough; a reader stuck at 5 entries per request needs about 60.
     let reqs = log.entry_requests();
-    assert!(reqs.len() <= 16, "{} get-entries requests for 320 entries: {reqs:?}", reqs.len());
+    assert!(
+        reqs.len() <= 16,
+        "{} get-entries requests for 320 entries: {reqs:?}",
+        reqs.len()
+    );
 }
 
 #[test]
 fn garbled_entries_are_reported_and_skipped() {
     let dir = TempDir::new("ct-garbled");
     let mut rfc_tcs = generate("g", 0..12);
-    rfc_tcs[4] = Tc::x509("paypal-login-garbled4.example", &["paypal-login-garbled4.example"], NB);
+    rfc_tcs[4] = Tc::x509(
+        "paypal-login-garbled4.example",
+        &["paypal-login-garbled4.example"],
+        NB,
+    );
     rfc_tcs[4].entry = rfc_tcs[4].entry.clone().garbled();
     let rfc = FakeLog::rfc6962(entries_of(&rfc_tcs));
     // Tiled: a garbled leaf makes the rest of its tile unreadable; the next tile is read.
@@ -824,15 +1230,36 @@ fn garbled_entries_are_reported_and_skipped() {
     rfc_good.remove(4);
     let mut want = wants_of(&rfc_good);
     want.extend(wants_of(&tiled_tcs[256..]));
-    let got: Vec<Row> = rows(&db, TABLE).into_iter().filter(|r| !r.domain.contains("-gt") || want.iter().any(|w| w.domain == r.domain)).collect();
+    let got: Vec<Row> = rows(&db, TABLE)
+        .into_iter()
+        .filter(|r| !r.domain.contains("-gt") || want.iter().any(|w| w.domain == r.domain))
+        .collect();
     let mut got_sorted = got.clone();
     got_sorted.sort_by(|a, b| a.domain.cmp(&b.domain));
     want.sort_by(|a, b| a.domain.cmp(&b.domain));
     assert_rows(&got_sorted, &want, t0, t1);
-    let malformed: Vec<&str> = stderr.lines().filter(|l| l.starts_with("[ERROR:ct]") && l.contains("MALFORMED")).collect();
-    assert!(malformed.iter().any(|l| l.contains(&rfc.url()) && l.contains("4..5")), "RFC 6962 entry 4 reported:\n{stderr}");
-    assert!(malformed.iter().any(|l| l.contains(&tiled.url()) && l.contains("..256")), "tile 0 reported:\n{stderr}");
-    assert!(!rows(&db, TABLE).iter().any(|r| r.domain.contains("garbled")), "the garbled entry gives nothing");
+    let malformed: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("[ERROR:ct]") && l.contains("MALFORMED"))
+        .collect();
+    assert!(
+        malformed
+            .iter()
+            .any(|l| l.contains(&rfc.url()) && l.contains("4..5")),
+        "RFC 6962 entry 4 reported:\n{stderr}"
+    );
+    assert!(
+        malformed
+            .iter()
+            .any(|l| l.contains(&tiled.url()) && l.contains("..256")),
+        "tile 0 reported:\n{stderr}"
+    );
+    assert!(
+        !rows(&db, TABLE)
+            .iter()
+            .any(|r| r.domain.contains("garbled")),
+        "the garbled entry gives nothing"
+    );
     // The garbled entry was retried a bounded number of times, then never again.
     let at4 = rfc.entry_requests().iter().filter(|(s, _)| *s == 4).count();
     assert!((2..=4).contains(&at4), "entry 4 requested {at4} times");
@@ -863,8 +1290,15 @@ fn shrinking_log_is_reported_not_read_backwards_and_others_keep_going() {
     healthy.extend(entries_of(&b_tcs[10..20]));
     wait_next(&p, &db, &healthy, 20);
     let during: Vec<Request> = shrinking.requests()[seen..].to_vec();
-    assert!(during.iter().all(|r| r.path == "ct/v1/get-sth"), "nothing read from a shrunken log: {during:?}");
-    assert_eq!(next_index(&db, &shrinking), Some(10), "position not moved backwards");
+    assert!(
+        during.iter().all(|r| r.path == "ct/v1/get-sth"),
+        "nothing read from a shrunken log: {during:?}"
+    );
+    assert_eq!(
+        next_index(&db, &shrinking),
+        Some(10),
+        "position not moved backwards"
+    );
 
     // It grows past our position again: reading resumes where it was.
     {
@@ -878,17 +1312,46 @@ fn shrinking_log_is_reported_not_read_backwards_and_others_keep_going() {
     let t1 = now();
     let stderr = stop_ok(&mut p);
 
-    assert!(shrinking.entry_requests().iter().filter(|(s, _)| *s < 10).all(|(s, _)| *s == 0), "{:?}", shrinking.entry_requests());
-    let shrank: Vec<&str> = stderr.lines().filter(|l| l.starts_with("[ERROR:ct]") && l.contains("LOG SHRANK")).collect();
-    assert!(!shrank.is_empty() && shrank.iter().all(|l| l.starts_with("[ERROR:ct]") && l.contains(&shrinking.url()) && l.contains("tree size 4")), "{shrank:?}");
-    assert!(stderr.lines().any(|l| l.starts_with("[ERROR:ct]") && l.contains(&dead.url()) && l.contains("HTTP 500")), "{stderr}");
+    assert!(
+        shrinking
+            .entry_requests()
+            .iter()
+            .filter(|(s, _)| *s < 10)
+            .all(|(s, _)| *s == 0),
+        "{:?}",
+        shrinking.entry_requests()
+    );
+    let shrank: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("[ERROR:ct]") && l.contains("LOG SHRANK"))
+        .collect();
+    assert!(
+        !shrank.is_empty()
+            && shrank.iter().all(|l| l.starts_with("[ERROR:ct]")
+                && l.contains(&shrinking.url())
+                && l.contains("tree size 4")),
+        "{shrank:?}"
+    );
+    assert!(
+        stderr.lines().any(|l| l.starts_with("[ERROR:ct]")
+            && l.contains(&dead.url())
+            && l.contains("HTTP 500")),
+        "{stderr}"
+    );
     let mut want = wants_of(&a_tcs);
     want.extend(wants_of(&b_tcs));
-    let mut got: Vec<Row> = rows(&db, TABLE).into_iter().filter(|r| !r.domain.contains("-ss")).collect();
+    let mut got: Vec<Row> = rows(&db, TABLE)
+        .into_iter()
+        .filter(|r| !r.domain.contains("-ss"))
+        .collect();
     got.sort_by(|a, b| a.domain.cmp(&b.domain));
     want.sort_by(|a, b| a.domain.cmp(&b.domain));
     assert_rows(&got, &want, t0, t1);
-    assert_eq!(next_index(&db, &dead), None, "a log that never answered has no position");
+    assert_eq!(
+        next_index(&db, &dead),
+        None,
+        "a log that never answered has no position"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -899,9 +1362,16 @@ struct Rng(u64);
 
 impl Rng {
     fn new() -> Rng {
-        let seed = std::env::var("CT_KILL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
-        });
+        let seed = std::env::var("CT_KILL_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+                    | 1
+            });
         eprintln!("kill -9 test seed: CT_KILL_SEED={seed}");
         Rng(seed)
     }
@@ -921,7 +1391,11 @@ fn kill_9_at_random_moments_stores_every_match_exactly_once() {
     let name = |i: u64| format!("paypal-login-k{i:04}.example");
     let entries: Vec<Entry> = (0..N)
         .map(|i| {
-            let host = if i % 10 == 3 { name(i) } else { format!("k{i:04}.example") };
+            let host = if i % 10 == 3 {
+                name(i)
+            } else {
+                format!("k{i:04}.example")
+            };
             let b = leaf(Some(&host), &[&host, &format!("www-{i}.example")], NB);
             if i % 3 == 0 {
                 Entry::precert(&b)
@@ -930,7 +1404,10 @@ fn kill_9_at_random_moments_stores_every_match_exactly_once() {
             }
         })
         .collect();
-    let matching: Vec<(u64, String)> = (0..N).filter(|i| i % 10 == 3).map(|i| (i, name(i))).collect();
+    let matching: Vec<(u64, String)> = (0..N)
+        .filter(|i| i % 10 == 3)
+        .map(|i| (i, name(i)))
+        .collect();
     let log = FakeLog::rfc6962(entries);
     {
         let mut st = log.state();
@@ -946,22 +1423,44 @@ fn kill_9_at_random_moments_stores_every_match_exactly_once() {
     for round in 0..4 {
         let mut p = Proc::monitor(&dir, &cfg);
         if round > 0 {
-            assert!(p.wait_stderr(&format!("from entry {last_next}"), WAIT), "resumes at {last_next}:\n{}", p.stderr());
+            assert!(
+                p.wait_stderr(&format!("from entry {last_next}"), WAIT),
+                "resumes at {last_next}:\n{}",
+                p.stderr()
+            );
         }
         let target = last_next as u64 + 150 + rng.below(450);
-        let ok = wait_until(WAIT, || next_index(&db, &log).is_some_and(|n| n as u64 >= target));
-        assert!(ok, "round {round}: never reached {target}; stderr:\n{}", p.stderr());
+        let ok = wait_until(WAIT, || {
+            next_index(&db, &log).is_some_and(|n| n as u64 >= target)
+        });
+        assert!(
+            ok,
+            "round {round}: never reached {target}; stderr:\n{}",
+            p.stderr()
+        );
         std::thread::sleep(Duration::from_millis(rng.below(40)));
         p.signal("KILL");
         let st = p.wait_exit(WAIT).expect("killed");
         assert_eq!(st.code(), None, "killed by a signal");
         kills += 1;
-        printed.extend(p.stdout_lines().iter().filter(|l| l.ends_with(')')).map(|l| host_of(l)));
+        printed.extend(
+            p.stdout_lines()
+                .iter()
+                .filter(|l| l.ends_with(')'))
+                .map(|l| host_of(l)),
+        );
         // Rows and position moved together: exactly the matches before NextIndex are stored.
         let next = next_index(&db, &log).unwrap();
-        assert!(next < N as i64, "round {round}: the kill came too late to be mid-way ({next})");
+        assert!(
+            next < N as i64,
+            "round {round}: the kill came too late to be mid-way ({next})"
+        );
         assert!(next >= last_next, "position never moves back");
-        let want: BTreeSet<String> = matching.iter().filter(|(i, _)| (*i as i64) < next).map(|(_, n)| n.clone()).collect();
+        let want: BTreeSet<String> = matching
+            .iter()
+            .filter(|(i, _)| (*i as i64) < next)
+            .map(|(_, n)| n.clone())
+            .collect();
         let got: BTreeSet<String> = domains(&db, TABLE).into_iter().collect();
         assert_eq!(got, want, "round {round}: rows vs NextIndex {next}");
         assert!(integrity_ok(&db));
@@ -972,7 +1471,11 @@ fn kill_9_at_random_moments_stores_every_match_exactly_once() {
     wait_next(&p, &db, &log, N);
     let stderr = stop_ok(&mut p);
     printed.extend(p.stdout_lines().iter().map(|l| host_of(l)));
-    assert_eq!(counter(&stderr, "already_known"), Some(0), "nothing committed was read again: {stderr}");
+    assert_eq!(
+        counter(&stderr, "already_known"),
+        Some(0),
+        "nothing committed was read again: {stderr}"
+    );
     let got = domains(&db, TABLE);
     let want: Vec<String> = matching.iter().map(|(_, n)| n.clone()).collect();
     let mut sorted = got.clone();
@@ -982,7 +1485,10 @@ fn kill_9_at_random_moments_stores_every_match_exactly_once() {
     for h in &printed {
         *counts.entry(h.as_str()).or_default() += 1;
     }
-    assert!(counts.values().all(|&c| c == 1), "a match printed twice across restarts");
+    assert!(
+        counts.values().all(|&c| c == 1),
+        "a match printed twice across restarts"
+    );
     let st = ct_row(&db, &log).unwrap();
     assert_eq!((st.next, st.tree_size), (N as i64, Some(N as i64)));
     assert!(kills >= 3);
@@ -996,50 +1502,120 @@ fn hostile_certificates_do_not_stop_the_monitor() {
     let dir = TempDir::new("ct-hostile");
     let mut tcs: Vec<Tc> = Vec::new();
     let mut expect_malformed = Vec::new();
-    tcs.push(Tc::x509("paypal-login-h1.example", &["paypal-login-h1.example"], NB));
+    tcs.push(Tc::x509(
+        "paypal-login-h1.example",
+        &["paypal-login-h1.example"],
+        NB,
+    ));
     // Truncated DER: cut inside the TBS header.
-    let cut = leaf(Some("paypal-login-cut.example"), &["paypal-login-cut.example"], NB).certificate();
+    let cut = leaf(
+        Some("paypal-login-cut.example"),
+        &["paypal-login-cut.example"],
+        NB,
+    )
+    .certificate();
     expect_malformed.push(tcs.len());
-    tcs.push(Tc::new(Entry::x509_der(cut[..40].to_vec()), None, &[], "", NB));
+    tcs.push(Tc::new(
+        Entry::x509_der(cut[..40].to_vec()),
+        None,
+        &[],
+        "",
+        NB,
+    ));
     // Truncated near the end (inside the signature): lenient or refused, never fatal.
     let late = leaf(Some("late-cut.example"), &["late-cut.example"], NB).certificate();
-    tcs.push(Tc::new(Entry::x509_der(late[..late.len() - 20].to_vec()), None, &[], "", NB));
+    tcs.push(Tc::new(
+        Entry::x509_der(late[..late.len() - 20].to_vec()),
+        None,
+        &[],
+        "",
+        NB,
+    ));
     // Wrong lengths: the outer SEQUENCE claims 2 GB; a TBS claiming less than it holds.
     let mut huge = vec![0x30, 0x84, 0x7F, 0xFF, 0xFF, 0xFF];
     // (The reader is lenient after the subject: this one may be read or refused; its name
     // does not match, so either way it gives no row.)
-    huge.extend_from_slice(&leaf(Some("len-wrong.example"), &["len-wrong.example"], NB).certificate()[4..]);
+    huge.extend_from_slice(
+        &leaf(Some("len-wrong.example"), &["len-wrong.example"], NB).certificate()[4..],
+    );
     tcs.push(Tc::new(Entry::x509_der(huge), None, &[], "", NB));
-    let mut short_tbs = leaf(Some("paypal-login-short.example"), &["paypal-login-short.example"], NB).tbs();
+    let mut short_tbs = leaf(
+        Some("paypal-login-short.example"),
+        &["paypal-login-short.example"],
+        NB,
+    )
+    .tbs();
     short_tbs[1] = 0x05; // TBS long form length replaced by a tiny short-form length
     expect_malformed.push(tcs.len());
     tcs.push(Tc::new(
-        Entry { timestamp_ms: 1, kind: EntryKind::Precert { tbs: short_tbs, precertificate: vec![0x30, 0x00] }, garbled: false },
+        Entry {
+            timestamp_ms: 1,
+            kind: EntryKind::Precert {
+                tbs: short_tbs,
+                precertificate: vec![0x30, 0x00],
+            },
+            garbled: false,
+        },
         None,
         &[],
         "",
         NB,
     ));
     // 10 000 SANs, one of them matching.
-    let many: Vec<String> = (0..9_999).map(|i| format!("h{i}.many.example")).chain(["paypal-login-many.example".to_string()]).collect();
+    let many: Vec<String> = (0..9_999)
+        .map(|i| format!("h{i}.many.example"))
+        .chain(["paypal-login-many.example".to_string()])
+        .collect();
     let many_refs: Vec<&str> = many.iter().map(String::as_str).collect();
     tcs.push(Tc::x509("h0.many.example", &many_refs, NB));
     // Names that are not UTF-8: kept lossily.
-    let lossy_san = leaf(None, &[], NB).san(&[GeneralName::Dns(b"paypal-login-\xff\xfe.example".to_vec())]);
+    let lossy_san =
+        leaf(None, &[], NB).san(&[GeneralName::Dns(b"paypal-login-\xff\xfe.example".to_vec())]);
     let lossy_san_idx = tcs.len();
-    tcs.push(Tc::new(Entry::x509(&lossy_san), None, &["paypal-login-\u{FFFD}\u{FFFD}.example"], LE_ISSUER, NB));
-    let lossy_cn = leaf(None, &[], NB).subject_attr(Attr::new(OID_CN, string(UTF8_STRING, b"secure-login-\xc3.example")));
+    tcs.push(Tc::new(
+        Entry::x509(&lossy_san),
+        None,
+        &["paypal-login-\u{FFFD}\u{FFFD}.example"],
+        LE_ISSUER,
+        NB,
+    ));
+    let lossy_cn = leaf(None, &[], NB).subject_attr(Attr::new(
+        OID_CN,
+        string(UTF8_STRING, b"secure-login-\xc3.example"),
+    ));
     let lossy_cn_idx = tcs.len();
-    tcs.push(Tc::new(Entry::precert(&lossy_cn), Some("secure-login-\u{FFFD}.example"), &[], LE_ISSUER, NB));
+    tcs.push(Tc::new(
+        Entry::precert(&lossy_cn),
+        Some("secure-login-\u{FFFD}.example"),
+        &[],
+        LE_ISSUER,
+        NB,
+    ));
     // IP-only SANs, no CN: no names at all.
     let ip_only = leaf(None, &[], NB)
         .subject_attr(Attr::text(OID_O, "Org"))
-        .san(&[GeneralName::ipv4([10, 0, 0, 1]), GeneralName::Ip(vec![0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1])]);
+        .san(&[
+            GeneralName::ipv4([10, 0, 0, 1]),
+            GeneralName::Ip(vec![
+                0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+            ]),
+        ]);
     tcs.push(Tc::new(Entry::x509(&ip_only), None, &[], LE_ISSUER, NB));
     // No CN, a matching SAN.
-    let no_cn = leaf(None, &["paypal-secure-nocn.example"], NB).subject_attr(Attr::text(OID_O, "Org"));
-    tcs.push(Tc::new(Entry::x509(&no_cn), None, &["paypal-secure-nocn.example"], LE_ISSUER, NB));
-    tcs.push(Tc::precert("paypal-login-h2.example", &["paypal-login-h2.example"], NB));
+    let no_cn =
+        leaf(None, &["paypal-secure-nocn.example"], NB).subject_attr(Attr::text(OID_O, "Org"));
+    tcs.push(Tc::new(
+        Entry::x509(&no_cn),
+        None,
+        &["paypal-secure-nocn.example"],
+        LE_ISSUER,
+        NB,
+    ));
+    tcs.push(Tc::precert(
+        "paypal-login-h2.example",
+        &["paypal-login-h2.example"],
+        NB,
+    ));
 
     let log = FakeLog::rfc6962(entries_of(&tcs));
     let db = db_of(&dir);
@@ -1052,7 +1628,12 @@ fn hostile_certificates_do_not_stop_the_monitor() {
     let stderr = stop_ok(&mut p);
 
     let hostile: Vec<usize> = [1usize, 2, 3, 4].to_vec();
-    let good: Vec<Tc> = tcs.iter().enumerate().filter(|(i, _)| !hostile.contains(i)).map(|(_, t)| t.clone()).collect();
+    let good: Vec<Tc> = tcs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !hostile.contains(i))
+        .map(|(_, t)| t.clone())
+        .collect();
     let want = wants_of(&good);
     assert_eq!(
         want.iter().map(|w| w.domain.as_str()).collect::<Vec<_>>(),
@@ -1067,17 +1648,24 @@ fn hostile_certificates_do_not_stop_the_monitor() {
     );
     let got: Vec<Row> = rows(&db, TABLE);
     assert_rows(&got, &want, t0, t1);
-    assert_eq!(got[1].san.as_deref().map(|s| s.split(", ").count()), Some(9_999));
+    assert_eq!(
+        got[1].san.as_deref().map(|s| s.split(", ").count()),
+        Some(9_999)
+    );
     assert_stdout(&p.stdout(), &want);
     for i in expect_malformed {
         assert!(
-            stderr.lines().any(|l| l.contains("MALFORMED") && l.contains(&format!("index {i}"))),
+            stderr
+                .lines()
+                .any(|l| l.contains("MALFORMED") && l.contains(&format!("index {i}"))),
             "entry {i} reported as malformed:\n{stderr}"
         );
     }
     for i in [lossy_san_idx, lossy_cn_idx] {
         assert!(
-            stderr.lines().any(|l| l.starts_with("[WARNING:ct]") && l.contains(&format!("entry {i}:")) && l.contains("not valid UTF-8")),
+            stderr.lines().any(|l| l.starts_with("[WARNING:ct]")
+                && l.contains(&format!("entry {i}:"))
+                && l.contains("not valid UTF-8")),
             "entry {i} flagged as lossy:\n{stderr}"
         );
     }
@@ -1092,46 +1680,97 @@ fn config_errors_name_the_key() {
     let log_list = dir.write("loglist.json", empty_log_list());
     let url = "http://127.0.0.1:9/log/".to_string();
     let base = |extra: &str, logs: &str| -> String {
-        let conf = Conf { servers: vec!["ct://".into()], ..Conf::default() };
-        format!("{}\n[CTLOGS]\nLogList = {}\nLogs = {logs}\nPollInterval = 0.2\n{extra}", conf.render(), log_list.display())
+        let conf = Conf {
+            servers: vec!["ct://".into()],
+            ..Conf::default()
+        };
+        format!(
+            "{}\n[CTLOGS]\nLogList = {}\nLogs = {logs}\nPollInterval = 0.2\n{extra}",
+            conf.render(),
+            log_list.display()
+        )
     };
-    let mixed = Conf { servers: vec!["ct://".into(), "ws://x/".into()], ..Conf::default() }.render();
+    let mixed = Conf {
+        servers: vec!["ct://".into(), "ws://x/".into()],
+        ..Conf::default()
+    }
+    .render();
     let cases: Vec<(&str, String, &str)> = vec![
         ("mixed ACTServer", mixed, "[SERVER] ACTServer"),
-        ("StartAt", base("StartAt = middle\n", &url), "[CTLOGS] StartAt"),
-        ("BatchSize", base("BatchSize = 0\n", &url), "[CTLOGS] BatchSize"),
-        ("PollInterval", base("", &url).replace("PollInterval = 0.2", "PollInterval = 0"), "[CTLOGS] PollInterval"),
+        (
+            "StartAt",
+            base("StartAt = middle\n", &url),
+            "[CTLOGS] StartAt",
+        ),
+        (
+            "BatchSize",
+            base("BatchSize = 0\n", &url),
+            "[CTLOGS] BatchSize",
+        ),
+        (
+            "PollInterval",
+            base("", &url).replace("PollInterval = 0.2", "PollInterval = 0"),
+            "[CTLOGS] PollInterval",
+        ),
         ("Logs", base("", "Nonexistent Log Name"), "[CTLOGS] Logs"),
     ];
     for (what, text, key) in cases {
         dir.write("bad.conf", &text);
         let out = run(dir.path(), &["monitor", "-c", "bad.conf"], None);
         assert_eq!(out.code, Some(2), "{what}: {}", out.stderr);
-        assert!(out.stderr.contains(key), "{what}: error should name {key}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(key),
+            "{what}: error should name {key}: {}",
+            out.stderr
+        );
         assert!(out.stderr.contains("bad.conf"), "{what}: {}", out.stderr);
-        assert!(!dir.join(DB).exists() || what == "Logs", "{what}: config checked before the DB is created");
+        assert!(
+            !dir.join(DB).exists() || what == "Logs",
+            "{what}: config checked before the DB is created"
+        );
     }
     let out = run(dir.path(), &["monitor", "-c", "bad.conf"], None);
-    assert!(out.stderr.contains("Nonexistent Log Name"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Nonexistent Log Name"),
+        "{}",
+        out.stderr
+    );
 
     // A log list file that does not exist.
-    let text = base("", &url).replace(&format!("LogList = {}", log_list.display()), "LogList = /nonexistent/loglist.json");
+    let text = base("", &url).replace(
+        &format!("LogList = {}", log_list.display()),
+        "LogList = /nonexistent/loglist.json",
+    );
     dir.write("bad.conf", &text);
     let out = run(dir.path(), &["monitor", "-c", "bad.conf"], None);
     assert!(matches!(out.code, Some(c) if c != 0), "{out:?}");
-    assert!(out.stderr.contains("/nonexistent/loglist.json"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("/nonexistent/loglist.json"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// The error about a missing LogList file should point at LogList, not at Logs.
 #[test]
 fn missing_log_list_error_names_log_list() {
     let dir = TempDir::new("ct-conf-list");
-    let conf = Conf { servers: vec!["ct://".into()], ..Conf::default() };
-    let text = format!("{}\n[CTLOGS]\nLogList = /nonexistent/loglist.json\nLogs = http://127.0.0.1:9/log/\n", conf.render());
+    let conf = Conf {
+        servers: vec!["ct://".into()],
+        ..Conf::default()
+    };
+    let text = format!(
+        "{}\n[CTLOGS]\nLogList = /nonexistent/loglist.json\nLogs = http://127.0.0.1:9/log/\n",
+        conf.render()
+    );
     dir.write("bad.conf", &text);
     let out = run(dir.path(), &["monitor", "-c", "bad.conf"], None);
     assert!(matches!(out.code, Some(c) if c != 0), "{out:?}");
-    assert!(out.stderr.contains("LogList"), "the message should name the LogList key: {}", out.stderr);
+    assert!(
+        out.stderr.contains("LogList"),
+        "the message should name the LogList key: {}",
+        out.stderr
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1149,8 +1788,15 @@ fn stats_line_per_log_on_stderr() {
     wait_next(&p, &db, &log, 10);
     // Printed every 10 s.
     let want = format!("{}: position 10, tree size 10, backlog 0, ", log.url());
-    let ok = wait_until(Duration::from_secs(14), || p.stderr().lines().any(|l| l.starts_with(&want)));
-    assert!(ok, "no stats line after {:?}:\n{}", started.elapsed(), p.stderr());
+    let ok = wait_until(Duration::from_secs(14), || {
+        p.stderr().lines().any(|l| l.starts_with(&want))
+    });
+    assert!(
+        ok,
+        "no stats line after {:?}:\n{}",
+        started.elapsed(),
+        p.stderr()
+    );
     let stderr = stop_ok(&mut p);
     let line = stderr.lines().find(|l| l.starts_with(&want)).unwrap();
     assert!(line.contains(" entries/s, 1 errors, 0 malformed"), "{line}");

@@ -21,9 +21,30 @@ fn original_rows() -> Vec<Row> {
         still: still.map(str::to_string),
     };
     vec![
-        r("login-paypal.example.com", "/CN=login-paypal.example.com", "2D:90:F9:F7:83:F6:48:26:EF:C9:72:50:4B:06:FA:36:53:94:3C:8B", "2018-03-12T10:39:40", "2024-05-01T12:00:00", None),
-        r("secure-apple-login.example.net", "/CN=secure-apple-login.example.net", "11:22:33:44:55:66:77:88:99:00:AA:BB:CC:DD:EE:FF:11:22:33:44", "2019-01-01T00:00:00.250000", "2024-05-02T08:30:00", Some("Stop checking on 2024-11-01")),
-        r("paypal-verif-login.example.org", "/CN=paypal-verif-login.example.org", "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01", "2024-05-03T09:00:00", "2024-05-03T09:05:00", Some("2024-06-01T10:00:00")),
+        r(
+            "login-paypal.example.com",
+            "/CN=login-paypal.example.com",
+            "2D:90:F9:F7:83:F6:48:26:EF:C9:72:50:4B:06:FA:36:53:94:3C:8B",
+            "2018-03-12T10:39:40",
+            "2024-05-01T12:00:00",
+            None,
+        ),
+        r(
+            "secure-apple-login.example.net",
+            "/CN=secure-apple-login.example.net",
+            "11:22:33:44:55:66:77:88:99:00:AA:BB:CC:DD:EE:FF:11:22:33:44",
+            "2019-01-01T00:00:00.250000",
+            "2024-05-02T08:30:00",
+            Some("Stop checking on 2024-11-01"),
+        ),
+        r(
+            "paypal-verif-login.example.org",
+            "/CN=paypal-verif-login.example.org",
+            "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01",
+            "2024-05-03T09:00:00",
+            "2024-05-03T09:05:00",
+            Some("2024-06-01T10:00:00"),
+        ),
     ]
 }
 
@@ -31,7 +52,9 @@ fn original_rows() -> Vec<Row> {
 fn create_original_db(path: &Path, table: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let c = Connection::open(path).unwrap();
-    let mode: String = c.query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0)).unwrap();
+    let mode: String = c
+        .query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "delete");
     c.execute_batch(&original_ddl(table)).unwrap();
     for row in original_rows() {
@@ -41,8 +64,13 @@ fn create_original_db(path: &Path, table: &str) {
         )
         .unwrap();
         if let Some(s) = &row.still {
-            c.execute(&format!("UPDATE {table} SET StillInvestig= ? WHERE Domain = ? AND Fingerprint = ? ;"), params![s, row.domain, row.fingerprint])
-                .unwrap();
+            c.execute(
+                &format!(
+                    "UPDATE {table} SET StillInvestig= ? WHERE Domain = ? AND Fingerprint = ? ;"
+                ),
+                params![s, row.domain, row.fingerprint],
+            )
+            .unwrap();
         }
     }
 }
@@ -60,12 +88,26 @@ fn replay_against_original_db(name: &str) -> Replayed {
     let db = dir.join(DB);
     create_original_db(&db, TABLE);
     let new_cert = Cert::new(&["apple-login-secure.example.com", "paypal-secure.example.io"]);
-    let feed = [Cert::new(&["login-paypal.example.com"]).with_fingerprint("FF:FF:FF").lite(), new_cert.lite()];
+    let feed = [
+        Cert::new(&["login-paypal.example.com"])
+            .with_fingerprint("FF:FF:FF")
+            .lite(),
+        new_cert.lite(),
+    ];
     dir.write("feed.jsonl", feed.join("\n"));
     let cfg = Conf::default().write(&dir);
-    let out = run(dir.path(), &["monitor", "-c", &cfg, "--replay", "feed.jsonl"], None);
+    let out = run(
+        dir.path(),
+        &["monitor", "-c", &cfg, "--replay", "feed.jsonl"],
+        None,
+    );
     assert_eq!(out.code, Some(0), "stderr:\n{}", out.stderr);
-    Replayed { _dir: dir, db, new_cert, stdout: out.stdout }
+    Replayed {
+        _dir: dir,
+        db,
+        new_cert,
+        stdout: out.stdout,
+    }
 }
 
 #[test]
@@ -77,14 +119,30 @@ fn db_written_by_the_original_keeps_its_rows_and_schema() {
     let r = replay_against_original_db("compat");
     let got = rows(&r.db, TABLE);
     assert_eq!(got.len(), 5, "{got:#?}");
-    assert_eq!(got[..3], original_rows()[..], "old rows untouched (a known Domain is not rewritten)");
+    assert_eq!(
+        got[..3],
+        original_rows()[..],
+        "old rows untouched (a known Domain is not rewritten)"
+    );
     assert_eq!(got[3].domain, "apple-login-secure.example.com");
     assert_eq!(got[4].domain, "paypal-secure.example.io");
     assert_eq!(got[3].san.as_deref(), Some("paypal-secure.example.io"));
-    assert_eq!(got[3].fingerprint.as_deref(), Some(r.new_cert.fingerprint.as_str()));
+    assert_eq!(
+        got[3].fingerprint.as_deref(),
+        Some(r.new_cert.fingerprint.as_str())
+    );
     assert_eq!(got[4].still, None);
-    assert_eq!(r.stdout.lines().count(), 2, "only the new hosts are reported:\n{}", r.stdout);
-    assert_eq!(table_sql(&r.db, TABLE).as_deref(), Some(original_sql.as_str()), "schema unchanged");
+    assert_eq!(
+        r.stdout.lines().count(),
+        2,
+        "only the new hosts are reported:\n{}",
+        r.stdout
+    );
+    assert_eq!(
+        table_sql(&r.db, TABLE).as_deref(),
+        Some(original_sql.as_str()),
+        "schema unchanged"
+    );
     let c = Connection::open(&r.db).unwrap();
     let cols: Vec<String> = c
         .prepare(&format!("PRAGMA table_info({TABLE})"))
@@ -93,9 +151,25 @@ fn db_written_by_the_original_keeps_its_rows_and_schema() {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    assert_eq!(cols, ["Domain", "SAN", "Issuer", "Fingerprint", "Startime", "FirstSeen", "StillInvestig"]);
-    let mode: String = c.query_row("PRAGMA journal_mode", [], |row| row.get(0)).unwrap();
-    assert_eq!(mode, "wal", "the monitor switches the file to WAL so readers and writers can share it");
+    assert_eq!(
+        cols,
+        [
+            "Domain",
+            "SAN",
+            "Issuer",
+            "Fingerprint",
+            "Startime",
+            "FirstSeen",
+            "StillInvestig"
+        ]
+    );
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(
+        mode, "wal",
+        "the monitor switches the file to WAL so readers and writers can share it"
+    );
     assert!(integrity_ok(&r.db));
 }
 
@@ -114,8 +188,16 @@ conn.close()
 
 #[test]
 fn python_sqlite3_reads_and_updates_our_db() {
-    if Command::new("python3").arg("-c").arg("import sqlite3").output().map(|o| !o.status.success()).unwrap_or(true) {
-        println!("note: python3 with sqlite3 is not available; skipping the Python compatibility check");
+    if Command::new("python3")
+        .arg("-c")
+        .arg("import sqlite3")
+        .output()
+        .map(|o| !o.status.success())
+        .unwrap_or(true)
+    {
+        println!(
+            "note: python3 with sqlite3 is not available; skipping the Python compatibility check"
+        );
         return;
     }
     let r = replay_against_original_db("python");
@@ -134,12 +216,23 @@ fn python_sqlite3_reads_and_updates_our_db() {
         .iter()
         .map(|row| {
             let o = |v: &Option<String>| v.clone().unwrap_or_else(|| "None".into());
-            format!("{}  {}  {}  {}\n", row.domain, o(&row.issuer), o(&row.fingerprint), o(&row.still))
+            format!(
+                "{}  {}  {}  {}\n",
+                row.domain,
+                o(&row.issuer),
+                o(&row.fingerprint),
+                o(&row.still)
+            )
         })
         .collect();
     assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
     let after = rows(&r.db, TABLE);
-    assert_eq!(find(&after, "apple-login-secure.example.com").still.as_deref(), Some("2024-05-01T12:34:56"));
+    assert_eq!(
+        find(&after, "apple-login-secure.example.com")
+            .still
+            .as_deref(),
+        Some("2024-05-01T12:34:56")
+    );
 }
 
 #[test]
@@ -149,12 +242,27 @@ fn fresh_db_gets_the_original_schema_under_the_configured_name() {
     let reference = table_sql(&scratch.join("ref.sqlite"), "PhishHosts").unwrap();
 
     let dir = TempDir::new("fresh-table");
-    dir.write("feed.jsonl", Cert::new(&["paypal-login.fresh.example"]).lite());
-    let cfg = Conf { table: "PhishHosts".into(), db: "deep/er/dir/fresh.sqlite".into(), ..Conf::default() }.write(&dir);
-    let out = run(dir.path(), &["monitor", "-c", &cfg, "--replay", "feed.jsonl"], None);
+    dir.write(
+        "feed.jsonl",
+        Cert::new(&["paypal-login.fresh.example"]).lite(),
+    );
+    let cfg = Conf {
+        table: "PhishHosts".into(),
+        db: "deep/er/dir/fresh.sqlite".into(),
+        ..Conf::default()
+    }
+    .write(&dir);
+    let out = run(
+        dir.path(),
+        &["monitor", "-c", &cfg, "--replay", "feed.jsonl"],
+        None,
+    );
     assert_eq!(out.code, Some(0), "stderr:\n{}", out.stderr);
     let db = dir.join("deep/er/dir/fresh.sqlite");
-    assert_eq!(table_sql(&db, "PhishHosts").as_deref(), Some(reference.as_str()));
+    assert_eq!(
+        table_sql(&db, "PhishHosts").as_deref(),
+        Some(reference.as_str())
+    );
     assert_eq!(table_sql(&db, "CertMon"), None);
     assert_eq!(domains(&db, "PhishHosts"), ["paypal-login.fresh.example"]);
 }
@@ -162,20 +270,38 @@ fn fresh_db_gets_the_original_schema_under_the_configured_name() {
 #[test]
 fn table_name_that_is_not_an_identifier_is_a_config_error() {
     let dir = TempDir::new("badtable");
-    let conf = Conf { table: "CertMon; DROP".into(), ..Conf::default() };
+    let conf = Conf {
+        table: "CertMon; DROP".into(),
+        ..Conf::default()
+    };
     let cfg = conf.write(&dir);
     let line = line_of(&conf.render(), "TABLEname");
     dir.write("feed.jsonl", Cert::new(&["paypal-login.x.example"]).lite());
-    for args in [vec!["monitor", "-c", &cfg, "--replay", "feed.jsonl"], vec!["gethost", "-c", &cfg]] {
+    for args in [
+        vec!["monitor", "-c", &cfg, "--replay", "feed.jsonl"],
+        vec!["gethost", "-c", &cfg],
+    ] {
         let out = run(dir.path(), &args, None);
         assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
-        assert_eq!(out.stderr.trim_end().lines().count(), 1, "one line:\n{}", out.stderr);
+        assert_eq!(
+            out.stderr.trim_end().lines().count(),
+            1,
+            "one line:\n{}",
+            out.stderr
+        );
         for needle in ["test.conf", &format!("line {line}"), "TABLEname"] {
-            assert!(out.stderr.contains(needle), "{args:?}: {needle:?} not in {}", out.stderr);
+            assert!(
+                out.stderr.contains(needle),
+                "{args:?}: {needle:?} not in {}",
+                out.stderr
+            );
         }
         assert_eq!(out.stdout, "");
     }
-    assert!(!dir.join(DB).exists(), "nothing is created before the config is known to be good");
+    assert!(
+        !dir.join(DB).exists(),
+        "nothing is created before the config is known to be good"
+    );
 }
 
 /// scanhost.py (or any other writer) holding the write lock for a while must not cost a
@@ -186,18 +312,31 @@ fn a_writer_holding_the_lock_briefly_does_not_lose_matches() {
     let db = dir.join(DB);
     create_original_db(&db, TABLE);
     let holder = Connection::open(&db).unwrap();
-    let _: String = holder.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).unwrap();
+    let _: String = holder
+        .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+        .unwrap();
     holder.execute_batch("BEGIN IMMEDIATE").unwrap();
     holder
         .execute(&format!("UPDATE {TABLE} SET StillInvestig = 'held' WHERE Domain = 'login-paypal.example.com'"), [])
         .unwrap();
 
-    let hosts: Vec<String> = (0..5).map(|i| format!("paypal-login-{i}.locked.example")).collect();
+    let hosts: Vec<String> = (0..5)
+        .map(|i| format!("paypal-login-{i}.locked.example"))
+        .collect();
     let feed: Vec<String> = hosts.iter().map(|h| Cert::new(&[h]).lite()).collect();
     dir.write("feed.jsonl", feed.join("\n"));
     let cfg = Conf::default().write(&dir);
-    let mut p = Proc::spawn(dir.path(), &["monitor", "-c", &cfg, "--replay", "feed.jsonl"], &[], None);
-    assert!(p.wait_stderr("Looking for these strings", WAIT), "{}", p.stderr());
+    let mut p = Proc::spawn(
+        dir.path(),
+        &["monitor", "-c", &cfg, "--replay", "feed.jsonl"],
+        &[],
+        None,
+    );
+    assert!(
+        p.wait_stderr("Looking for these strings", WAIT),
+        "{}",
+        p.stderr()
+    );
     // The scenario, not an assertion: keep the lock longer than the monitor's own retries last.
     std::thread::sleep(std::time::Duration::from_secs(2));
     holder.execute_batch("COMMIT").unwrap();
@@ -209,5 +348,10 @@ fn a_writer_holding_the_lock_briefly_does_not_lose_matches() {
     for h in &hosts {
         assert!(got.contains(h), "{h} lost; stderr:\n{}", p.stderr());
     }
-    assert_eq!(find(&rows(&db, TABLE), "login-paypal.example.com").still.as_deref(), Some("held"));
+    assert_eq!(
+        find(&rows(&db, TABLE), "login-paypal.example.com")
+            .still
+            .as_deref(),
+        Some("held")
+    );
 }

@@ -3,7 +3,9 @@
 //! 127.0.0.1:0; no traffic leaves the loopback interface (the addresses looked up, such as
 //! 198.49.23.145, only appear inside queries sent to the fakes).
 
-use certstreammonitor::enrich::{abuse_email_from_rdap, is_reserved, parse_cymru, AsnInfo, EnrichSettings, Enricher};
+use certstreammonitor::enrich::{
+    abuse_email_from_rdap, is_reserved, parse_cymru, AsnInfo, EnrichSettings, Enricher,
+};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -13,7 +15,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const SQUARESPACE_WHOIS: &str = "53831   | 198.49.23.145    | 198.49.23.0/24      | US | arin     | 2012-05-16 | SQUARESPACE, US\n";
-const WHOIS_HEADER: &str = "AS      | IP               | BGP Prefix          | CC | Registry | Allocated  | AS Name\n";
+const WHOIS_HEADER: &str =
+    "AS      | IP               | BGP Prefix          | CC | Registry | Allocated  | AS Name\n";
 
 fn ip(s: &str) -> IpAddr {
     s.parse().unwrap()
@@ -67,7 +70,14 @@ fn arin_sample() -> Value {
 }
 
 fn vcard_email(mail: &str) -> Value {
-    json!(["vcard", [["version", {}, "text", "4.0"], ["fn", {}, "text", "X"], ["email", {}, "text", mail]]])
+    json!([
+        "vcard",
+        [
+            ["version", {}, "text", "4.0"],
+            ["fn", {}, "text", "X"],
+            ["email", {}, "text", mail]
+        ]
+    ])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -128,7 +138,11 @@ impl FakeWhois {
                 });
             }
         });
-        FakeWhois { addr, queries, connections }
+        FakeWhois {
+            addr,
+            queries,
+            connections,
+        }
     }
 
     fn server(&self) -> String {
@@ -136,7 +150,12 @@ impl FakeWhois {
     }
 
     fn queries(&self) -> Vec<String> {
-        self.queries.lock().unwrap().iter().map(|q| String::from_utf8_lossy(q).into_owned()).collect()
+        self.queries
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|q| String::from_utf8_lossy(q).into_owned())
+            .collect()
     }
 }
 
@@ -172,7 +191,11 @@ struct Reply {
 }
 
 fn reply(status: u16, body: impl Into<Vec<u8>>) -> Reply {
-    Reply { status, headers: vec![("Content-Type".into(), "application/rdap+json".into())], body: body.into() }
+    Reply {
+        status,
+        headers: vec![("Content-Type".into(), "application/rdap+json".into())],
+        body: body.into(),
+    }
 }
 
 fn reply_json(v: &Value) -> Reply {
@@ -214,7 +237,8 @@ impl FakeHttp {
 }
 
 fn read_request(conn: &TcpStream) -> Option<Request> {
-    conn.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     let mut reader = BufReader::new(conn);
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
@@ -232,21 +256,35 @@ fn read_request(conn: &TcpStream) -> Option<Request> {
         let (k, v) = h.split_once(':')?;
         headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
     }
-    let len: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let len: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let mut body = vec![0u8; len];
     reader.read_exact(&mut body).ok()?;
-    Some(Request { method, target, headers, body })
+    Some(Request {
+        method,
+        target,
+        headers,
+        body,
+    })
 }
 
 fn serve_one(mut conn: TcpStream, reqs: &Mutex<Vec<Request>>, handler: &Handler) {
-    let Some(req) = read_request(&conn) else { return };
+    let Some(req) = read_request(&conn) else {
+        return;
+    };
     let index = {
         let mut r = reqs.lock().unwrap();
         r.push(req.clone());
         r.len() - 1
     };
     let rep = handler(&req, index);
-    let mut head = format!("HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n", rep.status, rep.body.len());
+    let mut head = format!(
+        "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+        rep.status,
+        rep.body.len()
+    );
     for (k, v) in &rep.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -259,7 +297,11 @@ fn serve_one(mut conn: TcpStream, reqs: &Mutex<Vec<Request>>, handler: &Handler)
 
 /// A port on which nothing listens (bound, then released).
 fn closed_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn settings(whois: &str, rdap: Option<String>) -> EnrichSettings {
@@ -397,7 +439,10 @@ fn parse_cymru_table() {
     }
     // Registries lacnic and afrinic are accepted.
     for reg in ["lacnic", "afrinic"] {
-        let a = parse_cymru(&format!("1 | 1.2.3.4 | 1.2.3.0/24 | BR | {reg} | 2000-01-01 | X")).unwrap();
+        let a = parse_cymru(&format!(
+            "1 | 1.2.3.4 | 1.2.3.0/24 | BR | {reg} | 2000-01-01 | X"
+        ))
+        .unwrap();
         assert_eq!(a.asn_registry, reg);
     }
     let bad = [
@@ -412,7 +457,11 @@ fn parse_cymru_table() {
         " | 198.49.23.145 | 198.49.23.0/24 | US | arin | 2012-05-16 | X",
     ];
     for answer in bad {
-        assert!(parse_cymru(answer).is_err(), "{answer:?} → {:?}", parse_cymru(answer));
+        assert!(
+            parse_cymru(answer).is_err(),
+            "{answer:?} → {:?}",
+            parse_cymru(answer)
+        );
     }
 }
 
@@ -426,13 +475,25 @@ fn abuse_email_table() {
         e
     };
     let cases: Vec<(&str, Value, Option<&str>)> = vec![
-        ("ARIN sample, nested", arin_sample(), Some("abuse-network@squarespace.com")),
-        ("root abuse", json!({"entities": [abuse(json!({}))]}), Some("abuse@a.example")),
+        (
+            "ARIN sample, nested",
+            arin_sample(),
+            Some("abuse-network@squarespace.com"),
+        ),
+        (
+            "root abuse",
+            json!({"entities": [abuse(json!({}))]}),
+            Some("abuse@a.example"),
+        ),
         ("no entities", json!({"handle": "NET-1"}), None),
         ("entities not a list", json!({"entities": {"a": 1}}), None),
         ("not an object", json!([1, 2]), None),
         ("null", Value::Null, None),
-        ("no abuse role", json!({"entities": [abuse(json!({"roles": ["technical"]}))]}), None),
+        (
+            "no abuse role",
+            json!({"entities": [abuse(json!({"roles": ["technical"]}))]}),
+            None,
+        ),
         (
             "roles null first, then abuse",
             json!({"entities": [abuse(json!({"roles": null})), abuse(json!({"vcardArray": vcard_email("second@a.example")}))]}),
@@ -443,16 +504,56 @@ fn abuse_email_table() {
             json!({"entities": [{"handle": "X", "vcardArray": vcard_email("x@a.example")}, abuse(json!({}))]}),
             Some("abuse@a.example"),
         ),
-        ("roles a string", json!({"entities": [abuse(json!({"roles": "abuse"}))]}), Some("abuse@a.example")),
-        ("roles with odd items", json!({"entities": [abuse(json!({"roles": [null, 3, "Abuse"]}))]}), Some("abuse@a.example")),
-        ("vcardArray missing", json!({"entities": [{"handle": "AB-1", "roles": ["abuse"]}]}), None),
-        ("vcardArray a string", json!({"entities": [abuse(json!({"vcardArray": "vcard"}))]}), None),
-        ("vcardArray without properties", json!({"entities": [abuse(json!({"vcardArray": ["vcard"]}))]}), None),
-        ("properties not arrays", json!({"entities": [abuse(json!({"vcardArray": ["vcard", ["email", 1, {}]]}))]}), None),
-        ("short property", json!({"entities": [abuse(json!({"vcardArray": ["vcard", [["email", {}, "text"]]]}))]}), None),
-        ("email value not a string", json!({"entities": [abuse(json!({"vcardArray": ["vcard", [["email", {}, "text", ["x@y"]]]]}))]}), None),
-        ("blank email then real", json!({"entities": [abuse(json!({"vcardArray": ["vcard", [["email", {}, "text", "  "], ["email", {}, "text", "b@a.example"]]]}))]}), Some("b@a.example")),
-        ("email trimmed", json!({"entities": [abuse(json!({"vcardArray": vcard_email("  \tpad@a.example \n")}))]}), Some("pad@a.example")),
+        (
+            "roles a string",
+            json!({"entities": [abuse(json!({"roles": "abuse"}))]}),
+            Some("abuse@a.example"),
+        ),
+        (
+            "roles with odd items",
+            json!({"entities": [abuse(json!({"roles": [null, 3, "Abuse"]}))]}),
+            Some("abuse@a.example"),
+        ),
+        (
+            "vcardArray missing",
+            json!({"entities": [{"handle": "AB-1", "roles": ["abuse"]}]}),
+            None,
+        ),
+        (
+            "vcardArray a string",
+            json!({"entities": [abuse(json!({"vcardArray": "vcard"}))]}),
+            None,
+        ),
+        (
+            "vcardArray without properties",
+            json!({"entities": [abuse(json!({"vcardArray": ["vcard"]}))]}),
+            None,
+        ),
+        (
+            "properties not arrays",
+            json!({"entities": [abuse(json!({"vcardArray": ["vcard", ["email", 1, {}]]}))]}),
+            None,
+        ),
+        (
+            "short property",
+            json!({"entities": [abuse(json!({"vcardArray": ["vcard", [["email", {}, "text"]]]}))]}),
+            None,
+        ),
+        (
+            "email value not a string",
+            json!({"entities": [abuse(json!({"vcardArray": ["vcard", [["email", {}, "text", ["x@y"]]]]}))]}),
+            None,
+        ),
+        (
+            "blank email then real",
+            json!({"entities": [abuse(json!({"vcardArray": ["vcard", [["email", {}, "text", "  "], ["email", {}, "text", "b@a.example"]]]}))]}),
+            Some("b@a.example"),
+        ),
+        (
+            "email trimmed",
+            json!({"entities": [abuse(json!({"vcardArray": vcard_email("  \tpad@a.example \n")}))]}),
+            Some("pad@a.example"),
+        ),
         (
             "abuse without email, then abuse with",
             json!({"entities": [abuse(json!({"vcardArray": ["vcard", [["fn", {}, "text", "No mail"]]]})), abuse(json!({"vcardArray": vcard_email("later@a.example")}))]}),
@@ -471,7 +572,11 @@ fn abuse_email_table() {
             ]}),
             Some("root@a.example"),
         ),
-        ("non-object entities skipped", json!({"entities": [1, "x", null, abuse(json!({}))]}), Some("abuse@a.example")),
+        (
+            "non-object entities skipped",
+            json!({"entities": [1, "x", null, abuse(json!({}))]}),
+            Some("abuse@a.example"),
+        ),
     ];
     for (name, j, want) in cases {
         assert_eq!(abuse_email_from_rdap(&j).as_deref(), want, "{name}");
@@ -497,15 +602,24 @@ fn whois_then_rdap_arin_sample() {
     let rdap = rdap_ok(arin_sample());
     let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
     assert_eq!(e.asn_info(ip("198.49.23.145")), squarespace());
-    assert_eq!(whois.queries(), vec![" -r -a -c -p -f 198.49.23.145\r\n".to_string()]);
+    assert_eq!(
+        whois.queries(),
+        vec![" -r -a -c -p -f 198.49.23.145\r\n".to_string()]
+    );
     let reqs = rdap.requests();
-    assert_eq!(reqs.len(), 1, "nested entities with inline vCards need no entity fetch");
+    assert_eq!(
+        reqs.len(),
+        1,
+        "nested entities with inline vCards need no entity fetch"
+    );
     assert_rdap_request(&reqs[0], "/rdap/ip/198.49.23.145");
 }
 
 #[test]
 fn whois_answer_with_header_line() {
-    let whois = FakeWhois::start(WhoisMode::Answer(format!("{WHOIS_HEADER}{SQUARESPACE_WHOIS}")));
+    let whois = FakeWhois::start(WhoisMode::Answer(format!(
+        "{WHOIS_HEADER}{SQUARESPACE_WHOIS}"
+    )));
     let rdap = rdap_ok(arin_sample());
     let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
     assert_eq!(e.asn_info(ip("198.49.23.145")), squarespace());
@@ -526,11 +640,23 @@ fn ipv6_lookup() {
     let whois = FakeWhois::start(WhoisMode::Answer(
         "13335   | 2606:4700:4700::1111 | 2606:4700:4700::/48 | US | arin | 2011-11-01 | CLOUDFLARENET, US\n".into(),
     ));
-    let rdap = rdap_ok(json!({"entities": [{"handle": "ABUSE2916-ARIN", "roles": ["abuse"], "vcardArray": vcard_email("abuse@cloudflare.com")}]}));
+    let rdap = rdap_ok(
+        json!({"entities": [{"handle": "ABUSE2916-ARIN", "roles": ["abuse"], "vcardArray": vcard_email("abuse@cloudflare.com")}]}),
+    );
     let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
     let info = e.asn_info(ip("2606:4700:4700::1111"));
-    assert_eq!((info.asn.as_str(), info.asn_cidr.as_str(), info.asn_abuse_email.as_str()), ("13335", "2606:4700:4700::/48", "abuse@cloudflare.com"));
-    assert_eq!(whois.queries(), vec![" -r -a -c -p -f 2606:4700:4700::1111\r\n".to_string()]);
+    assert_eq!(
+        (
+            info.asn.as_str(),
+            info.asn_cidr.as_str(),
+            info.asn_abuse_email.as_str()
+        ),
+        ("13335", "2606:4700:4700::/48", "abuse@cloudflare.com")
+    );
+    assert_eq!(
+        whois.queries(),
+        vec![" -r -a -c -p -f 2606:4700:4700::1111\r\n".to_string()]
+    );
     assert_rdap_request(&rdap.requests()[0], "/rdap/ip/2606:4700:4700::1111");
 }
 
@@ -541,14 +667,22 @@ fn mapped_ipv6_is_looked_up_as_ipv4() {
     let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
     assert_eq!(e.asn_info(ip("::ffff:198.49.23.145")), squarespace());
     assert_eq!(e.asn_info(ip("198.49.23.145")), squarespace());
-    assert_eq!(whois.queries(), vec![" -r -a -c -p -f 198.49.23.145\r\n".to_string()], "one lookup, shared with the plain IPv4 form");
+    assert_eq!(
+        whois.queries(),
+        vec![" -r -a -c -p -f 198.49.23.145\r\n".to_string()],
+        "one lookup, shared with the plain IPv4 form"
+    );
     assert_eq!(rdap.requests().len(), 1);
 }
 
 #[test]
 fn loopback_lookup_with_allow_reserved() {
-    let whois = FakeWhois::start(WhoisMode::Answer("64512 | 127.0.0.9 | 127.0.0.0/8 | ZZ | ripencc | 1981-09-01 | TEST-AS, ZZ\n".into()));
-    let rdap = rdap_ok(json!({"entities": [{"handle": "T", "roles": ["abuse"], "vcardArray": vcard_email("abuse@loopback.test")}]}));
+    let whois = FakeWhois::start(WhoisMode::Answer(
+        "64512 | 127.0.0.9 | 127.0.0.0/8 | ZZ | ripencc | 1981-09-01 | TEST-AS, ZZ\n".into(),
+    ));
+    let rdap = rdap_ok(
+        json!({"entities": [{"handle": "T", "roles": ["abuse"], "vcardArray": vcard_email("abuse@loopback.test")}]}),
+    );
     let mut s = settings(&whois.server(), Some(rdap.base()));
     s.allow_reserved = true;
     let info = Enricher::new(s).asn_info(ip("127.0.0.9"));
@@ -556,7 +690,10 @@ fn loopback_lookup_with_allow_reserved() {
     assert_eq!(info.asn_country_code, "ZZ");
     assert_eq!(info.asn_registry, "ripencc");
     assert_eq!(info.asn_abuse_email, "abuse@loopback.test");
-    assert_eq!(whois.queries(), vec![" -r -a -c -p -f 127.0.0.9\r\n".to_string()]);
+    assert_eq!(
+        whois.queries(),
+        vec![" -r -a -c -p -f 127.0.0.9\r\n".to_string()]
+    );
 }
 
 #[test]
@@ -564,7 +701,16 @@ fn reserved_addresses_cause_no_traffic() {
     let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
     let rdap = rdap_ok(arin_sample());
     let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
-    for a in ["127.0.0.1", "10.1.2.3", "192.168.0.1", "100.64.1.1", "::1", "fe80::1", "::ffff:192.168.0.1", "2001:db8::5"] {
+    for a in [
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.0.1",
+        "100.64.1.1",
+        "::1",
+        "fe80::1",
+        "::ffff:192.168.0.1",
+        "2001:db8::5",
+    ] {
         assert_eq!(e.asn_info(ip(a)), AsnInfo::default(), "{a}");
     }
     std::thread::sleep(Duration::from_millis(100));
@@ -574,17 +720,27 @@ fn reserved_addresses_cause_no_traffic() {
 
 #[test]
 fn whois_garbage_leaves_asn_empty_but_rdap_server_still_gives_email() {
-    let whois = FakeWhois::start(WhoisMode::Answer("Error: no ASN or IP match on line 1.\n".into()));
+    let whois = FakeWhois::start(WhoisMode::Answer(
+        "Error: no ASN or IP match on line 1.\n".into(),
+    ));
     let rdap = rdap_ok(arin_sample());
     let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
     let info = e.asn_info(ip("198.49.23.145"));
-    assert_eq!(info, AsnInfo { asn_abuse_email: "abuse-network@squarespace.com".into(), ..AsnInfo::default() });
+    assert_eq!(
+        info,
+        AsnInfo {
+            asn_abuse_email: "abuse-network@squarespace.com".into(),
+            ..AsnInfo::default()
+        }
+    );
 }
 
 #[test]
 fn unknown_registry_without_rdap_server_is_empty_and_sends_no_rdap() {
     // No RDAPServer and no registry: there is no RDAP base to ask (and nothing leaves loopback).
-    let whois = FakeWhois::start(WhoisMode::Answer("NA | 198.49.23.145 | NA | | other | | NA\n".into()));
+    let whois = FakeWhois::start(WhoisMode::Answer(
+        "NA | 198.49.23.145 | NA | | other | | NA\n".into(),
+    ));
     let e = Enricher::new(settings(&whois.server(), None));
     assert_eq!(e.asn_info(ip("198.49.23.145")), AsnInfo::default());
     assert_eq!(whois.queries().len(), 1);
@@ -633,7 +789,9 @@ fn rdap_abuse_entity_without_vcard_is_fetched() {
                  "entities": [{"objectClassName": "entity", "handle": "ABUSE 5108/ARIN", "roles": ["abuse"]}]}
             ]}))
         } else if req.path() == "/rdap/entity/ABUSE%205108%2FARIN" {
-            reply_json(&json!({"objectClassName": "entity", "handle": "ABUSE 5108/ARIN", "vcardArray": vcard_email("abuse-network@squarespace.com")}))
+            reply_json(
+                &json!({"objectClassName": "entity", "handle": "ABUSE 5108/ARIN", "vcardArray": vcard_email("abuse-network@squarespace.com")}),
+            )
         } else {
             reply(404, "{}")
         }
@@ -649,7 +807,9 @@ fn rdap_abuse_entity_without_vcard_is_fetched() {
 #[test]
 fn rdap_entity_fetches_are_bounded() {
     let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
-    let entities: Vec<Value> = (0..20).map(|i| json!({"handle": format!("AB-{i}"), "roles": ["abuse"]})).collect();
+    let entities: Vec<Value> = (0..20)
+        .map(|i| json!({"handle": format!("AB-{i}"), "roles": ["abuse"]}))
+        .collect();
     let rdap = FakeHttp::start(move |req, _| {
         if req.path().starts_with("/rdap/ip/") {
             reply_json(&json!({"entities": entities}))
@@ -658,7 +818,10 @@ fn rdap_entity_fetches_are_bounded() {
         }
     });
     let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
-    assert_eq!(e.asn_info(ip("198.49.23.145")), without_email(squarespace()));
+    assert_eq!(
+        e.asn_info(ip("198.49.23.145")),
+        without_email(squarespace())
+    );
     assert_eq!(rdap.requests().len(), 1 + 5);
 }
 
@@ -669,7 +832,10 @@ fn rdap_without_abuse_entity_keeps_asn_fields() {
     j["entities"][0]["entities"][0]["roles"] = json!(["administrative"]);
     let rdap = rdap_ok(j);
     let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
-    assert_eq!(e.asn_info(ip("198.49.23.145")), without_email(squarespace()));
+    assert_eq!(
+        e.asn_info(ip("198.49.23.145")),
+        without_email(squarespace())
+    );
     assert_eq!(rdap.requests().len(), 1);
 }
 
@@ -688,16 +854,27 @@ fn rdap_failures_keep_asn_fields() {
     let answers: Vec<(&str, Reply)> = vec![
         ("malformed JSON", reply(200, "{\"entities\": [")),
         ("HTML", reply(200, "<html>busy</html>")),
-        ("404", reply(404, "{\"errorCode\": 404, \"title\": \"Not Found\"}")),
+        (
+            "404",
+            reply(404, "{\"errorCode\": 404, \"title\": \"Not Found\"}"),
+        ),
         ("500", reply(500, "")),
         ("JSON array", reply(200, "[]")),
     ];
     for (name, answer) in answers {
         let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
         let answer = Arc::new(answer);
-        let rdap = FakeHttp::start(move |_, _| Reply { status: answer.status, headers: answer.headers.clone(), body: answer.body.clone() });
+        let rdap = FakeHttp::start(move |_, _| Reply {
+            status: answer.status,
+            headers: answer.headers.clone(),
+            body: answer.body.clone(),
+        });
         let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
-        assert_eq!(e.asn_info(ip("198.49.23.145")), without_email(squarespace()), "{name}");
+        assert_eq!(
+            e.asn_info(ip("198.49.23.145")),
+            without_email(squarespace()),
+            "{name}"
+        );
         assert_eq!(rdap.requests().len(), 1, "{name}");
     }
 }
@@ -705,8 +882,14 @@ fn rdap_failures_keep_asn_fields() {
 #[test]
 fn rdap_unreachable_keeps_asn_fields() {
     let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
-    let e = Enricher::new(settings(&whois.server(), Some(format!("http://127.0.0.1:{}/", closed_port()))));
-    assert_eq!(e.asn_info(ip("198.49.23.145")), without_email(squarespace()));
+    let e = Enricher::new(settings(
+        &whois.server(),
+        Some(format!("http://127.0.0.1:{}/", closed_port())),
+    ));
+    assert_eq!(
+        e.asn_info(ip("198.49.23.145")),
+        without_email(squarespace())
+    );
 }
 
 #[test]
@@ -724,7 +907,11 @@ fn rdap_429_is_retried_once_after_retry_after() {
     let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
     let t = Instant::now();
     assert_eq!(e.asn_info(ip("198.49.23.145")), squarespace());
-    assert!(t.elapsed() >= Duration::from_millis(900), "waited {:?}", t.elapsed());
+    assert!(
+        t.elapsed() >= Duration::from_millis(900),
+        "waited {:?}",
+        t.elapsed()
+    );
     let reqs = rdap.requests();
     assert_eq!(reqs.len(), 2);
     assert_rdap_request(&reqs[1], "/rdap/ip/198.49.23.145");
@@ -740,7 +927,10 @@ fn rdap_429_twice_gives_up_without_long_sleeps() {
     });
     let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
     let t = Instant::now();
-    assert_eq!(e.asn_info(ip("198.49.23.145")), without_email(squarespace()));
+    assert_eq!(
+        e.asn_info(ip("198.49.23.145")),
+        without_email(squarespace())
+    );
     assert!(t.elapsed() < Duration::from_secs(3));
     assert_eq!(rdap.requests().len(), 2);
 }
@@ -751,7 +941,8 @@ fn rdap_redirect_is_followed_with_accept_header() {
     let rdap = FakeHttp::start(|req, _| {
         if req.path().starts_with("/rdap/") {
             let mut r = reply(301, "");
-            r.headers.push(("Location".into(), req.path().replace("/rdap/", "/ripe/")));
+            r.headers
+                .push(("Location".into(), req.path().replace("/rdap/", "/ripe/")));
             r
         } else {
             reply_json(&arin_sample())
@@ -776,7 +967,12 @@ fn one_lookup_per_ip_across_threads() {
     let threads: Vec<_> = (0..8)
         .map(|_| {
             let e = e.clone();
-            std::thread::spawn(move || (e.asn_info(ip("198.49.23.145")), e.asn_info(ip("198.49.23.145"))))
+            std::thread::spawn(move || {
+                (
+                    e.asn_info(ip("198.49.23.145")),
+                    e.asn_info(ip("198.49.23.145")),
+                )
+            })
         })
         .collect();
     for t in threads {
@@ -789,7 +985,9 @@ fn one_lookup_per_ip_across_threads() {
     // Another address is another lookup; failures are cached too.
     e.asn_info(ip("198.49.23.146"));
     assert_eq!(whois.queries().len(), 2);
-    let garbage = FakeWhois::start(WhoisMode::Answer("Error: no ASN or IP match on line 1.\n".into()));
+    let garbage = FakeWhois::start(WhoisMode::Answer(
+        "Error: no ASN or IP match on line 1.\n".into(),
+    ));
     let failing = Enricher::new(settings(&garbage.server(), None));
     assert_eq!(failing.asn_info(ip("1.1.1.1")), AsnInfo::default());
     assert_eq!(failing.asn_info(ip("1.1.1.1")), AsnInfo::default());
@@ -832,8 +1030,14 @@ fn assert_sb_request(r: &Request, body: &str) {
 #[test]
 fn safe_browsing_without_key() {
     let server = FakeHttp::start(|_, _| reply(200, "{}"));
-    assert_eq!(sb_enricher(&server, None).safe_browsing("x.example.com"), json!("No API key in config file"));
-    assert_eq!(sb_enricher(&server, Some("")).safe_browsing("x.example.com"), json!("No API key in config file"));
+    assert_eq!(
+        sb_enricher(&server, None).safe_browsing("x.example.com"),
+        json!("No API key in config file")
+    );
+    assert_eq!(
+        sb_enricher(&server, Some("")).safe_browsing("x.example.com"),
+        json!("No API key in config file")
+    );
     assert!(server.requests().is_empty());
 }
 
@@ -849,9 +1053,16 @@ fn safe_browsing_exact_request_and_answers() {
     });
     let e = sb_enricher(&server, Some("AIzaTEST-key_123"));
     let hit = e.safe_browsing("login-paypal.example.com");
-    assert_eq!(serde_json::to_string(&hit).unwrap(), compact(SB_MATCH), "key order kept");
+    assert_eq!(
+        serde_json::to_string(&hit).unwrap(),
+        compact(SB_MATCH),
+        "key order kept"
+    );
     assert_eq!(e.safe_browsing("p\u{430}ypal.example.com"), json!({}));
-    assert_eq!(e.safe_browsing("a\"b\\\\c\u{e9}\u{1F600}\u{1}\u{7f}"), json!({}));
+    assert_eq!(
+        e.safe_browsing("a\"b\\\\c\u{e9}\u{1F600}\u{1}\u{7f}"),
+        json!({})
+    );
     let reqs = server.requests();
     assert_eq!(reqs.len(), 3);
     assert_sb_request(&reqs[0], SB_BODY_ASCII);
@@ -862,7 +1073,8 @@ fn safe_browsing_exact_request_and_answers() {
 #[test]
 fn safe_browsing_error_object_is_kept() {
     let server = FakeHttp::start(|_, _| reply(400, SB_ERROR));
-    let v = sb_enricher(&server, Some("AIzaTEST-key_123")).safe_browsing("login-paypal.example.com");
+    let v =
+        sb_enricher(&server, Some("AIzaTEST-key_123")).safe_browsing("login-paypal.example.com");
     assert_eq!(serde_json::to_string(&v).unwrap(), compact(SB_ERROR));
     assert_sb_request(&server.requests()[0], SB_BODY_ASCII);
 }
@@ -870,7 +1082,8 @@ fn safe_browsing_error_object_is_kept() {
 #[test]
 fn safe_browsing_non_json_and_network_errors_are_strings() {
     let server = FakeHttp::start(|_, _| reply(502, "<html>Bad Gateway</html>"));
-    let v = sb_enricher(&server, Some("AIzaTEST-key_123")).safe_browsing("login-paypal.example.com");
+    let v =
+        sb_enricher(&server, Some("AIzaTEST-key_123")).safe_browsing("login-paypal.example.com");
     let s = v.as_str().expect("a string");
     assert!(s.starts_with("error: "), "{s}");
     assert!(s.contains("502"), "{s}");
@@ -909,17 +1122,24 @@ fn connect_proxy() -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
             let Ok(conn) = conn else { continue };
             let s = s.clone();
             std::thread::spawn(move || {
-                let Some(req) = read_request(&conn) else { return };
+                let Some(req) = read_request(&conn) else {
+                    return;
+                };
                 assert_eq!(req.method, "CONNECT");
                 s.lock().unwrap().push(req.target.clone());
                 // Only loopback targets are ever tunnelled.
-                let Ok(target) = req.target.parse::<SocketAddr>() else { return };
+                let Ok(target) = req.target.parse::<SocketAddr>() else {
+                    return;
+                };
                 if !target.ip().is_loopback() {
                     return;
                 }
-                let Ok(up) = TcpStream::connect(target) else { return };
+                let Ok(up) = TcpStream::connect(target) else {
+                    return;
+                };
                 let mut c = conn;
-                c.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").unwrap();
+                c.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .unwrap();
                 pipe(c, up);
             });
         }
@@ -968,7 +1188,9 @@ fn socks5_proxy() -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
                     let _ = c.write_all(&[5, 2, 0, 1, 0, 0, 0, 0, 0, 0]);
                     return;
                 }
-                let Ok(up) = TcpStream::connect(("127.0.0.1", port)) else { return };
+                let Ok(up) = TcpStream::connect(("127.0.0.1", port)) else {
+                    return;
+                };
                 c.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0]).unwrap();
                 pipe(c, up);
             });
@@ -992,7 +1214,11 @@ fn pipe(a: TcpStream, b: TcpStream) {
 #[test]
 fn rdap_and_safe_browsing_go_through_the_proxy() {
     for kind in ["http", "socks5", "socks5h"] {
-        let (proxy, seen) = if kind == "http" { connect_proxy() } else { socks5_proxy() };
+        let (proxy, seen) = if kind == "http" {
+            connect_proxy()
+        } else {
+            socks5_proxy()
+        };
         let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
         let rdap = rdap_ok(arin_sample());
         let sb = FakeHttp::start(|_, _| reply(200, SB_MATCH));
@@ -1002,10 +1228,18 @@ fn rdap_and_safe_browsing_go_through_the_proxy() {
         s.safe_browsing_endpoint = format!("http://{}/v4/threatMatches:find", sb.addr);
         let e = Enricher::new(s);
         assert_eq!(e.asn_info(ip("198.49.23.145")), squarespace(), "{kind}");
-        assert_eq!(serde_json::to_string(&e.safe_browsing("login-paypal.example.com")).unwrap(), compact(SB_MATCH), "{kind}");
+        assert_eq!(
+            serde_json::to_string(&e.safe_browsing("login-paypal.example.com")).unwrap(),
+            compact(SB_MATCH),
+            "{kind}"
+        );
         assert_sb_request(&sb.requests()[0], SB_BODY_ASCII);
         let seen = seen.lock().unwrap().clone();
-        assert_eq!(seen, vec![rdap.addr.to_string(), sb.addr.to_string()], "{kind}");
+        assert_eq!(
+            seen,
+            vec![rdap.addr.to_string(), sb.addr.to_string()],
+            "{kind}"
+        );
         // The whois conversation (TCP 43) goes direct.
         assert_eq!(whois.queries().len(), 1);
     }
@@ -1019,9 +1253,15 @@ fn unusable_proxy_fails_rdap_and_safe_browsing_only() {
     s.proxy = Some("gopher://user:secret@127.0.0.1:1".into());
     s.safe_browsing_key = Some("AIzaTEST-key_123".into());
     let e = Enricher::new(s);
-    assert_eq!(e.asn_info(ip("198.49.23.145")), without_email(squarespace()));
+    assert_eq!(
+        e.asn_info(ip("198.49.23.145")),
+        without_email(squarespace())
+    );
     let v = e.safe_browsing("x.example.com");
     let msg = v.as_str().unwrap();
-    assert!(msg.starts_with("error: ") && !msg.contains("secret"), "{msg}");
+    assert!(
+        msg.starts_with("error: ") && !msg.contains("secret"),
+        "{msg}"
+    );
     assert!(rdap.requests().is_empty());
 }

@@ -29,16 +29,25 @@ fn embedded_list_parses_and_is_consistent() {
     assert_eq!(list, LogList::parse(EMBEDDED).unwrap());
     assert_eq!(list.version, "89.34");
     assert_eq!(list.timestamp, "2026-08-29T13:39:10Z");
-    assert_eq!(list.timestamp_unix, Some(at(2026, 8, 29) + 13 * 3600 + 39 * 60 + 10));
+    assert_eq!(
+        list.timestamp_unix,
+        Some(at(2026, 8, 29) + 13 * 3600 + 39 * 60 + 10)
+    );
 
     let mut by: BTreeMap<String, usize> = BTreeMap::new();
     for l in &list.logs {
         *by.entry(format!("kind {}", l.kind.as_str())).or_default() += 1;
         *by.entry(format!("state {}", l.state.as_str())).or_default() += 1;
-        *by.entry(format!("{} / {}", l.kind.as_str(), l.state.as_str())).or_default() += 1;
+        *by.entry(format!("{} / {}", l.kind.as_str(), l.state.as_str()))
+            .or_default() += 1;
     }
     let followable = list.followable(now());
-    println!("embedded log list {} ({}): {} logs", list.version, list.timestamp, list.logs.len());
+    println!(
+        "embedded log list {} ({}): {} logs",
+        list.version,
+        list.timestamp,
+        list.logs.len()
+    );
     for (k, n) in &by {
         println!("  {k}: {n}");
     }
@@ -54,26 +63,66 @@ fn embedded_list_parses_and_is_consistent() {
 
     let mut ids = std::collections::HashSet::new();
     for l in &list.logs {
-        assert!(ids.insert(l.log_id.clone()), "duplicate log_id {}", l.log_id);
+        assert!(
+            ids.insert(l.log_id.clone()),
+            "duplicate log_id {}",
+            l.log_id
+        );
         assert_eq!(l.log_id.len(), 44, "{}: base64 of 32 bytes", l.log_id);
-        assert!(l.url.starts_with("https://") && l.url.ends_with('/'), "{}", l.url);
+        assert!(
+            l.url.starts_with("https://") && l.url.ends_with('/'),
+            "{}",
+            l.url
+        );
         assert!(!l.operator.is_empty() && !l.description.is_empty());
-        assert!(l.temporal_interval.is_some_and(|(s, e)| s < e), "{}", l.description);
+        assert!(
+            l.temporal_interval.is_some_and(|(s, e)| s < e),
+            "{}",
+            l.description
+        );
         match l.kind {
-            LogKind::Tiled => assert!(l.submission_url.as_deref().is_some_and(|s| s.ends_with('/')), "{}", l.description),
+            LogKind::Tiled => assert!(
+                l.submission_url
+                    .as_deref()
+                    .is_some_and(|s| s.ends_with('/')),
+                "{}",
+                l.description
+            ),
             LogKind::Rfc6962 => assert_eq!(l.submission_url, None),
         }
-        assert_eq!(l.final_tree_size.is_some(), l.state == LogState::Readonly, "{}", l.description);
+        assert_eq!(
+            l.final_tree_size.is_some(),
+            l.state == LogState::Readonly,
+            "{}",
+            l.description
+        );
     }
 
-    let sabre = list.logs.iter().find(|l| l.description == "Sectigo 'Sabre2026h2'").unwrap();
-    assert_eq!((sabre.state, sabre.final_tree_size), (LogState::Readonly, Some(68_732_791)));
-    let tuscolo = list.logs.iter().find(|l| l.description == "Geomys 'Tuscolo2026h2'").unwrap();
+    let sabre = list
+        .logs
+        .iter()
+        .find(|l| l.description == "Sectigo 'Sabre2026h2'")
+        .unwrap();
+    assert_eq!(
+        (sabre.state, sabre.final_tree_size),
+        (LogState::Readonly, Some(68_732_791))
+    );
+    let tuscolo = list
+        .logs
+        .iter()
+        .find(|l| l.description == "Geomys 'Tuscolo2026h2'")
+        .unwrap();
     assert_eq!(tuscolo.kind, LogKind::Tiled);
     assert_eq!(tuscolo.url, "https://tuscolo2026h2.skylight.geomys.org/");
-    assert_eq!(tuscolo.submission_url.as_deref(), Some("https://tuscolo2026h2.sunlight.geomys.org/"));
+    assert_eq!(
+        tuscolo.submission_url.as_deref(),
+        Some("https://tuscolo2026h2.sunlight.geomys.org/")
+    );
     assert_eq!(tuscolo.operator, "Geomys");
-    assert_eq!(tuscolo.temporal_interval, Some((at(2026, 7, 1), at(2027, 1, 1))));
+    assert_eq!(
+        tuscolo.temporal_interval,
+        Some((at(2026, 7, 1), at(2027, 1, 1)))
+    );
 }
 
 #[test]
@@ -82,14 +131,26 @@ fn followable_on_the_embedded_list() {
     let f = list.followable(now());
     // Every usable, qualified and readonly log; no shard of the list has ended by then.
     assert_eq!(f.len(), 45);
-    assert!(f.iter().all(|l| matches!(l.state, LogState::Usable | LogState::Qualified | LogState::Readonly)));
+    assert!(f.iter().all(|l| matches!(
+        l.state,
+        LogState::Usable | LogState::Qualified | LogState::Readonly
+    )));
     let d = descriptions(&f);
     assert!(!d.contains(&"Let's Encrypt 'Oak2026h2'"), "retired");
-    assert!(!d.iter().any(|d| d.starts_with("Bogus")), "retired placeholders");
+    assert!(
+        !d.iter().any(|d| d.starts_with("Bogus")),
+        "retired placeholders"
+    );
     assert!(d.contains(&"Sectigo 'Sabre2026h2'"), "readonly kept");
-    assert!(d.contains(&"Google 'ParcelYard2026h2' log"), "qualified kept");
+    assert!(
+        d.contains(&"Google 'ParcelYard2026h2' log"),
+        "qualified kept"
+    );
     assert!(d.contains(&"Cloudflare 'Nimbus2027'"), "future shard kept");
-    assert!(d.contains(&"Let's Encrypt 'Willow2026h2'"), "ends 2026-12-16, still current");
+    assert!(
+        d.contains(&"Let's Encrypt 'Willow2026h2'"),
+        "ends 2026-12-16, still current"
+    );
 
     // Early January 2027: the shards that ended on 2027-01-01 are more than a day old.
     let jan = list.followable(at(2027, 1, 3));
@@ -100,7 +161,9 @@ fn followable_on_the_embedded_list() {
     assert!(d.contains(&"Google 'Argon2027h1'"));
     assert!(d.contains(&"TrustAsia 'log2026a'"), "ends 2027-01-08");
     // …but on 2027-01-01 itself (less than a day after the end) they are still read.
-    assert!(descriptions(&list.followable(at(2027, 1, 1) + 3600)).contains(&"Google 'Argon2026h2' log"));
+    assert!(
+        descriptions(&list.followable(at(2027, 1, 1) + 3600)).contains(&"Google 'Argon2026h2' log")
+    );
 }
 
 fn synthetic() -> LogList {
@@ -140,7 +203,17 @@ fn followable_states_and_shards() {
     let nostate = list.logs.iter().find(|l| l.log_id == "ns").unwrap();
     assert_eq!(nostate.state, LogState::Unknown);
     let f = list.followable(now());
-    assert_eq!(descriptions(&f), ["qualified", "usable", "readonly", "ended exactly a day ago", "future", "tiled"]);
+    assert_eq!(
+        descriptions(&f),
+        [
+            "qualified",
+            "usable",
+            "readonly",
+            "ended exactly a day ago",
+            "future",
+            "tiled"
+        ]
+    );
     let tiled = f.last().unwrap();
     assert_eq!(tiled.url, "https://mon.t/", "trailing slash added");
     assert_eq!(tiled.submission_url.as_deref(), Some("https://sub.t/"));
@@ -165,9 +238,14 @@ fn select_all_urls_descriptions_and_adhoc() {
         "Google 'Argon2026h2'",
         "  Google 'Argon2026h2' log  ",
     ] {
-        let got = list.select(spec, n).unwrap_or_else(|e| panic!("{spec}: {e}"));
+        let got = list
+            .select(spec, n)
+            .unwrap_or_else(|e| panic!("{spec}: {e}"));
         assert_eq!(descriptions(&got), [argon], "{spec}");
-        assert_eq!(got[0].log_id, "1219ENGn9XfCx+lf1wC/+YLJM1pl4dCzAXMXwMjFaXc=");
+        assert_eq!(
+            got[0].log_id,
+            "1219ENGn9XfCx+lf1wC/+YLJM1pl4dCzAXMXwMjFaXc="
+        );
     }
 
     // A tiled log by monitoring URL, by submission URL, with or without `tiled:`.
@@ -182,7 +260,10 @@ fn select_all_urls_descriptions_and_adhoc() {
         assert_eq!(got.len(), 1, "{spec}");
         assert_eq!(got[0].description, "Let's Encrypt 'Sycamore2027h1'");
         assert_eq!(got[0].kind, LogKind::Tiled);
-        assert_eq!(got[0].url, "https://mon.sycamore.ct.letsencrypt.org/2027h1/");
+        assert_eq!(
+            got[0].url,
+            "https://mon.sycamore.ct.letsencrypt.org/2027h1/"
+        );
     }
 
     // Ad-hoc RFC 6962 log.
@@ -201,7 +282,11 @@ fn select_all_urls_descriptions_and_adhoc() {
             temporal_interval: None,
         }]
     );
-    assert_eq!(list.select("http://127.0.0.1:1234", n).unwrap(), got, "slash added, same id");
+    assert_eq!(
+        list.select("http://127.0.0.1:1234", n).unwrap(),
+        got,
+        "slash added, same id"
+    );
 
     // Ad-hoc tiled log.
     let got = list.select("tiled:http://127.0.0.1:1234/x/", n).unwrap();
@@ -216,11 +301,22 @@ fn select_all_urls_descriptions_and_adhoc() {
     let got = list
         .select("Google 'Argon2026h2' log, https://ct.cloudflare.com/logs/nimbus2026/ ,tiled:http://127.0.0.1:1234/x,Cloudflare 'Nimbus2026',", n)
         .unwrap();
-    assert_eq!(descriptions(&got), [argon, "Cloudflare 'Nimbus2026'", "http://127.0.0.1:1234/x/"]);
+    assert_eq!(
+        descriptions(&got),
+        [argon, "Cloudflare 'Nimbus2026'", "http://127.0.0.1:1234/x/"]
+    );
 
     // Without a comma, a value made only of URLs splits on whitespace.
-    let got = list.select("https://ct.cloudflare.com/logs/nimbus2026/  tiled:http://127.0.0.1:9/", n).unwrap();
-    assert_eq!(descriptions(&got), ["Cloudflare 'Nimbus2026'", "http://127.0.0.1:9/"]);
+    let got = list
+        .select(
+            "https://ct.cloudflare.com/logs/nimbus2026/  tiled:http://127.0.0.1:9/",
+            n,
+        )
+        .unwrap();
+    assert_eq!(
+        descriptions(&got),
+        ["Cloudflare 'Nimbus2026'", "http://127.0.0.1:9/"]
+    );
     assert_eq!(got[1].kind, LogKind::Tiled);
 
     // `all` plus an extra log.
@@ -229,7 +325,9 @@ fn select_all_urls_descriptions_and_adhoc() {
     assert_eq!(got.last().unwrap().log_id, "adhoc:127.0.0.1:1234");
 
     // A log named explicitly is selected whatever its state.
-    let got = list.select("https://oak.ct.letsencrypt.org/2026h2/", n).unwrap();
+    let got = list
+        .select("https://oak.ct.letsencrypt.org/2026h2/", n)
+        .unwrap();
     assert_eq!(got[0].state, LogState::Retired);
 }
 
@@ -237,15 +335,32 @@ fn select_all_urls_descriptions_and_adhoc() {
 fn select_errors() {
     let list = LogList::embedded();
     let n = now();
-    let e = list.select("Google 'Nonexistent2026h2' log", n).unwrap_err();
-    assert!(e.contains("`Google 'Nonexistent2026h2' log`") && e.contains("matches no log"), "{e}");
-    let e = list.select("https://ct.cloudflare.com/logs/nimbus2026/, Nimbus", n).unwrap_err();
+    let e = list
+        .select("Google 'Nonexistent2026h2' log", n)
+        .unwrap_err();
+    assert!(
+        e.contains("`Google 'Nonexistent2026h2' log`") && e.contains("matches no log"),
+        "{e}"
+    );
+    let e = list
+        .select("https://ct.cloudflare.com/logs/nimbus2026/, Nimbus", n)
+        .unwrap_err();
     assert!(e.contains("`Nimbus`"), "{e}");
-    let e = list.select("ct.googleapis.com/logs/us1/argon2026h2/", n).unwrap_err();
-    assert!(e.contains("http:// or https://"), "a URL without scheme is not taken as ad-hoc: {e}");
+    let e = list
+        .select("ct.googleapis.com/logs/us1/argon2026h2/", n)
+        .unwrap_err();
+    assert!(
+        e.contains("http:// or https://"),
+        "a URL without scheme is not taken as ad-hoc: {e}"
+    );
     assert!(list.select("", n).unwrap_err().contains("empty"));
-    assert!(list.select("  ,  ", n).unwrap_err().contains("names no log"));
-    let e = list.select("tiled:Google 'Argon2026h2' log", n).unwrap_err();
+    assert!(list
+        .select("  ,  ", n)
+        .unwrap_err()
+        .contains("names no log"));
+    let e = list
+        .select("tiled:Google 'Argon2026h2' log", n)
+        .unwrap_err();
     assert!(e.contains("tiled:"), "{e}");
     let e = list.select("ftp://127.0.0.1/", n).unwrap_err();
     assert!(e.contains("ftp://127.0.0.1/"), "{e}");
@@ -286,11 +401,20 @@ fn parse_errors_say_what_is_wrong() {
     ];
     for (json, want) in cases {
         let e = LogList::parse(json).unwrap_err();
-        assert!(e.contains(want), "{:?}: got `{e}`, want `{want}`", String::from_utf8_lossy(json));
+        assert!(
+            e.contains(want),
+            "{:?}: got `{e}`, want `{want}`",
+            String::from_utf8_lossy(json)
+        );
     }
     // Lenient: no keys, numeric version, no name, empty arrays.
-    let l = LogList::parse(b"{\"version\": 3, \"operators\": [{\"logs\": [], \"tiled_logs\": []}]}").unwrap();
-    assert_eq!((l.version.as_str(), l.logs.len(), l.timestamp_unix), ("3", 0, None));
+    let l =
+        LogList::parse(b"{\"version\": 3, \"operators\": [{\"logs\": [], \"tiled_logs\": []}]}")
+            .unwrap();
+    assert_eq!(
+        (l.version.as_str(), l.logs.len(), l.timestamp_unix),
+        ("3", 0, None)
+    );
 }
 
 #[test]
@@ -299,10 +423,16 @@ fn age_days_and_staleness() {
     let age = list.age_days(now()).unwrap();
     // 2026-08-29T13:39:10Z → 2026-11-26T00:00:00Z
     let want = (now() - (at(2026, 8, 29) + 13 * 3600 + 39 * 60 + 10)) as f64 / 86_400.0;
-    assert!((age - want).abs() < 1e-9 && (88.4..88.5).contains(&age), "{age}");
+    assert!(
+        (age - want).abs() < 1e-9 && (88.4..88.5).contains(&age),
+        "{age}"
+    );
     assert!(list.is_stale(now()));
     assert!(!list.is_stale(at(2026, 9, 1)));
-    assert_eq!(list.age_days(at(2026, 8, 29) + 13 * 3600 + 39 * 60 + 10), Some(0.0));
+    assert_eq!(
+        list.age_days(at(2026, 8, 29) + 13 * 3600 + 39 * 60 + 10),
+        Some(0.0)
+    );
     assert!(list.age_days(at(2026, 8, 28)).unwrap() < 0.0);
     let undated = LogList::parse(b"{\"operators\": []}").unwrap();
     assert_eq!(undated.age_days(now()), None);
@@ -314,7 +444,10 @@ fn age_days_and_staleness() {
 /// Serves exactly one GET with `status` and `body`; returns the URL and the request head.
 fn serve_once(status: &'static str, body: Vec<u8>) -> (String, thread::JoinHandle<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/ct/log_list/v3/log_list.json", listener.local_addr().unwrap());
+    let url = format!(
+        "http://{}/ct/log_list/v3/log_list.json",
+        listener.local_addr().unwrap()
+    );
     let handle = thread::spawn(move || {
         let (mut sock, _) = listener.accept().unwrap();
         let mut head = Vec::new();
@@ -339,14 +472,20 @@ fn serve_once(status: &'static str, body: Vec<u8>) -> (String, thread::JoinHandl
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("certstreammonitor-loglist-{}-{name}", std::process::id()));
+    let d = std::env::temp_dir().join(format!(
+        "certstreammonitor-loglist-{}-{name}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
 }
 
 fn entries(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     v.sort();
     v
 }
@@ -368,13 +507,29 @@ fn update_file_replaces_the_file_atomically() {
     reader.read_to_string(&mut old).unwrap();
     assert_eq!(old, "previous contents");
     #[cfg(unix)]
-    assert_ne!(std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).unwrap()), old_inode);
+    assert_ne!(
+        std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).unwrap()),
+        old_inode
+    );
     let request = server.join().unwrap();
-    assert!(request.starts_with("GET /ct/log_list/v3/log_list.json HTTP/1.1\r\n"), "{request}");
+    assert!(
+        request.starts_with("GET /ct/log_list/v3/log_list.json HTTP/1.1\r\n"),
+        "{request}"
+    );
     assert_eq!(std::fs::read(&path).unwrap(), EMBEDDED);
-    assert_eq!(entries(&dir), ["log_list.json"], "no temporary file left behind");
+    assert_eq!(
+        entries(&dir),
+        ["log_list.json"],
+        "no temporary file left behind"
+    );
     assert!(!summary.contains('\n'));
-    for part in ["89.34", "2026-08-29T13:39:10Z", "48 logs", "26 RFC 6962", "22 tiled"] {
+    for part in [
+        "89.34",
+        "2026-08-29T13:39:10Z",
+        "48 logs",
+        "26 RFC 6962",
+        "22 tiled",
+    ] {
         assert!(summary.contains(part), "{summary}");
     }
     println!("{summary}");
@@ -387,7 +542,10 @@ fn update_file_replaces_the_file_atomically() {
     server.join().unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), EMBEDDED);
     assert_eq!(entries(&fresh), ["list.json"]);
-    assert_eq!(loglist::load(path.to_str().unwrap()).unwrap(), LogList::embedded());
+    assert_eq!(
+        loglist::load(path.to_str().unwrap()).unwrap(),
+        LogList::embedded()
+    );
 
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&fresh);
@@ -399,10 +557,26 @@ fn update_file_keeps_the_old_file_on_a_bad_answer() {
     let path = dir.join("log_list.json");
     std::fs::write(&path, b"previous contents").unwrap();
     let cases: Vec<(&'static str, Vec<u8>, &str)> = vec![
-        ("200 OK", b"<html>captive portal</html>".to_vec(), "not valid JSON"),
-        ("200 OK", EMBEDDED[..EMBEDDED.len() / 2].to_vec(), "not valid JSON"),
-        ("200 OK", b"{\"version\": \"1\"}".to_vec(), "no \"operators\""),
-        ("200 OK", b"{\"version\": \"1\", \"operators\": []}".to_vec(), "names no logs"),
+        (
+            "200 OK",
+            b"<html>captive portal</html>".to_vec(),
+            "not valid JSON",
+        ),
+        (
+            "200 OK",
+            EMBEDDED[..EMBEDDED.len() / 2].to_vec(),
+            "not valid JSON",
+        ),
+        (
+            "200 OK",
+            b"{\"version\": \"1\"}".to_vec(),
+            "no \"operators\"",
+        ),
+        (
+            "200 OK",
+            b"{\"version\": \"1\", \"operators\": []}".to_vec(),
+            "names no logs",
+        ),
         ("404 Not Found", EMBEDDED.to_vec(), "HTTP 404"),
         ("503 Service Unavailable", b"busy".to_vec(), "HTTP 503"),
     ];
@@ -411,12 +585,21 @@ fn update_file_keeps_the_old_file_on_a_bad_answer() {
         let e = loglist::update_file(&path, &url).unwrap_err();
         server.join().unwrap();
         assert!(e.contains(want), "{status}: {e}");
-        assert_eq!(std::fs::read(&path).unwrap(), b"previous contents", "{status} {want}");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            b"previous contents",
+            "{status} {want}"
+        );
         assert_eq!(entries(&dir), ["log_list.json"]);
     }
     // Nothing listening.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let e = loglist::update_file(&path, &format!("http://127.0.0.1:{port}/log_list.json")).unwrap_err();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let e =
+        loglist::update_file(&path, &format!("http://127.0.0.1:{port}/log_list.json")).unwrap_err();
     assert!(e.contains(&format!("127.0.0.1:{port}")), "{e}");
     assert_eq!(std::fs::read(&path).unwrap(), b"previous contents");
     // A directory that does not exist: an error, not a panic.
@@ -452,5 +635,8 @@ fn load_sources() {
     assert!(e.contains("bad.json") && e.contains("not an array"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 
-    assert_eq!(loglist::CHROME_V3_URL, "https://www.gstatic.com/ct/log_list/v3/log_list.json");
+    assert_eq!(
+        loglist::CHROME_V3_URL,
+        "https://www.gstatic.com/ct/log_list/v3/log_list.json"
+    );
 }

@@ -7,8 +7,26 @@ use certstreammonitor::config::Config;
 use certstreammonitor::lookalike::{skeleton, Lookalike, LookalikeSettings, Technique};
 use common::*;
 
-const BRANDS: &[&str] = &["paypal", "apple", "microsoft", "amazon", "netflix", "ameli", "impots", "facebook"];
-const OWNED: &[&str] = &["paypal.com", "paypal.me", "apple.com", "icloud.com", "microsoft.com", "amazon.fr", "ameli.fr", "impots.gouv.fr"];
+const BRANDS: &[&str] = &[
+    "paypal",
+    "apple",
+    "microsoft",
+    "amazon",
+    "netflix",
+    "ameli",
+    "impots",
+    "facebook",
+];
+const OWNED: &[&str] = &[
+    "paypal.com",
+    "paypal.me",
+    "apple.com",
+    "icloud.com",
+    "microsoft.com",
+    "amazon.fr",
+    "ameli.fr",
+    "impots.gouv.fr",
+];
 
 fn engine() -> Lookalike {
     Lookalike::new(&LookalikeSettings::new(BRANDS, OWNED))
@@ -18,8 +36,14 @@ fn engine() -> Lookalike {
 fn assert_hits(cases: &[(&str, &str, Technique, usize)]) {
     let e = engine();
     for &(host, brand, technique, distance) in cases {
-        let h = e.check(host).unwrap_or_else(|| panic!("{host}: not flagged"));
-        assert_eq!((h.brand.as_str(), h.technique, h.distance), (brand, technique, distance), "{host}: {h:?}");
+        let h = e
+            .check(host)
+            .unwrap_or_else(|| panic!("{host}: not flagged"));
+        assert_eq!(
+            (h.brand.as_str(), h.technique, h.distance),
+            (brand, technique, distance),
+            "{host}: {h:?}"
+        );
     }
 }
 
@@ -35,8 +59,18 @@ fn idn_homoglyphs_in_several_scripts() {
     assert_hits(&[
         ("xn--pple-43d.com", "apple", Technique::IdnHomoglyph, 0), // Cyrillic а
         ("xn--pypal-4ve.com", "paypal", Technique::IdnHomoglyph, 0), // Cyrillic а
-        ("login.xn--mazn-zld1g.net", "amazon", Technique::IdnHomoglyph, 0), // Greek α, ο
-        ("xn--mcrosoft-tkb.com", "microsoft", Technique::IdnHomoglyph, 0), // dotless ı
+        (
+            "login.xn--mazn-zld1g.net",
+            "amazon",
+            Technique::IdnHomoglyph,
+            0,
+        ), // Greek α, ο
+        (
+            "xn--mcrosoft-tkb.com",
+            "microsoft",
+            Technique::IdnHomoglyph,
+            0,
+        ), // dotless ı
         ("XN--PPLE-43D.COM", "apple", Technique::IdnHomoglyph, 0), // upper case
         ("*.xn--pple-43d.com.", "apple", Technique::IdnHomoglyph, 0), // wildcard, trailing dot
     ]);
@@ -44,7 +78,12 @@ fn idn_homoglyphs_in_several_scripts() {
     assert_eq!(skeleton("xn--pple-43d.com"), "apple.com");
     assert_eq!(skeleton("xn--mnchen-3ya.de"), "munchen.de");
     // An ordinary IDN is not a lookalike; a malformed xn-- label is just text.
-    assert_clean(&["xn--mnchen-3ya.de", "xn--bcher-kva.example", "xn--!!.com", "xn--.com"]);
+    assert_clean(&[
+        "xn--mnchen-3ya.de",
+        "xn--bcher-kva.example",
+        "xn--!!.com",
+        "xn--.com",
+    ]);
 }
 
 #[test]
@@ -52,7 +91,12 @@ fn ascii_homoglyphs() {
     assert_hits(&[
         ("paypa1-login.com", "paypal", Technique::AsciiHomoglyph, 0),
         ("amaz0n.support", "amazon", Technique::AsciiHomoglyph, 0),
-        ("rnicrosoft-online.com", "microsoft", Technique::AsciiHomoglyph, 0),
+        (
+            "rnicrosoft-online.com",
+            "microsoft",
+            Technique::AsciiHomoglyph,
+            0,
+        ),
         ("faceb00k.com", "facebook", Technique::AsciiHomoglyph, 0),
         ("netf1ix.net", "netflix", Technique::AsciiHomoglyph, 0),
         ("secure.1mpots.fr", "impots", Technique::Typo, 1), // 1→l gives "lmpots": a typo of impots
@@ -63,21 +107,36 @@ fn ascii_homoglyphs() {
 #[test]
 fn typos() {
     assert_hits(&[
-        ("pyapal.com", "paypal", Technique::Typo, 1),                   // transposition
-        ("paypl.net", "paypal", Technique::Typo, 1),                    // omission
-        ("paypall-secure.com", "paypal", Technique::Typo, 1),           // insertion
-        ("qaypal.com", "paypal", Technique::Typo, 1),                   // bit flip p→q
-        ("netflox.tv", "netflix", Technique::Typo, 1),                  // vowel swap
-        ("micosoft.com", "microsoft", Technique::Typo, 1),              // omission
-        ("mircosfot.com", "microsoft", Technique::Typo, 2),             // two transpositions
+        ("pyapal.com", "paypal", Technique::Typo, 1), // transposition
+        ("paypl.net", "paypal", Technique::Typo, 1),  // omission
+        ("paypall-secure.com", "paypal", Technique::Typo, 1), // insertion
+        ("qaypal.com", "paypal", Technique::Typo, 1), // bit flip p→q
+        ("netflox.tv", "netflix", Technique::Typo, 1), // vowel swap
+        ("micosoft.com", "microsoft", Technique::Typo, 1), // omission
+        ("mircosfot.com", "microsoft", Technique::Typo, 2), // two transpositions
     ]);
     // The `rn` pair from a typo is not read as `m` when that makes the match worse.
     let e = Lookalike::new(&LookalikeSettings::new(&["orange"], &[]));
-    assert_eq!(e.check("ornage.com").map(|h| (h.technique, h.distance)), Some((Technique::Typo, 1)));
+    assert_eq!(
+        e.check("ornage.com").map(|h| (h.technique, h.distance)),
+        Some((Technique::Typo, 1))
+    );
     // Short brands (under MinBrandLength, 6) are matched at distance 0 only.
-    assert_clean(&["appel.com", "aple.net", "amelie.fr", "apply.com", "ample.org"]);
+    assert_clean(&[
+        "appel.com",
+        "aple.net",
+        "amelie.fr",
+        "apply.com",
+        "ample.org",
+    ]);
     // Words far from any brand.
-    assert_clean(&["shop.com", "import.com", "micron.net", "pay.example", "apples.com"]);
+    assert_clean(&[
+        "shop.com",
+        "import.com",
+        "micron.net",
+        "pay.example",
+        "apples.com",
+    ]);
 }
 
 #[test]
@@ -96,19 +155,24 @@ fn splits() {
 #[test]
 fn contains_and_tld_swaps() {
     assert_hits(&[
-        ("paypal.co", "paypal", Technique::Contains, 0),                   // TLD swap
-        ("apple.xyz", "apple", Technique::Contains, 0),                    // short brand, exact label
-        ("ameli-remboursement.fr", "ameli", Technique::Contains, 0),       // exact token
-        ("paypal.com.verify-account.xyz", "paypal", Technique::Contains, 0),
-        ("mypaypalaccount.com", "paypal", Technique::Contains, 0),         // inside a label
+        ("paypal.co", "paypal", Technique::Contains, 0), // TLD swap
+        ("apple.xyz", "apple", Technique::Contains, 0),  // short brand, exact label
+        ("ameli-remboursement.fr", "ameli", Technique::Contains, 0), // exact token
+        (
+            "paypal.com.verify-account.xyz",
+            "paypal",
+            Technique::Contains,
+            0,
+        ),
+        ("mypaypalaccount.com", "paypal", Technique::Contains, 0), // inside a label
         ("netflixbilling.net", "netflix", Technique::Contains, 0),
     ]);
     assert_clean(&[
         "pineapple.com",   // short brand inside a word
         "amazonas.com.br", // inflection: the rest adds under 4 characters
         "oranges.example",
-        "www.amazon",      // the brand is the public suffix (.amazon gTLD)
-        "foo.paypal",      // brand only in the suffix position
+        "www.amazon", // the brand is the public suffix (.amazon gTLD)
+        "foo.paypal", // brand only in the suffix position
     ]);
 }
 
@@ -125,7 +189,10 @@ fn owned_domains_and_their_subdomains_are_never_flagged() {
         "paypal.com.",
     ]);
     // Not owned: another TLD, or the owned name as a prefix of another domain.
-    assert_hits(&[("paypal.com.evil.example", "paypal", Technique::Contains, 0), ("amazon.com", "amazon", Technique::Contains, 0)]);
+    assert_hits(&[
+        ("paypal.com.evil.example", "paypal", Technique::Contains, 0),
+        ("amazon.com", "amazon", Technique::Contains, 0),
+    ]);
     assert!(engine().check("notpaypal.com").is_none()); // "not" adds under 4 characters
     assert!(engine().check("verifypaypal.com").is_some());
 }
@@ -139,10 +206,21 @@ fn config_parsing_and_errors_name_the_key() {
     assert_eq!(s.owned_domains, vec!["paypal.com", "apple.com"]);
     assert_eq!((s.max_distance, s.min_brand_length), (Some(2), 4));
     // Absent section, absent Enabled, Enabled = no: off.
-    for text in [base.to_string(), format!("{base}[LOOKALIKE]\nBrands = paypal\n"), format!("{base}[LOOKALIKE]\nEnabled = no\n")] {
-        assert_eq!(Config::parse("t.conf", &text).unwrap().lookalike().unwrap(), None);
+    for text in [
+        base.to_string(),
+        format!("{base}[LOOKALIKE]\nBrands = paypal\n"),
+        format!("{base}[LOOKALIKE]\nEnabled = no\n"),
+    ] {
+        assert_eq!(
+            Config::parse("t.conf", &text).unwrap().lookalike().unwrap(),
+            None
+        );
     }
-    let defaults = Config::parse("t.conf", &format!("{base}[LOOKALIKE]\nEnabled = true\nBrands = paypal\nMaxDistance = auto\n")).unwrap();
+    let defaults = Config::parse(
+        "t.conf",
+        &format!("{base}[LOOKALIKE]\nEnabled = true\nBrands = paypal\nMaxDistance = auto\n"),
+    )
+    .unwrap();
     let d = defaults.lookalike().unwrap().unwrap();
     assert_eq!((d.max_distance, d.min_brand_length), (None, 6));
     let cases = [
@@ -150,9 +228,21 @@ fn config_parsing_and_errors_name_the_key() {
         ("Enabled = yes\n", "Brands", 0),
         ("Enabled = yes\nBrands = paypal.com\n", "Brands", 5),
         ("Enabled = yes\nBrands = ,\n", "Brands", 5),
-        ("Enabled = yes\nBrands = paypal\nOwnedDomains = paypal\n", "OwnedDomains", 6),
-        ("Enabled = yes\nBrands = paypal\nMaxDistance = 9\n", "MaxDistance", 6),
-        ("Enabled = yes\nBrands = paypal\nMinBrandLength = zero\n", "MinBrandLength", 6),
+        (
+            "Enabled = yes\nBrands = paypal\nOwnedDomains = paypal\n",
+            "OwnedDomains",
+            6,
+        ),
+        (
+            "Enabled = yes\nBrands = paypal\nMaxDistance = 9\n",
+            "MaxDistance",
+            6,
+        ),
+        (
+            "Enabled = yes\nBrands = paypal\nMinBrandLength = zero\n",
+            "MinBrandLength",
+            6,
+        ),
     ];
     for (body, key, line) in cases {
         let c = Config::parse("t.conf", &format!("{base}[LOOKALIKE]\n{body}")).unwrap();
@@ -204,9 +294,16 @@ fn feed() -> String {
 fn monitor_replay_stores_and_prints_lookalikes() {
     let dir = TempDir::new("lookalike-replay");
     dir.write("feed.jsonl", feed());
-    let conf = lookalike_conf("yes").replace(r"BlacklistKeywords = paypal\.com$", r"BlacklistKeywords = paypal\.com$|blocked");
+    let conf = lookalike_conf("yes").replace(
+        r"BlacklistKeywords = paypal\.com$",
+        r"BlacklistKeywords = paypal\.com$|blocked",
+    );
     dir.write("test.conf", conf);
-    let out = run(dir.path(), &["monitor", "-c", "test.conf", "--replay", "feed.jsonl"], None);
+    let out = run(
+        dir.path(),
+        &["monitor", "-c", "test.conf", "--replay", "feed.jsonl"],
+        None,
+    );
     assert_eq!(out.code, Some(0), "stderr:\n{}", out.stderr);
     let bodies: Vec<String> = out.stdout.lines().map(|l| split_match_line(l).1).collect();
     let want_hosts = [
@@ -235,12 +332,27 @@ fn monitor_replay_stores_and_prints_lookalikes() {
     // The same columns as a rules hit: the contract body before the suffix.
     let cert = Cert::new(&["xn--pple-43d.com", "www.xn--pple-43d.com"]);
     let body = bodies[1].strip_suffix(suffixes[0]).unwrap();
-    assert!(body.starts_with("xn--pple-43d.com (SAN: www.xn--pple-43d.com) (Issuer: "), "{body}");
+    assert!(
+        body.starts_with("xn--pple-43d.com (SAN: www.xn--pple-43d.com) (Issuer: "),
+        "{body}"
+    );
     let r = &rows(&dir.join(DB), TABLE)[1];
     assert_eq!(r.domain, "xn--pple-43d.com");
-    assert_eq!(r.san.as_deref(), Some(cert.san_for("xn--pple-43d.com").as_str()));
-    assert_eq!(counter(&out.stderr, "lookalikes"), Some(4), "{}", out.stderr);
-    assert!(out.stderr.contains("Lookalike detection on: paypal"), "{}", out.stderr);
+    assert_eq!(
+        r.san.as_deref(),
+        Some(cert.san_for("xn--pple-43d.com").as_str())
+    );
+    assert_eq!(
+        counter(&out.stderr, "lookalikes"),
+        Some(4),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("Lookalike detection on: paypal"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -251,14 +363,42 @@ fn enabled_no_behaves_exactly_as_without_the_section() {
         let dir = TempDir::new("lookalike-off");
         dir.write("feed.jsonl", feed());
         dir.write("test.conf", conf);
-        let out = run(dir.path(), &["monitor", "-c", "test.conf", "--replay", "feed.jsonl"], None);
+        let out = run(
+            dir.path(),
+            &["monitor", "-c", "test.conf", "--replay", "feed.jsonl"],
+            None,
+        );
         assert_eq!(out.code, Some(0), "{}", out.stderr);
-        let cr = run(dir.path(), &["check-rules", "-c", "test.conf", "-d", "xn--pple-43d.com", "-d", "paypal-login.example"], None);
-        let one = run(dir.path(), &["check-rules", "-c", "test.conf", "-d", "pyapal.example"], None);
-        outs.push((strip(&out.stdout), domains(&dir.join(DB), TABLE), cr.stdout, one.stdout));
+        let cr = run(
+            dir.path(),
+            &[
+                "check-rules",
+                "-c",
+                "test.conf",
+                "-d",
+                "xn--pple-43d.com",
+                "-d",
+                "paypal-login.example",
+            ],
+            None,
+        );
+        let one = run(
+            dir.path(),
+            &["check-rules", "-c", "test.conf", "-d", "pyapal.example"],
+            None,
+        );
+        outs.push((
+            strip(&out.stdout),
+            domains(&dir.join(DB), TABLE),
+            cr.stdout,
+            one.stdout,
+        ));
     }
     assert_eq!(outs[0], outs[1]);
-    assert_eq!(outs[0].1, vec!["paypal-login.example", "secure.login.apple.com"]);
+    assert_eq!(
+        outs[0].1,
+        vec!["paypal-login.example", "secure.login.apple.com"]
+    );
 }
 
 #[test]
@@ -266,7 +406,11 @@ fn check_rules_explains_lookalike_verdicts() {
     let dir = TempDir::new("lookalike-check");
     dir.write("test.conf", lookalike_conf("yes"));
     // One name: the original sentence line, then the explanation line.
-    let out = run(dir.path(), &["check-rules", "-c", "test.conf", "-d", "pyapal.example"], None);
+    let out = run(
+        dir.path(),
+        &["check-rules", "-c", "test.conf", "-d", "pyapal.example"],
+        None,
+    );
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines[1], "No match - Keywords not found.");
@@ -274,7 +418,19 @@ fn check_rules_explains_lookalike_verdicts() {
     // Several names: a third tab-separated column.
     let out = run(
         dir.path(),
-        &["check-rules", "-c", "test.conf", "-d", "xn--pple-43d.com", "-d", "accounts.paypal.com", "-d", "garage.example", "-d", "paypal-login.example"],
+        &[
+            "check-rules",
+            "-c",
+            "test.conf",
+            "-d",
+            "xn--pple-43d.com",
+            "-d",
+            "accounts.paypal.com",
+            "-d",
+            "garage.example",
+            "-d",
+            "paypal-login.example",
+        ],
         None,
     );
     let lines: Vec<&str> = out.stdout.lines().collect();
@@ -283,13 +439,32 @@ fn check_rules_explains_lookalike_verdicts() {
         "xn--pple-43d.com\tNo match - Keywords not found.\tLookalike: apple, idn-homoglyph, distance 0, skeleton apple.com (matched apple) - stored as a lookalike"
     );
     assert_eq!(lines[2], "accounts.paypal.com\tNo match - Detection threashold not reached.\tLookalike: none - owned domain paypal.com");
-    assert_eq!(lines[3], "garage.example\tNo match - Keywords not found.\tLookalike: none");
+    assert_eq!(
+        lines[3],
+        "garage.example\tNo match - Keywords not found.\tLookalike: none"
+    );
     assert!(lines[4].starts_with("paypal-login.example\tThis is a match, detection threashold reached.\tLookalike: paypal, contains, distance 0"), "{}", lines[4]);
-    assert!(lines[4].ends_with("rules match, stored as such"), "{}", lines[4]);
+    assert!(
+        lines[4].ends_with("rules match, stored as such"),
+        "{}",
+        lines[4]
+    );
     // Config errors reach the CLI with file, line, section and key.
     dir.write("bad.conf", lookalike_conf("yes") + "MaxDistance = far\n");
-    let out = run(dir.path(), &["check-rules", "-c", "bad.conf", "-d", "x.com"], None);
+    let out = run(
+        dir.path(),
+        &["check-rules", "-c", "bad.conf", "-d", "x.com"],
+        None,
+    );
     assert_eq!(out.code, Some(2));
-    let line = line_of(&(lookalike_conf("yes") + "MaxDistance = far\n"), "MaxDistance");
-    assert!(out.stderr.contains(&format!("bad.conf, line {line}: [LOOKALIKE] MaxDistance: ")), "{}", out.stderr);
+    let line = line_of(
+        &(lookalike_conf("yes") + "MaxDistance = far\n"),
+        "MaxDistance",
+    );
+    assert!(
+        out.stderr
+            .contains(&format!("bad.conf, line {line}: [LOOKALIKE] MaxDistance: ")),
+        "{}",
+        out.stderr
+    );
 }

@@ -18,7 +18,10 @@ const AUTH_USER_PASS: &str = "Basic dXNlcjpwYXNz";
 const AUTH_USER_WRONG: &str = "Basic dXNlcjp3cm9uZw==";
 
 fn conf_for(servers: Vec<String>) -> Conf {
-    Conf { servers, ..Conf::default() }
+    Conf {
+        servers,
+        ..Conf::default()
+    }
 }
 
 fn db_path(dir: &TempDir) -> PathBuf {
@@ -28,7 +31,11 @@ fn db_path(dir: &TempDir) -> PathBuf {
 #[test]
 fn fixture_messages_become_rows_and_stdout_lines() {
     let dir = TempDir::new("fixtures");
-    let m1 = Cert::new(&["paypal-login.example.com", "www.paypal-login.example.com", "other.example.com"]);
+    let m1 = Cert::new(&[
+        "paypal-login.example.com",
+        "www.paypal-login.example.com",
+        "other.example.com",
+    ]);
     let m4 = Cert::new(&["secure-login.example.net", "www.paypal.com"])
         .with_issuer("/C=US/O=DigiCert Inc/CN=DigiCert TLS RSA SHA256 2020 CA1");
     let m6 = Cert::new(&["paypal-login.example.com"]).with_fingerprint("00:11:22");
@@ -49,7 +56,12 @@ fn fixture_messages_become_rows_and_stdout_lines() {
     let cfg = conf.write(&dir);
     let t0 = now();
     // UTC+5 without DST, so "local time" on stdout is visibly not UTC.
-    let mut p = Proc::spawn(dir.path(), &["monitor", "-c", &cfg], &[("TZ", "XYZ-5")], None);
+    let mut p = Proc::spawn(
+        dir.path(),
+        &["monitor", "-c", &cfg],
+        &[("TZ", "XYZ-5")],
+        None,
+    );
 
     let want = [
         "paypal-login.example.com",
@@ -69,22 +81,58 @@ fn fixture_messages_become_rows_and_stdout_lines() {
 
     // (domain, SAN, Issuer, Fingerprint, Startime)
     let expected: Vec<(&str, String, &str, &str, &str)> = vec![
-        (want[0], m1.san_for(want[0]), LE_ISSUER, m1.fingerprint.as_str(), NOT_BEFORE_ISO),
-        (want[1], m1.san_for(want[1]), LE_ISSUER, m1.fingerprint.as_str(), NOT_BEFORE_ISO),
-        (want[2], "www.paypal.com".into(), m4.issuer.as_str(), m4.fingerprint.as_str(), NOT_BEFORE_ISO),
+        (
+            want[0],
+            m1.san_for(want[0]),
+            LE_ISSUER,
+            m1.fingerprint.as_str(),
+            NOT_BEFORE_ISO,
+        ),
+        (
+            want[1],
+            m1.san_for(want[1]),
+            LE_ISSUER,
+            m1.fingerprint.as_str(),
+            NOT_BEFORE_ISO,
+        ),
+        (
+            want[2],
+            "www.paypal.com".into(),
+            m4.issuer.as_str(),
+            m4.fingerprint.as_str(),
+            NOT_BEFORE_ISO,
+        ),
         (want[3], "cdn.example.org".into(), "", "", ""), // dns_entries: names only
-        (want[4], String::new(), LE_ISSUER, m7.fingerprint.as_str(), "2017-11-05T19:04:09"),
+        (
+            want[4],
+            String::new(),
+            LE_ISSUER,
+            m7.fingerprint.as_str(),
+            "2017-11-05T19:04:09",
+        ),
     ];
-    assert_eq!(m1.san_for(want[0]), "www.paypal-login.example.com, other.example.com");
+    assert_eq!(
+        m1.san_for(want[0]),
+        "www.paypal-login.example.com, other.example.com"
+    );
     for (row, (d, san, issuer, fp, start)) in rows.iter().zip(&expected) {
         assert_eq!(row.domain, *d);
         assert_eq!(row.san.as_deref(), Some(san.as_str()), "SAN of {d}");
-        assert_eq!(row.issuer.as_deref(), Some(*issuer), "Issuer of {d} (issuer DN, not subject)");
+        assert_eq!(
+            row.issuer.as_deref(),
+            Some(*issuer),
+            "Issuer of {d} (issuer DN, not subject)"
+        );
         assert_eq!(row.fingerprint.as_deref(), Some(*fp), "Fingerprint of {d}");
         assert_eq!(row.startime.as_deref(), Some(*start), "Startime of {d}");
         assert_eq!(row.still, None, "StillInvestig of {d}");
-        let seen = parse_iso(row.first_seen.as_deref().unwrap_or("")).unwrap_or_else(|| panic!("FirstSeen of {d}: {:?}", row.first_seen));
-        assert!(seen >= t0 - 1 && seen <= t1 + 1, "FirstSeen {:?} is UTC now", row.first_seen);
+        let seen = parse_iso(row.first_seen.as_deref().unwrap_or(""))
+            .unwrap_or_else(|| panic!("FirstSeen of {d}: {:?}", row.first_seen));
+        assert!(
+            seen >= t0 - 1 && seen <= t1 + 1,
+            "FirstSeen {:?} is UTC now",
+            row.first_seen
+        );
     }
 
     let lines = p.stdout_lines();
@@ -94,10 +142,21 @@ fn fixture_messages_become_rows_and_stdout_lines() {
         assert_eq!(body, match_body(d, san, issuer, fp, start));
         let local = parse_iso(&ts).unwrap();
         let utc = parse_iso(row.first_seen.as_deref().unwrap()).unwrap();
-        assert!((local - utc - 5 * 3600).abs() <= 2, "stdout time {ts} is local (UTC+5), FirstSeen {utc}");
+        assert!(
+            (local - utc - 5 * 3600).abs() <= 2,
+            "stdout time {ts} is local (UTC+5), FirstSeen {utc}"
+        );
     }
-    for never in [CHAIN_NAME, "paypal-login-stats.example", "www.paypal.com", "other.example.com"] {
-        assert!(!p.stdout().contains(&format!("] {never} ")), "{never} must not be reported");
+    for never in [
+        CHAIN_NAME,
+        "paypal-login-stats.example",
+        "www.paypal.com",
+        "other.example.com",
+    ] {
+        assert!(
+            !p.stdout().contains(&format!("] {never} ")),
+            "{never} must not be reported"
+        );
     }
 
     let err = p.stderr();
@@ -108,14 +167,43 @@ fn fixture_messages_become_rows_and_stdout_lines() {
         ))
         .unwrap()
     };
-    assert!(log_line("INFO", "root", "Looking for these strings: paypal|login|secure, detection threshold: 2").is_match(&err), "{err}");
-    assert!(log_line("INFO", "certstream", "Connection established to CertStream! Listening for events...").is_match(&err), "{err}");
+    assert!(
+        log_line(
+            "INFO",
+            "root",
+            "Looking for these strings: paypal|login|secure, detection threshold: 2"
+        )
+        .is_match(&err),
+        "{err}"
+    );
+    assert!(
+        log_line(
+            "INFO",
+            "certstream",
+            "Connection established to CertStream! Listening for events..."
+        )
+        .is_match(&err),
+        "{err}"
+    );
     let below = format!(
         "DETECTION THRESHOLD VALUE NOT REACHED - {}",
-        match_body("www.paypal.com", "secure-login.example.net", &m4.issuer, &m4.fingerprint, NOT_BEFORE_ISO)
+        match_body(
+            "www.paypal.com",
+            "secure-login.example.net",
+            &m4.issuer,
+            &m4.fingerprint,
+            NOT_BEFORE_ISO
+        )
     );
-    assert!(log_line("DEBUG", "root", &below).is_match(&err), "below-threshold debug line missing:\n{err}");
-    assert_eq!(counter(&err, "malformed"), Some(0), "heartbeat and unknown types are not errors:\n{err}");
+    assert!(
+        log_line("DEBUG", "root", &below).is_match(&err),
+        "below-threshold debug line missing:\n{err}"
+    );
+    assert_eq!(
+        counter(&err, "malformed"),
+        Some(0),
+        "heartbeat and unknown types are not errors:\n{err}"
+    );
 }
 
 #[test]
@@ -138,10 +226,21 @@ fn connect_proxy_with_basic_auth_carries_the_stream() {
     find(&rows, "paypal-login.via-proxy.example");
     let reqs = proxy.requests();
     assert!(!reqs.is_empty());
-    assert_eq!(reqs[0].request_line, format!("CONNECT 127.0.0.1:{} HTTP/1.1", server.port));
-    assert!(reqs.iter().all(|r| r.auth.as_deref() == Some(AUTH_USER_PASS)), "{reqs:?}");
+    assert_eq!(
+        reqs[0].request_line,
+        format!("CONNECT 127.0.0.1:{} HTTP/1.1", server.port)
+    );
+    assert!(
+        reqs.iter()
+            .all(|r| r.auth.as_deref() == Some(AUTH_USER_PASS)),
+        "{reqs:?}"
+    );
     assert!(reqs[0].accepted);
-    assert_eq!(server.accepts(), 1, "the websocket came through the proxy tunnel");
+    assert_eq!(
+        server.accepts(),
+        1,
+        "the websocket came through the proxy tunnel"
+    );
     assert_eq!(p.stop().code(), Some(0));
 }
 
@@ -160,12 +259,26 @@ fn connect_proxy_refusing_with_407_is_logged_and_retried() {
     let cfg = conf.write(&dir);
     let mut p = Proc::monitor(&dir, &cfg);
 
-    assert!(wait_until(WAIT, || proxy.requests().len() >= 2), "monitor should retry after a 407; stderr:\n{}", p.stderr());
+    assert!(
+        wait_until(WAIT, || proxy.requests().len() >= 2),
+        "monitor should retry after a 407; stderr:\n{}",
+        p.stderr()
+    );
     let reqs = proxy.requests();
-    assert!(reqs.iter().all(|r| !r.accepted && r.auth.as_deref() == Some(AUTH_USER_WRONG)), "{reqs:?}");
-    assert!(p.wait_stderr("407", WAIT), "the proxy's answer is logged:\n{}", p.stderr());
+    assert!(
+        reqs.iter()
+            .all(|r| !r.accepted && r.auth.as_deref() == Some(AUTH_USER_WRONG)),
+        "{reqs:?}"
+    );
+    assert!(
+        p.wait_stderr("407", WAIT),
+        "the proxy's answer is logged:\n{}",
+        p.stderr()
+    );
     let logged = wait_until(WAIT, || {
-        p.stderr().lines().any(|l| l.starts_with("[ERROR:certstream]") && l.contains("Error connecting to CertStream"))
+        p.stderr().lines().any(|l| {
+            l.starts_with("[ERROR:certstream]") && l.contains("Error connecting to CertStream")
+        })
     });
     assert!(logged, "{}", p.stderr());
     assert!(p.running(), "a refused proxy is not fatal");
@@ -183,19 +296,32 @@ fn http_proxy_from_the_environment_when_no_proxy_host_is_configured() {
     // A name only the proxy can reach (it tunnels to loopback): a direct connection would fail.
     let cfg = conf_for(vec![format!("ws://certstream.invalid:{}/", server.port)]).write(&dir);
     let env_proxy = format!("http://user:pass@127.0.0.1:{}", proxy.port);
-    let mut p = Proc::spawn(dir.path(), &["monitor", "-c", &cfg], &[("http_proxy", &env_proxy)], None);
+    let mut p = Proc::spawn(
+        dir.path(),
+        &["monitor", "-c", &cfg],
+        &[("http_proxy", &env_proxy)],
+        None,
+    );
     let rows = wait_for_domains(&db_path(&dir), TABLE, &["paypal-login.env-proxy.example"]);
     find(&rows, "paypal-login.env-proxy.example");
     let reqs = proxy.requests();
-    assert_eq!(reqs[0].request_line, format!("CONNECT certstream.invalid:{} HTTP/1.1", server.port));
+    assert_eq!(
+        reqs[0].request_line,
+        format!("CONNECT certstream.invalid:{} HTTP/1.1", server.port)
+    );
     assert_eq!(reqs[0].auth.as_deref(), Some(AUTH_USER_PASS));
     assert_eq!(p.stop().code(), Some(0));
 }
 
 /// `n` certificates with one matching name each (plus a non-matching one).
 fn numbered_certs(tag: &str, n: usize) -> (Vec<Cert>, Vec<String>) {
-    let hosts: Vec<String> = (0..n).map(|i| format!("paypal-login-{i:02}.{tag}.example")).collect();
-    let certs = hosts.iter().map(|h| Cert::new(&[h, &format!("static.{tag}.example")])).collect();
+    let hosts: Vec<String> = (0..n)
+        .map(|i| format!("paypal-login-{i:02}.{tag}.example"))
+        .collect();
+    let certs = hosts
+        .iter()
+        .map(|h| Cert::new(&[h, &format!("static.{tag}.example")]))
+        .collect();
     (certs, hosts)
 }
 
@@ -239,7 +365,10 @@ fn connection_dropped_mid_frame_loses_nothing_and_duplicates_nothing() {
     assert_eq!(got, hosts, "every match stored once, nothing else");
     let lines = p.stdout_lines();
     for h in &hosts {
-        let n = lines.iter().filter(|l| split_match_line(l).1.starts_with(&format!("{h} "))).count();
+        let n = lines
+            .iter()
+            .filter(|l| split_match_line(l).1.starts_with(&format!("{h} ")))
+            .count();
         assert_eq!(n, 1, "{h} reported {n} times:\n{}", p.stdout());
     }
     assert_eq!(lines.len(), hosts.len());
@@ -268,11 +397,18 @@ fn silent_server_is_abandoned_after_idle_timeout() {
     let rows = wait_for_domains(
         &db_path(&dir),
         TABLE,
-        &["paypal-login.before-silence.example", "paypal-login.after-reconnect.example"],
+        &[
+            "paypal-login.before-silence.example",
+            "paypal-login.after-reconnect.example",
+        ],
     );
     find(&rows, "paypal-login.after-reconnect.example");
     assert!(server.accepts() >= 2);
-    assert!(p.wait_stderr("Error connecting to CertStream", WAIT), "{}", p.stderr());
+    assert!(
+        p.wait_stderr("Error connecting to CertStream", WAIT),
+        "{}",
+        p.stderr()
+    );
     assert_eq!(p.stop().code(), Some(0));
 }
 
@@ -287,7 +423,9 @@ fn act_server_list_falls_through_to_the_next_url() {
     find(&rows, "paypal-login.second-url.example");
     assert_eq!(server.accepts(), 1);
     let logged = wait_until(WAIT, || {
-        p.stderr().lines().any(|l| l.contains("Error connecting to CertStream") && l.contains(&format!("127.0.0.1:{dead}")))
+        p.stderr().lines().any(|l| {
+            l.contains("Error connecting to CertStream") && l.contains(&format!("127.0.0.1:{dead}"))
+        })
     });
     assert!(logged, "the dead URL's failure is logged:\n{}", p.stderr());
     assert_eq!(p.stop().code(), Some(0));
@@ -311,12 +449,17 @@ fn client_answers_server_pings_and_sends_its_own() {
         // Read by hand (tungstenite answers the client's pings for us when reading).
         while !ctl.stopped() {
             match ws.read() {
-                Ok(Message::Pong(p)) if p == b"csm-probe" => l.lock().unwrap().pong_for_our_ping = true,
+                Ok(Message::Pong(p)) if p == b"csm-probe" => {
+                    l.lock().unwrap().pong_for_our_ping = true
+                }
                 Ok(Message::Ping(_)) => l.lock().unwrap().client_pings += 1,
                 Ok(Message::Close(_)) => return,
                 Ok(_) => {}
                 Err(tungstenite::Error::Io(e))
-                    if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
                 Err(_) => return,
             }
         }
@@ -334,8 +477,16 @@ fn client_answers_server_pings_and_sends_its_own() {
         let g = log.lock().unwrap();
         (g.pong_for_our_ping, g.client_pings)
     };
-    assert!(ok, "pong for server ping: {pong}, client pings: {pings}; stderr:\n{}", p.stderr());
-    assert_eq!(server.accepts(), 1, "a connection that answers pings is alive, even without data");
+    assert!(
+        ok,
+        "pong for server ping: {pong}, client pings: {pings}; stderr:\n{}",
+        p.stderr()
+    );
+    assert_eq!(
+        server.accepts(),
+        1,
+        "a connection that answers pings is alive, even without data"
+    );
     assert_eq!(p.stop().code(), Some(0));
 }
 
@@ -346,7 +497,9 @@ fn hostile_messages_are_survived_and_stored_safely() {
     let inject = r#"x"); DROP TABLE CertMon;--.paypal-secure.com"#;
     let sql = Cert::new(&[quote, inject]);
     let lenient = r#"{"message_type":"certificate_update","data":{"leaf_cert":{"all_domains":["paypal-login-lenient.example",null,7,{"x":1}],"fingerprint":12345,"not_before":"1509908649","issuer":{"aggregated":["x"]},"subject":null}}}"#;
-    let mut bulk_names: Vec<String> = (0..10_000).map(|i| format!("n{i:05}.bulk.example")).collect();
+    let mut bulk_names: Vec<String> = (0..10_000)
+        .map(|i| format!("n{i:05}.bulk.example"))
+        .collect();
     bulk_names.push("paypal-login.bulk.example".into());
     let bulk = Cert::new(&bulk_names.iter().map(String::as_str).collect::<Vec<_>>());
     let ansi = "paypal-login\u{1b}[31m.ansi.example";
@@ -370,37 +523,79 @@ fn hostile_messages_are_survived_and_stored_safely() {
         if i == 0 {
             send_all(ws, &texts_before);
             let _ = ws.send(Message::Binary(b"\xff\xfe\x00garbage{".to_vec()));
-            let _ = ws.send(Message::Frame(Frame::message(bad_utf8_text.clone(), OpCode::Data(OpData::Text), true)));
+            let _ = ws.send(Message::Frame(Frame::message(
+                bad_utf8_text.clone(),
+                OpCode::Data(OpData::Text),
+                true,
+            )));
             send_all(ws, &texts_after);
         }
         hold(ws, ctl);
     });
     let cfg = conf_for(vec![server.url()]).write(&dir);
     let mut p = Proc::monitor(&dir, &cfg);
-    let want = [quote, inject, "paypal-login-lenient.example", "paypal-login.bulk.example", ansi, "secure-login-after-hostile.example.com"];
+    let want = [
+        quote,
+        inject,
+        "paypal-login-lenient.example",
+        "paypal-login.bulk.example",
+        ansi,
+        "secure-login-after-hostile.example.com",
+    ];
     let rows = wait_for_domains(&db_path(&dir), TABLE, &want);
     assert!(p.running(), "stderr:\n{}", p.stderr());
-    assert_eq!(server.accepts(), 1, "bad messages must not cost the connection (later messages on it would be lost)");
+    assert_eq!(
+        server.accepts(),
+        1,
+        "bad messages must not cost the connection (later messages on it would be lost)"
+    );
     assert_eq!(p.stop().code(), Some(0), "stderr:\n{}", p.stderr());
 
     let got: Vec<&str> = rows.iter().map(|r| r.domain.as_str()).collect();
-    assert_eq!(got, want, "exactly these rows, nothing from the broken messages");
-    assert_eq!(table_sql(&db_path(&dir), TABLE).as_deref(), Some(stored_ddl(TABLE).as_str()), "table intact");
+    assert_eq!(
+        got, want,
+        "exactly these rows, nothing from the broken messages"
+    );
+    assert_eq!(
+        table_sql(&db_path(&dir), TABLE).as_deref(),
+        Some(stored_ddl(TABLE).as_str()),
+        "table intact"
+    );
     assert!(integrity_ok(&db_path(&dir)));
     assert_eq!(find(&rows, quote).san.as_deref(), Some(inject));
     assert_eq!(find(&rows, inject).san.as_deref(), Some(quote));
     let len = find(&rows, "paypal-login-lenient.example");
-    assert_eq!(len.startime.as_deref(), Some("2017-11-05T19:04:09"), "numeric string not_before");
-    assert_eq!(len.san.as_deref(), Some(""), "non-string names are not names");
+    assert_eq!(
+        len.startime.as_deref(),
+        Some("2017-11-05T19:04:09"),
+        "numeric string not_before"
+    );
+    assert_eq!(
+        len.san.as_deref(),
+        Some(""),
+        "non-string names are not names"
+    );
     assert_eq!(len.issuer.as_deref(), Some(""));
     let big = find(&rows, "paypal-login.bulk.example");
-    assert_eq!(big.san.as_deref(), Some(bulk_names[..10_000].join(", ").as_str()));
+    assert_eq!(
+        big.san.as_deref(),
+        Some(bulk_names[..10_000].join(", ").as_str())
+    );
 
     let out = p.stdout();
     assert_eq!(out.lines().count(), want.len(), "{out}");
-    assert!(!out.contains('\u{1b}'), "control characters never reach stdout raw");
-    assert!(out.contains("paypal-login\\x1b[31m.ansi.example (SAN: )"), "{out}");
-    assert!(out.contains(&format!("] {quote} (SAN: {inject}) ")), "{out}");
+    assert!(
+        !out.contains('\u{1b}'),
+        "control characters never reach stdout raw"
+    );
+    assert!(
+        out.contains("paypal-login\\x1b[31m.ansi.example (SAN: )"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("] {quote} (SAN: {inject}) ")),
+        "{out}"
+    );
     let err = p.stderr();
     let skipped = counter(&err, "malformed").unwrap_or(0) + counter(&err, "rejected").unwrap_or(0);
     // binary garbage, non-UTF-8 text, truncated JSON, `data` a string, `message_type` null
@@ -417,13 +612,25 @@ fn wrongly_typed_fields_do_not_lose_the_certificate() {
     let dir = TempDir::new("lenient");
     let cases: &[(&str, &str)] = &[
         ("paypal-login.fp-number.example", r#""fingerprint":12345"#),
-        ("paypal-login.nb-string.example", r#""not_before":"1509908649""#),
-        ("paypal-login.nb-junk.example", r#""not_before":"no_expiration""#),
+        (
+            "paypal-login.nb-string.example",
+            r#""not_before":"1509908649""#,
+        ),
+        (
+            "paypal-login.nb-junk.example",
+            r#""not_before":"no_expiration""#,
+        ),
         ("paypal-login.issuer-null.example", r#""issuer":null"#),
-        ("paypal-login.aggregated-list.example", r#""issuer":{"aggregated":["x"]}"#),
+        (
+            "paypal-login.aggregated-list.example",
+            r#""issuer":{"aggregated":["x"]}"#,
+        ),
         ("paypal-login.subject-string.example", r#""subject":"nope""#),
         ("paypal-login.issuer-number.example", r#""issuer":5"#),
-        ("paypal-login.subject-list.example", r#""subject":["/CN=x"]"#),
+        (
+            "paypal-login.subject-list.example",
+            r#""subject":["/CN=x"]"#,
+        ),
     ];
     let msgs: Vec<String> = cases
         .iter()
@@ -437,11 +644,33 @@ fn wrongly_typed_fields_do_not_lose_the_certificate() {
     let want: Vec<&str> = cases.iter().map(|c| c.0).collect();
     let rows = wait_for_domains(&db_path(&dir), TABLE, &want);
     assert_eq!(p.stop().code(), Some(0));
-    let missing: Vec<&str> = want.iter().copied().filter(|w| rows.iter().all(|r| r.domain != *w)).collect();
-    assert!(missing.is_empty(), "certificates lost to a wrongly typed field: {missing:?}\nstderr:\n{}", p.stderr());
-    assert_eq!(find(&rows, "paypal-login.nb-string.example").startime.as_deref(), Some("2017-11-05T19:04:09"));
-    assert_eq!(find(&rows, "paypal-login.nb-junk.example").startime.as_deref(), Some(""));
-    assert_eq!(find(&rows, "paypal-login.fp-number.example").san.as_deref(), Some(""), "null and 7 are not names");
+    let missing: Vec<&str> = want
+        .iter()
+        .copied()
+        .filter(|w| rows.iter().all(|r| r.domain != *w))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "certificates lost to a wrongly typed field: {missing:?}\nstderr:\n{}",
+        p.stderr()
+    );
+    assert_eq!(
+        find(&rows, "paypal-login.nb-string.example")
+            .startime
+            .as_deref(),
+        Some("2017-11-05T19:04:09")
+    );
+    assert_eq!(
+        find(&rows, "paypal-login.nb-junk.example")
+            .startime
+            .as_deref(),
+        Some("")
+    );
+    assert_eq!(
+        find(&rows, "paypal-login.fp-number.example").san.as_deref(),
+        Some(""),
+        "null and 7 are not names"
+    );
 }
 
 #[test]
@@ -461,11 +690,24 @@ fn oversize_websocket_message_is_skipped_and_the_client_recovers() {
     });
     let cfg = conf_for(vec![server.url()]).write(&dir);
     let mut p = Proc::monitor(&dir, &cfg);
-    let rows = wait_for_domains(&db_path(&dir), TABLE, &["paypal-login.before-big.example", "paypal-login.after-big.example"]);
-    assert!(rows.iter().all(|r| r.domain != "paypal-login.oversize.example"));
+    let rows = wait_for_domains(
+        &db_path(&dir),
+        TABLE,
+        &[
+            "paypal-login.before-big.example",
+            "paypal-login.after-big.example",
+        ],
+    );
+    assert!(rows
+        .iter()
+        .all(|r| r.domain != "paypal-login.oversize.example"));
     assert!(p.running());
     assert_eq!(p.stop().code(), Some(0));
-    assert!(counter(&p.stderr(), "rejected").unwrap_or(0) >= 1, "{}", p.stderr());
+    assert!(
+        counter(&p.stderr(), "rejected").unwrap_or(0) >= 1,
+        "{}",
+        p.stderr()
+    );
 }
 
 #[test]
@@ -476,7 +718,12 @@ fn sigterm_or_sigint_while_streaming_exits_zero_with_every_printed_row_committed
             let mut i = 0u64;
             while !ctl.stopped() {
                 let host = format!("paypal-login-{i:06}.stream.example");
-                if ws.send(Message::text(Cert::new(&[&host, "cdn.stream.example"]).lite())).is_err() {
+                if ws
+                    .send(Message::text(
+                        Cert::new(&[&host, "cdn.stream.example"]).lite(),
+                    ))
+                    .is_err()
+                {
                     return;
                 }
                 i += 1;
@@ -486,20 +733,37 @@ fn sigterm_or_sigint_while_streaming_exits_zero_with_every_printed_row_committed
         let cfg = conf_for(vec![server.url()]).write(&dir);
         let mut p = Proc::monitor(&dir, &cfg);
         let db = db_path(&dir);
-        assert!(wait_until(WAIT, || rows(&db, TABLE).len() >= 20), "SIG{sig}: stderr:\n{}", p.stderr());
+        assert!(
+            wait_until(WAIT, || rows(&db, TABLE).len() >= 20),
+            "SIG{sig}: stderr:\n{}",
+            p.stderr()
+        );
         p.signal(sig);
-        let status = p.wait_exit(Duration::from_secs(10)).unwrap_or_else(|| panic!("still running 10 s after SIG{sig}"));
+        let status = p
+            .wait_exit(Duration::from_secs(10))
+            .unwrap_or_else(|| panic!("still running 10 s after SIG{sig}"));
         assert_eq!(status.code(), Some(0), "SIG{sig}: stderr:\n{}", p.stderr());
 
         let stored = rows(&db, TABLE);
-        let printed: Vec<String> =
-            p.stdout_lines().iter().map(|l| split_match_line(l).1.split(' ').next().unwrap().to_string()).collect();
+        let printed: Vec<String> = p
+            .stdout_lines()
+            .iter()
+            .map(|l| split_match_line(l).1.split(' ').next().unwrap().to_string())
+            .collect();
         assert!(stored.len() >= 20);
-        assert_eq!(printed.len(), stored.len(), "SIG{sig}: every stored row was printed, every printed row is stored");
+        assert_eq!(
+            printed.len(),
+            stored.len(),
+            "SIG{sig}: every stored row was printed, every printed row is stored"
+        );
         for (row, host) in stored.iter().zip(&printed) {
             assert_eq!(&row.domain, host);
         }
         assert!(integrity_ok(&db));
-        assert!(p.stderr().contains("Kill command received, exiting!!"), "{}", p.stderr());
+        assert!(
+            p.stderr().contains("Kill command received, exiting!!"),
+            "{}",
+            p.stderr()
+        );
     }
 }

@@ -17,7 +17,11 @@ fn jsonl(msgs: &[String]) -> String {
 /// A small feed exercising the rules: (message, hosts it must store in order).
 fn rules_feed() -> (Vec<String>, Vec<&'static str>) {
     let msgs = vec![
-        Cert::new(&["paypal-login.replay.example", "www.paypal-login.replay.example"]).lite(),
+        Cert::new(&[
+            "paypal-login.replay.example",
+            "www.paypal-login.replay.example",
+        ])
+        .lite(),
         heartbeat(),
         // score 3, but blacklisted (paypal\.com$): not stored
         Cert::new(&["secure-login.paypal.com"]).lite(),
@@ -38,7 +42,9 @@ fn rules_feed() -> (Vec<String>, Vec<&'static str>) {
 }
 
 fn stored_hosts_from_stdout(out: &str) -> Vec<String> {
-    out.lines().map(|l| split_match_line(l).1.split(' ').next().unwrap().to_string()).collect()
+    out.lines()
+        .map(|l| split_match_line(l).1.split(' ').next().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -49,16 +55,29 @@ fn replay_file_applies_the_rules_and_exits_zero_at_eof() {
     text.insert_str(0, "\n   \n"); // blank lines are not messages
     dir.write("feed.jsonl", text);
     let cfg = Conf::default().write(&dir);
-    let out = run(dir.path(), &["monitor", "-c", &cfg, "--replay", "feed.jsonl"], None);
+    let out = run(
+        dir.path(),
+        &["monitor", "-c", &cfg, "--replay", "feed.jsonl"],
+        None,
+    );
     assert_eq!(out.code, Some(0), "stderr:\n{}", out.stderr);
     assert_eq!(domains(&dir.join(DB), TABLE), want);
     assert_eq!(stored_hosts_from_stdout(&out.stdout), want);
     assert_eq!(counter(&out.stderr, "malformed"), Some(0), "{}", out.stderr);
-    let first = Cert::new(&["paypal-login.replay.example", "www.paypal-login.replay.example"]);
+    let first = Cert::new(&[
+        "paypal-login.replay.example",
+        "www.paypal-login.replay.example",
+    ]);
     let (_, body) = split_match_line(out.stdout.lines().next().unwrap());
     assert_eq!(
         body,
-        match_body("paypal-login.replay.example", "www.paypal-login.replay.example", LE_ISSUER, &first.fingerprint, NOT_BEFORE_ISO)
+        match_body(
+            "paypal-login.replay.example",
+            "www.paypal-login.replay.example",
+            LE_ISSUER,
+            &first.fingerprint,
+            NOT_BEFORE_ISO
+        )
     );
 }
 
@@ -67,7 +86,11 @@ fn replay_from_stdin() {
     let dir = TempDir::new("replay-stdin");
     let (msgs, want) = rules_feed();
     let cfg = Conf::default().write(&dir);
-    let out = run(dir.path(), &["monitor", "-c", &cfg, "--replay", "-"], Some(jsonl(&msgs).as_bytes()));
+    let out = run(
+        dir.path(),
+        &["monitor", "-c", &cfg, "--replay", "-"],
+        Some(jsonl(&msgs).as_bytes()),
+    );
     assert_eq!(out.code, Some(0), "stderr:\n{}", out.stderr);
     assert_eq!(domains(&dir.join(DB), TABLE), want);
     assert_eq!(stored_hosts_from_stdout(&out.stdout), want);
@@ -115,7 +138,13 @@ fn shipped_sample_with_example_conf_twice() {
     let dir = TempDir::new("sample");
     let conf = repo_file("example.conf");
     let sample = repo_file("samples/certstream-sample.jsonl");
-    let args = ["monitor", "-c", conf.to_str().unwrap(), "--replay", sample.to_str().unwrap()];
+    let args = [
+        "monitor",
+        "-c",
+        conf.to_str().unwrap(),
+        "--replay",
+        sample.to_str().unwrap(),
+    ];
     let db = dir.join("data/certstreammonitor.sqlite");
 
     let first = run(dir.path(), &args, None);
@@ -124,14 +153,26 @@ fn shipped_sample_with_example_conf_twice() {
     let got: Vec<&str> = rows1.iter().map(|r| r.domain.as_str()).collect();
     assert_eq!(got, SAMPLE_MATCHES);
     assert_eq!(stored_hosts_from_stdout(&first.stdout), SAMPLE_MATCHES);
-    for not_stored in ["www.paypal.com", "apple.com", "www.apple.com", "www.ameli.fr", "paypal-fan-club.org", "login.acme-corp.com"] {
+    for not_stored in [
+        "www.paypal.com",
+        "apple.com",
+        "www.apple.com",
+        "www.ameli.fr",
+        "paypal-fan-club.org",
+        "login.acme-corp.com",
+    ] {
         assert!(!got.contains(&not_stored), "{not_stored} stored");
     }
-    let log = std::fs::read_to_string(dir.join("data/certstreammonitor.log")).expect("LogFile written");
+    let log =
+        std::fs::read_to_string(dir.join("data/certstreammonitor.log")).expect("LogFile written");
     assert!(log.contains(
         "Looking for these strings: paypal|apple|amazon|microsoft|netflix|ameli|impots|login|secure|account|verif, detection threshold: 2"
     ));
-    assert_eq!(counter(&log, "malformed"), Some(1), "the sample has one broken line:\n{log}");
+    assert_eq!(
+        counter(&log, "malformed"),
+        Some(1),
+        "the sample has one broken line:\n{log}"
+    );
 
     let second = run(dir.path(), &args, None);
     assert_eq!(second.code, Some(0), "stderr:\n{}", second.stderr);
@@ -156,14 +197,26 @@ fn malformed_lines_are_counted_and_skipped() {
     feed.extend(Cert::new(&["paypal-login.last.example"]).lite().bytes());
     dir.write("feed.jsonl", &feed);
     let cfg = Conf::default().write(&dir);
-    let out = run(dir.path(), &["monitor", "-c", &cfg, "--replay", "feed.jsonl"], None);
+    let out = run(
+        dir.path(),
+        &["monitor", "-c", &cfg, "--replay", "feed.jsonl"],
+        None,
+    );
     assert_eq!(out.code, Some(0), "stderr:\n{}", out.stderr);
     assert_eq!(
         domains(&dir.join(DB), TABLE),
-        ["paypal-login.first.example", "paypal-login.crlf.example", "paypal-login.last.example"]
+        [
+            "paypal-login.first.example",
+            "paypal-login.crlf.example",
+            "paypal-login.last.example"
+        ]
     );
     assert_eq!(counter(&out.stderr, "malformed"), Some(5), "{}", out.stderr);
-    assert!(out.stderr.contains("[WARNING:root]"), "skips are logged:\n{}", out.stderr);
+    assert!(
+        out.stderr.contains("[WARNING:root]"),
+        "skips are logged:\n{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -171,12 +224,23 @@ fn oversize_line_is_skipped() {
     let dir = TempDir::new("oversize");
     let big = Cert::new(&["paypal-login.oversize.example", &"x".repeat(17 << 20)]).lite();
     assert!(big.len() > 16 << 20);
-    let feed = jsonl(&[Cert::new(&["paypal-login.before.example"]).lite(), big, Cert::new(&["paypal-login.after.example"]).lite()]);
+    let feed = jsonl(&[
+        Cert::new(&["paypal-login.before.example"]).lite(),
+        big,
+        Cert::new(&["paypal-login.after.example"]).lite(),
+    ]);
     dir.write("feed.jsonl", feed);
     let cfg = Conf::default().write(&dir);
-    let out = run(dir.path(), &["monitor", "-c", &cfg, "--replay", "feed.jsonl"], None);
+    let out = run(
+        dir.path(),
+        &["monitor", "-c", &cfg, "--replay", "feed.jsonl"],
+        None,
+    );
     assert_eq!(out.code, Some(0), "stderr:\n{}", out.stderr);
-    assert_eq!(domains(&dir.join(DB), TABLE), ["paypal-login.before.example", "paypal-login.after.example"]);
+    assert_eq!(
+        domains(&dir.join(DB), TABLE),
+        ["paypal-login.before.example", "paypal-login.after.example"]
+    );
     assert_eq!(counter(&out.stderr, "rejected"), Some(1), "{}", out.stderr);
 }
 
@@ -184,7 +248,11 @@ fn oversize_line_is_skipped() {
 fn missing_replay_file_is_an_error_naming_it() {
     let dir = TempDir::new("replay-missing");
     let cfg = Conf::default().write(&dir);
-    let out = run(dir.path(), &["monitor", "-c", &cfg, "--replay", "no-such-feed.jsonl"], None);
+    let out = run(
+        dir.path(),
+        &["monitor", "-c", &cfg, "--replay", "no-such-feed.jsonl"],
+        None,
+    );
     assert_ne!(out.code, Some(0));
     assert!(out.stderr.contains("no-such-feed.jsonl"), "{}", out.stderr);
 }
@@ -194,7 +262,9 @@ fn missing_replay_file_is_an_error_naming_it() {
 #[test]
 fn closed_stdout_does_not_stop_storing() {
     let dir = TempDir::new("epipe");
-    let hosts: Vec<String> = (0..50).map(|i| format!("paypal-login-{i:02}.epipe.example")).collect();
+    let hosts: Vec<String> = (0..50)
+        .map(|i| format!("paypal-login-{i:02}.epipe.example"))
+        .collect();
     let feed: Vec<String> = hosts.iter().map(|h| Cert::new(&[h]).lite()).collect();
     dir.write("feed.jsonl", jsonl(&feed));
     let cfg = Conf::default().write(&dir);

@@ -42,7 +42,11 @@ struct Req {
 
 impl Req {
     fn all(&self, name: &str) -> Vec<&str> {
-        self.headers.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+        self.headers
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
     fn header(&self, name: &str) -> &str {
         match self.all(name).as_slice() {
@@ -78,12 +82,24 @@ fn read_req<S: Read>(s: &mut S) -> Option<Req> {
     let mut lines = text.split("\r\n");
     let mut first = lines.next()?.split_whitespace();
     let (method, target) = (first.next()?.to_string(), first.next()?.to_string());
-    let headers: Vec<(String, String)> =
-        lines.filter(|l| !l.is_empty()).filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string())).collect();
-    let len: usize = headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    let headers: Vec<(String, String)> = lines
+        .filter(|l| !l.is_empty())
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let len: usize = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
     let mut body = vec![0u8; len];
     s.read_exact(&mut body).ok()?;
-    Some(Req { method, target, headers, body })
+    Some(Req {
+        method,
+        target,
+        headers,
+        body,
+    })
 }
 
 fn serve<S: Read + Write>(mut s: S, reqs: &Mutex<Vec<Req>>, reply: &ReplyFn) {
@@ -106,7 +122,10 @@ impl Recorder {
         Recorder::start_inner(None, Arc::new(reply))
     }
 
-    fn start_tls(acceptor: Arc<native_tls::TlsAcceptor>, reply: impl Fn(&Req, usize) -> (u16, String) + Send + Sync + 'static) -> Recorder {
+    fn start_tls(
+        acceptor: Arc<native_tls::TlsAcceptor>,
+        reply: impl Fn(&Req, usize) -> (u16, String) + Send + Sync + 'static,
+    ) -> Recorder {
         Recorder::start_inner(Some(acceptor), Arc::new(reply))
     }
 
@@ -152,16 +171,29 @@ fn ok200() -> impl Fn(&Req, usize) -> (u16, String) + Send + Sync + 'static {
 // Python references
 
 fn python(script: &str, input: &str) -> Option<String> {
-    let mut child = Command::new("python3").args(["-c", script]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().ok()?;
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
     child.stdin.take()?.write_all(input.as_bytes()).ok()?;
     let out = child.wait_with_output().ok()?;
-    assert!(out.status.success(), "python3 failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "python3 failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Some(String::from_utf8(out.stdout).unwrap())
 }
 
 /// `json.dumps(v)` (Python's default separators, ensure_ascii), or None without python3.
 fn py_dumps(v: &Value) -> Option<String> {
-    let r = python("import json,sys; sys.stdout.write(json.dumps(json.loads(sys.stdin.read())))", &v.to_string());
+    let r = python(
+        "import json,sys; sys.stdout.write(json.dumps(json.loads(sys.stdin.read())))",
+        &v.to_string(),
+    );
     if r.is_none() {
         eprintln!("NOTE: python3 not available; JSON bodies compared as parsed values only");
     }
@@ -218,19 +250,31 @@ fn settings(lines: &[(&str, String)]) -> NotifySettings {
 /// One attempt at every destination with the sample alert; the results in order.
 fn deliver_all(s: &NotifySettings, format: BodyFormat) -> Vec<Result<(), String>> {
     let sender = Sender::new(s).unwrap();
-    let msg = Message::for_alert(&sample_alert(), Path::new("alerts/login-paypal.example.com.json"), format);
-    s.destinations.iter().map(|d| sender.deliver(d, &msg, &mut Vec::new())).collect()
+    let msg = Message::for_alert(
+        &sample_alert(),
+        Path::new("alerts/login-paypal.example.com.json"),
+        format,
+    );
+    s.destinations
+        .iter()
+        .map(|d| sender.deliver(d, &msg, &mut Vec::new()))
+        .collect()
 }
 
 fn dest_with_base(dest: String, base: &Recorder) -> NotifySettings {
-    settings(&[("Notification_Destination", dest), ("Notification_Base_URL", base.base())])
+    settings(&[
+        ("Notification_Destination", dest),
+        ("Notification_Base_URL", base.base()),
+    ])
 }
 
 const PNG72: &str = "https://github.com/caronc/apprise/raw/master/apprise/assets/themes/default/apprise-info-72x72.png";
 const PNG256: &str = "https://github.com/caronc/apprise/raw/master/apprise/assets/themes/default/apprise-info-256x256.png";
 
 fn esc(t: &str) -> String {
-    t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    t.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 // ---------------------------------------------------------------------------------------
@@ -247,44 +291,79 @@ fn json_request_with_headers_params_fields_and_basic_auth() {
     let reqs = r.requests();
     assert_eq!(reqs.len(), 1);
     let q = &reqs[0];
-    assert_eq!((q.method.as_str(), q.target.as_str()), ("POST", "/in/hook/?source=csm+tool"));
+    assert_eq!(
+        (q.method.as_str(), q.target.as_str()),
+        ("POST", "/in/hook/?source=csm+tool")
+    );
     assert_eq!(q.all("user-agent"), vec!["Apprise"]);
     assert_eq!(q.header("content-type"), "application/json");
     assert_eq!(q.header("x-api-key"), "k3y");
     assert_eq!(q.header("authorization"), "Basic YWxpY2U6cGE6c3M="); // alice:pa:ss
     let a = sample_alert();
-    assert_body(q, &json!({"version": "1.0", "message": original_body(&a), "attachments": [], "subject": TITLE, "extra": "1"}));
+    assert_body(
+        q,
+        &json!({"version": "1.0", "message": original_body(&a), "attachments": [], "subject": TITLE, "extra": "1"}),
+    );
 
     // ?method=, jsons:// with Notification_CAFile, and the JSON format.
     let Some(pki) = pki() else { return };
     let r = Recorder::start_tls(pki.acceptor(&["localhost"]), |_, _| (200, String::new()));
     let s = settings(&[
-        ("Notification_Destination", format!("jsons://localhost:{}/put?method=put", r.port)),
+        (
+            "Notification_Destination",
+            format!("jsons://localhost:{}/put?method=put", r.port),
+        ),
         ("Notification_CAFile", pki.ca_pem.display().to_string()),
     ]);
     assert_eq!(deliver_all(&s, BodyFormat::Json), vec![Ok(())]);
     let q = &r.requests()[0];
     assert_eq!((q.method.as_str(), q.target.as_str()), ("PUT", "/put"));
     assert!(q.all("authorization").is_empty());
-    assert_body(q, &json!({"version": "1.0", "title": TITLE, "message": a.to_json(), "attachments": [], "type": "info"}));
+    assert_body(
+        q,
+        &json!({"version": "1.0", "title": TITLE, "message": a.to_json(), "attachments": [], "type": "info"}),
+    );
     // Without the CA the certificate is refused, and the error carries no secret.
-    let s = settings(&[("Notification_Destination", format!("jsons://localhost:{}/SECRETPATH", r.port))]);
+    let s = settings(&[(
+        "Notification_Destination",
+        format!("jsons://localhost:{}/SECRETPATH", r.port),
+    )]);
     let e = deliver_all(&s, BodyFormat::Text).remove(0).unwrap_err();
     assert!(!e.contains("SECRETPATH"), "{e}");
-    assert_eq!(r.requests().len(), 1, "no request without a trusted certificate");
+    assert_eq!(
+        r.requests().len(),
+        1,
+        "no request without a trusted certificate"
+    );
 }
 
 #[test]
 fn json_status_decides() {
-    let r = Recorder::start(|_, n| if n == 0 { (302, "moved".into()) } else { (503, "down for maintenance".into()) });
-    let s = settings(&[("Notification_Destination", format!("json://127.0.0.1:{}/x/SECRETPATH", r.port))]);
+    let r = Recorder::start(|_, n| {
+        if n == 0 {
+            (302, "moved".into())
+        } else {
+            (503, "down for maintenance".into())
+        }
+    });
+    let s = settings(&[(
+        "Notification_Destination",
+        format!("json://127.0.0.1:{}/x/SECRETPATH", r.port),
+    )]);
     let e = deliver_all(&s, BodyFormat::Text).remove(0).unwrap_err();
     assert!(e.starts_with("HTTP 302"), "redirects are not followed: {e}");
     let e = deliver_all(&s, BodyFormat::Text).remove(0).unwrap_err();
     assert_eq!(e, "HTTP 503: down for maintenance");
     // Nothing listening: a connection error.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let s = settings(&[("Notification_Destination", format!("json://u:SECRETPASS@127.0.0.1:{port}/SECRETPATH"))]);
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let s = settings(&[(
+        "Notification_Destination",
+        format!("json://u:SECRETPASS@127.0.0.1:{port}/SECRETPATH"),
+    )]);
     let e = deliver_all(&s, BodyFormat::Text).remove(0).unwrap_err();
     assert!(!e.contains("SECRET"), "{e}");
 }
@@ -310,10 +389,16 @@ fn slack_webhook_and_bot() {
     let expect = |req: &Req, username: &str, channel: Option<&str>| {
         let text = req.text();
         let at = text.find("\"ts\": ").expect("a ts") + 6;
-        let ts: String = text[at..].chars().take_while(|c| c.is_ascii_digit() || ".e+-".contains(*c)).collect();
+        let ts: String = text[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || ".e+-".contains(*c))
+            .collect();
         let secs: f64 = ts.parse().expect("ts is a number");
         assert!((secs - now() as f64).abs() < 120.0, "ts {secs}");
-        if let Some(repr) = python("import sys; sys.stdout.write(repr(float(sys.stdin.read())))", &ts) {
+        if let Some(repr) = python(
+            "import sys; sys.stdout.write(repr(float(sys.stdin.read())))",
+            &ts,
+        ) {
             assert_eq!(repr, ts, "ts as Python writes the float");
         }
         let mut want = json!({
@@ -328,17 +413,30 @@ fn slack_webhook_and_bot() {
         got["attachments"][0]["ts"] = json!(1.5);
         assert_eq!(got, want, "parsed body");
         if let Some(bytes) = py_dumps(&want) {
-            assert_eq!(text, bytes.replace("\"ts\": 1.5", &format!("\"ts\": {ts}")), "byte layout");
+            assert_eq!(
+                text,
+                bytes.replace("\"ts\": 1.5", &format!("\"ts\": {ts}")),
+                "byte layout"
+            );
         }
     };
 
     // Webhook: one request per channel; `#`, `@` kept, bare names get `#`, `+id` loses the `+`.
-    let s = dest_with_base("slack://T1AAA/B2BBB/C3CCC/#soc/@bob/alerts/+U123?to=more".into(), &r);
+    let s = dest_with_base(
+        "slack://T1AAA/B2BBB/C3CCC/#soc/@bob/alerts/+U123?to=more".into(),
+        &r,
+    );
     assert_eq!(deliver_all(&s, BodyFormat::Text), vec![Ok(())]);
     let reqs = r.requests();
     assert_eq!(reqs.len(), 5);
-    for (q, ch) in reqs.iter().zip(["#soc", "@bob", "#alerts", "U123", "#more"]) {
-        assert_eq!((q.method.as_str(), q.target.as_str()), ("POST", "/services/T1AAA/B2BBB/C3CCC"));
+    for (q, ch) in reqs
+        .iter()
+        .zip(["#soc", "@bob", "#alerts", "U123", "#more"])
+    {
+        assert_eq!(
+            (q.method.as_str(), q.target.as_str()),
+            ("POST", "/services/T1AAA/B2BBB/C3CCC")
+        );
         assert_eq!(q.all("user-agent"), vec!["Apprise"]);
         assert_eq!(q.header("content-type"), "application/json; charset=utf-8");
         assert_eq!(q.header("accept"), "application/json");
@@ -351,14 +449,20 @@ fn slack_webhook_and_bot() {
     // 200 with any other body than `ok` is a failure.
     let s = dest_with_base("slack://T1AAA/B2BBB/BADC".into(), &r);
     let e = deliver_all(&s, BodyFormat::Text).remove(0).unwrap_err();
-    assert!(e.contains("not `ok`") && e.contains("invalid_token") && !e.contains("BADC"), "{e}");
+    assert!(
+        e.contains("not `ok`") && e.contains("invalid_token") && !e.contains("BADC"),
+        "{e}"
+    );
 
     // Bot token: chat.postMessage with Bearer; success is JSON ok=true.
     let n = r.requests().len();
     let s = dest_with_base("slack://xoxb-1234-5678-SECRETbot/#soc".into(), &r);
     assert_eq!(deliver_all(&s, BodyFormat::Text), vec![Ok(())]);
     let q = &r.requests()[n];
-    assert_eq!((q.method.as_str(), q.target.as_str()), ("POST", "/api/chat.postMessage"));
+    assert_eq!(
+        (q.method.as_str(), q.target.as_str()),
+        ("POST", "/api/chat.postMessage")
+    );
     assert_eq!(q.header("authorization"), "Bearer xoxb-1234-5678-SECRETbot");
     assert_eq!(q.header("content-type"), "application/json; charset=utf-8");
     expect(q, "Apprise", Some("#soc"));
@@ -370,10 +474,19 @@ fn slack_webhook_and_bot() {
 #[test]
 fn discord_request() {
     let r = Recorder::start(|_, _| (204, String::new()));
-    let s = dest_with_base("discord://csm@4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js".into(), &r);
+    let s = dest_with_base(
+        "discord://csm@4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js".into(),
+        &r,
+    );
     assert_eq!(deliver_all(&s, BodyFormat::Text), vec![Ok(())]);
     let q = &r.requests()[0];
-    assert_eq!((q.method.as_str(), q.target.as_str()), ("POST", "/api/webhooks/4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js"));
+    assert_eq!(
+        (q.method.as_str(), q.target.as_str()),
+        (
+            "POST",
+            "/api/webhooks/4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js"
+        )
+    );
     assert_eq!(q.all("user-agent"), vec!["Apprise"]);
     assert_eq!(q.header("content-type"), "application/json; charset=utf-8");
     let body = original_body(&sample_alert());
@@ -384,11 +497,20 @@ fn discord_request() {
                 "allow_mentions": {"parse": ["squarespace"], "users": [], "roles": []}}),
     );
     // 200 is success too; 400 is not.
-    let r = Recorder::start(|_, n| if n == 0 { (200, "{}".into()) } else { (400, "bad".into()) });
+    let r = Recorder::start(|_, n| {
+        if n == 0 {
+            (200, "{}".into())
+        } else {
+            (400, "bad".into())
+        }
+    });
     let s = dest_with_base("discord://1/t?avatar=no".into(), &r);
     assert_eq!(deliver_all(&s, BodyFormat::Text), vec![Ok(())]);
     assert!(r.requests()[0].json().get("avatar_url").is_none());
-    assert_eq!(deliver_all(&s, BodyFormat::Text), vec![Err("HTTP 400: bad".into())]);
+    assert_eq!(
+        deliver_all(&s, BodyFormat::Text),
+        vec![Err("HTTP 400: bad".into())]
+    );
 }
 
 #[test]
@@ -407,7 +529,10 @@ fn msteams_both_forms() {
         reqs[0].target,
         "/webhookb2/2a6d1a0e-aa11-4bd2-9e5b-2a1b3c4d5e6f@7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e/IncomingWebhook/0123456789abcdef0123456789abcdef/5c6d7e8f-1a2b-3c4d-5e6f-7a8b9c0d1e2f"
     );
-    assert_eq!(reqs[1].target, "/webhook/2a6d1a0e-aa11@7b8c9d0e-1f2a/IncomingWebhook/0123456789abcdef/5c6d7e8f-1a2b");
+    assert_eq!(
+        reqs[1].target,
+        "/webhook/2a6d1a0e-aa11@7b8c9d0e-1f2a/IncomingWebhook/0123456789abcdef/5c6d7e8f-1a2b"
+    );
     let body = original_body(&sample_alert());
     for q in &reqs {
         assert_eq!(q.method, "POST");
@@ -425,38 +550,71 @@ fn msteams_both_forms() {
 fn mattermost_request() {
     let r = Recorder::start(ok200());
     // Default port 8065 (also for mmosts), so the test gives its own port.
-    let s = settings(&[("Notification_Destination", format!("mmost://csmbot@127.0.0.1:{}/team/sub/hk7token?channels=soc,alerts", r.port))]);
+    let s = settings(&[(
+        "Notification_Destination",
+        format!(
+            "mmost://csmbot@127.0.0.1:{}/team/sub/hk7token?channels=soc,alerts",
+            r.port
+        ),
+    )]);
     assert_eq!(deliver_all(&s, BodyFormat::Text), vec![Ok(())]);
     let reqs = r.requests();
     assert_eq!(reqs.len(), 2);
     let body = original_body(&sample_alert());
     for (q, ch) in reqs.iter().zip(["soc", "alerts"]) {
-        assert_eq!((q.method.as_str(), q.target.as_str()), ("POST", "/team/sub/hooks/hk7token"));
+        assert_eq!(
+            (q.method.as_str(), q.target.as_str()),
+            ("POST", "/team/sub/hooks/hk7token")
+        );
         assert_eq!(q.header("content-type"), "application/json");
         assert_eq!(q.all("user-agent"), vec!["Apprise"]);
-        assert_body(q, &json!({"text": format!("{TITLE}\r\n{body}"), "icon_url": null, "username": "csmbot", "channel": ch}));
+        assert_body(
+            q,
+            &json!({"text": format!("{TITLE}\r\n{body}"), "icon_url": null, "username": "csmbot", "channel": ch}),
+        );
     }
     let r2 = Recorder::start(ok200());
-    let s = settings(&[("Notification_Destination", format!("mmost://127.0.0.1:{}/tok", r2.port))]);
+    let s = settings(&[(
+        "Notification_Destination",
+        format!("mmost://127.0.0.1:{}/tok", r2.port),
+    )]);
     assert_eq!(deliver_all(&s, BodyFormat::Text), vec![Ok(())]);
-    assert_body(&r2.requests()[0], &json!({"text": format!("{TITLE}\r\n{body}"), "icon_url": null, "username": "Apprise"}));
+    assert_body(
+        &r2.requests()[0],
+        &json!({"text": format!("{TITLE}\r\n{body}"), "icon_url": null, "username": "Apprise"}),
+    );
 }
 
 #[test]
 fn telegram_request_is_html_escaped() {
     let r = Recorder::start(ok200());
-    let s = dest_with_base("tgram://123456789:AAbbCC_dd-SECRET/-1001234567890/@soc_channel".into(), &r);
+    let s = dest_with_base(
+        "tgram://123456789:AAbbCC_dd-SECRET/-1001234567890/@soc_channel".into(),
+        &r,
+    );
     assert_eq!(deliver_all(&s, BodyFormat::Text), vec![Ok(())]);
     let reqs = r.requests();
     assert_eq!(reqs.len(), 2);
     let body = original_body(&sample_alert());
-    assert!(body.contains("<b> &"), "the sample needs characters to escape");
+    assert!(
+        body.contains("<b> &"),
+        "the sample needs characters to escape"
+    );
     let text = format!("<b>{}</b>\r\n{}", esc(TITLE), esc(&body));
-    for (q, chat) in reqs.iter().zip([json!(-1001234567890i64), json!("@soc_channel")]) {
-        assert_eq!((q.method.as_str(), q.target.as_str()), ("POST", "/bot123456789:AAbbCC_dd-SECRET/sendMessage"));
+    for (q, chat) in reqs
+        .iter()
+        .zip([json!(-1001234567890i64), json!("@soc_channel")])
+    {
+        assert_eq!(
+            (q.method.as_str(), q.target.as_str()),
+            ("POST", "/bot123456789:AAbbCC_dd-SECRET/sendMessage")
+        );
         assert_eq!(q.header("content-type"), "application/json");
         assert_eq!(q.all("user-agent"), vec!["Apprise"]);
-        assert_body(q, &json!({"disable_notification": false, "disable_web_page_preview": true, "parse_mode": "HTML", "text": text, "chat_id": chat}));
+        assert_body(
+            q,
+            &json!({"disable_notification": false, "disable_web_page_preview": true, "parse_mode": "HTML", "text": text, "chat_id": chat}),
+        );
     }
 }
 
@@ -486,7 +644,12 @@ fn smtp_server() -> (u16, Arc<Mutex<Vec<SmtpSession>>>) {
                 let mut w = conn.try_clone().unwrap();
                 let mut r = BufReader::new(conn);
                 let mut sess = SmtpSession::default();
-                let b64 = |s: &str| String::from_utf8(certstreammonitor::base64::decode(s.trim().as_bytes()).unwrap()).unwrap();
+                let b64 = |s: &str| {
+                    String::from_utf8(
+                        certstreammonitor::base64::decode(s.trim().as_bytes()).unwrap(),
+                    )
+                    .unwrap()
+                };
                 let mut line = String::new();
                 let read = |r: &mut BufReader<TcpStream>, line: &mut String| {
                     line.clear();
@@ -559,9 +722,24 @@ fn mailto_sends_one_message_per_recipient_with_auth() {
     got.sort_by_key(|s| s.commands.iter().find(|c| c.starts_with("RCPT")).cloned());
     let body = original_body(&sample_alert());
     for (sess, to) in got.iter().zip(["cert@corp.example", "soc@corp.example"]) {
-        assert_eq!(sess.auth, vec!["\0alice\0s3cret-pw".to_string()], "{:?}", sess.commands);
-        assert!(sess.commands.iter().any(|c| c.starts_with("MAIL FROM:<csm@domain.xyz>")), "{:?}", sess.commands);
-        assert!(sess.commands.contains(&format!("RCPT TO:<{to}>")), "{:?}", sess.commands);
+        assert_eq!(
+            sess.auth,
+            vec!["\0alice\0s3cret-pw".to_string()],
+            "{:?}",
+            sess.commands
+        );
+        assert!(
+            sess.commands
+                .iter()
+                .any(|c| c.starts_with("MAIL FROM:<csm@domain.xyz>")),
+            "{:?}",
+            sess.commands
+        );
+        assert!(
+            sess.commands.contains(&format!("RCPT TO:<{to}>")),
+            "{:?}",
+            sess.commands
+        );
         let (head, text) = sess.data.split_once("\r\n\r\n").expect("headers and body");
         let headers: Vec<&str> = head.split("\r\n").collect();
         for want in [
@@ -571,22 +749,40 @@ fn mailto_sends_one_message_per_recipient_with_auth() {
             "X-Application: Apprise".to_string(),
             "Content-Type: text/plain; charset=utf-8".to_string(),
         ] {
-            assert!(headers.contains(&want.as_str()), "{want:?} not in {headers:?}");
+            assert!(
+                headers.contains(&want.as_str()),
+                "{want:?} not in {headers:?}"
+            );
         }
         assert_eq!(text.trim_end_matches("\r\n"), body.replace('\n', "\r\n"));
     }
     // userinfo credentials, the default recipient (the sender), AUTH LOGIN not needed.
     let (port, sessions) = smtp_server();
-    let s = settings(&[("Notification_Destination", format!("mailto://bob:hunter22@127.0.0.1:{port}?from=bob@corp.example"))]);
+    let s = settings(&[(
+        "Notification_Destination",
+        format!("mailto://bob:hunter22@127.0.0.1:{port}?from=bob@corp.example"),
+    )]);
     assert_eq!(deliver_all(&s, BodyFormat::Text), vec![Ok(())]);
     common::wait_until(common::WAIT, || sessions.lock().unwrap().len() == 1);
     let got = sessions.lock().unwrap().clone();
     assert_eq!(got[0].auth, vec!["\0bob\0hunter22".to_string()]);
-    assert!(got[0].commands.contains(&"RCPT TO:<bob@corp.example>".to_string()), "{:?}", got[0].commands);
+    assert!(
+        got[0]
+            .commands
+            .contains(&"RCPT TO:<bob@corp.example>".to_string()),
+        "{:?}",
+        got[0].commands
+    );
     // mailtos insists on STARTTLS, which this server does not offer: an error without the password.
-    let s = settings(&[("Notification_Destination", format!("mailtos://bob:hunter22@127.0.0.1:{port}?from=bob@corp.example"))]);
+    let s = settings(&[(
+        "Notification_Destination",
+        format!("mailtos://bob:hunter22@127.0.0.1:{port}?from=bob@corp.example"),
+    )]);
     let e = deliver_all(&s, BodyFormat::Text).remove(0).unwrap_err();
-    assert!(e.to_ascii_uppercase().contains("STARTTLS") && !e.contains("hunter22"), "{e}");
+    assert!(
+        e.to_ascii_uppercase().contains("STARTTLS") && !e.contains("hunter22"),
+        "{e}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -633,14 +829,23 @@ fn read_dir_files(dir: &Path) -> std::collections::BTreeMap<String, String> {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap())
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read_to_string(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read_to_string(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
 #[test]
 fn command_hook_failure_timeout_and_missing_program() {
     let dir = TempDir::new("notify-hook");
-    let fail = write_script(&dir, "fail.sh", "#!/bin/sh\ncat >/dev/null\necho 'ticket system says no' >&2\nexit 3\n");
+    let fail = write_script(
+        &dir,
+        "fail.sh",
+        "#!/bin/sh\ncat >/dev/null\necho 'ticket system says no' >&2\nexit 3\n",
+    );
     // A grandchild holding stderr open must not keep us waiting past the timeout either.
     let slow = write_script(&dir, "slow.sh", "#!/bin/sh\nsleep 30 &\nsleep 30\n");
     // Run through /bin/sh here: executing a file this process just wrote can race with the
@@ -651,12 +856,18 @@ fn command_hook_failure_timeout_and_missing_program() {
     ]);
     let e = deliver_all(&s, BodyFormat::Text).remove(0).unwrap_err();
     assert_eq!(e, "exit status 3; stderr: ticket system says no");
-    let s = settings(&[("Notification_Command", format!("/bin/sh {slow}")), ("Notification_Timeout", "0.5".into())]);
+    let s = settings(&[
+        ("Notification_Command", format!("/bin/sh {slow}")),
+        ("Notification_Timeout", "0.5".into()),
+    ]);
     let t = Instant::now();
     let e = deliver_all(&s, BodyFormat::Text).remove(0).unwrap_err();
     assert!(e.starts_with("killed after 0.5 s"), "{e}");
     assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
-    let s = settings(&[("Notification_Command", dir.join("missing").display().to_string())]);
+    let s = settings(&[(
+        "Notification_Command",
+        dir.join("missing").display().to_string(),
+    )]);
     let e = deliver_all(&s, BodyFormat::Text).remove(0).unwrap_err();
     assert!(e.starts_with("cannot run "), "{e}");
     // An argument is not shown where the command is named.
@@ -671,10 +882,22 @@ fn command_hook_failure_timeout_and_missing_program() {
 fn bad_destinations_are_startup_errors_without_secrets() {
     let dir = TempDir::new("notify-bad");
     for (value, want) in [
-        ("json://127.0.0.1:9/x, foo://SECRETTOKEN@host/SECRETPATH", "item 2 (foo://***): unsupported scheme \"foo\""),
-        ("slack://SECRETTOKEN", "item 1 (slack://***): write slack://TokenA/TokenB/TokenC"),
-        ("tgram://123:SECRETTOKEN", "item 1 (tgram://***): no chat id"),
-        ("mailtos://bob:SECRETPASS@corp.example?mode=tls", "item 1 (mailtos://corp.example/***): mode= must be starttls, ssl or insecure"),
+        (
+            "json://127.0.0.1:9/x, foo://SECRETTOKEN@host/SECRETPATH",
+            "item 2 (foo://***): unsupported scheme \"foo\"",
+        ),
+        (
+            "slack://SECRETTOKEN",
+            "item 1 (slack://***): write slack://TokenA/TokenB/TokenC",
+        ),
+        (
+            "tgram://123:SECRETTOKEN",
+            "item 1 (tgram://***): no chat id",
+        ),
+        (
+            "mailtos://bob:SECRETPASS@corp.example?mode=tls",
+            "item 1 (mailtos://corp.example/***): mode= must be starttls, ssl or insecure",
+        ),
         ("discord://SECRETTOKEN", "item 1 (discord://***)"),
         ("SECRETTOKEN", "item 1 (***): not a URL"),
     ] {
@@ -685,19 +908,39 @@ fn bad_destinations_are_startup_errors_without_secrets() {
         for cmd in ["notify-test", "scan"] {
             let out = run_env(dir.path(), &[cmd, "-c", "n.conf"], &[], None);
             assert_eq!(out.code, Some(2), "{cmd} {value}: {out:?}");
-            assert!(out.stderr.contains("[REPORTING] Notification_Destination") && out.stderr.contains(want), "{cmd} {value}: {}", out.stderr);
-            assert!(!format!("{}{}", out.stdout, out.stderr).contains("SECRET"), "{cmd}: {out:?}");
+            assert!(
+                out.stderr.contains("[REPORTING] Notification_Destination")
+                    && out.stderr.contains(want),
+                "{cmd} {value}: {}",
+                out.stderr
+            );
+            assert!(
+                !format!("{}{}", out.stdout, out.stderr).contains("SECRET"),
+                "{cmd}: {out:?}"
+            );
         }
     }
-    for (key, value) in [("Notification_Format", "xml"), ("Notification_Timeout", "0"), ("Notification_Retry_Delay", "-1"), ("Notification_Base_URL", "ftp://x")] {
+    for (key, value) in [
+        ("Notification_Format", "xml"),
+        ("Notification_Timeout", "0"),
+        ("Notification_Retry_Delay", "-1"),
+        ("Notification_Base_URL", "ftp://x"),
+    ] {
         let conf = format!("[DATABASE]\nDBFile = {DB}\nTABLEname = {TABLE}\n[REPORTING]\nAlerts_dir = alerts\nNotification_Command = /bin/true\n{key} = {value}\n");
         dir.write("n.conf", &conf);
         let out = run_env(dir.path(), &["notify-test", "-c", "n.conf"], &[], None);
         assert_eq!(out.code, Some(2), "{key}: {out:?}");
-        assert!(out.stderr.contains(&format!("[REPORTING] {key}")), "{key}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!("[REPORTING] {key}")),
+            "{key}: {}",
+            out.stderr
+        );
     }
     // Nothing configured: nothing to test.
-    dir.write("n.conf", "[REPORTING]\nAlerts_dir = alerts\nNotification_Destination =\n");
+    dir.write(
+        "n.conf",
+        "[REPORTING]\nAlerts_dir = alerts\nNotification_Destination =\n",
+    );
     let out = run_env(dir.path(), &["notify-test", "-c", "n.conf"], &[], None);
     assert_eq!(out.code, Some(2), "{out:?}");
     assert!(out.stderr.contains("nothing to test"), "{}", out.stderr);
@@ -732,26 +975,54 @@ fn notify_test_reports_each_destination() {
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("1 of 3 notification destinations failed"), "{}", out.stderr);
-    for secret in ["SECRETPASS", "SECRETPATH", "TOKENAAA", "TOKENBBB", "TOKENCCC"] {
-        assert!(!out.stdout.contains(secret) && !out.stderr.contains(secret), "{secret}: {out:?}");
+    assert!(
+        out.stderr
+            .contains("1 of 3 notification destinations failed"),
+        "{}",
+        out.stderr
+    );
+    for secret in [
+        "SECRETPASS",
+        "SECRETPATH",
+        "TOKENAAA",
+        "TOKENBBB",
+        "TOKENCCC",
+    ] {
+        assert!(
+            !out.stdout.contains(secret) && !out.stderr.contains(secret),
+            "{secret}: {out:?}"
+        );
     }
     let q = &good.requests()[0];
     assert_eq!(q.target, "/SECRETPATH");
     let msg = q.json();
     assert_eq!(msg["title"], "[CertStreamMonitor] Test notification");
-    assert!(msg["message"].as_str().unwrap().contains("notify-test"), "{msg}");
+    assert!(
+        msg["message"].as_str().unwrap().contains("notify-test"),
+        "{msg}"
+    );
     assert_eq!(bad.requests().len(), 1, "one attempt only");
-    assert_eq!(std::fs::read_to_string(&hook_out).unwrap(), "1|[CertStreamMonitor] Test notification|");
+    assert_eq!(
+        std::fs::read_to_string(&hook_out).unwrap(),
+        "1|[CertStreamMonitor] Test notification|"
+    );
 
     // All good: exit 0.
     dir.write("t.conf", conf(format!("json://127.0.0.1:{}/ok", good.port)));
     let out = run_env(dir.path(), &["notify-test", "-c", "t.conf"], &[], None);
     assert_eq!(out.code, Some(0), "{out:?}");
-    assert_eq!(out.stdout, "[1] json://127.0.0.1/***: OK\n[command] /bin/sh: OK\n");
+    assert_eq!(
+        out.stdout,
+        "[1] json://127.0.0.1/***: OK\n[command] /bin/sh: OK\n"
+    );
     let help = run_env(dir.path(), &["notify-test", "--help"], &[], None);
     assert_eq!(help.code, Some(0));
-    assert!(help.stdout.starts_with("Usage: certstreammonitor notify-test -c FILE"), "{}", help.stdout);
+    assert!(
+        help.stdout
+            .starts_with("Usage: certstreammonitor notify-test -c FILE"),
+        "{}",
+        help.stdout
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -784,12 +1055,22 @@ fn scan_env(name: &str) -> Option<ScanEnv> {
         pki.ca_pem.display(),
         site.resolve(HOST)
     );
-    Some(ScanEnv { dir, _site: site, conf_head })
+    Some(ScanEnv {
+        dir,
+        _site: site,
+        conf_head,
+    })
 }
 
 impl ScanEnv {
     fn scan(&self, reporting: &str) -> Out {
-        self.dir.write("scan.conf", format!("{}[REPORTING]\nAlerts_dir = alerts\n{reporting}", self.conf_head));
+        self.dir.write(
+            "scan.conf",
+            format!(
+                "{}[REPORTING]\nAlerts_dir = alerts\n{reporting}",
+                self.conf_head
+            ),
+        );
         run_env(self.dir.path(), &["scan", "-c", "scan.conf"], &[], None)
     }
 
@@ -797,7 +1078,12 @@ impl ScanEnv {
     fn outbox(&self) -> Vec<OutboxRow> {
         let c = rusqlite::Connection::open(self.dir.join(DB)).unwrap();
         let mut st = c.prepare("SELECT Domain, Destination, Attempts, LastError, SentAt FROM Notifications ORDER BY Id").unwrap();
-        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).unwrap().map(Result::unwrap).collect()
+        st.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
     }
 
     fn alert_file(&self) -> String {
@@ -807,14 +1093,25 @@ impl ScanEnv {
 
 fn assert_no_secrets(out: &Out, secrets: &[&str]) {
     for s in secrets {
-        assert!(!out.stdout.contains(s) && !out.stderr.contains(s), "{s} leaked: {out:?}");
+        assert!(
+            !out.stdout.contains(s) && !out.stderr.contains(s),
+            "{s} leaked: {out:?}"
+        );
     }
 }
 
 #[test]
 fn scan_retries_a_destination_that_fails_twice() {
-    let Some(env) = scan_env("notify-retry") else { return };
-    let flaky = Recorder::start(|_, n| if n < 2 { (500, "try later".into()) } else { (200, "{}".into()) });
+    let Some(env) = scan_env("notify-retry") else {
+        return;
+    };
+    let flaky = Recorder::start(|_, n| {
+        if n < 2 {
+            (500, "try later".into())
+        } else {
+            (200, "{}".into())
+        }
+    });
     let slack = Recorder::start(|_, _| (200, "ok".into()));
     let t = Instant::now();
     let out = env.scan(&format!(
@@ -823,7 +1120,11 @@ fn scan_retries_a_destination_that_fails_twice() {
         slack.base()
     ));
     assert_eq!(out.code, Some(0), "{out:?}");
-    assert!(t.elapsed() >= Duration::from_millis(600), "backoff 0.2 s then 0.4 s: {:?}", t.elapsed());
+    assert!(
+        t.elapsed() >= Duration::from_millis(600),
+        "backoff 0.2 s then 0.4 s: {:?}",
+        t.elapsed()
+    );
     let reqs = flaky.requests();
     assert_eq!(reqs.len(), 3, "{reqs:?}");
     let alert = env.alert_file();
@@ -836,24 +1137,56 @@ fn scan_retries_a_destination_that_fails_twice() {
     assert_eq!(s.len(), 1);
     assert_eq!(s[0].target, "/services/TOKENAAA/TOKENBBB/TOKENCCC");
     assert_eq!(s[0].json()["channel"], "#soc");
-    assert!(out.stdout.contains("Notifications: 2 sent, 0 failed\n"), "{}", out.stdout);
-    assert!(out.stderr.contains("attempt 1/3 failed: HTTP 500: try later"), "{}", out.stderr);
+    assert!(
+        out.stdout.contains("Notifications: 2 sent, 0 failed\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr
+            .contains("attempt 1/3 failed: HTTP 500: try later"),
+        "{}",
+        out.stderr
+    );
     let rows = env.outbox();
     assert_eq!(rows.len(), 2, "{rows:?}");
-    assert_eq!((rows[0].0.as_str(), rows[0].1.as_str(), rows[0].2), (HOST, "1 json://127.0.0.1/***", 3));
-    assert_eq!((rows[1].1.as_str(), rows[1].2, rows[1].3.as_deref()), ("2 slack://***", 1, None));
-    assert!(rows.iter().all(|r| r.4.is_some()), "every row delivered: {rows:?}");
-    assert_no_secrets(&out, &["SECRETPASS", "SECRETPATH", "TOKENAAA", "TOKENBBB", "TOKENCCC"]);
+    assert_eq!(
+        (rows[0].0.as_str(), rows[0].1.as_str(), rows[0].2),
+        (HOST, "1 json://127.0.0.1/***", 3)
+    );
+    assert_eq!(
+        (rows[1].1.as_str(), rows[1].2, rows[1].3.as_deref()),
+        ("2 slack://***", 1, None)
+    );
+    assert!(
+        rows.iter().all(|r| r.4.is_some()),
+        "every row delivered: {rows:?}"
+    );
+    assert_no_secrets(
+        &out,
+        &[
+            "SECRETPASS",
+            "SECRETPATH",
+            "TOKENAAA",
+            "TOKENBBB",
+            "TOKENCCC",
+        ],
+    );
     // The DB never holds a URL either.
     let db = std::fs::read(env.dir.join(DB)).unwrap();
     for s in ["SECRETPASS", "TOKENBBB"] {
-        assert!(!db.windows(s.len()).any(|w| w == s.as_bytes()), "{s} in the DB file");
+        assert!(
+            !db.windows(s.len()).any(|w| w == s.as_bytes()),
+            "{s} in the DB file"
+        );
     }
 }
 
 #[test]
 fn scan_keeps_undelivered_notifications_for_the_next_run() {
-    let Some(env) = scan_env("notify-outbox") else { return };
+    let Some(env) = scan_env("notify-outbox") else {
+        return;
+    };
     let up = Arc::new(AtomicBool::new(false));
     let u = up.clone();
     let hits = Arc::new(AtomicUsize::new(0));
@@ -866,7 +1199,11 @@ fn scan_keeps_undelivered_notifications_for_the_next_run() {
             (503, "maintenance".into())
         }
     });
-    let refused = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let refused = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let reporting =
         format!("Notification_Destination = json://127.0.0.1:{refused}/unused, json://127.0.0.1:{}/h/SECRETPATH\nNotification_Retry_Delay = 0\n", r.port);
     // The first destination is refused (nothing listens there): both fail, both rows stay.
@@ -877,27 +1214,60 @@ fn scan_keeps_undelivered_notifications_for_the_next_run() {
     let rows = env.outbox();
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert_eq!(rows[1].1, "2 json://127.0.0.1/***");
-    assert_eq!((rows[1].2, rows[1].3.as_deref(), rows[1].4.as_deref()), (3, Some("HTTP 503: maintenance"), None));
+    assert_eq!(
+        (rows[1].2, rows[1].3.as_deref(), rows[1].4.as_deref()),
+        (3, Some("HTTP 503: maintenance"), None)
+    );
     assert!(rows[0].4.is_none());
-    assert!(out.stderr.contains("failed after 3 attempts; kept in table Notifications"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("failed after 3 attempts; kept in table Notifications"),
+        "{}",
+        out.stderr
+    );
 
     // Next run: the host is settled (not probed again); the outbox rows are retried at once.
     up.store(true, Ordering::SeqCst);
     let out2 = env.scan(&reporting);
     assert_eq!(out2.code, Some(0), "{out2:?}");
-    assert!(out2.stdout.contains("Scan finished: 0 probed"), "{}", out2.stdout);
-    assert!(out2.stderr.contains("retrying 2 notifications left undelivered by earlier runs"), "{}", out2.stderr);
+    assert!(
+        out2.stdout.contains("Scan finished: 0 probed"),
+        "{}",
+        out2.stdout
+    );
+    assert!(
+        out2.stderr
+            .contains("retrying 2 notifications left undelivered by earlier runs"),
+        "{}",
+        out2.stderr
+    );
     assert_eq!(hits.load(Ordering::SeqCst), 4);
     let reqs = r.requests();
-    assert_eq!(reqs[3].body, reqs[0].body, "the same message, rebuilt from the stored alert");
+    assert_eq!(
+        reqs[3].body, reqs[0].body,
+        "the same message, rebuilt from the stored alert"
+    );
     let rows = env.outbox();
     assert_eq!((rows[1].2, rows[1].4.is_some()), (4, true), "{rows:?}");
-    assert_eq!((rows[0].2, rows[0].4.is_none()), (6, true), "the refused one stays: {rows:?}");
-    assert!(out2.stdout.contains("Notifications: 1 sent, 1 failed"), "{}", out2.stdout);
+    assert_eq!(
+        (rows[0].2, rows[0].4.is_none()),
+        (6, true),
+        "the refused one stays: {rows:?}"
+    );
+    assert!(
+        out2.stdout.contains("Notifications: 1 sent, 1 failed"),
+        "{}",
+        out2.stdout
+    );
 
     // Without a destination configured the leftover is reported, not lost.
     let out3 = env.scan("Notification_Destination =\n");
-    assert!(out3.stderr.contains("1 undelivered notifications in table Notifications"), "{}", out3.stderr);
+    assert!(
+        out3.stderr
+            .contains("1 undelivered notifications in table Notifications"),
+        "{}",
+        out3.stderr
+    );
     assert_eq!(env.outbox().len(), 2);
     for o in [&out, &out2, &out3] {
         assert_no_secrets(o, &["SECRETPATH", "unused"]);
@@ -906,12 +1276,21 @@ fn scan_keeps_undelivered_notifications_for_the_next_run() {
 
 #[test]
 fn scan_runs_the_command_hook() {
-    let Some(env) = scan_env("notify-cmd") else { return };
+    let Some(env) = scan_env("notify-cmd") else {
+        return;
+    };
     let hook = recording_hook(&env.dir);
     let rec = env.dir.join("rec");
-    let out = env.scan(&format!("Notification_Command = {hook} {}\nNotification_Format = json\n", rec.display()));
+    let out = env.scan(&format!(
+        "Notification_Command = {hook} {}\nNotification_Format = json\n",
+        rec.display()
+    ));
     assert_eq!(out.code, Some(0), "{out:?}");
-    assert!(out.stdout.contains("Notifications: 1 sent, 0 failed"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Notifications: 1 sent, 0 failed"),
+        "{}",
+        out.stdout
+    );
     let got = read_dir_files(&rec);
     let alert = env.alert_file();
     let a = certstreammonitor::notify::alert_from_json(&alert).unwrap();
@@ -926,10 +1305,22 @@ fn scan_runs_the_command_hook() {
     assert_eq!(got["CSM_SAFE_BROWSING_STATUS"], "No API key in config file");
     assert_eq!(got["CSM_ALERT_FILE"], format!("alerts/{HOST}.json"));
     assert_eq!(got["CSM_TITLE"], TITLE);
-    assert_eq!(got["CSM_BODY"], alert, "Notification_Format = json: the body is the alert JSON");
+    assert_eq!(
+        got["CSM_BODY"], alert,
+        "Notification_Format = json: the body is the alert JSON"
+    );
     assert_eq!(a.hostname, HOST);
     assert!(!got.contains_key("CSM_TEST"));
-    assert_eq!(got.keys().filter(|k| k.starts_with("CSM_")).count(), 14, "{:?}", got.keys());
-    assert!(out.stderr.contains("[command] ") && out.stderr.contains("stderr: hook says hi"), "{}", out.stderr);
+    assert_eq!(
+        got.keys().filter(|k| k.starts_with("CSM_")).count(),
+        14,
+        "{:?}",
+        got.keys()
+    );
+    assert!(
+        out.stderr.contains("[command] ") && out.stderr.contains("stderr: hook says hi"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(env.outbox()[0].1, "command");
 }

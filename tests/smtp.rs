@@ -32,8 +32,16 @@ struct Tls {
 }
 
 fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl CLI");
-    assert!(out.status.success(), "openssl {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl CLI");
+    assert!(
+        out.status.success(),
+        "openssl {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn make_tls() -> Option<Tls> {
@@ -43,27 +51,75 @@ fn make_tls() -> Option<Tls> {
     let dir = std::env::temp_dir().join(format!("csm-smtp-test-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
     let mut args = vec!["req", "-x509"];
     args.extend(ec);
-    args.extend(["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=SMTP Test CA"]);
+    args.extend([
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=SMTP Test CA",
+    ]);
     openssl(&dir, &args);
     let leaf = |name: &str, san: &str| {
         let mut args = vec!["req"];
         args.extend(ec);
-        let (key, csr, pem, ext) = (format!("{name}.key"), format!("{name}.csr"), format!("{name}.pem"), format!("{name}.cnf"));
+        let (key, csr, pem, ext) = (
+            format!("{name}.key"),
+            format!("{name}.csr"),
+            format!("{name}.pem"),
+            format!("{name}.cnf"),
+        );
         args.extend(["-keyout", &key, "-out", &csr, "-subj", "/CN=smtp test"]);
         openssl(&dir, &args);
         std::fs::write(dir.join(&ext), format!("subjectAltName={san}\n")).unwrap();
-        openssl(&dir, &["x509", "-req", "-in", &csr, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", &pem, "-days", "2", "-extfile", &ext]);
-        let id = native_tls::Identity::from_pkcs8(&std::fs::read(dir.join(&pem)).unwrap(), &std::fs::read(dir.join(&key)).unwrap()).unwrap();
+        openssl(
+            &dir,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                &csr,
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                &pem,
+                "-days",
+                "2",
+                "-extfile",
+                &ext,
+            ],
+        );
+        let id = native_tls::Identity::from_pkcs8(
+            &std::fs::read(dir.join(&pem)).unwrap(),
+            &std::fs::read(dir.join(&key)).unwrap(),
+        )
+        .unwrap();
         Arc::new(native_tls::TlsAcceptor::new(id).unwrap())
     };
     let good = leaf("good", "IP:127.0.0.1");
     let wrong_name = leaf("wrong", "DNS:other.test");
-    let ca = native_tls::Certificate::from_pem(&std::fs::read(dir.join("ca.pem")).unwrap()).unwrap();
+    let ca =
+        native_tls::Certificate::from_pem(&std::fs::read(dir.join("ca.pem")).unwrap()).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
-    Some(Tls { good, wrong_name, ca })
+    Some(Tls {
+        good,
+        wrong_name,
+        ca,
+    })
 }
 
 fn tls() -> Option<&'static Tls> {
@@ -120,7 +176,10 @@ impl SConn {
             }
         }
         line.truncate(line.len() - 2);
-        Some(String::from_utf8(line).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+        Some(
+            String::from_utf8(line)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        )
     }
 
     fn send(&mut self, s: &str) -> bool {
@@ -179,14 +238,20 @@ struct Record {
 }
 
 /// One-connection SMTP server on 127.0.0.1; joining the handle gives what it saw.
-fn server(b: Behaviour, acceptor: Option<Arc<native_tls::TlsAcceptor>>) -> (u16, JoinHandle<Record>) {
+fn server(
+    b: Behaviour,
+    acceptor: Option<Arc<native_tls::TlsAcceptor>>,
+) -> (u16, JoinHandle<Record>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let handle = std::thread::spawn(move || {
         let mut rec = Record::default();
-        let Ok((tcp, _)) = listener.accept() else { return rec };
+        let Ok((tcp, _)) = listener.accept() else {
+            return rec;
+        };
         tcp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-        tcp.set_write_timeout(Some(Duration::from_secs(20))).unwrap();
+        tcp.set_write_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
         let mut conn = if b.implicit_tls {
             match acceptor.as_ref().unwrap().accept(tcp) {
                 Ok(s) => SConn::Tls(Box::new(s)),
@@ -227,7 +292,10 @@ fn server(b: Behaviour, acceptor: Option<Arc<native_tls::TlsAcceptor>>) -> (u16,
                     conn.send(&r)
                 } else {
                     rec.ehlo_tls.push(conn.is_tls());
-                    let mut r = format!("250-mx.test greets {}\r\n250-PIPELINING\r\n250-8BITMIME\r\n", &line[5..]);
+                    let mut r = format!(
+                        "250-mx.test greets {}\r\n250-PIPELINING\r\n250-8BITMIME\r\n",
+                        &line[5..]
+                    );
                     if b.advertise_starttls && !conn.is_tls() {
                         r.push_str("250-STARTTLS\r\n");
                     }
@@ -246,7 +314,9 @@ fn server(b: Behaviour, acceptor: Option<Arc<native_tls::TlsAcceptor>>) -> (u16,
                     conn.send("220 2.0.0 Ready to start TLS\r\n250-injected\r\n")
                 } else {
                     conn.send("220 2.0.0 Ready to start TLS\r\n");
-                    let SConn::Plain(tcp) = std::mem::replace(&mut conn, SConn::Gone) else { unreachable!() };
+                    let SConn::Plain(tcp) = std::mem::replace(&mut conn, SConn::Gone) else {
+                        unreachable!()
+                    };
                     match acceptor.as_ref().unwrap().accept(tcp) {
                         Ok(s) => conn = SConn::Tls(Box::new(s)),
                         Err(_) => return rec,
@@ -285,10 +355,10 @@ fn server(b: Behaviour, acceptor: Option<Arc<native_tls::TlsAcceptor>>) -> (u16,
                         };
                         conn.send("334 UGFzc3dvcmQ6\r\n");
                         let pass = {
-                                    let l = conn.read_line().unwrap_or_default();
-                                    rec.commands.push(l.clone());
-                                    l
-                                };
+                            let l = conn.read_line().unwrap_or_default();
+                            rec.commands.push(l.clone());
+                            l
+                        };
                         (user == USER_B64 && pass == PASS_B64, pass)
                     }
                     _ => {
@@ -296,13 +366,16 @@ fn server(b: Behaviour, acceptor: Option<Arc<native_tls::TlsAcceptor>>) -> (u16,
                         continue;
                     }
                 };
-                rec.auth.push(format!("{mech} {}", if good { "ok" } else { "bad" }));
+                rec.auth
+                    .push(format!("{mech} {}", if good { "ok" } else { "bad" }));
                 if good {
                     authed = true;
                     conn.send("235 2.7.0 Authentication successful\r\n")
                 } else {
                     // A careless server echoing what it got: the client must not repeat it.
-                    conn.send(&format!("535 5.7.8 Authentication credentials invalid (got {token})\r\n"))
+                    conn.send(&format!(
+                        "535 5.7.8 Authentication credentials invalid (got {token})\r\n"
+                    ))
                 }
             } else if upper.starts_with("MAIL FROM:") {
                 if b.auth.is_some() && !authed {
@@ -312,9 +385,14 @@ fn server(b: Behaviour, acceptor: Option<Arc<native_tls::TlsAcceptor>>) -> (u16,
                     conn.send("250 2.1.0 Ok\r\n")
                 }
             } else if upper.starts_with("RCPT TO:") {
-                let addr = line[8..].trim_start_matches('<').trim_end_matches('>').to_string();
+                let addr = line[8..]
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_string();
                 if b.reject_rcpt.contains(&addr.as_str()) {
-                    conn.send(&format!("550 5.1.1 <{addr}>: Recipient address rejected: User unknown\r\n"))
+                    conn.send(&format!(
+                        "550 5.1.1 <{addr}>: Recipient address rejected: User unknown\r\n"
+                    ))
                 } else {
                     rec.rcpt.push(addr);
                     conn.send("250 2.1.5 Ok\r\n")
@@ -326,7 +404,9 @@ fn server(b: Behaviour, acceptor: Option<Arc<native_tls::TlsAcceptor>>) -> (u16,
                     conn.send("354 End data with <CR><LF>.<CR><LF>\r\n");
                     let (mut raw, mut data) = (String::new(), String::new());
                     loop {
-                        let Some(l) = conn.read_line() else { return rec };
+                        let Some(l) = conn.read_line() else {
+                            return rec;
+                        };
                         if l == "." {
                             break;
                         }
@@ -396,16 +476,26 @@ fn mail() -> Mail {
 }
 
 fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
 
 fn unstuff(s: &str) -> String {
-    s.split_inclusive("\r\n").map(|l| l.strip_prefix('.').unwrap_or(l)).collect()
+    s.split_inclusive("\r\n")
+        .map(|l| l.strip_prefix('.').unwrap_or(l))
+        .collect()
 }
 
 /// `send` the mail and check the server got exactly `format_message` (dated during the
 /// call, with the Message-ID it carries).
-fn deliver_and_check(s: &SmtpSettings, b: Behaviour, acceptor: Option<Arc<native_tls::TlsAcceptor>>, m: &Mail) -> Record {
+fn deliver_and_check(
+    s: &SmtpSettings,
+    b: Behaviour,
+    acceptor: Option<Arc<native_tls::TlsAcceptor>>,
+    m: &Mail,
+) -> Record {
     let (port, handle) = server(b, acceptor);
     let s = SmtpSettings { port, ..s.clone() };
     let before = now();
@@ -418,23 +508,45 @@ fn deliver_and_check(s: &SmtpSettings, b: Behaviour, acceptor: Option<Arc<native
     assert_eq!(rec.raw_data.len(), 1, "{rec:?}");
     let raw = &rec.raw_data[0];
     for line in raw.split("\r\n") {
-        assert!(!line.contains('\r') && !line.contains('\n'), "bare CR/LF on the wire: {line:?}");
+        assert!(
+            !line.contains('\r') && !line.contains('\n'),
+            "bare CR/LF on the wire: {line:?}"
+        );
         assert!(line.len() <= 998, "line too long");
     }
-    let id_line = raw.lines().find(|l| l.starts_with("Message-ID: <")).expect("Message-ID");
-    let id = id_line.trim_start_matches("Message-ID: <").trim_end_matches('>');
+    let id_line = raw
+        .lines()
+        .find(|l| l.starts_with("Message-ID: <"))
+        .expect("Message-ID");
+    let id = id_line
+        .trim_start_matches("Message-ID: <")
+        .trim_end_matches('>');
     assert!(id.ends_with("@certstreammonitor"), "{id}");
     let expected = (before..=after)
         .map(|t| smtp::format_message(m, t, id))
         .find(|e| e == raw)
-        .unwrap_or_else(|| panic!("DATA differs from format_message:\n{raw}\n---\n{}", smtp::format_message(m, before, id)));
-    assert_eq!(rec.data[0], unstuff(&expected), "DATA (dot-stuffing undone) == format_message (dot-stuffing undone)");
+        .unwrap_or_else(|| {
+            panic!(
+                "DATA differs from format_message:\n{raw}\n---\n{}",
+                smtp::format_message(m, before, id)
+            )
+        });
+    assert_eq!(
+        rec.data[0],
+        unstuff(&expected),
+        "DATA (dot-stuffing undone) == format_message (dot-stuffing undone)"
+    );
     assert!(rec.quit, "QUIT sent");
     assert_eq!(rec.commands[0], "EHLO client.test");
     rec
 }
 
-fn send_err(s: &SmtpSettings, b: Behaviour, acceptor: Option<Arc<native_tls::TlsAcceptor>>, m: &Mail) -> (String, Record, Duration) {
+fn send_err(
+    s: &SmtpSettings,
+    b: Behaviour,
+    acceptor: Option<Arc<native_tls::TlsAcceptor>>,
+    m: &Mail,
+) -> (String, Record, Duration) {
     let (port, handle) = server(b, acceptor);
     let s = SmtpSettings { port, ..s.clone() };
     let t = Instant::now();
@@ -447,7 +559,14 @@ fn send_err(s: &SmtpSettings, b: Behaviour, acceptor: Option<Arc<native_tls::Tls
 }
 
 fn assert_no_secret(e: &str) {
-    for secret in [PASS, PASS_B64, PLAIN_TOKEN, "wrong-Secret-9", "d3JvbmctU2VjcmV0LTk=", "AGFsZXJ0c0BleGFtcGxlLnRlc3QAd3JvbmctU2VjcmV0LTk="] {
+    for secret in [
+        PASS,
+        PASS_B64,
+        PLAIN_TOKEN,
+        "wrong-Secret-9",
+        "d3JvbmctU2VjcmV0LTk=",
+        "AGFsZXJ0c0BleGFtcGxlLnRlc3QAd3JvbmctU2VjcmV0LTk=",
+    ] {
         assert!(!e.contains(secret), "error leaks {secret:?}: {e}");
     }
 }
@@ -457,24 +576,51 @@ fn assert_no_secret(e: &str) {
 
 #[test]
 fn plain_delivers() {
-    let rec = deliver_and_check(&settings(0, SmtpSecurity::Plain, None), Behaviour::default(), None, &mail());
+    let rec = deliver_and_check(
+        &settings(0, SmtpSecurity::Plain, None),
+        Behaviour::default(),
+        None,
+        &mail(),
+    );
     // Non-ASCII body and the server offers 8BITMIME.
-    assert_eq!(rec.mail_from, [("MAIL FROM:<alerts@example.test> BODY=8BITMIME".to_string(), false)]);
+    assert_eq!(
+        rec.mail_from,
+        [(
+            "MAIL FROM:<alerts@example.test> BODY=8BITMIME".to_string(),
+            false
+        )]
+    );
     assert!(rec.auth.is_empty());
-    assert!(!rec.commands.iter().any(|c| c == "STARTTLS"), "Plain never upgrades");
+    assert!(
+        !rec.commands.iter().any(|c| c == "STARTTLS"),
+        "Plain never upgrades"
+    );
 }
 
 #[test]
 fn plain_ascii_message_without_body_param() {
-    let m = Mail { body: "ascii only\n".into(), from_name: None, to: vec!["soc@example.test".into()], ..mail() };
-    let rec = deliver_and_check(&settings(0, SmtpSecurity::Plain, None), Behaviour::default(), None, &m);
+    let m = Mail {
+        body: "ascii only\n".into(),
+        from_name: None,
+        to: vec!["soc@example.test".into()],
+        ..mail()
+    };
+    let rec = deliver_and_check(
+        &settings(0, SmtpSecurity::Plain, None),
+        Behaviour::default(),
+        None,
+        &m,
+    );
     assert_eq!(rec.mail_from[0].0, "MAIL FROM:<alerts@example.test>");
     assert!(rec.raw_data[0].starts_with("From: alerts@example.test\r\nTo: soc@example.test\r\n"));
 }
 
 #[test]
 fn plain_falls_back_to_helo() {
-    let b = Behaviour { no_ehlo: true, ..Behaviour::default() };
+    let b = Behaviour {
+        no_ehlo: true,
+        ..Behaviour::default()
+    };
     let rec = deliver_and_check(&settings(0, SmtpSecurity::Plain, None), b, None, &mail());
     assert_eq!(rec.commands[1], "HELO client.test");
     // No 8BITMIME known after HELO: no BODY parameter.
@@ -484,17 +630,32 @@ fn plain_falls_back_to_helo() {
 #[test]
 fn plain_with_auth_login() {
     // mailto://user:pass@host: apprise logs in even without TLS.
-    let b = Behaviour { auth: Some("LOGIN"), ..Behaviour::default() };
-    let rec = deliver_and_check(&with_auth(settings(0, SmtpSecurity::Plain, None), PASS), b, None, &mail());
+    let b = Behaviour {
+        auth: Some("LOGIN"),
+        ..Behaviour::default()
+    };
+    let rec = deliver_and_check(
+        &with_auth(settings(0, SmtpSecurity::Plain, None), PASS),
+        b,
+        None,
+        &mail(),
+    );
     assert_eq!(rec.auth, ["LOGIN ok"]);
 }
 
 #[test]
 fn starttls_auth_plain_delivers() {
     let tls = need_tls!();
-    let b = Behaviour { advertise_starttls: true, auth: Some("PLAIN LOGIN"), ..Behaviour::default() };
+    let b = Behaviour {
+        advertise_starttls: true,
+        auth: Some("PLAIN LOGIN"),
+        ..Behaviour::default()
+    };
     let s = with_auth(settings(0, SmtpSecurity::StartTls, Some(tls)), PASS);
-    let m = Mail { subject: "Alerte : société générale — hameçonnage".into(), ..mail() };
+    let m = Mail {
+        subject: "Alerte : société générale — hameçonnage".into(),
+        ..mail()
+    };
     let rec = deliver_and_check(&s, b, Some(tls.good.clone()), &m);
     assert_eq!(rec.ehlo_tls, [false, true], "EHLO again after STARTTLS");
     assert_eq!(rec.auth, ["PLAIN ok"], "PLAIN preferred");
@@ -506,7 +667,11 @@ fn starttls_auth_plain_delivers() {
 #[test]
 fn starttls_auth_login_delivers() {
     let tls = need_tls!();
-    let b = Behaviour { advertise_starttls: true, auth: Some("LOGIN"), ..Behaviour::default() };
+    let b = Behaviour {
+        advertise_starttls: true,
+        auth: Some("LOGIN"),
+        ..Behaviour::default()
+    };
     let s = with_auth(settings(0, SmtpSecurity::StartTls, Some(tls)), PASS);
     let rec = deliver_and_check(&s, b, Some(tls.good.clone()), &mail());
     assert_eq!(rec.auth, ["LOGIN ok"]);
@@ -517,7 +682,11 @@ fn starttls_auth_login_delivers() {
 #[test]
 fn implicit_tls_delivers() {
     let tls = need_tls!();
-    let b = Behaviour { implicit_tls: true, auth: Some("LOGIN PLAIN"), ..Behaviour::default() };
+    let b = Behaviour {
+        implicit_tls: true,
+        auth: Some("LOGIN PLAIN"),
+        ..Behaviour::default()
+    };
     let s = with_auth(settings(0, SmtpSecurity::ImplicitTls, Some(tls)), PASS);
     let rec = deliver_and_check(&s, b, Some(tls.good.clone()), &mail());
     assert_eq!(rec.ehlo_tls, [true]);
@@ -529,9 +698,20 @@ fn implicit_tls_delivers() {
 
 #[test]
 fn bad_credentials_plain() {
-    let b = Behaviour { auth: Some("PLAIN LOGIN"), ..Behaviour::default() };
-    let (e, rec, _) = send_err(&with_auth(settings(0, SmtpSecurity::Plain, None), "wrong-Secret-9"), b, None, &mail());
-    assert!(e.contains("AUTH PLAIN: server replied 535 5.7.8 Authentication credentials invalid"), "{e}");
+    let b = Behaviour {
+        auth: Some("PLAIN LOGIN"),
+        ..Behaviour::default()
+    };
+    let (e, rec, _) = send_err(
+        &with_auth(settings(0, SmtpSecurity::Plain, None), "wrong-Secret-9"),
+        b,
+        None,
+        &mail(),
+    );
+    assert!(
+        e.contains("AUTH PLAIN: server replied 535 5.7.8 Authentication credentials invalid"),
+        "{e}"
+    );
     assert_no_secret(&e);
     assert_eq!(rec.auth, ["PLAIN bad"]);
     assert!(rec.mail_from.is_empty() && rec.data.is_empty());
@@ -540,10 +720,20 @@ fn bad_credentials_plain() {
 #[test]
 fn bad_credentials_login() {
     let tls = need_tls!();
-    let b = Behaviour { advertise_starttls: true, auth: Some("LOGIN"), ..Behaviour::default() };
-    let s = with_auth(settings(0, SmtpSecurity::StartTls, Some(tls)), "wrong-Secret-9");
+    let b = Behaviour {
+        advertise_starttls: true,
+        auth: Some("LOGIN"),
+        ..Behaviour::default()
+    };
+    let s = with_auth(
+        settings(0, SmtpSecurity::StartTls, Some(tls)),
+        "wrong-Secret-9",
+    );
     let (e, rec, _) = send_err(&s, b, Some(tls.good.clone()), &mail());
-    assert!(e.contains("AUTH LOGIN (password): server replied 535"), "{e}");
+    assert!(
+        e.contains("AUTH LOGIN (password): server replied 535"),
+        "{e}"
+    );
     assert_no_secret(&e);
     assert_eq!(rec.auth, ["LOGIN bad"]);
     assert!(rec.mail_from.is_empty());
@@ -551,16 +741,35 @@ fn bad_credentials_login() {
 
 #[test]
 fn auth_not_advertised() {
-    let (e, rec, _) = send_err(&with_auth(settings(0, SmtpSecurity::Plain, None), PASS), Behaviour::default(), None, &mail());
-    assert!(e.contains("AUTH: a username is set but the server does not advertise AUTH"), "{e}");
+    let (e, rec, _) = send_err(
+        &with_auth(settings(0, SmtpSecurity::Plain, None), PASS),
+        Behaviour::default(),
+        None,
+        &mail(),
+    );
+    assert!(
+        e.contains("AUTH: a username is set but the server does not advertise AUTH"),
+        "{e}"
+    );
     assert!(rec.mail_from.is_empty());
 }
 
 #[test]
 fn auth_without_plain_or_login() {
-    let b = Behaviour { auth: Some("CRAM-MD5 XOAUTH2"), ..Behaviour::default() };
-    let (e, rec, _) = send_err(&with_auth(settings(0, SmtpSecurity::Plain, None), PASS), b, None, &mail());
-    assert!(e.contains("neither PLAIN nor LOGIN (AUTH CRAM-MD5 XOAUTH2)"), "{e}");
+    let b = Behaviour {
+        auth: Some("CRAM-MD5 XOAUTH2"),
+        ..Behaviour::default()
+    };
+    let (e, rec, _) = send_err(
+        &with_auth(settings(0, SmtpSecurity::Plain, None), PASS),
+        b,
+        None,
+        &mail(),
+    );
+    assert!(
+        e.contains("neither PLAIN nor LOGIN (AUTH CRAM-MD5 XOAUTH2)"),
+        "{e}"
+    );
     assert!(rec.auth.is_empty());
 }
 
@@ -568,29 +777,54 @@ fn auth_without_plain_or_login() {
 fn starttls_required_but_not_advertised() {
     let tls = need_tls!();
     let s = with_auth(settings(0, SmtpSecurity::StartTls, Some(tls)), PASS);
-    let b = Behaviour { auth: Some("PLAIN LOGIN"), ..Behaviour::default() };
+    let b = Behaviour {
+        auth: Some("PLAIN LOGIN"),
+        ..Behaviour::default()
+    };
     let (e, rec, _) = send_err(&s, b, Some(tls.good.clone()), &mail());
     assert!(e.contains("STARTTLS: required but not advertised"), "{e}");
     // Nothing sensitive went out in the clear.
     assert!(rec.auth.is_empty() && rec.mail_from.is_empty(), "{rec:?}");
-    assert!(rec.commands.iter().all(|c| c == "EHLO client.test" || c == "QUIT"), "{:?}", rec.commands);
+    assert!(
+        rec.commands
+            .iter()
+            .all(|c| c == "EHLO client.test" || c == "QUIT"),
+        "{:?}",
+        rec.commands
+    );
 }
 
 #[test]
 fn starttls_pipelined_injection_refused() {
     let tls = need_tls!();
-    let b = Behaviour { advertise_starttls: true, inject_after_starttls: true, auth: Some("PLAIN"), ..Behaviour::default() };
+    let b = Behaviour {
+        advertise_starttls: true,
+        inject_after_starttls: true,
+        auth: Some("PLAIN"),
+        ..Behaviour::default()
+    };
     let s = with_auth(settings(0, SmtpSecurity::StartTls, Some(tls)), PASS);
     let (e, rec, _) = send_err(&s, b, Some(tls.good.clone()), &mail());
-    assert!(e.contains("STARTTLS: the server sent data after its 220"), "{e}");
+    assert!(
+        e.contains("STARTTLS: the server sent data after its 220"),
+        "{e}"
+    );
     assert!(rec.auth.is_empty() && rec.mail_from.is_empty());
 }
 
 #[test]
 fn untrusted_certificate_implicit() {
     let tls = need_tls!();
-    let b = Behaviour { implicit_tls: true, ..Behaviour::default() };
-    let (e, rec, _) = send_err(&settings(0, SmtpSecurity::ImplicitTls, None), b, Some(tls.good.clone()), &mail());
+    let b = Behaviour {
+        implicit_tls: true,
+        ..Behaviour::default()
+    };
+    let (e, rec, _) = send_err(
+        &settings(0, SmtpSecurity::ImplicitTls, None),
+        b,
+        Some(tls.good.clone()),
+        &mail(),
+    );
     assert!(e.contains("TLS: TLS handshake failed"), "{e}");
     assert!(e.contains("certificate verify failed"), "{e}");
     assert!(rec.commands.is_empty());
@@ -599,7 +833,11 @@ fn untrusted_certificate_implicit() {
 #[test]
 fn untrusted_certificate_starttls() {
     let tls = need_tls!();
-    let b = Behaviour { advertise_starttls: true, auth: Some("PLAIN"), ..Behaviour::default() };
+    let b = Behaviour {
+        advertise_starttls: true,
+        auth: Some("PLAIN"),
+        ..Behaviour::default()
+    };
     let s = with_auth(settings(0, SmtpSecurity::StartTls, None), PASS);
     let (e, rec, _) = send_err(&s, b, Some(tls.good.clone()), &mail());
     assert!(e.contains("STARTTLS: TLS handshake failed"), "{e}");
@@ -609,25 +847,48 @@ fn untrusted_certificate_starttls() {
 #[test]
 fn certificate_for_another_name() {
     let tls = need_tls!();
-    let b = Behaviour { implicit_tls: true, ..Behaviour::default() };
-    let (e, _, _) = send_err(&settings(0, SmtpSecurity::ImplicitTls, Some(tls)), b, Some(tls.wrong_name.clone()), &mail());
+    let b = Behaviour {
+        implicit_tls: true,
+        ..Behaviour::default()
+    };
+    let (e, _, _) = send_err(
+        &settings(0, SmtpSecurity::ImplicitTls, Some(tls)),
+        b,
+        Some(tls.wrong_name.clone()),
+        &mail(),
+    );
     assert!(e.contains("TLS handshake failed"), "{e}");
 }
 
 #[test]
 fn silent_server_times_out() {
-    let s = SmtpSettings { timeout: Duration::from_secs(1), ..settings(0, SmtpSecurity::Plain, None) };
-    let b = Behaviour { silent: true, ..Behaviour::default() };
+    let s = SmtpSettings {
+        timeout: Duration::from_secs(1),
+        ..settings(0, SmtpSecurity::Plain, None)
+    };
+    let b = Behaviour {
+        silent: true,
+        ..Behaviour::default()
+    };
     let (e, _, took) = send_err(&s, b, None, &mail());
     assert!(e.contains("greeting: timed out"), "{e}");
-    assert!(took >= Duration::from_millis(900) && took < Duration::from_secs(5), "{took:?}");
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
 }
 
 #[test]
 fn silent_tls_server_times_out() {
     // Implicit TLS towards a server that never answers the ClientHello.
-    let s = SmtpSettings { timeout: Duration::from_secs(1), ..settings(0, SmtpSecurity::ImplicitTls, None) };
-    let b = Behaviour { silent: true, ..Behaviour::default() };
+    let s = SmtpSettings {
+        timeout: Duration::from_secs(1),
+        ..settings(0, SmtpSecurity::ImplicitTls, None)
+    };
+    let b = Behaviour {
+        silent: true,
+        ..Behaviour::default()
+    };
     let (e, _, took) = send_err(&s, b, None, &mail());
     assert!(e.contains("TLS") && e.contains("timed out"), "{e}");
     assert!(took < Duration::from_secs(5), "{took:?}");
@@ -637,8 +898,14 @@ fn silent_tls_server_times_out() {
 fn dripping_server_hits_the_session_deadline() {
     // Every read succeeds (a reply line each 100 ms), the reply never ends: only the total
     // deadline stops it.
-    let s = SmtpSettings { timeout: Duration::from_secs(1), ..settings(0, SmtpSecurity::Plain, None) };
-    let b = Behaviour { drip: true, ..Behaviour::default() };
+    let s = SmtpSettings {
+        timeout: Duration::from_secs(1),
+        ..settings(0, SmtpSecurity::Plain, None)
+    };
+    let b = Behaviour {
+        drip: true,
+        ..Behaviour::default()
+    };
     let (e, _, took) = send_err(&s, b, None, &mail());
     assert!(e.contains("greeting: timed out"), "{e}");
     assert!(took < Duration::from_secs(5), "{took:?}");
@@ -646,8 +913,14 @@ fn dripping_server_hits_the_session_deadline() {
 
 #[test]
 fn server_stalling_after_the_message_times_out() {
-    let s = SmtpSettings { timeout: Duration::from_secs(1), ..settings(0, SmtpSecurity::Plain, None) };
-    let b = Behaviour { stall_after_data: true, ..Behaviour::default() };
+    let s = SmtpSettings {
+        timeout: Duration::from_secs(1),
+        ..settings(0, SmtpSecurity::Plain, None)
+    };
+    let b = Behaviour {
+        stall_after_data: true,
+        ..Behaviour::default()
+    };
     let (e, rec, took) = send_err(&s, b, None, &mail());
     assert!(e.contains("message: timed out"), "{e}");
     assert!(took < Duration::from_secs(5), "{took:?}");
@@ -656,10 +929,19 @@ fn server_stalling_after_the_message_times_out() {
 
 #[test]
 fn rejected_recipient() {
-    let m = Mail { to: vec!["soc@example.test".into(), "nobody@example.test".into()], ..mail() };
-    let b = Behaviour { reject_rcpt: vec!["nobody@example.test"], ..Behaviour::default() };
+    let m = Mail {
+        to: vec!["soc@example.test".into(), "nobody@example.test".into()],
+        ..mail()
+    };
+    let b = Behaviour {
+        reject_rcpt: vec!["nobody@example.test"],
+        ..Behaviour::default()
+    };
     let (e, rec, _) = send_err(&settings(0, SmtpSecurity::Plain, None), b, None, &m);
-    assert!(e.contains("RCPT TO <nobody@example.test>: server replied 550 5.1.1"), "{e}");
+    assert!(
+        e.contains("RCPT TO <nobody@example.test>: server replied 550 5.1.1"),
+        "{e}"
+    );
     assert_eq!(rec.rcpt, ["soc@example.test"]);
     assert!(rec.data.is_empty(), "no DATA after a rejected recipient");
     assert!(!rec.commands.iter().any(|c| c == "DATA"));
@@ -667,41 +949,81 @@ fn rejected_recipient() {
 
 #[test]
 fn oversized_reply() {
-    let b = Behaviour { huge_ehlo: true, ..Behaviour::default() };
+    let b = Behaviour {
+        huge_ehlo: true,
+        ..Behaviour::default()
+    };
     let (e, _, _) = send_err(&settings(0, SmtpSecurity::Plain, None), b, None, &mail());
     assert!(e.contains("EHLO: reply longer than 65536 bytes"), "{e}");
 }
 
 #[test]
 fn overlong_reply_line() {
-    let b = Behaviour { long_line: true, ..Behaviour::default() };
+    let b = Behaviour {
+        long_line: true,
+        ..Behaviour::default()
+    };
     let (e, _, _) = send_err(&settings(0, SmtpSecurity::Plain, None), b, None, &mail());
-    assert!(e.contains("greeting: reply line longer than 4096 bytes"), "{e}");
+    assert!(
+        e.contains("greeting: reply line longer than 4096 bytes"),
+        "{e}"
+    );
 }
 
 #[test]
 fn connection_refused() {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let e = smtp::send(&settings(port, SmtpSecurity::Plain, None), &mail()).unwrap_err();
-    assert!(e.starts_with(&format!("SMTP 127.0.0.1:{port}: connect: ")), "{e}");
+    assert!(
+        e.starts_with(&format!("SMTP 127.0.0.1:{port}: connect: ")),
+        "{e}"
+    );
 }
 
 #[test]
 fn envelope_injection_rejected_before_connecting() {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let s = settings(port, SmtpSecurity::Plain, None);
     for m in [
-        Mail { from: "a@b.test>\r\nRCPT TO:<victim@x.test".into(), ..mail() },
-        Mail { to: vec!["soc@example.test\r\nDATA".into()], ..mail() },
-        Mail { to: vec!["soc@example.test> NOTIFY=NEVER".into()], ..mail() },
-        Mail { to: vec![], ..mail() },
-        Mail { from: String::new(), ..mail() },
+        Mail {
+            from: "a@b.test>\r\nRCPT TO:<victim@x.test".into(),
+            ..mail()
+        },
+        Mail {
+            to: vec!["soc@example.test\r\nDATA".into()],
+            ..mail()
+        },
+        Mail {
+            to: vec!["soc@example.test> NOTIFY=NEVER".into()],
+            ..mail()
+        },
+        Mail {
+            to: vec![],
+            ..mail()
+        },
+        Mail {
+            from: String::new(),
+            ..mail()
+        },
     ] {
         let e = smtp::send(&s, &m).unwrap_err();
         assert!(!e.contains("connect"), "{e}");
     }
-    let bad_helo = SmtpSettings { helo_name: "x\r\nMAIL FROM:<a@b>".into(), ..s };
-    assert!(smtp::send(&bad_helo, &mail()).unwrap_err().contains("invalid EHLO name"));
+    let bad_helo = SmtpSettings {
+        helo_name: "x\r\nMAIL FROM:<a@b>".into(),
+        ..s
+    };
+    assert!(smtp::send(&bad_helo, &mail())
+        .unwrap_err()
+        .contains("invalid EHLO name"));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -710,7 +1032,13 @@ fn envelope_injection_rejected_before_connecting() {
 const TS: i64 = 1_700_000_000; // Tue, 14 Nov 2023 22:13:20 +0000
 
 fn simple(subject: &str, body: &str) -> Mail {
-    Mail { from: "a@x.test".into(), from_name: None, to: vec!["b@y.test".into()], subject: subject.into(), body: body.into() }
+    Mail {
+        from: "a@x.test".into(),
+        from_name: None,
+        to: vec!["b@y.test".into()],
+        subject: subject.into(),
+        body: body.into(),
+    }
 }
 
 fn split(msg: &str) -> (&str, &str) {
@@ -727,7 +1055,9 @@ fn headers(msg: &str) -> Vec<(String, String)> {
         if line.starts_with(' ') || line.starts_with('\t') {
             out.last_mut().expect("continuation first").1.push_str(line);
         } else {
-            let (n, v) = line.split_once(": ").unwrap_or_else(|| panic!("not a header: {line:?}"));
+            let (n, v) = line
+                .split_once(": ")
+                .unwrap_or_else(|| panic!("not a header: {line:?}"));
             out.push((n.to_string(), v.to_string()));
         }
     }
@@ -735,14 +1065,21 @@ fn headers(msg: &str) -> Vec<(String, String)> {
 }
 
 fn header(msg: &str, name: &str) -> String {
-    headers(msg).into_iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no {name}")).1
+    headers(msg)
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no {name}"))
+        .1
 }
 
 /// Decode a run of `=?utf-8?B?…?=` words separated by folding whitespace.
 fn decode_words(v: &str) -> String {
     let mut bytes = Vec::new();
     for w in v.split_whitespace() {
-        let inner = w.strip_prefix("=?utf-8?B?").and_then(|w| w.strip_suffix("?=")).unwrap_or_else(|| panic!("not an encoded word: {w}"));
+        let inner = w
+            .strip_prefix("=?utf-8?B?")
+            .and_then(|w| w.strip_suffix("?="))
+            .unwrap_or_else(|| panic!("not an encoded word: {w}"));
         assert!(w.len() <= 75, "encoded word longer than 75: {w}");
         bytes.extend(certstreammonitor::base64::decode(inner.as_bytes()).unwrap());
     }
@@ -805,27 +1142,94 @@ fn from_display_name_table() {
     for (name, from) in [
         (None, "a@x.test".to_string()),
         (Some(""), "a@x.test".to_string()),
-        (Some("CertStreamMonitor-notification"), "CertStreamMonitor-notification <a@x.test>".to_string()),
+        (
+            Some("CertStreamMonitor-notification"),
+            "CertStreamMonitor-notification <a@x.test>".to_string(),
+        ),
         (Some("SOC, Paris"), "\"SOC, Paris\" <a@x.test>".to_string()),
-        (Some("say \"hi\""), "\"say \\\"hi\\\"\" <a@x.test>".to_string()),
-        (Some("Équipe sécurité"), "=?utf-8?B?w4lxdWlwZSBzw6ljdXJpdMOp?= <a@x.test>".to_string()),
+        (
+            Some("say \"hi\""),
+            "\"say \\\"hi\\\"\" <a@x.test>".to_string(),
+        ),
+        (
+            Some("Équipe sécurité"),
+            "=?utf-8?B?w4lxdWlwZSBzw6ljdXJpdMOp?= <a@x.test>".to_string(),
+        ),
     ] {
-        let m = Mail { from_name: name.map(String::from), ..simple("s", "b") };
-        assert_eq!(header(&smtp::format_message(&m, TS, "id"), "From"), from, "{name:?}");
+        let m = Mail {
+            from_name: name.map(String::from),
+            ..simple("s", "b")
+        };
+        assert_eq!(
+            header(&smtp::format_message(&m, TS, "id"), "From"),
+            from,
+            "{name:?}"
+        );
     }
 }
 
 #[test]
 fn header_injection_table() {
     let evil = [
-        ("subject", Mail { subject: "Alert\r\nBcc: victim@evil.test".into(), ..simple("", "b") }),
-        ("subject LF", Mail { subject: "Alert\nBcc: victim@evil.test\n\nbody".into(), ..simple("", "b") }),
-        ("subject CR", Mail { subject: "Alert\rBcc: victim@evil.test".into(), ..simple("", "b") }),
-        ("utf-8 subject", Mail { subject: "Société\r\nBcc: victim@evil.test".into(), ..simple("", "b") }),
-        ("name", Mail { from_name: Some("SOC\r\nBcc: victim@evil.test".into()), ..simple("s", "b") }),
-        ("from", Mail { from: "a@x.test\r\nBcc: victim@evil.test".into(), ..simple("s", "b") }),
-        ("to", Mail { to: vec!["b@y.test\r\nBcc: victim@evil.test".into(), "c@y.test\n\nbody".into()], ..simple("s", "b") }),
-        ("to brackets", Mail { to: vec!["b@y.test>, <victim@evil.test".into()], ..simple("s", "b") }),
+        (
+            "subject",
+            Mail {
+                subject: "Alert\r\nBcc: victim@evil.test".into(),
+                ..simple("", "b")
+            },
+        ),
+        (
+            "subject LF",
+            Mail {
+                subject: "Alert\nBcc: victim@evil.test\n\nbody".into(),
+                ..simple("", "b")
+            },
+        ),
+        (
+            "subject CR",
+            Mail {
+                subject: "Alert\rBcc: victim@evil.test".into(),
+                ..simple("", "b")
+            },
+        ),
+        (
+            "utf-8 subject",
+            Mail {
+                subject: "Société\r\nBcc: victim@evil.test".into(),
+                ..simple("", "b")
+            },
+        ),
+        (
+            "name",
+            Mail {
+                from_name: Some("SOC\r\nBcc: victim@evil.test".into()),
+                ..simple("s", "b")
+            },
+        ),
+        (
+            "from",
+            Mail {
+                from: "a@x.test\r\nBcc: victim@evil.test".into(),
+                ..simple("s", "b")
+            },
+        ),
+        (
+            "to",
+            Mail {
+                to: vec![
+                    "b@y.test\r\nBcc: victim@evil.test".into(),
+                    "c@y.test\n\nbody".into(),
+                ],
+                ..simple("s", "b")
+            },
+        ),
+        (
+            "to brackets",
+            Mail {
+                to: vec!["b@y.test>, <victim@evil.test".into()],
+                ..simple("s", "b")
+            },
+        ),
     ];
     for (what, m) in evil {
         for id in ["id", "id\r\nBcc: victim@evil.test"] {
@@ -833,7 +1237,17 @@ fn header_injection_table() {
             let names: Vec<String> = headers(&msg).into_iter().map(|(n, _)| n).collect();
             assert_eq!(
                 names,
-                ["From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "X-Application"],
+                [
+                    "From",
+                    "To",
+                    "Subject",
+                    "Date",
+                    "Message-ID",
+                    "MIME-Version",
+                    "Content-Type",
+                    "Content-Transfer-Encoding",
+                    "X-Application"
+                ],
                 "{what}: {msg}"
             );
             let (_, body) = split(&msg);
@@ -862,8 +1276,20 @@ fn dot_stuffing_table() {
         let (_, b) = split(&msg);
         assert_eq!(b, wire, "{body:?}");
         // A server undoing the stuffing gets the normalised text back.
-        let undone: String = b.split_inclusive("\r\n").map(|l| l.strip_prefix('.').unwrap_or(l)).collect();
-        assert_eq!(undone, body.replace("\r\n", "\n").replace('\r', "\n").replace('\n', "\r\n").trim_end_matches("\r\n").to_string() + "\r\n", "{body:?}");
+        let undone: String = b
+            .split_inclusive("\r\n")
+            .map(|l| l.strip_prefix('.').unwrap_or(l))
+            .collect();
+        assert_eq!(
+            undone,
+            body.replace("\r\n", "\n")
+                .replace('\r', "\n")
+                .replace('\n', "\r\n")
+                .trim_end_matches("\r\n")
+                .to_string()
+                + "\r\n",
+            "{body:?}"
+        );
     }
 }
 
@@ -890,7 +1316,11 @@ fn newline_normalisation_table() {
 
 #[test]
 fn long_lines_and_nul_switch_to_base64() {
-    for body in ["x".repeat(2000) + "\n.next", format!("json {}\n", "{\"k\":\"é\"}".repeat(200)), "nul\0inside".to_string()] {
+    for body in [
+        "x".repeat(2000) + "\n.next",
+        format!("json {}\n", "{\"k\":\"é\"}".repeat(200)),
+        "nul\0inside".to_string(),
+    ] {
         let msg = smtp::format_message(&simple("s", &body), TS, "id");
         assert_eq!(header(&msg, "Content-Transfer-Encoding"), "base64");
         let (_, b) = split(&msg);
@@ -899,7 +1329,11 @@ fn long_lines_and_nul_switch_to_base64() {
         }
         let decoded = certstreammonitor::base64::decode(b.replace("\r\n", "").as_bytes()).unwrap();
         let expected = body.replace('\n', "\r\n");
-        let expected = if expected.ends_with("\r\n") { expected } else { expected + "\r\n" };
+        let expected = if expected.ends_with("\r\n") {
+            expected
+        } else {
+            expected + "\r\n"
+        };
         assert_eq!(String::from_utf8(decoded).unwrap(), expected);
     }
     // 990 octets is still 8bit.
@@ -909,14 +1343,22 @@ fn long_lines_and_nul_switch_to_base64() {
 
 #[test]
 fn many_recipients_fold() {
-    let to: Vec<String> = (0..20).map(|i| format!("analyst{i:02}@soc.example.test")).collect();
-    let m = Mail { to: to.clone(), ..simple("s", "b") };
+    let to: Vec<String> = (0..20)
+        .map(|i| format!("analyst{i:02}@soc.example.test"))
+        .collect();
+    let m = Mail {
+        to: to.clone(),
+        ..simple("s", "b")
+    };
     let msg = smtp::format_message(&m, TS, "id");
     let (head, _) = split(&msg);
     for line in head.split("\r\n") {
         assert!(line.len() <= 78, "{line:?}");
     }
-    let unfolded: Vec<String> = header(&msg, "To").split(',').map(|s| s.trim().to_string()).collect();
+    let unfolded: Vec<String> = header(&msg, "To")
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .collect();
     assert_eq!(unfolded, to);
 }
 
@@ -928,6 +1370,12 @@ fn message_ids() {
         ("<a b>", "<ab@certstreammonitor>"),
         ("", "<unset@certstreammonitor>"),
     ] {
-        assert_eq!(header(&smtp::format_message(&simple("s", "b"), TS, id), "Message-ID"), header_value);
+        assert_eq!(
+            header(
+                &smtp::format_message(&simple("s", "b"), TS, id),
+                "Message-ID"
+            ),
+            header_value
+        );
     }
 }

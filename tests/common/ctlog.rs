@@ -33,7 +33,12 @@ pub fn sha1(data: &[u8]) -> [u8; 20] {
     for block in msg.chunks(64) {
         let mut w = [0u32; 80];
         for i in 0..16 {
-            w[i] = u32::from_be_bytes([block[4 * i], block[4 * i + 1], block[4 * i + 2], block[4 * i + 3]]);
+            w[i] = u32::from_be_bytes([
+                block[4 * i],
+                block[4 * i + 1],
+                block[4 * i + 2],
+                block[4 * i + 3],
+            ]);
         }
         for i in 16..80 {
             w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
@@ -46,7 +51,12 @@ pub fn sha1(data: &[u8]) -> [u8; 20] {
                 40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1BBCDC),
                 _ => (b ^ c ^ d, 0xCA62C1D6),
             };
-            let t = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
+            let t = a
+                .rotate_left(5)
+                .wrapping_add(f)
+                .wrapping_add(e)
+                .wrapping_add(k)
+                .wrapping_add(*wi);
             e = d;
             d = c;
             c = b.rotate_left(30);
@@ -66,7 +76,11 @@ pub fn sha1(data: &[u8]) -> [u8; 20] {
 
 /// certstream's fingerprint form: upper-case hex bytes joined by `:`.
 pub fn colon_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":")
+    bytes
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 /// SHA-1 colon hex of a DER blob.
@@ -84,7 +98,11 @@ pub fn crc32(data: &[u8]) -> u32 {
         for (n, slot) in t.iter_mut().enumerate() {
             let mut c = n as u32;
             for _ in 0..8 {
-                c = if c & 1 != 0 { 0xEDB88320 ^ (c >> 1) } else { c >> 1 };
+                c = if c & 1 != 0 {
+                    0xEDB88320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
             }
             *slot = c;
         }
@@ -147,9 +165,16 @@ pub enum EntryKind {
     /// x509_entry: the leaf certificate DER.
     X509 { cert: Vec<u8> },
     /// precert_entry: the TBS (no poison) in the leaf, the precertificate in extra_data.
-    Precert { tbs: Vec<u8>, precertificate: Vec<u8> },
+    Precert {
+        tbs: Vec<u8>,
+        precertificate: Vec<u8>,
+    },
     /// Exactly these bytes (hostile framings): RFC 6962 leaf_input / extra_data, TileLeaf.
-    Raw { leaf_input: Vec<u8>, extra_data: Vec<u8>, tile_leaf: Vec<u8> },
+    Raw {
+        leaf_input: Vec<u8>,
+        extra_data: Vec<u8>,
+        tile_leaf: Vec<u8>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -167,13 +192,20 @@ impl Entry {
 
     /// An x509 entry with these certificate bytes (possibly not a certificate at all).
     pub fn x509_der(cert: Vec<u8>) -> Entry {
-        Entry { timestamp_ms: 1_790_000_000_000, kind: EntryKind::X509 { cert }, garbled: false }
+        Entry {
+            timestamp_ms: 1_790_000_000_000,
+            kind: EntryKind::X509 { cert },
+            garbled: false,
+        }
     }
 
     pub fn precert(b: &CertBuilder) -> Entry {
         Entry {
             timestamp_ms: 1_790_000_000_000,
-            kind: EntryKind::Precert { tbs: b.tbs(), precertificate: b.precertificate() },
+            kind: EntryKind::Precert {
+                tbs: b.tbs(),
+                precertificate: b.precertificate(),
+            },
             garbled: false,
         }
     }
@@ -210,7 +242,9 @@ impl Entry {
         }
         match &self.kind {
             EntryKind::X509 { cert } => merkle_tree_leaf_x509(self.timestamp_ms, cert),
-            EntryKind::Precert { tbs, .. } => merkle_tree_leaf_precert(self.timestamp_ms, &ISSUER_KEY_HASH, tbs),
+            EntryKind::Precert { tbs, .. } => {
+                merkle_tree_leaf_precert(self.timestamp_ms, &ISSUER_KEY_HASH, tbs)
+            }
             EntryKind::Raw { leaf_input, .. } => leaf_input.clone(),
         }
     }
@@ -222,7 +256,9 @@ impl Entry {
         }
         match &self.kind {
             EntryKind::X509 { .. } => extra_data_x509(&[issuer_der()]),
-            EntryKind::Precert { precertificate, .. } => extra_data_precert(precertificate, &[issuer_der()]),
+            EntryKind::Precert { precertificate, .. } => {
+                extra_data_precert(precertificate, &[issuer_der()])
+            }
             EntryKind::Raw { extra_data, .. } => extra_data.clone(),
         }
     }
@@ -234,10 +270,20 @@ impl Entry {
         }
         let chain = [[0x11u8; 32]];
         match &self.kind {
-            EntryKind::X509 { cert } => tile_leaf_x509(self.timestamp_ms, cert, Some(index), &chain),
-            EntryKind::Precert { tbs, precertificate } => {
-                tile_leaf_precert(self.timestamp_ms, &ISSUER_KEY_HASH, tbs, Some(index), precertificate, &chain)
+            EntryKind::X509 { cert } => {
+                tile_leaf_x509(self.timestamp_ms, cert, Some(index), &chain)
             }
+            EntryKind::Precert {
+                tbs,
+                precertificate,
+            } => tile_leaf_precert(
+                self.timestamp_ms,
+                &ISSUER_KEY_HASH,
+                tbs,
+                Some(index),
+                precertificate,
+                &chain,
+            ),
             EntryKind::Raw { tile_leaf, .. } => tile_leaf.clone(),
         }
     }
@@ -321,7 +367,9 @@ impl LogState {
     }
 
     fn entry(&self, index: u64) -> Option<&Entry> {
-        index.checked_sub(self.offset).and_then(|i| self.entries.get(i as usize))
+        index
+            .checked_sub(self.offset)
+            .and_then(|i| self.entries.get(i as usize))
     }
 }
 
@@ -374,7 +422,12 @@ impl FakeLog {
                 std::thread::spawn(move || handle(stream, kind, &st));
             }
         });
-        FakeLog { port, kind, state, stop }
+        FakeLog {
+            port,
+            kind,
+            state,
+            stop,
+        }
     }
 
     /// The log URL (`http://127.0.0.1:PORT/log/`).
@@ -413,17 +466,27 @@ impl FakeLog {
 
     /// How many times exactly this path (with query) was requested.
     pub fn hits(&self, path: &str) -> usize {
-        self.state().requests.iter().filter(|r| r.path == path).count()
+        self.state()
+            .requests
+            .iter()
+            .filter(|r| r.path == path)
+            .count()
     }
 
     /// get-entries requests as (start, end), in order.
     pub fn entry_requests(&self) -> Vec<(u64, u64)> {
-        self.requests().iter().filter_map(|r| parse_get_entries(&r.path)).collect()
+        self.requests()
+            .iter()
+            .filter_map(|r| parse_get_entries(&r.path))
+            .collect()
     }
 
     /// Tile requests (paths starting with `tile/`), in order, with their answer.
     pub fn tile_requests(&self) -> Vec<Request> {
-        self.requests().into_iter().filter(|r| r.path.starts_with("tile/")).collect()
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path.starts_with("tile/"))
+            .collect()
     }
 }
 
@@ -474,7 +537,11 @@ pub fn parse_data_tile(path: &str) -> Option<(u64, Option<u64>)> {
     let rest = path.strip_prefix("tile/data/")?;
     let (n_part, w) = match rest.split_once(".p/") {
         Some((n, w)) => {
-            if w.is_empty() || w.starts_with('0') || !w.bytes().all(|b| b.is_ascii_digit()) || w.len() > 3 {
+            if w.is_empty()
+                || w.starts_with('0')
+                || !w.bytes().all(|b| b.is_ascii_digit())
+                || w.len() > 3
+            {
                 return None;
             }
             let w: u64 = w.parse().ok()?;
@@ -532,7 +599,14 @@ struct Answer {
 
 impl Answer {
     fn new(status: u16, body: impl Into<Vec<u8>>) -> Answer {
-        Answer { status, body: body.into(), content_type: "text/plain; charset=utf-8", gzip: false, truncated_gzip: false, retry_after: None }
+        Answer {
+            status,
+            body: body.into(),
+            content_type: "text/plain; charset=utf-8",
+            gzip: false,
+            truncated_gzip: false,
+            retry_after: None,
+        }
     }
 }
 
@@ -548,7 +622,9 @@ fn reason(status: u16) -> &'static str {
 }
 
 fn handle(mut s: TcpStream, kind: LogType, state: &Mutex<LogState>) {
-    let Some(line) = read_request_line(&mut s) else { return };
+    let Some(line) = read_request_line(&mut s) else {
+        return;
+    };
     let mut parts = line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let path = target.strip_prefix(PREFIX).unwrap_or(target).to_string();
@@ -557,7 +633,10 @@ fn handle(mut s: TcpStream, kind: LogType, state: &Mutex<LogState>) {
     // Fault and delay first, without holding the lock while sleeping.
     let (fault, delay) = {
         let mut st = lock();
-        let applies = st.faults_only_for.as_ref().is_none_or(|f| path.contains(f.as_str()));
+        let applies = st
+            .faults_only_for
+            .as_ref()
+            .is_none_or(|f| path.contains(f.as_str()));
         let fault = if st.always_500 {
             Some(Fault::ServerError)
         } else if applies {
@@ -595,7 +674,9 @@ fn handle(mut s: TcpStream, kind: LogType, state: &Mutex<LogState>) {
             }
             answer.body.truncate(answer.body.len() / 2);
         }
-        Some(Fault::Garbage) => answer = Answer::new(200, "<html><body>502 Bad Gateway (cached)</body></html>\n"),
+        Some(Fault::Garbage) => {
+            answer = Answer::new(200, "<html><body>502 Bad Gateway (cached)</body></html>\n")
+        }
         Some(Fault::Reset) => {
             lock().requests.push(Request { path, status: 0 });
             let _ = s.shutdown(Shutdown::Both);
@@ -603,8 +684,15 @@ fn handle(mut s: TcpStream, kind: LogType, state: &Mutex<LogState>) {
         }
         _ => {}
     }
-    lock().requests.push(Request { path, status: answer.status });
-    let body = if answer.gzip { gzip(&answer.body) } else { answer.body };
+    lock().requests.push(Request {
+        path,
+        status: answer.status,
+    });
+    let body = if answer.gzip {
+        gzip(&answer.body)
+    } else {
+        answer.body
+    };
     let mut head = format!(
         "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
         answer.status,
@@ -651,7 +739,10 @@ fn route(st: &LogState, kind: LogType, path: &str) -> Answer {
             if let Some((start, end)) = parse_get_entries(path) {
                 let stored = st.stored_size();
                 if start > end || start >= stored || start < st.offset {
-                    return Answer::new(400, format!("bad range {start}..{end} (stored {stored})\n"));
+                    return Answer::new(
+                        400,
+                        format!("bad range {start}..{end} (stored {stored})\n"),
+                    );
                 }
                 let mut end = end.min(stored - 1).min(start + st.cap.max(1) as u64 - 1);
                 if let Some(a) = st.align.filter(|a| *a > 0) {
@@ -663,8 +754,18 @@ fn route(st: &LogState, kind: LogType, path: &str) -> Answer {
                     if i > start {
                         body.push(',');
                     }
-                    let b64 = |b: &[u8]| if st.escape_slashes { base64(b).replace('/', "\\/") } else { base64(b) };
-                    body += &format!("{{\"leaf_input\":\"{}\",\"extra_data\":\"{}\"}}", b64(&e.leaf_input()), b64(&e.extra_data()));
+                    let b64 = |b: &[u8]| {
+                        if st.escape_slashes {
+                            base64(b).replace('/', "\\/")
+                        } else {
+                            base64(b)
+                        }
+                    };
+                    body += &format!(
+                        "{{\"leaf_input\":\"{}\",\"extra_data\":\"{}\"}}",
+                        b64(&e.leaf_input()),
+                        b64(&e.extra_data())
+                    );
                 }
                 body += "]}";
                 let mut a = Answer::new(200, body);
@@ -677,8 +778,13 @@ fn route(st: &LogState, kind: LogType, path: &str) -> Answer {
             if path == "checkpoint" {
                 let size = st.size();
                 let origin = "127.0.0.1/log";
-                let sig = base64(&[0x10, 0x4b, 0x9e, 0xbf, 0, 0, 1, 0x9d, 0xa5, 0xe7, 0x58, 0x36, 4, 3, 0, 0]);
-                let body = format!("{origin}\n{size}\n{}\n\n\u{2014} {origin} {sig}\n", base64(&root_hash(size)));
+                let sig = base64(&[
+                    0x10, 0x4b, 0x9e, 0xbf, 0, 0, 1, 0x9d, 0xa5, 0xe7, 0x58, 0x36, 4, 3, 0, 0,
+                ]);
+                let body = format!(
+                    "{origin}\n{size}\n{}\n\n\u{2014} {origin} {sig}\n",
+                    base64(&root_hash(size))
+                );
                 return Answer::new(200, body);
             }
             if path.starts_with("tile/data/") {
@@ -692,7 +798,9 @@ fn route(st: &LogState, kind: LogType, path: &str) -> Answer {
                     None if available < 256 => return Answer::new(404, "no such tile\n"),
                     None => 256,
                     Some(w) if w > available => return Answer::new(404, "no such partial tile\n"),
-                    Some(_) if available == 256 && st.delete_partials => return Answer::new(404, "partial tile deleted\n"),
+                    Some(_) if available == 256 && st.delete_partials => {
+                        return Answer::new(404, "partial tile deleted\n")
+                    }
                     Some(w) => w,
                 };
                 if first < st.offset {

@@ -112,7 +112,10 @@ pub fn implicit(n: u8, content: &[u8]) -> Vec<u8> {
 
 /// OID content octets from dotted form (`"2.5.4.3"` → `55 04 03`).
 pub fn oid_content(dotted: &str) -> Vec<u8> {
-    let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().expect("numeric OID arc")).collect();
+    let arcs: Vec<u64> = dotted
+        .split('.')
+        .map(|a| a.parse().expect("numeric OID arc"))
+        .collect();
     assert!(arcs.len() >= 2, "OID needs two arcs");
     let mut out = Vec::new();
     let mut push = |mut v: u64| {
@@ -223,20 +226,33 @@ pub fn civil(t: i64) -> (i64, u32, u32, u32, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    (y, m, d, (secs / 3600) as u32, (secs / 60 % 60) as u32, (secs % 60) as u32)
+    (
+        y,
+        m,
+        d,
+        (secs / 3600) as u32,
+        (secs / 60 % 60) as u32,
+        (secs % 60) as u32,
+    )
 }
 
 /// UTCTime `YYMMDDhhmmssZ` (years 1950–2049).
 pub fn utc_time(t: i64) -> Vec<u8> {
     let (y, mo, d, h, mi, s) = civil(t);
     assert!((1950..2050).contains(&y), "UTCTime covers 1950-2049");
-    tlv(UTC_TIME, format!("{:02}{mo:02}{d:02}{h:02}{mi:02}{s:02}Z", y % 100).as_bytes())
+    tlv(
+        UTC_TIME,
+        format!("{:02}{mo:02}{d:02}{h:02}{mi:02}{s:02}Z", y % 100).as_bytes(),
+    )
 }
 
 /// GeneralizedTime `YYYYMMDDhhmmssZ`.
 pub fn generalized_time(t: i64) -> Vec<u8> {
     let (y, mo, d, h, mi, s) = civil(t);
-    tlv(GENERALIZED_TIME, format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}Z").as_bytes())
+    tlv(
+        GENERALIZED_TIME,
+        format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}Z").as_bytes(),
+    )
 }
 
 /// The RFC 5280 choice: UTCTime through 2049, GeneralizedTime from 2050.
@@ -261,11 +277,18 @@ pub struct Attr {
 impl Attr {
     /// Attribute with an encoded value element (e.g. `bmp_string("…")`).
     pub fn new(oid: &str, value: Vec<u8>) -> Attr {
-        Attr { oid: oid.to_string(), value }
+        Attr {
+            oid: oid.to_string(),
+            value,
+        }
     }
     /// The usual types: PrintableString for C, UTF8String otherwise.
     pub fn text(oid: &str, s: &str) -> Attr {
-        let value = if oid == OID_C { printable_string(s) } else { utf8_string(s) };
+        let value = if oid == OID_C {
+            printable_string(s)
+        } else {
+            utf8_string(s)
+        };
         Attr::new(oid, value)
     }
     pub fn encode(&self) -> Vec<u8> {
@@ -275,7 +298,10 @@ impl Attr {
 
 /// Name ::= SEQUENCE OF SET OF AttributeTypeAndValue; each inner Vec is one RDN.
 pub fn name(rdns: &[Vec<Attr>]) -> Vec<u8> {
-    let sets: Vec<Vec<u8>> = rdns.iter().map(|rdn| set(&rdn.iter().map(Attr::encode).collect::<Vec<_>>())).collect();
+    let sets: Vec<Vec<u8>> = rdns
+        .iter()
+        .map(|rdn| set(&rdn.iter().map(Attr::encode).collect::<Vec<_>>()))
+        .collect();
     sequence(&sets)
 }
 
@@ -330,7 +356,11 @@ pub fn san_extension(names: &[GeneralName]) -> Vec<u8> {
 
 /// A critical basicConstraints extension; `ca == false` encodes the empty SEQUENCE.
 pub fn basic_constraints_extension(ca: bool) -> Vec<u8> {
-    let value = if ca { sequence(&[boolean(true)]) } else { sequence(&[]) };
+    let value = if ca {
+        sequence(&[boolean(true)])
+    } else {
+        sequence(&[])
+    };
     extension(OID_BASIC_CONSTRAINTS, true, &value)
 }
 
@@ -379,7 +409,10 @@ impl CertBuilder {
     pub fn new() -> CertBuilder {
         let mut point = vec![0x04];
         point.extend((0..64u8).map(|i| i.wrapping_mul(37).wrapping_add(11)));
-        let spki = sequence(&[sequence(&[oid(OID_EC_PUBLIC_KEY), oid(OID_P256)]), bit_string(&point[..])]);
+        let spki = sequence(&[
+            sequence(&[oid(OID_EC_PUBLIC_KEY), oid(OID_P256)]),
+            bit_string(&point[..]),
+        ]);
         let nb = 1_767_225_600; // 2026-01-01T00:00:00Z
         CertBuilder {
             version: Some(2),
@@ -406,7 +439,10 @@ impl CertBuilder {
     /// CN=`cn`, SAN dNSNames `names`, 18-byte serial, basicConstraints CA:FALSE.
     pub fn le_like(cn: &str, names: &[&str]) -> CertBuilder {
         CertBuilder::new()
-            .serial(&[0x05, 0xA3, 0xC1, 0xE7, 0x7B, 0x20, 0xF1, 0xD8, 0x6A, 0x4C, 0x0E, 0x93, 0xB5, 0xD2, 0xF6, 0xA8, 0x1C, 0x3E])
+            .serial(&[
+                0x05, 0xA3, 0xC1, 0xE7, 0x7B, 0x20, 0xF1, 0xD8, 0x6A, 0x4C, 0x0E, 0x93, 0xB5, 0xD2,
+                0xF6, 0xA8, 0x1C, 0x3E,
+            ])
             .issuer_le("R11")
             .subject_cn(cn)
             .basic_constraints(false)
@@ -426,7 +462,9 @@ impl CertBuilder {
 
     /// Issuer C=US, O=Let's Encrypt, CN=`cn` (one attribute per RDN).
     pub fn issuer_le(self, cn: &str) -> Self {
-        self.issuer_attr(Attr::text(OID_C, "US")).issuer_attr(Attr::text(OID_O, "Let's Encrypt")).issuer_attr(Attr::text(OID_CN, cn))
+        self.issuer_attr(Attr::text(OID_C, "US"))
+            .issuer_attr(Attr::text(OID_O, "Let's Encrypt"))
+            .issuer_attr(Attr::text(OID_CN, cn))
     }
 
     /// Append a single-attribute RDN to the issuer.
@@ -528,7 +566,11 @@ impl CertBuilder {
 
     /// The Certificate DER: TBS, signatureAlgorithm, junk signature.
     pub fn certificate(&self) -> Vec<u8> {
-        sequence(&[self.tbs(), self.signature_algorithm.clone(), bit_string(&self.signature)])
+        sequence(&[
+            self.tbs(),
+            self.signature_algorithm.clone(),
+            bit_string(&self.signature),
+        ])
     }
 
     /// The precertificate as submitted to a log: this certificate plus the poison extension
@@ -584,7 +626,12 @@ pub fn timestamped_entry_x509(timestamp_ms: u64, cert: &[u8], extensions: &[u8])
 }
 
 /// RFC 6962 TimestampedEntry for a precert_entry (issuer_key_hash ‖ TBS).
-pub fn timestamped_entry_precert(timestamp_ms: u64, issuer_key_hash: &[u8; 32], tbs: &[u8], extensions: &[u8]) -> Vec<u8> {
+pub fn timestamped_entry_precert(
+    timestamp_ms: u64,
+    issuer_key_hash: &[u8; 32],
+    tbs: &[u8],
+    extensions: &[u8],
+) -> Vec<u8> {
     let mut out = timestamp_ms.to_be_bytes().to_vec();
     out.extend([0x00, 0x01]);
     out.extend_from_slice(issuer_key_hash);
@@ -596,14 +643,27 @@ pub fn timestamped_entry_precert(timestamp_ms: u64, issuer_key_hash: &[u8; 32], 
 /// `leaf_input` of an RFC 6962 x509 entry: MerkleTreeLeaf v1, timestamped_entry, empty extensions.
 pub fn merkle_tree_leaf_x509(timestamp_ms: u64, cert: &[u8]) -> Vec<u8> {
     let mut out = vec![0x00, 0x00];
-    out.extend(timestamped_entry_x509(timestamp_ms, cert, &empty_extensions()));
+    out.extend(timestamped_entry_x509(
+        timestamp_ms,
+        cert,
+        &empty_extensions(),
+    ));
     out
 }
 
 /// `leaf_input` of an RFC 6962 precert entry (`tbs` without the poison extension).
-pub fn merkle_tree_leaf_precert(timestamp_ms: u64, issuer_key_hash: &[u8; 32], tbs: &[u8]) -> Vec<u8> {
+pub fn merkle_tree_leaf_precert(
+    timestamp_ms: u64,
+    issuer_key_hash: &[u8; 32],
+    tbs: &[u8],
+) -> Vec<u8> {
     let mut out = vec![0x00, 0x00];
-    out.extend(timestamped_entry_precert(timestamp_ms, issuer_key_hash, tbs, &empty_extensions()));
+    out.extend(timestamped_entry_precert(
+        timestamp_ms,
+        issuer_key_hash,
+        tbs,
+        &empty_extensions(),
+    ));
     out
 }
 
@@ -632,8 +692,15 @@ fn fingerprint_chain(chain: &[[u8; 32]]) -> Vec<u8> {
 
 /// One static-ct-api TileLeaf for an x509 entry. `leaf_index` `Some(i)` writes the
 /// leaf_index extension, `None` empty extensions (archival logs).
-pub fn tile_leaf_x509(timestamp_ms: u64, cert: &[u8], leaf_index: Option<u64>, chain: &[[u8; 32]]) -> Vec<u8> {
-    let ext = leaf_index.map(leaf_index_extensions).unwrap_or_else(empty_extensions);
+pub fn tile_leaf_x509(
+    timestamp_ms: u64,
+    cert: &[u8],
+    leaf_index: Option<u64>,
+    chain: &[[u8; 32]],
+) -> Vec<u8> {
+    let ext = leaf_index
+        .map(leaf_index_extensions)
+        .unwrap_or_else(empty_extensions);
     let mut out = timestamped_entry_x509(timestamp_ms, cert, &ext);
     out.extend(fingerprint_chain(chain));
     out
@@ -648,7 +715,9 @@ pub fn tile_leaf_precert(
     pre_certificate: &[u8],
     chain: &[[u8; 32]],
 ) -> Vec<u8> {
-    let ext = leaf_index.map(leaf_index_extensions).unwrap_or_else(empty_extensions);
+    let ext = leaf_index
+        .map(leaf_index_extensions)
+        .unwrap_or_else(empty_extensions);
     let mut out = timestamped_entry_precert(timestamp_ms, issuer_key_hash, tbs, &ext);
     out.extend(u24_prefixed(pre_certificate));
     out.extend(fingerprint_chain(chain));
@@ -668,12 +737,24 @@ pub fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut s = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
         s.push(A[(n >> 18) as usize & 63] as char);
         s.push(A[(n >> 12) as usize & 63] as char);
-        s.push(if chunk.len() > 1 { A[(n >> 6) as usize & 63] as char } else { '=' });
-        s.push(if chunk.len() > 2 { A[n as usize & 63] as char } else { '=' });
+        s.push(if chunk.len() > 1 {
+            A[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        s.push(if chunk.len() > 2 {
+            A[n as usize & 63] as char
+        } else {
+            '='
+        });
     }
     s
 }

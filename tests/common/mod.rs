@@ -134,8 +134,14 @@ impl Conf {
         if let Some(t) = &self.threshold {
             s += &format!("DetectionThreshold = {t}\n");
         }
-        s += &format!("\n[DATABASE]\nDBFile = {}\nTABLEname = {}\n", self.db, self.table);
-        s += &format!("\n[LOGGING]\nLogType = {}\nLogLevel = {}\n", self.log_type, self.log_level);
+        s += &format!(
+            "\n[DATABASE]\nDBFile = {}\nTABLEname = {}\n",
+            self.db, self.table
+        );
+        s += &format!(
+            "\n[LOGGING]\nLogType = {}\nLogLevel = {}\n",
+            self.log_type, self.log_level
+        );
         if let Some(f) = &self.log_file {
             s += &format!("LogFile = {f}\n");
         }
@@ -156,7 +162,10 @@ impl Conf {
 
 /// 1-based number of the first line of `text` starting with `key` (to check error messages).
 pub fn line_of(text: &str, key: &str) -> usize {
-    text.lines().position(|l| l.trim_start().starts_with(key)).expect("key in text") + 1
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .expect("key in text")
+        + 1
 }
 
 // ---------------------------------------------------------------------------------------
@@ -165,7 +174,16 @@ pub fn line_of(text: &str, key: &str) -> usize {
 fn command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut c = Command::new(bin());
     c.args(args).current_dir(dir);
-    for v in ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"] {
+    for v in [
+        "http_proxy",
+        "https_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "no_proxy",
+        "NO_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ] {
         c.env_remove(v);
     }
     for (k, v) in env {
@@ -199,7 +217,11 @@ impl Proc {
     pub fn spawn(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<Vec<u8>>) -> Proc {
         let mut c = command(dir, args, env);
         c.stdout(Stdio::piped()).stderr(Stdio::piped());
-        c.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        c.stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         let mut child = c.spawn().expect("spawn certstreammonitor");
         if let Some(data) = stdin {
             let mut w = child.stdin.take().unwrap();
@@ -213,7 +235,13 @@ impl Proc {
             collect(child.stdout.take().unwrap(), stdout.clone()),
             collect(child.stderr.take().unwrap(), stderr.clone()),
         ];
-        Proc { child, stdout, stderr, readers, status: None }
+        Proc {
+            child,
+            stdout,
+            stderr,
+            readers,
+            status: None,
+        }
     }
 
     /// `certstreammonitor monitor -c CONF` in `dir`.
@@ -255,7 +283,11 @@ impl Proc {
 
     /// Send a signal (`TERM`, `INT`, …) to this child by pid.
     pub fn signal(&self, name: &str) {
-        let st = Command::new("kill").arg(format!("-{name}")).arg(self.pid().to_string()).status().expect("run kill");
+        let st = Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.pid().to_string())
+            .status()
+            .expect("run kill");
         assert!(st.success(), "kill -{name} failed");
     }
 
@@ -277,7 +309,10 @@ impl Proc {
         }
         match self.wait_exit(WAIT) {
             Some(s) => s,
-            None => panic!("monitor did not exit after SIGTERM; stderr:\n{}", self.stderr()),
+            None => panic!(
+                "monitor did not exit after SIGTERM; stderr:\n{}",
+                self.stderr()
+            ),
         }
     }
 }
@@ -308,9 +343,16 @@ pub fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&[
     let mut p = Proc::spawn(dir, args, env, stdin.map(<[u8]>::to_vec));
     let status = match p.wait_exit(WAIT) {
         Some(s) => s,
-        None => panic!("{args:?} did not finish within {WAIT:?}; stderr:\n{}", p.stderr()),
+        None => panic!(
+            "{args:?} did not finish within {WAIT:?}; stderr:\n{}",
+            p.stderr()
+        ),
     };
-    Out { code: status.code(), stdout: p.stdout(), stderr: p.stderr() }
+    Out {
+        code: status.code(),
+        stdout: p.stdout(),
+        stderr: p.stderr(),
+    }
 }
 
 /// `name=N` from the last `stopped: …` summary the monitor logs on exit.
@@ -318,13 +360,19 @@ pub fn counter(stderr: &str, name: &str) -> Option<u64> {
     let line = stderr.lines().rev().find(|l| l.contains("stopped: "))?;
     let key = format!(" {name}=");
     let at = line.find(&key)? + key.len();
-    line[at..].split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+    line[at..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// A stdout match line split into its local timestamp and the rest.
 pub fn split_match_line(line: &str) -> (String, String) {
     let re = regex::Regex::new(r"^\[(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\] (.*)$").unwrap();
-    let c = re.captures(line).unwrap_or_else(|| panic!("not a match line: {line:?}"));
+    let c = re
+        .captures(line)
+        .unwrap_or_else(|| panic!("not a match line: {line:?}"));
     (c[1].to_string(), c[2].to_string())
 }
 
@@ -368,11 +416,19 @@ pub fn iso(ts: i64) -> String {
         m += 1;
     }
     let d = days - days_from_civil(y, m, 1) + 1;
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 pub fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
 
 // ---------------------------------------------------------------------------------------
@@ -431,11 +487,20 @@ impl Cert {
 
     /// The other names of the certificate, as the SAN column should hold them for `host`.
     pub fn san_for(&self, host: &str) -> String {
-        self.names.iter().filter(|n| *n != host).cloned().collect::<Vec<_>>().join(", ")
+        self.names
+            .iter()
+            .filter(|n| *n != host)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn dn(aggregated: &str) -> Value {
-        let cn = aggregated.split("/CN=").nth(1).map(|s| s.split('/').next().unwrap_or("")).unwrap_or("");
+        let cn = aggregated
+            .split("/CN=")
+            .nth(1)
+            .map(|s| s.split('/').next().unwrap_or(""))
+            .unwrap_or("");
         json!({"C": null, "CN": cn, "L": null, "O": null, "OU": null, "ST": null,
                "aggregated": aggregated, "email_address": null})
     }
@@ -485,7 +550,9 @@ impl Cert {
     pub fn full(&self) -> String {
         let mut leaf = self.leaf();
         leaf["as_der"] = json!("MIIDzTCCA1OgAwIBAgISBaPBdGVzdCBjZXJ0aWZpY2F0ZQ==");
-        let mut inter = Cert::new(&[CHAIN_NAME]).with_issuer("/C=US/CN=ISRG Root X1/O=Internet Security Research Group").leaf();
+        let mut inter = Cert::new(&[CHAIN_NAME])
+            .with_issuer("/C=US/CN=ISRG Root X1/O=Internet Security Research Group")
+            .leaf();
         inter["as_der"] = json!("MIIEVzCCAj+gAwIBAgIRaW50ZXJtZWRpYXRl");
         inter["is_ca"] = json!(true);
         Cert::message(json!({
@@ -515,7 +582,8 @@ pub fn heartbeat() -> String {
 
 /// A message type no client knows.
 pub fn unknown_type() -> String {
-    r#"{"message_type":"stats","data":{"clients":3,"all_domains":["paypal-login-stats.example"]}}"#.to_string()
+    r#"{"message_type":"stats","data":{"clients":3,"all_domains":["paypal-login-stats.example"]}}"#
+        .to_string()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -568,12 +636,18 @@ impl WsServer {
                         Err(_) => return,
                     };
                     let index = acc.fetch_add(1, Ordering::SeqCst);
-                    let _ = ws.get_ref().set_read_timeout(Some(Duration::from_millis(100)));
+                    let _ = ws
+                        .get_ref()
+                        .set_read_timeout(Some(Duration::from_millis(100)));
                     handler(index, &mut ws, &ctl);
                 });
             }
         });
-        WsServer { port, accepts, stop }
+        WsServer {
+            port,
+            accepts,
+            stop,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -595,7 +669,8 @@ impl Drop for WsServer {
 
 /// Send text messages; false once the connection is gone.
 pub fn send_all(ws: &mut Ws, msgs: &[String]) -> bool {
-    msgs.iter().all(|m| ws.send(Message::text(m.clone())).is_ok())
+    msgs.iter()
+        .all(|m| ws.send(Message::text(m.clone())).is_ok())
 }
 
 /// Keep the connection open, reading (so pings are answered) until the client leaves or
@@ -607,7 +682,10 @@ pub fn hold(ws: &mut Ws, ctl: &Ctl) -> Vec<Message> {
             Ok(Message::Close(_)) => break,
             Ok(m) => got.push(m),
             Err(tungstenite::Error::Io(e))
-                if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
             Err(_) => break,
         }
     }
@@ -685,7 +763,9 @@ impl ConnectProxy {
                 let (lg, expected) = (lg.clone(), expected.clone());
                 std::thread::spawn(move || {
                     let _ = client.set_read_timeout(Some(Duration::from_secs(5)));
-                    let Some(head) = read_head(&mut client) else { return };
+                    let Some(head) = read_head(&mut client) else {
+                        return;
+                    };
                     let mut lines = head.split("\r\n");
                     let request_line = lines.next().unwrap_or("").to_string();
                     let auth = lines
@@ -693,9 +773,17 @@ impl ConnectProxy {
                         .find(|(k, _)| k.trim().eq_ignore_ascii_case("proxy-authorization"))
                         .map(|(_, v)| v.trim().to_string());
                     let mut parts = request_line.split_whitespace();
-                    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("").to_string());
-                    let accepted = method == "CONNECT" && auth.as_deref() == Some(expected.as_str());
-                    lg.lock().unwrap().push(ProxyRequest { request_line: request_line.clone(), auth, accepted });
+                    let (method, target) = (
+                        parts.next().unwrap_or(""),
+                        parts.next().unwrap_or("").to_string(),
+                    );
+                    let accepted =
+                        method == "CONNECT" && auth.as_deref() == Some(expected.as_str());
+                    lg.lock().unwrap().push(ProxyRequest {
+                        request_line: request_line.clone(),
+                        auth,
+                        accepted,
+                    });
                     if !accepted {
                         let _ = client.write_all(
                             b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
@@ -705,12 +793,20 @@ impl ConnectProxy {
                     }
                     // Every target is served on loopback: only its port is used, so names
                     // that do not resolve (`certstream.invalid`) work without DNS.
-                    let port: u16 = target.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(0);
+                    let port: u16 = target
+                        .rsplit(':')
+                        .next()
+                        .and_then(|p| p.parse().ok())
+                        .unwrap_or(0);
                     let Ok(upstream) = TcpStream::connect(("127.0.0.1", port)) else {
-                        let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+                        let _ = client
+                            .write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
                         return;
                     };
-                    if client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").is_err() {
+                    if client
+                        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                        .is_err()
+                    {
                         return;
                     }
                     let _ = client.set_read_timeout(None);
@@ -771,16 +867,24 @@ fn open_rw(db: &Path) -> Option<Connection> {
     if !db.exists() {
         return None;
     }
-    let c = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX).ok()?;
+    let c = Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .ok()?;
     c.busy_timeout(Duration::from_secs(5)).ok()?;
     Some(c)
 }
 
 /// All rows in rowid order; empty if the file or table does not exist yet.
 pub fn rows(db: &Path, table: &str) -> Vec<Row> {
-    let Some(c) = open_rw(db) else { return Vec::new() };
+    let Some(c) = open_rw(db) else {
+        return Vec::new();
+    };
     let sql = format!("SELECT Domain, SAN, Issuer, Fingerprint, Startime, FirstSeen, StillInvestig FROM {table} ORDER BY rowid");
-    let Ok(mut st) = c.prepare(&sql) else { return Vec::new() };
+    let Ok(mut st) = c.prepare(&sql) else {
+        return Vec::new();
+    };
     let it = st
         .query_map([], |r| {
             Ok(Row {
@@ -812,16 +916,28 @@ pub fn wait_for_domains(db: &Path, table: &str, want: &[&str]) -> Vec<Row> {
 }
 
 pub fn find<'a>(rows: &'a [Row], domain: &str) -> &'a Row {
-    rows.iter().find(|r| r.domain == domain).unwrap_or_else(|| panic!("{domain:?} not stored; rows: {:?}", rows.iter().map(|r| &r.domain).collect::<Vec<_>>()))
+    rows.iter().find(|r| r.domain == domain).unwrap_or_else(|| {
+        panic!(
+            "{domain:?} not stored; rows: {:?}",
+            rows.iter().map(|r| &r.domain).collect::<Vec<_>>()
+        )
+    })
 }
 
 /// `sqlite_master.sql` of a table.
 pub fn table_sql(db: &Path, table: &str) -> Option<String> {
     let c = open_rw(db)?;
-    c.query_row("SELECT sql FROM sqlite_master WHERE type='table' AND name=?1", [table], |r| r.get(0)).ok()
+    c.query_row(
+        "SELECT sql FROM sqlite_master WHERE type='table' AND name=?1",
+        [table],
+        |r| r.get(0),
+    )
+    .ok()
 }
 
 pub fn integrity_ok(db: &Path) -> bool {
     let Some(c) = open_rw(db) else { return false };
-    c.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)).map(|s| s == "ok").unwrap_or(false)
+    c.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0))
+        .map(|s| s == "ok")
+        .unwrap_or(false)
 }

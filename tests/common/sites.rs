@@ -28,11 +28,18 @@ pub struct Pki {
 }
 
 fn openssl(dir: &Path, args: &[&str]) -> Result<(), String> {
-    let out = Command::new("openssl").args(args).current_dir(dir).output().map_err(|e| format!("openssl: {e}"))?;
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("openssl: {e}"))?;
     if out.status.success() {
         Ok(())
     } else {
-        Err(format!("openssl {args:?} failed: {}", String::from_utf8_lossy(&out.stderr)))
+        Err(format!(
+            "openssl {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ))
     }
 }
 
@@ -41,15 +48,25 @@ fn openssl(dir: &Path, args: &[&str]) -> Result<(), String> {
 pub fn pki() -> Option<&'static Pki> {
     static PKI: OnceLock<Option<Pki>> = OnceLock::new();
     PKI.get_or_init(|| {
-        if Command::new("openssl").arg("version").output().map(|o| !o.status.success()).unwrap_or(true) {
-            eprintln!("NOTE: the openssl CLI is not available; skipping the tests that need HTTPS sites");
+        if Command::new("openssl")
+            .arg("version")
+            .output()
+            .map(|o| !o.status.success())
+            .unwrap_or(true)
+        {
+            eprintln!(
+                "NOTE: the openssl CLI is not available; skipping the tests that need HTTPS sites"
+            );
             return None;
         }
         // Directories of earlier test binaries that are gone (statics are never dropped).
         if let Ok(rd) = std::fs::read_dir(std::env::temp_dir()) {
             for e in rd.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
-                if let Some(pid) = name.strip_prefix("csm-it-pki-").and_then(|p| p.parse::<u32>().ok()) {
+                if let Some(pid) = name
+                    .strip_prefix("csm-it-pki-")
+                    .and_then(|p| p.parse::<u32>().ok())
+                {
                     if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
                         let _ = std::fs::remove_dir_all(e.path());
                     }
@@ -62,12 +79,30 @@ pub fn pki() -> Option<&'static Pki> {
         openssl(
             &dir,
             &[
-                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key", "-out",
-                "ca.pem", "-days", "3", "-subj", "/CN=certstreammonitor scan test CA",
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "3",
+                "-subj",
+                "/CN=certstreammonitor scan test CA",
             ],
         )
         .expect("make the test CA");
-        Some(Pki { ca_pem: dir.join("ca.pem"), dir, cache: Mutex::new(HashMap::new()), counter: AtomicUsize::new(0) })
+        Some(Pki {
+            ca_pem: dir.join("ca.pem"),
+            dir,
+            cache: Mutex::new(HashMap::new()),
+            counter: AtomicUsize::new(0),
+        })
     })
     .as_ref()
 }
@@ -79,19 +114,67 @@ impl Pki {
         let n = self.counter.fetch_add(1, Ordering::SeqCst);
         let stem = format!("leaf{n}");
         let san: Vec<String> = names.iter().map(|h| format!("DNS:{h}")).collect();
-        std::fs::write(self.dir.join(format!("{stem}.ext")), format!("subjectAltName={}\nbasicConstraints=CA:FALSE\n", san.join(","))).unwrap();
-        let (key, csr, crt, ext) = (format!("{stem}.key"), format!("{stem}.csr"), format!("{stem}.pem"), format!("{stem}.ext"));
+        std::fs::write(
+            self.dir.join(format!("{stem}.ext")),
+            format!(
+                "subjectAltName={}\nbasicConstraints=CA:FALSE\n",
+                san.join(",")
+            ),
+        )
+        .unwrap();
+        let (key, csr, crt, ext) = (
+            format!("{stem}.key"),
+            format!("{stem}.csr"),
+            format!("{stem}.pem"),
+            format!("{stem}.ext"),
+        );
         let subj = format!("/CN={}", names.first().copied().unwrap_or("leaf"));
-        openssl(&self.dir, &["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", &key, "-out", &csr, "-subj", &subj])
-            .expect("leaf key");
+        openssl(
+            &self.dir,
+            &[
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                &key,
+                "-out",
+                &csr,
+                "-subj",
+                &subj,
+            ],
+        )
+        .expect("leaf key");
         // -set_serial instead of -CAcreateserial: tests make leaves concurrently.
         let serial = format!("{}", 1000 + n as u64 * 7919 + std::process::id() as u64);
         openssl(
             &self.dir,
-            &["x509", "-req", "-in", &csr, "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", &serial, "-out", &crt, "-days", "2", "-extfile", &ext],
+            &[
+                "x509",
+                "-req",
+                "-in",
+                &csr,
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-set_serial",
+                &serial,
+                "-out",
+                &crt,
+                "-days",
+                "2",
+                "-extfile",
+                &ext,
+            ],
         )
         .expect("sign leaf");
-        (std::fs::read(self.dir.join(&crt)).unwrap(), std::fs::read(self.dir.join(&key)).unwrap())
+        (
+            std::fs::read(self.dir.join(&crt)).unwrap(),
+            std::fs::read(self.dir.join(&key)).unwrap(),
+        )
     }
 
     /// A TLS acceptor presenting a leaf for `names` (made once per distinct list).
@@ -124,11 +207,18 @@ pub struct SiteRequest {
 
 impl SiteRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
     /// Every value of `User-Agent` (to see it is sent exactly once).
     pub fn user_agents(&self) -> Vec<String> {
-        self.headers.iter().filter(|(k, _)| k == "user-agent").map(|(_, v)| v.clone()).collect()
+        self.headers
+            .iter()
+            .filter(|(k, _)| k == "user-agent")
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 }
 
@@ -137,10 +227,21 @@ impl SiteRequest {
 pub enum Reply {
     /// Status line, headers (Content-Length and `Connection: close` are added), body, after
     /// waiting `delay`.
-    Full { status: u16, headers: Vec<(String, String)>, body: Vec<u8>, delay: Duration },
+    Full {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+        delay: Duration,
+    },
     /// Headers (with a Content-Length for the whole body) and `prefix` at once, then `drip`
     /// one byte every `every`.
-    Drip { status: u16, headers: Vec<(String, String)>, prefix: Vec<u8>, drip: Vec<u8>, every: Duration },
+    Drip {
+        status: u16,
+        headers: Vec<(String, String)>,
+        prefix: Vec<u8>,
+        drip: Vec<u8>,
+        every: Duration,
+    },
     /// Close the connection without answering.
     Close,
 }
@@ -148,8 +249,15 @@ pub enum Reply {
 impl Reply {
     /// An HTML page; `content_type` None sends no Content-Type header at all.
     pub fn html(status: u16, content_type: Option<&str>, body: impl Into<Vec<u8>>) -> Reply {
-        let headers = content_type.map(|c| vec![("Content-Type".to_string(), c.to_string())]).unwrap_or_default();
-        Reply::Full { status, headers, body: body.into(), delay: Duration::ZERO }
+        let headers = content_type
+            .map(|c| vec![("Content-Type".to_string(), c.to_string())])
+            .unwrap_or_default();
+        Reply::Full {
+            status,
+            headers,
+            body: body.into(),
+            delay: Duration::ZERO,
+        }
     }
 
     /// A UTF-8 page (`text/html; charset=utf-8`) titled `title`.
@@ -160,7 +268,10 @@ impl Reply {
     pub fn redirect(status: u16, location: &str) -> Reply {
         Reply::Full {
             status,
-            headers: vec![("Location".into(), location.into()), ("Content-Type".into(), "text/html".into())],
+            headers: vec![
+                ("Location".into(), location.into()),
+                ("Content-Type".into(), "text/html".into()),
+            ],
             body: b"<title>moved</title>".to_vec(),
             delay: Duration::ZERO,
         }
@@ -168,7 +279,17 @@ impl Reply {
 
     pub fn delayed(self, d: Duration) -> Reply {
         match self {
-            Reply::Full { status, headers, body, .. } => Reply::Full { status, headers, body, delay: d },
+            Reply::Full {
+                status,
+                headers,
+                body,
+                ..
+            } => Reply::Full {
+                status,
+                headers,
+                body,
+                delay: d,
+            },
             other => other,
         }
     }
@@ -224,9 +345,22 @@ fn parse_request(head: &[u8]) -> Option<SiteRequest> {
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
-    let host = headers.iter().find(|(k, _)| k == "host").map(|(_, v)| v.as_str()).unwrap_or("");
-    let host = host.rsplit_once(':').filter(|(_, p)| p.bytes().all(|b| b.is_ascii_digit())).map_or(host, |(h, _)| h).to_ascii_lowercase();
-    Some(SiteRequest { method, path, host, headers })
+    let host = headers
+        .iter()
+        .find(|(k, _)| k == "host")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    let host = host
+        .rsplit_once(':')
+        .filter(|(_, p)| p.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host, |(h, _)| h)
+        .to_ascii_lowercase();
+    Some(SiteRequest {
+        method,
+        path,
+        host,
+        headers,
+    })
 }
 
 fn write_reply<W: Write>(w: &mut W, reply: &Reply, stop: &AtomicBool) {
@@ -235,18 +369,33 @@ fn write_reply<W: Write>(w: &mut W, reply: &Reply, stop: &AtomicBool) {
         for (k, v) in headers {
             h.push_str(&format!("{k}: {v}\r\n"));
         }
-        h.push_str(&format!("Content-Length: {len}\r\nConnection: close\r\n\r\n"));
+        h.push_str(&format!(
+            "Content-Length: {len}\r\nConnection: close\r\n\r\n"
+        ));
         h
     };
     match reply {
-        Reply::Full { status, headers, body, delay } => {
+        Reply::Full {
+            status,
+            headers,
+            body,
+            delay,
+        } => {
             sleep_unless(stop, *delay);
             let _ = w.write_all(head(*status, headers, body.len()).as_bytes());
             let _ = w.write_all(body);
             let _ = w.flush();
         }
-        Reply::Drip { status, headers, prefix, drip, every } => {
-            if w.write_all(head(*status, headers, prefix.len() + drip.len()).as_bytes()).is_err() {
+        Reply::Drip {
+            status,
+            headers,
+            prefix,
+            drip,
+            every,
+        } => {
+            if w.write_all(head(*status, headers, prefix.len() + drip.len()).as_bytes())
+                .is_err()
+            {
                 return;
             }
             if !prefix.is_empty() && w.write_all(prefix).is_err() {
@@ -254,7 +403,8 @@ fn write_reply<W: Write>(w: &mut W, reply: &Reply, stop: &AtomicBool) {
             }
             let _ = w.flush();
             for b in drip {
-                if !sleep_unless(stop, *every) || w.write_all(&[*b]).is_err() || w.flush().is_err() {
+                if !sleep_unless(stop, *every) || w.write_all(&[*b]).is_err() || w.flush().is_err()
+                {
                     return;
                 }
             }
@@ -277,12 +427,19 @@ fn sleep_unless(stop: &AtomicBool, d: Duration) -> bool {
 
 impl Site {
     /// A site on 127.0.0.1 presenting `acceptor`'s certificate.
-    pub fn start(acceptor: Arc<TlsAcceptor>, handler: impl Fn(&SiteRequest) -> Reply + Send + Sync + 'static) -> Site {
+    pub fn start(
+        acceptor: Arc<TlsAcceptor>,
+        handler: impl Fn(&SiteRequest) -> Reply + Send + Sync + 'static,
+    ) -> Site {
         Site::start_on(Ipv4Addr::LOCALHOST, acceptor, handler)
     }
 
     /// A site on another loopback address (127.0.0.x), for per-IP enrichment.
-    pub fn start_on(ip: Ipv4Addr, acceptor: Arc<TlsAcceptor>, handler: impl Fn(&SiteRequest) -> Reply + Send + Sync + 'static) -> Site {
+    pub fn start_on(
+        ip: Ipv4Addr,
+        acceptor: Arc<TlsAcceptor>,
+        handler: impl Fn(&SiteRequest) -> Reply + Send + Sync + 'static,
+    ) -> Site {
         assert!(ip.is_loopback());
         let listener = TcpListener::bind((ip, 0)).expect("bind site");
         let port = listener.local_addr().unwrap().port();
@@ -298,13 +455,20 @@ impl Site {
                 }
                 let Ok(conn) = conn else { continue };
                 acc.fetch_add(1, Ordering::SeqCst);
-                let (acceptor, handler, reqs, st) = (acceptor.clone(), handler.clone(), reqs.clone(), st.clone());
+                let (acceptor, handler, reqs, st) =
+                    (acceptor.clone(), handler.clone(), reqs.clone(), st.clone());
                 std::thread::spawn(move || {
                     let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
                     let _ = conn.set_write_timeout(Some(Duration::from_secs(10)));
-                    let Ok(mut tls) = acceptor.accept(conn) else { return };
-                    let Some(head) = read_head(&mut tls) else { return };
-                    let Some(req) = parse_request(&head) else { return };
+                    let Ok(mut tls) = acceptor.accept(conn) else {
+                        return;
+                    };
+                    let Some(head) = read_head(&mut tls) else {
+                        return;
+                    };
+                    let Some(req) = parse_request(&head) else {
+                        return;
+                    };
                     reqs.lock().unwrap().push(req.clone());
                     let reply = handler(&req);
                     write_reply(&mut tls, &reply, &st);
@@ -312,7 +476,13 @@ impl Site {
                 });
             }
         });
-        Site { ip, port, accepts, requests, stop }
+        Site {
+            ip,
+            port,
+            accepts,
+            requests,
+            stop,
+        }
     }
 
     /// `name:ip:port`, an item of `[CONNECT] Resolve`.
@@ -325,7 +495,10 @@ impl Site {
     }
 
     pub fn requests_for(&self, host: &str) -> Vec<SiteRequest> {
-        self.requests().into_iter().filter(|r| r.host == host).collect()
+        self.requests()
+            .into_iter()
+            .filter(|r| r.host == host)
+            .collect()
     }
 
     /// TCP connections accepted (also those whose TLS handshake failed).
@@ -370,7 +543,11 @@ impl RawServer {
                 std::thread::spawn(move || h(conn, &st));
             }
         });
-        RawServer { port, accepts, stop }
+        RawServer {
+            port,
+            accepts,
+            stop,
+        }
     }
 
     /// Accepts and never says a word; connections are held until the server is dropped.
@@ -412,7 +589,11 @@ impl Drop for RawServer {
 
 /// `name:127.0.0.1:port` for a port nothing listens on.
 pub fn refused(name: &str) -> String {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     format!("{name}:127.0.0.1:{port}")
 }
 
@@ -433,7 +614,11 @@ fn pipe_both(a: TcpStream, b: TcpStream) {
 
 /// Where a proxy sends a tunnel: a loopback IP as is; a name through the proxy's own table
 /// (`name` → `ip:port` on loopback). Anything else is refused: no traffic leaves loopback.
-fn tunnel_target(routes: &HashMap<String, SocketAddr>, host: &str, port: u16) -> Option<SocketAddr> {
+fn tunnel_target(
+    routes: &HashMap<String, SocketAddr>,
+    host: &str,
+    port: u16,
+) -> Option<SocketAddr> {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     match host.parse::<IpAddr>() {
         Ok(ip) if ip.is_loopback() => Some(SocketAddr::new(ip, port)),
@@ -461,24 +646,38 @@ impl TunnelProxy {
                 let (t, routes) = (t.clone(), routes.clone());
                 std::thread::spawn(move || {
                     let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
-                    let Some(head) = read_head(&mut conn) else { return };
+                    let Some(head) = read_head(&mut conn) else {
+                        return;
+                    };
                     let text = String::from_utf8_lossy(&head).into_owned();
                     let mut first = text.split("\r\n").next().unwrap_or("").split_whitespace();
-                    let (method, target) = (first.next().unwrap_or("").to_string(), first.next().unwrap_or("").to_string());
-                    t.lock().unwrap().push(if method == "CONNECT" { target.clone() } else { format!("{method} {target}") });
+                    let (method, target) = (
+                        first.next().unwrap_or("").to_string(),
+                        first.next().unwrap_or("").to_string(),
+                    );
+                    t.lock().unwrap().push(if method == "CONNECT" {
+                        target.clone()
+                    } else {
+                        format!("{method} {target}")
+                    });
                     let dest = target
                         .rsplit_once(':')
                         .and_then(|(h, p)| Some((h.to_string(), p.parse::<u16>().ok()?)))
                         .and_then(|(h, p)| tunnel_target(&routes, &h, p));
                     let upstream = match (method.as_str(), dest) {
-                        ("CONNECT", Some(d)) => TcpStream::connect_timeout(&d, Duration::from_secs(5)).ok(),
+                        ("CONNECT", Some(d)) => {
+                            TcpStream::connect_timeout(&d, Duration::from_secs(5)).ok()
+                        }
                         _ => None,
                     };
                     let Some(upstream) = upstream else {
                         let _ = conn.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
                         return;
                     };
-                    if conn.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").is_err() {
+                    if conn
+                        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                        .is_err()
+                    {
                         return;
                     }
                     let _ = conn.set_read_timeout(None);
@@ -523,7 +722,11 @@ impl Socks5Proxy {
         Socks5Proxy { port, targets }
     }
 
-    fn serve(mut c: TcpStream, t: &Mutex<Vec<String>>, routes: &HashMap<String, SocketAddr>) -> std::io::Result<()> {
+    fn serve(
+        mut c: TcpStream,
+        t: &Mutex<Vec<String>>,
+        routes: &HashMap<String, SocketAddr>,
+    ) -> std::io::Result<()> {
         c.set_read_timeout(Some(Duration::from_secs(10)))?;
         let mut hello = [0u8; 2];
         c.read_exact(&mut hello)?;
@@ -560,7 +763,12 @@ impl Socks5Proxy {
         c.read_exact(&mut port)?;
         let port = u16::from_be_bytes(port);
         t.lock().unwrap().push(format!("{host}:{port}"));
-        let up = if head[1] == 1 { tunnel_target(routes, &host, port).and_then(|d| TcpStream::connect_timeout(&d, Duration::from_secs(5)).ok()) } else { None };
+        let up = if head[1] == 1 {
+            tunnel_target(routes, &host, port)
+                .and_then(|d| TcpStream::connect_timeout(&d, Duration::from_secs(5)).ok())
+        } else {
+            None
+        };
         let Some(up) = up else {
             c.write_all(&[5, 5, 0, 1, 0, 0, 0, 0, 0, 0])?;
             return Ok(());
@@ -678,14 +886,24 @@ fn read_http_request(conn: &TcpStream) -> Option<HttpRequest> {
         let (k, v) = h.split_once(':')?;
         headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
     }
-    let len: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let len: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let mut body = vec![0u8; len];
     reader.read_exact(&mut body).ok()?;
-    Some(HttpRequest { method, target, headers, body })
+    Some(HttpRequest {
+        method,
+        target,
+        headers,
+        body,
+    })
 }
 
 impl FakeHttp {
-    pub fn start(handler: impl Fn(&HttpRequest) -> (u16, String, Vec<u8>) + Send + Sync + 'static) -> FakeHttp {
+    pub fn start(
+        handler: impl Fn(&HttpRequest) -> (u16, String, Vec<u8>) + Send + Sync + 'static,
+    ) -> FakeHttp {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -696,7 +914,9 @@ impl FakeHttp {
                 let Ok(mut conn) = conn else { continue };
                 let (reqs, handler) = (reqs.clone(), handler.clone());
                 std::thread::spawn(move || {
-                    let Some(req) = read_http_request(&conn) else { return };
+                    let Some(req) = read_http_request(&conn) else {
+                        return;
+                    };
                     reqs.lock().unwrap().push(req.clone());
                     let (status, ctype, body) = handler(&req);
                     let head = format!(
