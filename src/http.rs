@@ -38,18 +38,70 @@ const USER_AGENT: &str = concat!(
     " (+https://github.com/AssuranceMaladieSec/CertStreamMonitor)"
 );
 
+/// What every client shares: native-tls with `roots`, one total timeout per request,
+/// HTTP errors returned as responses, our User-Agent. Callers add the proxy choice.
+fn config(
+    timeout: Duration,
+    tls: TlsConfig,
+    max_redirects: u32,
+) -> ureq::config::ConfigBuilder<ureq::typestate::AgentScope> {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .max_redirects(max_redirects)
+        .user_agent(USER_AGENT)
+        .tls_config(tls)
+}
+
+fn native_tls(roots: RootCerts) -> TlsConfig {
+    TlsConfig::builder()
+        .provider(TlsProvider::NativeTls)
+        .root_certs(roots)
+        .build()
+}
+
+/// The system's CA bundle (`SSL_CERT_FILE`, else the usual locations) plus the PEM
+/// certificates of `extra`, for private CAs. native-tls cannot add roots on top of its
+/// built-in ones, so the system bundle is loaded here too. `extra` must hold at least one
+/// certificate: a file without any would silently add no trust.
+pub fn roots_with_extra(extra: &std::path::Path) -> Result<RootCerts, String> {
+    let pem_certs = |bytes: &[u8]| -> Vec<ureq::tls::Certificate<'static>> {
+        ureq::tls::parse_pem(bytes)
+            .filter_map(|item| match item {
+                Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.to_owned()),
+                _ => None,
+            })
+            .collect()
+    };
+    let extra_bytes = std::fs::read(extra).map_err(|e| format!("{}: {e}", extra.display()))?;
+    let mut certs = pem_certs(&extra_bytes);
+    if certs.is_empty() {
+        return Err(format!("{}: no PEM certificate in it", extra.display()));
+    }
+    let system = std::env::var_os("SSL_CERT_FILE")
+        .map(std::path::PathBuf::from)
+        .into_iter()
+        .chain(
+            [
+                "/etc/ssl/certs/ca-certificates.crt",
+                "/etc/pki/tls/certs/ca-bundle.crt",
+                "/etc/ssl/cert.pem",
+                "/etc/ssl/ca-bundle.pem",
+            ]
+            .iter()
+            .map(std::path::PathBuf::from),
+        );
+    if let Some(bundle) = system.into_iter().find(|p| p.is_file()) {
+        let bytes = std::fs::read(&bundle).map_err(|e| format!("{}: {e}", bundle.display()))?;
+        certs.extend(pem_certs(&bytes));
+    }
+    Ok(RootCerts::new_with_certs(&certs))
+}
+
 impl HttpClient {
+    /// System roots, up to 5 redirects, proxies from the environment (ureq's default).
     pub fn new(timeout: Duration) -> HttpClient {
-        let tls = TlsConfig::builder()
-            .provider(TlsProvider::NativeTls)
-            .root_certs(RootCerts::PlatformVerifier)
-            .build();
-        let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .max_redirects(5)
-            .user_agent(USER_AGENT)
-            .tls_config(tls)
+        let agent = config(timeout, native_tls(RootCerts::PlatformVerifier), 5)
             .build()
             .into();
         HttpClient { agent }
@@ -57,33 +109,7 @@ impl HttpClient {
 
     /// GET with a body limit; any HTTP status is `Ok` (callers decide what a 404 means).
     pub fn get(&self, url: &str, limit: u64) -> Result<HttpResponse, HttpError> {
-        let err = |m: String| HttpError {
-            url: url.to_string(),
-            message: m,
-        };
-        let mut resp = self
-            .agent
-            .get(url)
-            .header("Accept-Encoding", "gzip, identity")
-            .call()
-            .map_err(|e| err(e.to_string()))?;
-        let status = resp.status().as_u16();
-        let retry_after = resp
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, crate::clock::now_unix()));
-        let body = resp
-            .body_mut()
-            .with_config()
-            .limit(limit)
-            .read_to_vec()
-            .map_err(|e| err(format!("reading body: {e}")))?;
-        Ok(HttpResponse {
-            status,
-            body,
-            retry_after,
-        })
+        self.get_with_headers(url, &[("Accept-Encoding", "gzip, identity")], limit)
     }
 
     /// Like [`HttpClient::new`], through `proxy` (`http://`, `https://`, `socks4://`, `socks4a://`,
@@ -97,16 +123,7 @@ impl HttpClient {
             })?),
             None => None,
         };
-        let tls = TlsConfig::builder()
-            .provider(TlsProvider::NativeTls)
-            .root_certs(RootCerts::PlatformVerifier)
-            .build();
-        let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .max_redirects(5)
-            .user_agent(USER_AGENT)
-            .tls_config(tls)
+        let agent = config(timeout, native_tls(RootCerts::PlatformVerifier), 5)
             .proxy(proxy)
             .build()
             .into();
@@ -139,15 +156,7 @@ impl HttpClient {
         body: &[u8],
         limit: u64,
     ) -> Result<HttpResponse, HttpError> {
-        let mut req = self.agent.post(url);
-        for (k, v) in headers {
-            req = req.header(*k, *v);
-        }
-        let resp = req.send(body).map_err(|e| HttpError {
-            url: url.to_string(),
-            message: e.to_string(),
-        })?;
-        read_response(url, resp, limit)
+        self.request("POST", url, headers, body, limit)
     }
 }
 
@@ -164,56 +173,9 @@ impl HttpClient {
     ) -> Result<HttpClient, String> {
         let roots = match extra_roots {
             None => RootCerts::PlatformVerifier,
-            Some(path) => {
-                let mut pems = Vec::new();
-                let system = std::env::var_os("SSL_CERT_FILE")
-                    .map(std::path::PathBuf::from)
-                    .into_iter()
-                    .chain(
-                        [
-                            "/etc/ssl/certs/ca-certificates.crt",
-                            "/etc/pki/tls/certs/ca-bundle.crt",
-                            "/etc/ssl/cert.pem",
-                            "/etc/ssl/ca-bundle.pem",
-                        ]
-                        .iter()
-                        .map(std::path::PathBuf::from),
-                    );
-                if let Some(bundle) = system.into_iter().find(|p| p.is_file()) {
-                    pems.push(
-                        std::fs::read(&bundle).map_err(|e| format!("{}: {e}", bundle.display()))?,
-                    );
-                }
-                let extra = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-                if !ureq::tls::parse_pem(&extra)
-                    .any(|i| matches!(i, Ok(ureq::tls::PemItem::Certificate(_))))
-                {
-                    return Err(format!("{}: no PEM certificate in it", path.display()));
-                }
-                pems.push(extra);
-                let mut certs: Vec<ureq::tls::Certificate<'static>> = Vec::new();
-                for pem in &pems {
-                    for item in ureq::tls::parse_pem(pem) {
-                        if let Ok(ureq::tls::PemItem::Certificate(c)) = item {
-                            certs.push(c.to_owned());
-                        }
-                    }
-                }
-                RootCerts::new_with_certs(&certs)
-            }
+            Some(path) => roots_with_extra(path)?,
         };
-        let tls = TlsConfig::builder()
-            .provider(TlsProvider::NativeTls)
-            .root_certs(roots)
-            .build();
-        let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .user_agent(USER_AGENT)
-            .tls_config(tls)
-            .build()
-            .into();
+        let agent = config(timeout, native_tls(roots), 0).build().into();
         Ok(HttpClient { agent })
     }
 
@@ -224,14 +186,7 @@ impl HttpClient {
             .provider(TlsProvider::NativeTls)
             .disable_verification(true)
             .build();
-        let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .user_agent(USER_AGENT)
-            .tls_config(tls)
-            .build()
-            .into();
+        let agent = config(timeout, tls, 0).build().into();
         Ok(HttpClient { agent })
     }
 

@@ -8,7 +8,7 @@ use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
+use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::DefaultConnector;
 
@@ -117,46 +117,11 @@ impl Resolver for SharedResolver {
     }
 }
 
-/// PEM certificates of the system bundle plus `extra`, for `RootCerts::Specific`.
-fn roots_with(extra: &std::path::Path) -> Result<RootCerts, String> {
-    let pem_certs = |bytes: &[u8]| -> Vec<Certificate<'static>> {
-        ureq::tls::parse_pem(bytes)
-            .filter_map(|item| match item {
-                Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.to_owned()),
-                _ => None,
-            })
-            .collect()
-    };
-    let extra_bytes = std::fs::read(extra).map_err(|e| format!("{}: {e}", extra.display()))?;
-    let mut certs = pem_certs(&extra_bytes);
-    if certs.is_empty() {
-        return Err(format!("{}: no PEM certificate in it", extra.display()));
-    }
-    let system = std::env::var_os("SSL_CERT_FILE")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain(
-            [
-                "/etc/ssl/certs/ca-certificates.crt",
-                "/etc/pki/tls/certs/ca-bundle.crt",
-                "/etc/ssl/cert.pem",
-                "/etc/ssl/ca-bundle.pem",
-            ]
-            .iter()
-            .map(PathBuf::from),
-        );
-    if let Some(bundle) = system.into_iter().find(|p| p.is_file()) {
-        let bytes = std::fs::read(&bundle).map_err(|e| format!("{}: {e}", bundle.display()))?;
-        certs.extend(pem_certs(&bytes));
-    }
-    Ok(RootCerts::new_with_certs(&certs))
-}
-
 impl Prober {
     /// Errors name the `[CONNECT]` key at fault.
     pub fn new(settings: &ProbeSettings) -> Result<Prober, (&'static str, String)> {
         let roots = match &settings.ca_file {
-            Some(path) => roots_with(path).map_err(|e| ("CAFile", e))?,
+            Some(path) => crate::http::roots_with_extra(path).map_err(|e| ("CAFile", e))?,
             None => RootCerts::PlatformVerifier,
         };
         let proxy = match settings.proxy.as_deref().filter(|p| !p.trim().is_empty()) {
