@@ -83,13 +83,18 @@ pub fn utc(ts: i64) -> CivilTime {
 /// Parse `YYYY-MM-DDTHH:MM:SS` (Python `strptime(s, '%Y-%m-%dT%H:%M:%S')`) as UTC.
 pub fn parse_iso_utc(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if b.len() != 19
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-    {
+    if b.len() != 19 || b[10] != b'T' {
+        return None;
+    }
+    // strptime's %S accepts 60 and 61.
+    date_time_prefix(b, 61)
+}
+
+/// The first 19 bytes of `b` as `YYYY-MM-DD?HH:MM:SS` (the separator at index 10 is the
+/// caller's to check), validated as a calendar date and time with seconds up to
+/// `max_second`: Unix seconds, as if UTC. Shared by `FirstSeen` and RFC 3339 parsing.
+pub fn date_time_prefix(b: &[u8], max_second: u32) -> Option<i64> {
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' {
         return None;
     }
     // Byte-wise, so that a multi-byte character can never split a slice.
@@ -101,26 +106,14 @@ pub fn parse_iso_utc(s: &str) -> Option<i64> {
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let mdays = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
+    let february = if leap { 29 } else { 28 };
+    let mdays = [31, february, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     if !(1..=12).contains(&mo)
         || d == 0
         || d > mdays[mo as usize - 1]
         || h > 23
         || mi > 59
-        || se > 61
+        || se > max_second
     {
         return None;
     }

@@ -529,46 +529,15 @@ fn ad_hoc(url: &str, kind: LogKind) -> CtLog {
 /// accepted. Anything else (missing zone, out-of-range field, trailing text) is `None`.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't' | b' ')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
+    if b.len() < 20 || !matches!(b[10], b'T' | b't' | b' ') {
         return None;
     }
+    let local = crate::clock::date_time_prefix(b, 60)?;
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
         b.get(r)?.iter().try_fold(0u32, |acc, &c| {
             c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32)
         })
     };
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let mdays = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if !(1..=12).contains(&mo)
-        || d == 0
-        || d > mdays[mo as usize - 1]
-        || h > 23
-        || mi > 59
-        || se > 60
-    {
-        return None;
-    }
     let mut i = 19;
     if b[i] == b'.' {
         let start = i + 1;
@@ -596,8 +565,6 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
         }
         _ => return None,
     };
-    let local =
-        crate::clock::days_from_civil(y as i64, mo, d) * 86_400 + (h * 3600 + mi * 60 + se) as i64;
     Some(local - offset)
 }
 
