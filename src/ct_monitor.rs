@@ -177,15 +177,21 @@ pub fn run<W: Write>(
     stats_to_stderr: bool,
 ) -> Result<(), Failure> {
     db.ensure_ct_state()?;
-    let positions = db.ct_positions()?;
     let (tx, rx) = mpsc::sync_channel::<CtBatch>(64);
     let mut followers = Vec::new();
     let mut running = HashSet::new();
-    for log in logs {
-        let saved = positions.get(&log.log_id).copied();
-        running.insert(log.log_id.clone());
-        followers.push(spawn_reader(log, saved, settings, tx.clone())?);
-    }
+    // Start a reader for every log not followed yet, from its saved position.
+    let mut follow = |logs: Vec<CtLog>, followers: &mut Vec<Follower>| -> Result<(), Failure> {
+        let positions = db.ct_positions()?;
+        for log in logs {
+            if running.insert(log.log_id.clone()) {
+                let saved = positions.get(&log.log_id).copied();
+                followers.push(spawn_reader(log, saved, settings, tx.clone())?);
+            }
+        }
+        Ok(())
+    };
+    follow(logs, &mut followers)?;
     let new_logs = spawn_list_refresher(settings.clone());
     let mut matcher = Matcher::new(rules, db, out, counters.clone()).with_lookalike(lookalike);
     let (mut last_stats, mut last_print) = (Instant::now(), Instant::now());
@@ -208,14 +214,7 @@ pub fn run<W: Write>(
             break;
         }
         if let Ok(logs) = new_logs.try_recv() {
-            for log in logs {
-                if running.contains(&log.log_id) {
-                    continue;
-                }
-                let saved = db.ct_positions()?.get(&log.log_id).copied();
-                running.insert(log.log_id.clone());
-                followers.push(spawn_reader(log, saved, settings, tx.clone())?);
-            }
+            follow(logs, &mut followers)?;
         }
         if last_stats.elapsed() >= stats_every {
             let elapsed = last_print.elapsed().as_secs_f64();

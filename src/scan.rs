@@ -428,8 +428,7 @@ pub fn command(args: &ScanArgs) -> Result<(), Failure> {
     shutdown::install_handlers();
     let stdout = std::io::stdout();
     let mut console = Console { out: stdout.lock() };
-    let summary = run(&settings, args.fqdn_dirs, &db, prober, &mut console)?;
-    let _ = summary;
+    run(&settings, args.fqdn_dirs, &db, prober, &mut console)?;
     Ok(())
 }
 
