@@ -92,7 +92,7 @@ impl Alert {
     /// escapes for `\" \\ \n \r \t \b \f`, floats as Python's `repr`, no trailing newline.
     pub fn to_json(&self) -> String {
         let mut out = String::with_capacity(512);
-        json_value(&mut out, &self.as_value(), 0);
+        json_value(&mut out, &self.as_value(), Some(0));
         out
     }
 
@@ -135,7 +135,34 @@ impl Alert {
 // ---------------------------------------------------------------------------------------------
 // json.dump(indent=4)
 
-fn json_value(out: &mut String, v: &Value, level: usize) {
+/// Python's `json.dumps(v)`: `", "` and `": "` separators on one line, ASCII only. The
+/// request bodies apprise sends are written this way (`src/notify.rs`).
+pub fn python_json_compact(v: &Value) -> String {
+    let mut out = String::with_capacity(256);
+    json_value(&mut out, v, None);
+    out
+}
+
+/// `json.dump` of `v`: with `level` Some(n), `indent=4` at nesting level n (items on their
+/// own lines, `","` between them); with None, the compact one-line form.
+fn json_value(out: &mut String, v: &Value, level: Option<usize>) {
+    // Opening and separating an item: a new indented line, or ", " on one line.
+    let item = |out: &mut String, first: bool| match level {
+        Some(l) => {
+            out.push_str(if first { "\n" } else { ",\n" });
+            indent(out, l + 1);
+        }
+        None if !first => out.push_str(", "),
+        None => {}
+    };
+    let close = |out: &mut String, bracket: char| {
+        if let Some(l) = level {
+            out.push('\n');
+            indent(out, l);
+        }
+        out.push(bracket);
+    };
+    let inner = level.map(|l| l + 1);
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
@@ -148,14 +175,11 @@ fn json_value(out: &mut String, v: &Value, level: usize) {
                 return;
             }
             out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                out.push_str(if i == 0 { "\n" } else { ",\n" });
-                indent(out, level + 1);
-                json_value(out, item, level + 1);
+            for (i, x) in items.iter().enumerate() {
+                item(out, i == 0);
+                json_value(out, x, inner);
             }
-            out.push('\n');
-            indent(out, level);
-            out.push(']');
+            close(out, ']');
         }
         Value::Object(map) => {
             if map.is_empty() {
@@ -163,16 +187,13 @@ fn json_value(out: &mut String, v: &Value, level: usize) {
                 return;
             }
             out.push('{');
-            for (i, (k, item)) in map.iter().enumerate() {
-                out.push_str(if i == 0 { "\n" } else { ",\n" });
-                indent(out, level + 1);
+            for (i, (k, x)) in map.iter().enumerate() {
+                item(out, i == 0);
                 python_json_string(out, k);
                 out.push_str(": ");
-                json_value(out, item, level + 1);
+                json_value(out, x, inner);
             }
-            out.push('\n');
-            indent(out, level);
-            out.push('}');
+            close(out, '}');
         }
     }
 }

@@ -1186,67 +1186,24 @@ fn parse_email(u: &UrlParts) -> Result<Kind, String> {
 // ---------------------------------------------------------------------------------------------
 // Python-style JSON
 
-/// A JSON value with Python dict order, serialised as `json.dumps` does.
-#[derive(Debug, Clone, PartialEq)]
-enum J {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(String),
-    Arr(Vec<J>),
-    Obj(Vec<(String, J)>),
+// Bodies are `serde_json::Value`s (objects keep insertion order: the `preserve_order`
+// feature), written by `alert::python_json_compact` as Python's `json.dumps` would.
+
+fn s(v: &str) -> Value {
+    Value::String(v.to_string())
 }
 
-fn s(v: &str) -> J {
-    J::Str(v.to_string())
-}
-
-fn obj(pairs: Vec<(&str, J)>) -> J {
-    J::Obj(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+fn obj(pairs: Vec<(&str, Value)>) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
 /// `json.dumps(v)`: `", "` and `": "` separators, ASCII only (`\uXXXX`, surrogate pairs).
-fn py_json(v: &J) -> String {
-    let mut out = String::with_capacity(256);
-    write_json(&mut out, v);
-    out
-}
-
-fn write_json(out: &mut String, v: &J) {
-    match v {
-        J::Null => out.push_str("null"),
-        J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        J::Int(i) => out.push_str(&i.to_string()),
-        J::Float(f) => out.push_str(&alert::py_float_repr(*f, true)),
-        J::Str(s) => crate::alert::python_json_string(out, s),
-        J::Arr(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_json(out, item);
-            }
-            out.push(']');
-        }
-        J::Obj(pairs) => {
-            out.push('{');
-            for (i, (k, item)) in pairs.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                crate::alert::python_json_string(out, k);
-                out.push_str(": ");
-                write_json(out, item);
-            }
-            out.push('}');
-        }
-    }
+fn py_json(v: &Value) -> String {
+    alert::python_json_compact(v)
 }
 
 /// Python's `payload[new] = payload[old]; del payload[old]` (and plain assignment for new keys).
-fn apply_fields(payload: &mut Vec<(String, J)>, fields: &[(String, String)]) {
+fn apply_fields(payload: &mut Vec<(String, Value)>, fields: &[(String, String)]) {
     for (key, value) in fields {
         if let Some(pos) = payload.iter().position(|(k, _)| k == key) {
             if value.is_empty() {
@@ -1284,7 +1241,7 @@ fn html_escape(t: &str) -> String {
 }
 
 /// apprise's `USER_ROLE_DETECTION_RE.findall(body)` → (`parse`, `users`, `roles`).
-fn discord_mentions(body: &str) -> Option<J> {
+fn discord_mentions(body: &str) -> Option<Value> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(r"(?i)\s*(?:<@(?P<role>&?)(?P<id>[0-9]+)>|@(?P<value>[a-z0-9]+))")
@@ -1304,9 +1261,9 @@ fn discord_mentions(body: &str) -> Option<J> {
     }
     any.then(|| {
         obj(vec![
-            ("parse", J::Arr(parse)),
-            ("users", J::Arr(users)),
-            ("roles", J::Arr(roles)),
+            ("parse", Value::Array(parse)),
+            ("users", Value::Array(users)),
+            ("roles", Value::Array(roles)),
         ])
     })
 }
@@ -1538,7 +1495,7 @@ impl Sender {
                 .chain(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
                 .collect()
         };
-        let post = |url: String, headers: Vec<(String, String)>, payload: &J, check: Check| {
+        let post = |url: String, headers: Vec<(String, String)>, payload: &Value, check: Check| {
             Target::Http(HttpSpec {
                 method: "POST".into(),
                 url,
@@ -1563,7 +1520,7 @@ impl Sender {
                     ("version".to_string(), s("1.0")),
                     ("title".to_string(), s(title)),
                     ("message".to_string(), s(body)),
-                    ("attachments".to_string(), J::Arr(Vec::new())),
+                    ("attachments".to_string(), Value::Array(Vec::new())),
                     ("type".to_string(), s("info")),
                 ];
                 apply_fields(&mut payload, fields);
@@ -1600,7 +1557,7 @@ impl Sender {
                     method: method.clone(),
                     url,
                     headers: hdrs,
-                    body: py_json(&J::Obj(payload)).into_bytes(),
+                    body: py_json(&Value::Object(payload.into_iter().collect())).into_bytes(),
                     check: Check::Status2xx,
                 })]
             }
@@ -1615,7 +1572,7 @@ impl Sender {
                     ("title", s(&slack_escape(title))),
                     ("text", s(&slack_escape(body))),
                     ("color", s(INFO_COLOR)),
-                    ("ts", J::Float(now)),
+                    ("ts", Value::from(now)),
                 ];
                 if *footer {
                     if *image {
@@ -1648,8 +1605,8 @@ impl Sender {
                     .map(|ch| {
                         let mut p = vec![
                             ("username", s(botname.as_deref().unwrap_or(APP_ID))),
-                            ("mrkdwn", J::Bool(true)),
-                            ("attachments", J::Arr(vec![attachment.clone()])),
+                            ("mrkdwn", Value::Bool(true)),
+                            ("attachments", Value::Array(vec![attachment.clone()])),
                         ];
                         if *image {
                             p.push(("icon_url", s(IMAGE_72)));
@@ -1662,7 +1619,7 @@ impl Sender {
                             } else {
                                 format!("#{ch}")
                             };
-                            p.push(("channel", J::Str(c)));
+                            p.push(("channel", Value::String(c)));
                         }
                         post(url.clone(), headers.clone(), &obj(p), check)
                     })
@@ -1676,7 +1633,7 @@ impl Sender {
                 avatar,
                 avatar_url,
             } => {
-                let mut p = vec![("tts", J::Bool(*tts)), ("wait", J::Bool(!*tts))];
+                let mut p = vec![("tts", Value::Bool(*tts)), ("wait", Value::Bool(!*tts))];
                 if *avatar {
                     p.push(("avatar_url", s(avatar_url.as_deref().unwrap_or(IMAGE_256))));
                 }
@@ -1689,7 +1646,7 @@ impl Sender {
                     format!("{title}\r\n{body}")
                 };
                 let content: String = content.chars().take(DISCORD_MAX).collect();
-                p.push(("content", J::Str(content)));
+                p.push(("content", Value::String(content)));
                 if let Some(m) = discord_mentions(body) {
                     p.push(("allow_mentions", m));
                 }
@@ -1721,7 +1678,7 @@ impl Sender {
                     ("themeColor", s(INFO_COLOR)),
                     (
                         "sections",
-                        J::Arr(vec![obj(vec![
+                        Value::Array(vec![obj(vec![
                             ("activityImage", s(IMAGE_72)),
                             ("activityTitle", s(title)),
                             ("text", s(body)),
@@ -1759,7 +1716,7 @@ impl Sender {
                     .map(|ch| {
                         let mut p = vec![
                             ("text", s(&text)),
-                            ("icon_url", if *image { s(IMAGE_72) } else { J::Null }),
+                            ("icon_url", if *image { s(IMAGE_72) } else { Value::Null }),
                             ("username", s(botname.as_deref().unwrap_or(APP_ID))),
                         ];
                         if let Some(ch) = ch {
@@ -1789,12 +1746,12 @@ impl Sender {
                     .iter()
                     .map(|chat| {
                         let id = match chat {
-                            ChatId::Id(n) => J::Int(*n),
-                            ChatId::Name(n) => J::Str(format!("@{n}")),
+                            ChatId::Id(n) => Value::from(*n),
+                            ChatId::Name(n) => Value::String(format!("@{n}")),
                         };
                         let p = obj(vec![
-                            ("disable_notification", J::Bool(*silent)),
-                            ("disable_web_page_preview", J::Bool(!*preview)),
+                            ("disable_notification", Value::Bool(*silent)),
+                            ("disable_web_page_preview", Value::Bool(!*preview)),
                             ("parse_mode", s("HTML")),
                             ("text", s(&text)),
                             ("chat_id", id),
@@ -2745,7 +2702,7 @@ mod tests {
             py_json(&s("😀\u{7f}\u{1}\"\\")),
             r#""\ud83d\ude00\u007f\u0001\"\\""#
         );
-        assert_eq!(py_json(&J::Float(1.0)), "1.0");
+        assert_eq!(py_json(&Value::from(1.0)), "1.0");
     }
 
     #[test]
