@@ -40,7 +40,7 @@ const USER_AGENT: &str = concat!(
 
 /// What every client shares: native-tls with `roots`, one total timeout per request,
 /// HTTP errors returned as responses, our User-Agent. Callers add the proxy choice.
-fn config(
+pub(crate) fn config(
     timeout: Duration,
     tls: TlsConfig,
     max_redirects: u32,
@@ -53,7 +53,7 @@ fn config(
         .tls_config(tls)
 }
 
-fn native_tls(roots: RootCerts) -> TlsConfig {
+pub(crate) fn native_tls(roots: RootCerts) -> TlsConfig {
     TlsConfig::builder()
         .provider(TlsProvider::NativeTls)
         .root_certs(roots)
