@@ -16,6 +16,7 @@
 //! careless parser would see, ct-protocols.md §5.7). Names that clean up to nothing are
 //! dropped; iPAddress SANs never give names.
 
+use crate::clock;
 use crate::der::{self, read_tlv, read_tlv_truncated, Children, Tlv};
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -749,14 +750,14 @@ pub fn parse_time(tag: u8, s: &[u8]) -> Option<i64> {
     };
     if !(1..=12).contains(&month)
         || day == 0
-        || day > days_in_month(year, month)
+        || day > clock::days_in_month(year, month)
         || hour > 23
         || minute > 59
         || second > 60
     {
         return None;
     }
-    let days = days_from_civil(year, month, day);
+    let days = clock::days_from_civil(year, month, day);
     Some(days * 86_400 + (hour * 3600 + minute * 60 + second) as i64 - offset)
 }
 
@@ -781,26 +782,6 @@ impl Digits<'_> {
         self.i += 2;
         Some((a - b'0') as u32 * 10 + (b - b'0') as u32)
     }
-}
-
-fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        _ => 28,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
