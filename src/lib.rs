@@ -7,6 +7,7 @@
 //! [`check_rules`] runs the same rules on names given by hand.
 
 pub mod alert;
+pub mod atomic_file;
 pub mod backoff;
 pub mod base64;
 pub mod bench;

@@ -9,8 +9,7 @@
 //! errors that name the operator and log.
 
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -607,7 +606,7 @@ pub fn update_file(path: &Path, url: &str) -> Result<String, String> {
             path.display()
         ));
     }
-    write_atomically(path, &body).map_err(|e| format!("{}: {e}", path.display()))?;
+    crate::atomic_file::write(path, &body).map_err(|e| format!("{}: {e}", path.display()))?;
     let tiled = list
         .logs
         .iter()
@@ -630,43 +629,6 @@ pub fn update_file(path: &Path, url: &str) -> Result<String, String> {
         list.logs.len() - tiled,
         tiled
     ))
-}
-
-fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let tmp = dir.join(format!(
-        ".{}.tmp.{}.{nanos}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(data)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, path)?;
-        // Make the rename itself durable; not every platform lets a directory be fsynced.
-        if let Ok(d) = fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
 }
 
 #[cfg(test)]
