@@ -16,6 +16,7 @@ pub mod certstream;
 pub mod certstream_client;
 pub mod check_rules;
 pub mod clock;
+pub mod common_words;
 pub mod config;
 pub mod ct_entry;
 pub mod ct_monitor;

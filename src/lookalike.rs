@@ -11,10 +11,21 @@
 //! every label, hyphen token, and pair of adjacent labels or tokens joined, by
 //! Damerau–Levenshtein distance (optimal string alignment); failing that, by containment.
 //!
+//! What keeps the false positives down is the common-word list ([`crate::common_words`]):
+//! a unit one or two edits from a brand that is itself a real word in one of seven
+//! languages (`impot`, `papal`, `range`, `amazone`) is not a typo; a brand inside a real
+//! word (`pineapple`, `purchase`) is not contained; and a brand glued or hyphenated to
+//! ordinary words only (`orangetheory`, `orange-county`) is a company name — unless a
+//! piece around it is bait (`BAIT_WORDS`: `paypalsecure`, `moncompte-ameli`) or not made
+//! of words at all (`paypal24`). The brand alone as a label (`paypal.co`) always counts.
+//! Digits read as letters only when they could be letters: a run of three, or of two
+//! ending a token (`app13`, `web01`), is a number, and a number is never half of a split.
+//!
 //! Which technique is reported (see [`Technique`]): whole-unit matches beat containment;
 //! among them the smallest distance wins, ties going idn-homoglyph, ascii-homoglyph,
 //! contains (the brand verbatim as a whole label or token), split, typo.
 
+use crate::common_words;
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
@@ -32,7 +43,7 @@ pub struct LookalikeSettings {
     pub min_brand_length: usize,
 }
 
-pub const DEFAULT_MIN_BRAND_LENGTH: usize = 6;
+pub const DEFAULT_MIN_BRAND_LENGTH: usize = 5;
 
 impl LookalikeSettings {
     pub fn new(brands: &[&str], owned: &[&str]) -> LookalikeSettings {
@@ -155,6 +166,8 @@ struct Scratch {
     skel: Vec<u8>,
     /// (start, end, idn) per label in `skel`.
     labels: Vec<(usize, usize, bool)>,
+    /// (start, end) of each label in the lower-cased body, for its digits.
+    raw: Vec<(usize, usize)>,
     join: Vec<u8>,
 }
 
@@ -229,6 +242,9 @@ impl Lookalike {
             })
             .filter(|d| !d.is_empty())
             .collect();
+        if !brands.is_empty() {
+            common_words::load();
+        }
         let max_brand = brands
             .iter()
             .map(|b| b.skel.len() + b.max_d)
@@ -306,6 +322,12 @@ impl Lookalike {
             let s = &mut *s;
             s.skel.clear();
             s.labels.clear();
+            s.raw.clear();
+            let mut at = 0;
+            for label in body.split('.') {
+                s.raw.push((at, at + label.len()));
+                at += label.len() + 1;
+            }
             // First without `rn→m`/`vv→w` (so `ornage` stays a typo of `orange`), then,
             // if the name has such pairs, with them; the closer match wins.
             let mut best: Option<(Candidate, bool)> = None;
@@ -322,7 +344,7 @@ impl Lookalike {
                     s.skel.push(b'.');
                 }
                 s.skel.pop();
-                if let Some(c) = self.search(s) {
+                if let Some(c) = self.search(s, body) {
                     if best.is_none_or(|(b, _)| c.rank() < b.rank()) {
                         best = Some((c, pairs));
                         collapsed = collapse;
@@ -349,10 +371,17 @@ impl Lookalike {
         })
     }
 
-    fn search(&self, s: &mut Scratch) -> Option<Candidate> {
+    fn search(&self, s: &mut Scratch, body: &str) -> Option<Candidate> {
         let mut best: Option<Candidate> = None;
         let skel = &s.skel;
         let labels = &s.labels;
+        // Raw text only matters for ASCII labels, whose tokens line up with the skeleton's.
+        let raw = |li: usize, idn: bool| -> &str {
+            match s.raw.get(li) {
+                Some(&(a, b)) if !idn => &body[a..b],
+                _ => "",
+            }
+        };
         let mut consider = |c: Candidate, best: &mut Option<Candidate>| {
             if best.is_none_or(|b| (c.distance, c.technique) < (b.distance, b.technique)) {
                 *best = Some(c);
@@ -363,22 +392,39 @@ impl Lookalike {
             if label.is_empty() {
                 continue;
             }
-            self.compare(label, Unit::Label(li), idn, false, &mut best, &mut consider);
+            let raw_label = raw(li, idn);
+            self.compare(
+                label,
+                Unit::Label(li),
+                idn,
+                Some((label, 0, has_digit(raw_label))),
+                &mut best,
+                &mut consider,
+            );
             if label.contains(&b'-') {
-                let mut prev: Option<&[u8]> = None;
+                let mut prev: Option<(&[u8], &str)> = None;
+                let mut start = 0;
+                let mut raw_toks = raw_label.split('-');
                 for (ti, tok) in label.split(|&c| c == b'-').enumerate() {
+                    let raw_tok = raw_toks.next().unwrap_or("");
                     if !tok.is_empty() {
                         self.compare(
                             tok,
                             Unit::Token(li, ti),
                             idn,
-                            false,
+                            Some((label, start, has_digit(raw_tok))),
                             &mut best,
                             &mut consider,
                         );
                     }
-                    if let Some(p) = prev {
-                        if !p.is_empty() && !tok.is_empty() && p.len() + tok.len() <= self.max_brand
+                    start += tok.len() + 1;
+                    // A number is not half of a split brand (`app-14` is not `app14` ≈ apple).
+                    if let Some((p, raw_p)) = prev {
+                        if !p.is_empty()
+                            && !tok.is_empty()
+                            && p.len() + tok.len() <= self.max_brand
+                            && !all_digits(raw_p)
+                            && !all_digits(raw_tok)
                         {
                             s.join.clear();
                             s.join.extend_from_slice(p);
@@ -388,20 +434,24 @@ impl Lookalike {
                                 &j,
                                 Unit::TokenPair(li, ti - 1),
                                 idn,
-                                true,
+                                None,
                                 &mut best,
                                 &mut consider,
                             );
                             s.join = j;
                         }
                     }
-                    prev = Some(tok);
+                    prev = Some((tok, raw_tok));
                 }
             }
             if li > 0 {
                 let (ps, pe, pidn) = labels[li - 1];
                 let prev = &skel[ps..pe];
-                if !prev.is_empty() && prev.len() + label.len() <= self.max_brand {
+                if !prev.is_empty()
+                    && prev.len() + label.len() <= self.max_brand
+                    && !all_digits(raw(li - 1, pidn))
+                    && !all_digits(raw_label)
+                {
                     s.join.clear();
                     s.join.extend_from_slice(prev);
                     s.join.extend_from_slice(label);
@@ -410,7 +460,7 @@ impl Lookalike {
                         &j,
                         Unit::LabelPair(li - 1),
                         idn || pidn,
-                        true,
+                        None,
                         &mut best,
                         &mut consider,
                     );
@@ -421,20 +471,31 @@ impl Lookalike {
         if best.is_some() {
             return best;
         }
-        // Containment: the brand inside a longer label (hyphens ignored).
+        // Containment: the brand inside a longer hyphen token (`mypaypalaccount`), unless
+        // the token is a real word (`pineapple`) or the brand is glued to ordinary words
+        // only (`orangetheory`); see `ordinary_compound`.
         for (bi, b) in self.brands.iter().enumerate() {
             if !b.fuzzy {
                 continue;
             }
             for (li, &(ls, le, idn)) in labels.iter().enumerate() {
                 let label = &skel[ls..le];
-                if label.len() <= b.skel.len() {
+                if label.len() < b.skel.len() + MIN_EXTRA {
                     continue;
                 }
-                // What surrounds the brand must add at least 4 characters: short remainders
-                // are inflections and suffixes (oranges, amazonas, orangery), not a
-                // phishing compound (paypal-secure written paypalsecure).
-                if label.len() >= b.skel.len() + 4 && find(label, &b.skel).is_some() {
+                let mut tok_start = 0;
+                for (ti, tok) in label.split(|&c| c == b'-').enumerate() {
+                    let at = tok_start;
+                    tok_start += tok.len() + 1;
+                    if tok.len() < b.skel.len() + MIN_EXTRA {
+                        continue;
+                    }
+                    let Some(p) = find(tok, &b.skel) else {
+                        continue;
+                    };
+                    if !idn && ordinary_compound(label, at + p, at + p + b.skel.len()) {
+                        continue;
+                    }
                     let technique = if idn {
                         Technique::IdnHomoglyph
                     } else {
@@ -442,7 +503,7 @@ impl Lookalike {
                     };
                     return Some(Candidate {
                         brand: bi,
-                        unit: Unit::Label(li),
+                        unit: Unit::Token(li, ti),
                         distance: 0,
                         technique,
                         contained: true,
@@ -458,7 +519,9 @@ impl Lookalike {
         unit: &[u8],
         which: Unit,
         idn: bool,
-        joined: bool,
+        // The label, where `unit` starts in it, and whether the unit's raw text has digits,
+        // for whole labels and hyphen tokens; `None` for joined pairs.
+        within: Option<(&[u8], usize, bool)>,
         best: &mut Option<Candidate>,
         consider: &mut impl FnMut(Candidate, &mut Option<Candidate>),
     ) {
@@ -478,6 +541,10 @@ impl Lookalike {
                 None => b.max_d,
             };
             if let Some(d) = osa_within(unit, &b.skel, bound) {
+                if !idn && !self.plausible(unit, d, within) {
+                    continue;
+                }
+                let joined = within.is_none();
                 // The technique is settled later (it needs the raw text); rank by a
                 // provisional one so that ties prefer homoglyphs and verbatim tokens.
                 let technique = if idn {
@@ -500,6 +567,28 @@ impl Lookalike {
                     best,
                 );
             }
+        }
+    }
+
+    /// Would a SOC want this match? A unit at distance ≥ 1 that is itself a common word
+    /// (`impot` for `impots`, `range` for `orange`) is an ordinary name, not a typo. The
+    /// brand verbatim as a hyphen token counts unless the rest of the label is ordinary
+    /// words (`orange-county`, see [`ordinary_compound`]); as a whole label it always does.
+    fn plausible(
+        &self,
+        unit: &[u8],
+        distance: usize,
+        within: Option<(&[u8], usize, bool)>,
+    ) -> bool {
+        if distance > 0 {
+            let digits = within.is_some_and(|w| w.2);
+            return digits || !common_words::contains(unit);
+        }
+        match within {
+            Some((label, start, _)) if unit.len() < label.len() => {
+                !ordinary_compound(label, start, start + unit.len())
+            }
+            _ => true,
         }
     }
 
@@ -534,6 +623,315 @@ impl Lookalike {
             matched: String::from_utf8_lossy(&matched).into_owned(),
         }
     }
+}
+
+fn has_digit(s: &str) -> bool {
+    s.bytes().any(|c| c.is_ascii_digit())
+}
+
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit())
+}
+
+/// The brand must be at least this many characters shorter than a token it is found in
+/// (one extra character is a typo, found by distance instead).
+const MIN_EXTRA: usize = 2;
+
+/// Words phishing names put next to a brand (`paypal-secure`, `appleidverify`,
+/// `moncompte-ameli`), in English, French, Spanish, German, Italian, Portuguese and Dutch,
+/// after x0rz's phishing_catcher keyword list and what CERT teams publish. Words of five
+/// letters or more count anywhere around the brand; shorter ones (`my`, `id`, `app`) only
+/// as a whole piece or right against the brand, since they hide inside ordinary words
+/// (`happy`, `taxi`).
+const BAIT_WORDS: &[&str] = &[
+    // English
+    "access",
+    "account",
+    "activate",
+    "activation",
+    "activity",
+    "alert",
+    "app",
+    "apps",
+    "auth",
+    "authenticate",
+    "authentication",
+    "authorize",
+    "bank",
+    "banking",
+    "billing",
+    "bonus",
+    "cancel",
+    "card",
+    "careteam",
+    "cash",
+    "center",
+    "centre",
+    "check",
+    "checkout",
+    "claim",
+    "client",
+    "cloud",
+    "confirm",
+    "confirmation",
+    "connect",
+    "credential",
+    "credit",
+    "crypto",
+    "customer",
+    "debit",
+    "delivery",
+    "desk",
+    "dispute",
+    "docs",
+    "document",
+    "drive",
+    "esign",
+    "exchange",
+    "fraud",
+    "free",
+    "gift",
+    "giveaway",
+    "help",
+    "helpdesk",
+    "home",
+    "identity",
+    "info",
+    "invoice",
+    "kyc",
+    "limited",
+    "locked",
+    "login",
+    "logon",
+    "mail",
+    "member",
+    "membership",
+    "mobile",
+    "money",
+    "my",
+    "notice",
+    "notification",
+    "official",
+    "online",
+    "order",
+    "parcel",
+    "passwd",
+    "password",
+    "pay",
+    "payment",
+    "portal",
+    "premium",
+    "prize",
+    "promo",
+    "protect",
+    "protection",
+    "recover",
+    "recovery",
+    "refund",
+    "renew",
+    "renewal",
+    "reset",
+    "resolution",
+    "restore",
+    "review",
+    "reward",
+    "safe",
+    "safety",
+    "secure",
+    "security",
+    "service",
+    "session",
+    "shipment",
+    "shipping",
+    "signin",
+    "signon",
+    "signup",
+    "shop",
+    "store",
+    "subscription",
+    "support",
+    "suspend",
+    "suspended",
+    "team",
+    "ticket",
+    "token",
+    "tracking",
+    "transfer",
+    "unlock",
+    "unusual",
+    "update",
+    "upgrade",
+    "user",
+    "validate",
+    "validation",
+    "verify",
+    "verification",
+    "vip",
+    "wallet",
+    "web",
+    "webmail",
+    "winner",
+    "id",
+    "sso",
+    "mfa",
+    "otp",
+    "tax",
+    "net",
+    // French
+    "acces",
+    "aide",
+    "alerte",
+    "amende",
+    "assistance",
+    "authentification",
+    "avis",
+    "carte",
+    "colis",
+    "compte",
+    "comptes",
+    "connexion",
+    "declaration",
+    "facture",
+    "identifiant",
+    "espace",
+    "livraison",
+    "majour",
+    "miseajour",
+    "mon",
+    "mes",
+    "paiement",
+    "particulier",
+    "remboursement",
+    "securite",
+    "suivi",
+    "verifier",
+    "vitale",
+    // Spanish
+    "acceso",
+    "actualizar",
+    "ayuda",
+    "banca",
+    "cliente",
+    "clientes",
+    "confirmar",
+    "cuenta",
+    "cuentas",
+    "desbloquear",
+    "envio",
+    "factura",
+    "ingreso",
+    "iniciar",
+    "mi",
+    "pago",
+    "pagos",
+    "paquete",
+    "reembolso",
+    "seguimiento",
+    "seguridad",
+    "sesion",
+    "soporte",
+    "verificar",
+    // German
+    "anmelden",
+    "anmeldung",
+    "bestaetigen",
+    "hilfe",
+    "konto",
+    "kunde",
+    "kunden",
+    "mein",
+    "paket",
+    "rechnung",
+    "sendung",
+    "sicherheit",
+    "verifizieren",
+    "zahlung",
+    // Italian
+    "accedi",
+    "accesso",
+    "aggiorna",
+    "assistenza",
+    "aiuto",
+    "conferma",
+    "conto",
+    "fattura",
+    "mio",
+    "pacco",
+    "pagamento",
+    "rimborso",
+    "sicurezza",
+    "spedizione",
+    "verifica",
+    // Portuguese
+    "ajuda",
+    "atualizar",
+    "conta",
+    "encomenda",
+    "entrar",
+    "fatura",
+    "meu",
+    "minha",
+    "rastreio",
+    "seguranca",
+    "suporte",
+    // Dutch
+    "betaling",
+    "bevestigen",
+    "factuur",
+    "inloggen",
+    "klant",
+    "mijn",
+    "pakket",
+    "rekening",
+];
+
+fn is_bait(piece: &[u8], before_brand: bool) -> bool {
+    BAIT_WORDS.iter().any(|b| {
+        let b = b.as_bytes();
+        if b.len() >= 5 {
+            find(piece, b).is_some()
+        } else if before_brand {
+            piece.ends_with(b)
+        } else {
+            piece.starts_with(b)
+        }
+    })
+}
+
+/// Is the brand at `label[start..end]` (a skeleton) just part of an ordinary name: inside
+/// a real word (`pineapple`, `purchase`), or glued or hyphenated to ordinary words only
+/// (`orangetheory`, `bluechase`, `orange-county`)? Not when a piece around it is bait
+/// (`paypalsecure`, `my-paypal`), is not made of common words (`paypal24`, `paypalxq`),
+/// or when nothing surrounds it.
+fn ordinary_compound(label: &[u8], start: usize, end: usize) -> bool {
+    let tok_start = label[..start]
+        .iter()
+        .rposition(|&c| c == b'-')
+        .map_or(0, |i| i + 1);
+    let tok_end = label[end..]
+        .iter()
+        .position(|&c| c == b'-')
+        .map_or(label.len(), |i| end + i);
+    if (tok_start, tok_end) != (start, end) && common_words::contains(&label[tok_start..tok_end]) {
+        return true;
+    }
+    let (before, after) = (&label[..start], &label[end..]);
+    if before.is_empty() && after.is_empty() {
+        return false;
+    }
+    let pieces = before
+        .split(|&c| c == b'-')
+        .map(|p| (p, true))
+        .chain(after.split(|&c| c == b'-').map(|p| (p, false)));
+    for (piece, before_brand) in pieces {
+        if piece.is_empty() {
+            continue;
+        }
+        if is_bait(piece, before_brand) || !common_words::segments(piece, 3) {
+            return false;
+        }
+    }
+    true
 }
 
 fn unit_text(skel: &[u8], labels: &[(usize, usize, bool)], unit: Unit) -> Vec<u8> {
@@ -595,7 +993,24 @@ fn push_label_skeleton(label: &str, out: &mut Vec<u8>, collapse: bool) -> bool {
 /// The confusable skeleton of one label (see the module doc), appended to `out`.
 pub fn skeleton_label(label: &str, out: &mut Vec<u8>, collapse: bool) {
     let start = out.len();
-    for c in label.chars() {
+    let mut skip = 0;
+    for (i, c) in label.char_indices() {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        if c.is_ascii_digit() {
+            // `paypa1`, `g00gle`: digits standing in for letters. But a run of three or more
+            // digits, or of two ending a token (`app13`, `web01`), is a number.
+            let run = label[i..].bytes().take_while(u8::is_ascii_digit).count();
+            let end = label.as_bytes().get(i + run).is_none_or(|&c| c == b'-');
+            let number = run >= 3 || (run == 2 && end);
+            for &d in &label.as_bytes()[i..i + run] {
+                out.push(if number { d } else { ascii_trick(d) });
+            }
+            skip = run - 1;
+            continue;
+        }
         if c.is_ascii() {
             out.push(ascii_trick(c.to_ascii_lowercase() as u8));
             continue;
@@ -847,5 +1262,51 @@ mod tests {
         assert_eq!(skeleton("xn--pple-43d.com"), "apple.com");
         assert_eq!(skeleton("PAYPA1-L0GIN.com"), "paypal-login.com");
         assert_eq!(skeleton("rnicrosoft.vvin"), "microsoft.win");
+        // Digit runs: single digits and inner pairs are letters in disguise; a run of three,
+        // or of two ending a token, is a number.
+        let cases = [
+            ("g00gle", "google"),
+            ("app1e", "apple"),
+            ("app13", "app13"),
+            ("app13-x", "app13-x"),
+            ("web01", "web01"),
+            ("a13b", "aleb"),
+            ("host135a", "host135a"),
+            ("5ecure", "secure"),
+        ];
+        for (label, want) in cases {
+            assert_eq!(skeleton(label), want, "{label}");
+        }
+    }
+
+    #[test]
+    fn ordinary_compounds() {
+        // (label, brand) → is the brand just part of an ordinary name?
+        let cases: &[(&str, &str, bool)] = &[
+            ("pineapple", "apple", true),
+            ("orangetheory", "orange", true),
+            ("theorangewoodfarm", "orange", true),
+            ("orange-county", "orange", true),
+            ("bluechase", "chase", true),
+            ("orange", "orange", false),
+            ("orangesecure", "orange", false),
+            ("secure-orange", "orange", false),
+            ("myorange", "orange", false),
+            ("orange-id", "orange", false),
+            ("orangeapp", "orange", false),
+            ("happyorange", "orange", true), // "py" is not bait at a distance
+            ("orange24", "orange", false),
+            ("orangexq", "orange", false),
+            ("orange-county-login", "orange", false),
+            ("moncompte-orange", "orange", false),
+        ];
+        for &(label, brand, want) in cases {
+            let at = find(label.as_bytes(), brand.as_bytes()).unwrap();
+            assert_eq!(
+                ordinary_compound(label.as_bytes(), at, at + brand.len()),
+                want,
+                "{label}"
+            );
+        }
     }
 }

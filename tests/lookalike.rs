@@ -121,14 +121,47 @@ fn typos() {
         e.check("ornage.com").map(|h| (h.technique, h.distance)),
         Some((Technique::Typo, 1))
     );
-    // Short brands (under MinBrandLength, 6) are matched at distance 0 only.
+    // Five-letter brands are matched at distance 1 too (MinBrandLength 5)...
+    assert_hits(&[
+        ("aple.net", "apple", Technique::Typo, 1),
+        ("appke-id.com", "apple", Technique::Typo, 1),
+        ("amleli.fr", "ameli", Technique::Typo, 1),
+    ]);
+    // ...but a real word one edit from a brand is an ordinary name, in any of the
+    // word list's languages: English, French (appel, impot, amazone), Dutch (oranje).
     assert_clean(&[
         "appel.com",
-        "aple.net",
         "amelie.fr",
         "apply.com",
         "ample.org",
+        "www.maple-garden.net",
+        "impot.info",
+        "impost.net",
+        "papal.it",
+        "amazone-riding.fr",
     ]);
+    let e = Lookalike::new(&LookalikeSettings::new(&["orange", "binance"], &[]));
+    for host in [
+        "oranje.nl",
+        "range.com",
+        "finance.example",
+        "orang.id",
+        "oranges.us",
+    ] {
+        assert_eq!(e.check(host), None, "{host}");
+    }
+    // A digit makes it not a word: `amel1` reads `amell` (a word in the list), one edit
+    // from `ameli` — flagged, as a typo since 1 stands for l, not i.
+    assert_hits(&[("secure.amel1.dev", "ameli", Technique::Typo, 1)]);
+    // Brands under MinBrandLength are matched at distance 0 only.
+    let mut s = LookalikeSettings::new(&["paypal", "apple"], &[]);
+    s.min_brand_length = 6;
+    let e = Lookalike::new(&s);
+    for host in ["aple.net", "appke-id.com", "applesupport.com"] {
+        assert_eq!(e.check(host), None, "{host}");
+    }
+    assert!(e.check("apple.xyz").is_some());
+    assert!(e.check("paypl.net").is_some());
     // Words far from any brand.
     assert_clean(&[
         "shop.com",
@@ -168,12 +201,67 @@ fn contains_and_tld_swaps() {
         ("netflixbilling.net", "netflix", Technique::Contains, 0),
     ]);
     assert_clean(&[
-        "pineapple.com",   // short brand inside a word
-        "amazonas.com.br", // inflection: the rest adds under 4 characters
+        "pineapple.com",   // the brand inside a real word
+        "amazonas.com.br", // a real word too
         "oranges.example",
         "www.amazon", // the brand is the public suffix (.amazon gTLD)
         "foo.paypal", // brand only in the suffix position
     ]);
+}
+
+#[test]
+fn brand_among_ordinary_words_is_a_company_name_unless_bait_is_near() {
+    let e = Lookalike::new(&LookalikeSettings::new(
+        &["orange", "chase", "paypal", "santander"],
+        &[],
+    ));
+    // Glued to or hyphenated with ordinary words only: somebody's business.
+    for host in [
+        "orangetheory.com",
+        "bluechase.net",
+        "chasecourt.co.uk",
+        "orange-county-plumbing.com",
+        "steeplechase.org", // a real word
+        "purchase.example",
+        "theorangewoodfarm.com", // the + orange + wood + farm
+    ] {
+        assert_eq!(e.check(host), None, "{host}");
+    }
+    // Bait next to the brand, anything that is not a word, or the brand alone: flagged.
+    let cases: &[(&str, &str)] = &[
+        ("orangesecure.com", "orange"), // bait (5+ letters) anywhere around it
+        ("paypal-account-garden.com", "paypal"), // bait among ordinary words
+        ("mychase.net", "chase"),       // short bait right against the brand
+        ("chase-id.com", "chase"),
+        ("santanderclientes.es", "santander"), // Spanish bait
+        ("espaceclient-orange.fr", "orange"),  // French bait
+        ("paypal24.com", "paypal"),            // not words
+        ("paypalxq.net", "paypal"),
+        ("orange.pl", "orange"), // the brand alone under another TLD
+        ("chase.orange-juice.com", "chase"),
+    ];
+    for &(host, brand) in cases {
+        let h = e
+            .check(host)
+            .unwrap_or_else(|| panic!("{host}: not flagged"));
+        assert_eq!(h.brand, brand, "{host}");
+        assert_eq!(
+            (h.technique, h.distance),
+            (Technique::Contains, 0),
+            "{host}"
+        );
+    }
+    // Numbers are numbers, not halves of a split brand or letters in disguise.
+    let e = Lookalike::new(&LookalikeSettings::new(&["apple"], &[]));
+    for host in [
+        "app-14.example.com",
+        "app13232-api.com",
+        "app13.example.org",
+        "app.12.example.com",
+    ] {
+        assert_eq!(e.check(host), None, "{host}");
+    }
+    assert!(e.check("app1e.com").is_some());
 }
 
 #[test]
@@ -193,8 +281,8 @@ fn owned_domains_and_their_subdomains_are_never_flagged() {
         ("paypal.com.evil.example", "paypal", Technique::Contains, 0),
         ("amazon.com", "amazon", Technique::Contains, 0),
     ]);
-    assert!(engine().check("notpaypal.com").is_none()); // "not" adds under 4 characters
-    assert!(engine().check("verifypaypal.com").is_some());
+    assert!(engine().check("notpaypal.com").is_none()); // "not" is an ordinary word
+    assert!(engine().check("verifypaypal.com").is_some()); // "verify" is bait
 }
 
 #[test]
@@ -222,7 +310,7 @@ fn config_parsing_and_errors_name_the_key() {
     )
     .unwrap();
     let d = defaults.lookalike().unwrap().unwrap();
-    assert_eq!((d.max_distance, d.min_brand_length), (None, 6));
+    assert_eq!((d.max_distance, d.min_brand_length), (None, 5));
     let cases = [
         ("Enabled = maybe\n", "Enabled", 4),
         ("Enabled = yes\n", "Brands", 0),
@@ -272,8 +360,8 @@ fn feed() -> String {
         Cert::new(&["paypal-login.example"]).lite(),
         // rules: NoMatch; engine: idn-homoglyph
         Cert::new(&["xn--pple-43d.com", "www.xn--pple-43d.com"]).lite(),
-        // rules: below threshold (paypal only); engine: the brand as a whole token → contains
-        Cert::new(&["paypal-fans.example"]).lite(),
+        // rules: below threshold (paypal only); engine: the brand as a token beside bait
+        Cert::new(&["paypal-refund.example"]).lite(),
         // rules: NoMatch; engine: typo; not blacklisted → stored
         Cert::new(&["pyapal.example"]).lite(),
         // owned: never flagged by the engine (the rules still score it: login + secure)
@@ -310,7 +398,7 @@ fn monitor_replay_stores_and_prints_lookalikes() {
         "paypal-login.example",
         "xn--pple-43d.com",
         "www.xn--pple-43d.com",
-        "paypal-fans.example",
+        "paypal-refund.example",
         "pyapal.example",
         "secure.login.apple.com",
     ];
