@@ -52,6 +52,10 @@ pub fn explain(engine: &Lookalike, rules: &Rules, verdict: Verdict, name: &str) 
     match engine.explain(name) {
         Explanation::Owned(d) => format!("Lookalike: none - owned domain {d}"),
         Explanation::NoHit => "Lookalike: none".to_string(),
+        Explanation::Ordinary(h, why) => format!(
+            "Lookalike: none - near {} ({}, distance {}, skeleton {}) but {why}",
+            h.brand, h.technique, h.distance, h.skeleton
+        ),
         Explanation::Hit(h) => {
             let fate = if matches!(verdict, Verdict::Match { .. }) {
                 "rules match, stored as such"

@@ -135,6 +135,10 @@ pub enum Explanation {
     Owned(String),
     NoHit,
     Hit(LookalikeHit),
+    /// It would match, but the word list calls it an ordinary name: a real word near the
+    /// brand (`papal`), or the brand among ordinary words (`orangetheory`). The string
+    /// says which.
+    Ordinary(LookalikeHit, String),
 }
 
 #[derive(Debug, Clone)]
@@ -154,6 +158,8 @@ pub struct Lookalike {
     owned: HashSet<String>,
     min_len: usize,
     max_brand: usize,
+    /// The common-word checks (off only to explain what they vetoed).
+    word_filter: bool,
 }
 
 thread_local! {
@@ -255,6 +261,7 @@ impl Lookalike {
             owned,
             min_len: settings.min_brand_length,
             max_brand,
+            word_filter: true,
         }
     }
 
@@ -296,8 +303,22 @@ impl Lookalike {
         if let Some(d) = self.is_owned(host) {
             return Explanation::Owned(d.to_string());
         }
-        match self.check(host) {
-            Some(h) => Explanation::Hit(h),
+        if let Some(h) = self.check(host) {
+            return Explanation::Hit(h);
+        }
+        let loose = Lookalike {
+            word_filter: false,
+            ..self.clone()
+        };
+        match loose.check(host) {
+            Some(h) => {
+                let why = if h.matched != h.brand && common_words::contains(h.matched.as_bytes()) {
+                    format!("{} is a common word", h.matched)
+                } else {
+                    format!("only ordinary words, no bait, around {}", h.brand)
+                };
+                Explanation::Ordinary(h, why)
+            }
             None => Explanation::NoHit,
         }
     }
@@ -493,7 +514,10 @@ impl Lookalike {
                     let Some(p) = find(tok, &b.skel) else {
                         continue;
                     };
-                    if !idn && ordinary_compound(label, at + p, at + p + b.skel.len()) {
+                    if !idn
+                        && self.word_filter
+                        && ordinary_compound(label, at + p, at + p + b.skel.len())
+                    {
                         continue;
                     }
                     let technique = if idn {
@@ -541,7 +565,7 @@ impl Lookalike {
                 None => b.max_d,
             };
             if let Some(d) = osa_within(unit, &b.skel, bound) {
-                if !idn && !self.plausible(unit, d, within) {
+                if !idn && self.word_filter && !self.plausible(unit, d, within) {
                     continue;
                 }
                 let joined = within.is_none();

@@ -4,7 +4,9 @@
 mod common;
 
 use certstreammonitor::config::Config;
-use certstreammonitor::lookalike::{skeleton, Lookalike, LookalikeSettings, Technique};
+use certstreammonitor::lookalike::{
+    skeleton, Explanation, Lookalike, LookalikeSettings, Technique,
+};
 use common::*;
 
 const BRANDS: &[&str] = &[
@@ -226,6 +228,16 @@ fn brand_among_ordinary_words_is_a_company_name_unless_bait_is_near() {
         "theorangewoodfarm.com", // the + orange + wood + farm
     ] {
         assert_eq!(e.check(host), None, "{host}");
+    }
+    match e.explain("orangetheory.com") {
+        Explanation::Ordinary(h, why) => {
+            assert_eq!(
+                (h.brand.as_str(), h.technique),
+                ("orange", Technique::Contains)
+            );
+            assert_eq!(why, "only ordinary words, no bait, around orange");
+        }
+        other => panic!("{other:?}"),
     }
     // Bait next to the brand, anything that is not a word, or the brand alone: flagged.
     let cases: &[(&str, &str)] = &[
@@ -518,10 +530,23 @@ fn check_rules_explains_lookalike_verdicts() {
             "garage.example",
             "-d",
             "paypal-login.example",
+            "-d",
+            "papal.it",
+            "-d",
+            "www.amazonian-rainforest.org",
         ],
         None,
     );
     let lines: Vec<&str> = out.stdout.lines().collect();
+    // What the word list vetoed is said, so an analyst sees why a near name passes.
+    assert_eq!(
+        lines[5],
+        "papal.it\tNo match - Keywords not found.\tLookalike: none - near paypal (typo, distance 1, skeleton papal.it) but papal is a common word"
+    );
+    assert_eq!(
+        lines[6],
+        "www.amazonian-rainforest.org\tNo match - Keywords not found.\tLookalike: none - near amazon (contains, distance 0, skeleton www.amazonian-rainforest.org) but amazonian is a common word"
+    );
     assert_eq!(
         lines[1],
         "xn--pple-43d.com\tNo match - Keywords not found.\tLookalike: apple, idn-homoglyph, distance 0, skeleton apple.com (matched apple) - stored as a lookalike"
