@@ -3,15 +3,17 @@
 //! 127.0.0.1:0; no traffic leaves the loopback interface (the addresses looked up, such as
 //! 198.49.23.145, only appear inside queries sent to the fakes).
 
+mod common;
+
 use certstreammonitor::enrich::{
     abuse_email_from_rdap, is_reserved, parse_cymru, AsnInfo, EnrichSettings, Enricher,
 };
+use common::closed_port;
+use common::sites::{FakeHttp, FakeWhois, HttpReply, HttpRequest, Socks5Proxy, TunnelProxy};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const SQUARESPACE_WHOIS: &str = "53831   | 198.49.23.145    | 198.49.23.0/24      | US | arin     | 2012-05-16 | SQUARESPACE, US\n";
@@ -81,227 +83,23 @@ fn vcard_email(mail: &str) -> Value {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Fake Cymru whois
+// Fake RDAP / Safe Browsing answers (the servers are in tests/common/sites.rs)
 
-#[derive(Clone)]
-enum WhoisMode {
-    /// Answer this text, then close.
-    Answer(String),
-    /// Read the query and never answer (the connection stays open until the test ends).
-    Silent,
-    /// Close without answering on the first connection, answer this on the next ones.
-    DropFirstThen(String),
-}
-
-struct FakeWhois {
-    addr: SocketAddr,
-    queries: Arc<Mutex<Vec<Vec<u8>>>>,
-    connections: Arc<AtomicUsize>,
-}
-
-impl FakeWhois {
-    fn start(mode: WhoisMode) -> FakeWhois {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let queries = Arc::new(Mutex::new(Vec::new()));
-        let connections = Arc::new(AtomicUsize::new(0));
-        let (q, c) = (queries.clone(), connections.clone());
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                let Ok(mut conn) = conn else { continue };
-                let n = c.fetch_add(1, Ordering::SeqCst);
-                let (q, mode) = (q.clone(), mode.clone());
-                std::thread::spawn(move || {
-                    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-                    // Read up to and including the first "\n".
-                    let mut line = Vec::new();
-                    let mut byte = [0u8; 1];
-                    while !line.ends_with(b"\n") && line.len() < 4096 {
-                        match conn.read(&mut byte) {
-                            Ok(1) => line.push(byte[0]),
-                            _ => break,
-                        }
-                    }
-                    q.lock().unwrap().push(line);
-                    match mode {
-                        WhoisMode::Answer(a) => {
-                            let _ = conn.write_all(a.as_bytes());
-                        }
-                        WhoisMode::Silent => std::thread::sleep(Duration::from_secs(30)),
-                        WhoisMode::DropFirstThen(a) => {
-                            if n > 0 {
-                                let _ = conn.write_all(a.as_bytes());
-                            }
-                        }
-                    }
-                    let _ = conn.shutdown(Shutdown::Both);
-                });
-            }
-        });
-        FakeWhois {
-            addr,
-            queries,
-            connections,
-        }
-    }
-
-    fn server(&self) -> String {
-        self.addr.to_string()
-    }
-
-    fn queries(&self) -> Vec<String> {
-        self.queries
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|q| String::from_utf8_lossy(q).into_owned())
-            .collect()
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Fake HTTP server (RDAP, Safe Browsing): one request per connection, `Connection: close`.
-
-#[derive(Debug, Clone)]
-struct Request {
-    method: String,
-    /// Path and query as sent.
-    target: String,
-    /// Header names lower-cased.
-    headers: HashMap<String, String>,
-    body: Vec<u8>,
-}
-
-impl Request {
-    fn path(&self) -> &str {
-        self.target.split('?').next().unwrap()
-    }
-    fn query(&self) -> Option<&str> {
-        self.target.split_once('?').map(|(_, q)| q)
-    }
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(String::as_str)
-    }
-}
-
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-fn reply(status: u16, body: impl Into<Vec<u8>>) -> Reply {
-    Reply {
+fn reply(status: u16, body: impl Into<Vec<u8>>) -> HttpReply {
+    HttpReply {
         status,
         headers: vec![("Content-Type".into(), "application/rdap+json".into())],
         body: body.into(),
     }
 }
 
-fn reply_json(v: &Value) -> Reply {
+fn reply_json(v: &Value) -> HttpReply {
     reply(200, serde_json::to_vec(v).unwrap())
 }
 
-type Handler = dyn Fn(&Request, usize) -> Reply + Send + Sync;
-
-struct FakeHttp {
-    addr: SocketAddr,
-    requests: Arc<Mutex<Vec<Request>>>,
-}
-
-impl FakeHttp {
-    /// `handler(request, index of the request)` builds each answer.
-    fn start(handler: impl Fn(&Request, usize) -> Reply + Send + Sync + 'static) -> FakeHttp {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let requests: Arc<Mutex<Vec<Request>>> = Arc::new(Mutex::new(Vec::new()));
-        let handler: Arc<Handler> = Arc::new(handler);
-        let reqs = requests.clone();
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                let Ok(conn) = conn else { continue };
-                let (reqs, handler) = (reqs.clone(), handler.clone());
-                std::thread::spawn(move || serve_one(conn, &reqs, &*handler));
-            }
-        });
-        FakeHttp { addr, requests }
-    }
-
-    fn base(&self) -> String {
-        format!("http://{}/rdap/", self.addr)
-    }
-
-    fn requests(&self) -> Vec<Request> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
-fn read_request(conn: &TcpStream) -> Option<Request> {
-    conn.set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let mut reader = BufReader::new(conn);
-    let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_string();
-    let target = parts.next()?.to_string();
-    let mut headers = HashMap::new();
-    loop {
-        let mut h = String::new();
-        reader.read_line(&mut h).ok()?;
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        let (k, v) = h.split_once(':')?;
-        headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
-    }
-    let len: usize = headers
-        .get("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0u8; len];
-    reader.read_exact(&mut body).ok()?;
-    Some(Request {
-        method,
-        target,
-        headers,
-        body,
-    })
-}
-
-fn serve_one(mut conn: TcpStream, reqs: &Mutex<Vec<Request>>, handler: &Handler) {
-    let Some(req) = read_request(&conn) else {
-        return;
-    };
-    let index = {
-        let mut r = reqs.lock().unwrap();
-        r.push(req.clone());
-        r.len() - 1
-    };
-    let rep = handler(&req, index);
-    let mut head = format!(
-        "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
-        rep.status,
-        rep.body.len()
-    );
-    for (k, v) in &rep.headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    let _ = conn.write_all(head.as_bytes());
-    let _ = conn.write_all(&rep.body);
-    let _ = conn.flush();
-    let _ = conn.shutdown(Shutdown::Write);
-}
-
-/// A port on which nothing listens (bound, then released).
-fn closed_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// The RDAP base URL of a fake.
+fn rdap_base(rdap: &FakeHttp) -> String {
+    rdap.url("/rdap/")
 }
 
 fn settings(whois: &str, rdap: Option<String>) -> EnrichSettings {
@@ -587,10 +385,10 @@ fn abuse_email_table() {
 // Whois + RDAP through the Enricher
 
 fn rdap_ok(v: Value) -> FakeHttp {
-    FakeHttp::start(move |_, _| reply_json(&v))
+    FakeHttp::scripted(move |_, _| reply_json(&v))
 }
 
-fn assert_rdap_request(r: &Request, path: &str) {
+fn assert_rdap_request(r: &HttpRequest, path: &str) {
     assert_eq!(r.method, "GET");
     assert_eq!(r.target, path);
     assert_eq!(r.header("accept"), Some("application/rdap+json"));
@@ -598,9 +396,9 @@ fn assert_rdap_request(r: &Request, path: &str) {
 
 #[test]
 fn whois_then_rdap_arin_sample() {
-    let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
+    let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
     let rdap = rdap_ok(arin_sample());
-    let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
+    let e = Enricher::new(settings(&whois.server(), Some(rdap_base(&rdap))));
     assert_eq!(e.asn_info(ip("198.49.23.145")), squarespace());
     assert_eq!(
         whois.queries(),
@@ -617,19 +415,17 @@ fn whois_then_rdap_arin_sample() {
 
 #[test]
 fn whois_answer_with_header_line() {
-    let whois = FakeWhois::start(WhoisMode::Answer(format!(
-        "{WHOIS_HEADER}{SQUARESPACE_WHOIS}"
-    )));
+    let whois = FakeWhois::answering(format!("{WHOIS_HEADER}{SQUARESPACE_WHOIS}"));
     let rdap = rdap_ok(arin_sample());
-    let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
+    let e = Enricher::new(settings(&whois.server(), Some(rdap_base(&rdap))));
     assert_eq!(e.asn_info(ip("198.49.23.145")), squarespace());
 }
 
 #[test]
 fn rdap_base_without_trailing_slash() {
-    let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
+    let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
     let rdap = rdap_ok(arin_sample());
-    let base = rdap.base().trim_end_matches('/').to_string();
+    let base = rdap_base(&rdap).trim_end_matches('/').to_string();
     let e = Enricher::new(settings(&whois.server(), Some(base)));
     assert_eq!(e.asn_info(ip("198.49.23.145")), squarespace());
     assert_eq!(rdap.requests()[0].target, "/rdap/ip/198.49.23.145");
@@ -637,13 +433,13 @@ fn rdap_base_without_trailing_slash() {
 
 #[test]
 fn ipv6_lookup() {
-    let whois = FakeWhois::start(WhoisMode::Answer(
-        "13335   | 2606:4700:4700::1111 | 2606:4700:4700::/48 | US | arin | 2011-11-01 | CLOUDFLARENET, US\n".into(),
-    ));
+    let whois = FakeWhois::answering(
+        "13335   | 2606:4700:4700::1111 | 2606:4700:4700::/48 | US | arin | 2011-11-01 | CLOUDFLARENET, US\n",
+    );
     let rdap = rdap_ok(
         json!({"entities": [{"handle": "ABUSE2916-ARIN", "roles": ["abuse"], "vcardArray": vcard_email("abuse@cloudflare.com")}]}),
     );
-    let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
+    let e = Enricher::new(settings(&whois.server(), Some(rdap_base(&rdap))));
     let info = e.asn_info(ip("2606:4700:4700::1111"));
     assert_eq!(
         (
@@ -662,9 +458,9 @@ fn ipv6_lookup() {
 
 #[test]
 fn mapped_ipv6_is_looked_up_as_ipv4() {
-    let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
+    let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
     let rdap = rdap_ok(arin_sample());
-    let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
+    let e = Enricher::new(settings(&whois.server(), Some(rdap_base(&rdap))));
     assert_eq!(e.asn_info(ip("::ffff:198.49.23.145")), squarespace());
     assert_eq!(e.asn_info(ip("198.49.23.145")), squarespace());
     assert_eq!(
@@ -677,13 +473,13 @@ fn mapped_ipv6_is_looked_up_as_ipv4() {
 
 #[test]
 fn loopback_lookup_with_allow_reserved() {
-    let whois = FakeWhois::start(WhoisMode::Answer(
-        "64512 | 127.0.0.9 | 127.0.0.0/8 | ZZ | ripencc | 1981-09-01 | TEST-AS, ZZ\n".into(),
-    ));
+    let whois = FakeWhois::answering(
+        "64512 | 127.0.0.9 | 127.0.0.0/8 | ZZ | ripencc | 1981-09-01 | TEST-AS, ZZ\n",
+    );
     let rdap = rdap_ok(
         json!({"entities": [{"handle": "T", "roles": ["abuse"], "vcardArray": vcard_email("abuse@loopback.test")}]}),
     );
-    let mut s = settings(&whois.server(), Some(rdap.base()));
+    let mut s = settings(&whois.server(), Some(rdap_base(&rdap)));
     s.allow_reserved = true;
     let info = Enricher::new(s).asn_info(ip("127.0.0.9"));
     assert_eq!(info.asn, "64512");
@@ -698,9 +494,9 @@ fn loopback_lookup_with_allow_reserved() {
 
 #[test]
 fn reserved_addresses_cause_no_traffic() {
-    let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
+    let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
     let rdap = rdap_ok(arin_sample());
-    let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
+    let e = Enricher::new(settings(&whois.server(), Some(rdap_base(&rdap))));
     for a in [
         "127.0.0.1",
         "10.1.2.3",
@@ -714,17 +510,15 @@ fn reserved_addresses_cause_no_traffic() {
         assert_eq!(e.asn_info(ip(a)), AsnInfo::default(), "{a}");
     }
     std::thread::sleep(Duration::from_millis(100));
-    assert_eq!(whois.connections.load(Ordering::SeqCst), 0);
+    assert_eq!(whois.connections(), 0);
     assert!(rdap.requests().is_empty());
 }
 
 #[test]
 fn whois_garbage_leaves_asn_empty_but_rdap_server_still_gives_email() {
-    let whois = FakeWhois::start(WhoisMode::Answer(
-        "Error: no ASN or IP match on line 1.\n".into(),
-    ));
+    let whois = FakeWhois::answering("Error: no ASN or IP match on line 1.\n");
     let rdap = rdap_ok(arin_sample());
-    let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
+    let e = Enricher::new(settings(&whois.server(), Some(rdap_base(&rdap))));
     let info = e.asn_info(ip("198.49.23.145"));
     assert_eq!(
         info,
@@ -738,9 +532,7 @@ fn whois_garbage_leaves_asn_empty_but_rdap_server_still_gives_email() {
 #[test]
 fn unknown_registry_without_rdap_server_is_empty_and_sends_no_rdap() {
     // No RDAPServer and no registry: there is no RDAP base to ask (and nothing leaves loopback).
-    let whois = FakeWhois::start(WhoisMode::Answer(
-        "NA | 198.49.23.145 | NA | | other | | NA\n".into(),
-    ));
+    let whois = FakeWhois::answering("NA | 198.49.23.145 | NA | | other | | NA\n");
     let e = Enricher::new(settings(&whois.server(), None));
     assert_eq!(e.asn_info(ip("198.49.23.145")), AsnInfo::default());
     assert_eq!(whois.queries().len(), 1);
@@ -748,7 +540,7 @@ fn unknown_registry_without_rdap_server_is_empty_and_sends_no_rdap() {
 
 #[test]
 fn silent_whois_times_out() {
-    let whois = FakeWhois::start(WhoisMode::Silent);
+    let whois = FakeWhois::silent();
     let rdap = rdap_ok(arin_sample());
     let mut s = settings(&whois.server(), None);
     s.timeout = Duration::from_millis(400);
@@ -763,9 +555,10 @@ fn silent_whois_times_out() {
 
 #[test]
 fn whois_retried_once_after_a_dropped_connection() {
-    let whois = FakeWhois::start(WhoisMode::DropFirstThen(SQUARESPACE_WHOIS.into()));
+    // Closes without answering on the first connection, answers on the next ones.
+    let whois = FakeWhois::scripted(|_, n| (n > 0).then(|| SQUARESPACE_WHOIS.to_string()));
     let rdap = rdap_ok(arin_sample());
-    let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
+    let e = Enricher::new(settings(&whois.server(), Some(rdap_base(&rdap))));
     assert_eq!(e.asn_info(ip("198.49.23.145")), squarespace());
     assert_eq!(whois.queries().len(), 2);
 }
@@ -781,8 +574,8 @@ fn whois_refused_gives_empty_fields_quickly() {
 
 #[test]
 fn rdap_abuse_entity_without_vcard_is_fetched() {
-    let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
-    let rdap = FakeHttp::start(|req, _| {
+    let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
+    let rdap = FakeHttp::scripted(|req, _| {
         if req.path() == "/rdap/ip/198.49.23.145" {
             reply_json(&json!({"handle": "NET-1", "entities": [
                 {"handle": "SQUAR-4", "roles": ["registrant"], "vcardArray": vcard_email("owner@squarespace.com"),
@@ -796,7 +589,7 @@ fn rdap_abuse_entity_without_vcard_is_fetched() {
             reply(404, "{}")
         }
     });
-    let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
+    let e = Enricher::new(settings(&whois.server(), Some(rdap_base(&rdap))));
     assert_eq!(e.asn_info(ip("198.49.23.145")), squarespace());
     let reqs = rdap.requests();
     assert_eq!(reqs.len(), 2);
@@ -806,18 +599,18 @@ fn rdap_abuse_entity_without_vcard_is_fetched() {
 
 #[test]
 fn rdap_entity_fetches_are_bounded() {
-    let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
+    let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
     let entities: Vec<Value> = (0..20)
         .map(|i| json!({"handle": format!("AB-{i}"), "roles": ["abuse"]}))
         .collect();
-    let rdap = FakeHttp::start(move |req, _| {
+    let rdap = FakeHttp::scripted(move |req, _| {
         if req.path().starts_with("/rdap/ip/") {
             reply_json(&json!({"entities": entities}))
         } else {
             reply(404, "{}")
         }
     });
-    let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
+    let e = Enricher::new(settings(&whois.server(), Some(rdap_base(&rdap))));
     assert_eq!(
         e.asn_info(ip("198.49.23.145")),
         without_email(squarespace())
@@ -827,11 +620,11 @@ fn rdap_entity_fetches_are_bounded() {
 
 #[test]
 fn rdap_without_abuse_entity_keeps_asn_fields() {
-    let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
+    let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
     let mut j = arin_sample();
     j["entities"][0]["entities"][0]["roles"] = json!(["administrative"]);
     let rdap = rdap_ok(j);
-    let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
+    let e = Enricher::new(settings(&whois.server(), Some(rdap_base(&rdap))));
     assert_eq!(
         e.asn_info(ip("198.49.23.145")),
         without_email(squarespace())
@@ -841,17 +634,17 @@ fn rdap_without_abuse_entity_keeps_asn_fields() {
 
 #[test]
 fn rdap_roles_null_does_not_stop_the_search() {
-    let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
+    let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
     let mut j = arin_sample();
     j["entities"][0]["roles"] = Value::Null;
     let rdap = rdap_ok(j);
-    let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
+    let e = Enricher::new(settings(&whois.server(), Some(rdap_base(&rdap))));
     assert_eq!(e.asn_info(ip("198.49.23.145")), squarespace());
 }
 
 #[test]
 fn rdap_failures_keep_asn_fields() {
-    let answers: Vec<(&str, Reply)> = vec![
+    let answers: Vec<(&str, HttpReply)> = vec![
         ("malformed JSON", reply(200, "{\"entities\": [")),
         ("HTML", reply(200, "<html>busy</html>")),
         (
@@ -862,14 +655,9 @@ fn rdap_failures_keep_asn_fields() {
         ("JSON array", reply(200, "[]")),
     ];
     for (name, answer) in answers {
-        let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
-        let answer = Arc::new(answer);
-        let rdap = FakeHttp::start(move |_, _| Reply {
-            status: answer.status,
-            headers: answer.headers.clone(),
-            body: answer.body.clone(),
-        });
-        let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
+        let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
+        let rdap = FakeHttp::scripted(move |_, _| answer.clone());
+        let e = Enricher::new(settings(&whois.server(), Some(rdap_base(&rdap))));
         assert_eq!(
             e.asn_info(ip("198.49.23.145")),
             without_email(squarespace()),
@@ -881,7 +669,7 @@ fn rdap_failures_keep_asn_fields() {
 
 #[test]
 fn rdap_unreachable_keeps_asn_fields() {
-    let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
+    let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
     let e = Enricher::new(settings(
         &whois.server(),
         Some(format!("http://127.0.0.1:{}/", closed_port())),
@@ -894,8 +682,8 @@ fn rdap_unreachable_keeps_asn_fields() {
 
 #[test]
 fn rdap_429_is_retried_once_after_retry_after() {
-    let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
-    let rdap = FakeHttp::start(|_, i| {
+    let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
+    let rdap = FakeHttp::scripted(|_, i| {
         if i == 0 {
             let mut r = reply(429, "{\"title\": \"Rate Limit Notice\"}");
             r.headers.push(("Retry-After".into(), "1".into()));
@@ -904,7 +692,7 @@ fn rdap_429_is_retried_once_after_retry_after() {
             reply_json(&arin_sample())
         }
     });
-    let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
+    let e = Enricher::new(settings(&whois.server(), Some(rdap_base(&rdap))));
     let t = Instant::now();
     assert_eq!(e.asn_info(ip("198.49.23.145")), squarespace());
     assert!(
@@ -919,13 +707,13 @@ fn rdap_429_is_retried_once_after_retry_after() {
 
 #[test]
 fn rdap_429_twice_gives_up_without_long_sleeps() {
-    let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
-    let rdap = FakeHttp::start(|_, _| {
+    let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
+    let rdap = FakeHttp::scripted(|_, _| {
         let mut r = reply(429, "{}");
         r.headers.push(("Retry-After".into(), "0".into()));
         r
     });
-    let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
+    let e = Enricher::new(settings(&whois.server(), Some(rdap_base(&rdap))));
     let t = Instant::now();
     assert_eq!(
         e.asn_info(ip("198.49.23.145")),
@@ -937,8 +725,8 @@ fn rdap_429_twice_gives_up_without_long_sleeps() {
 
 #[test]
 fn rdap_redirect_is_followed_with_accept_header() {
-    let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
-    let rdap = FakeHttp::start(|req, _| {
+    let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
+    let rdap = FakeHttp::scripted(|req, _| {
         if req.path().starts_with("/rdap/") {
             let mut r = reply(301, "");
             r.headers
@@ -948,7 +736,7 @@ fn rdap_redirect_is_followed_with_accept_header() {
             reply_json(&arin_sample())
         }
     });
-    let e = Enricher::new(settings(&whois.server(), Some(rdap.base())));
+    let e = Enricher::new(settings(&whois.server(), Some(rdap_base(&rdap))));
     assert_eq!(e.asn_info(ip("198.49.23.145")), squarespace());
     let reqs = rdap.requests();
     assert_eq!(reqs.len(), 2);
@@ -957,13 +745,16 @@ fn rdap_redirect_is_followed_with_accept_header() {
 
 #[test]
 fn one_lookup_per_ip_across_threads() {
-    let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
+    let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
     // A slow RDAP answer makes the other threads arrive while the first lookup is running.
-    let rdap = FakeHttp::start(|_, _| {
+    let rdap = FakeHttp::scripted(|_, _| {
         std::thread::sleep(Duration::from_millis(300));
         reply_json(&arin_sample())
     });
-    let e = Arc::new(Enricher::new(settings(&whois.server(), Some(rdap.base()))));
+    let e = Arc::new(Enricher::new(settings(
+        &whois.server(),
+        Some(rdap_base(&rdap)),
+    )));
     let threads: Vec<_> = (0..8)
         .map(|_| {
             let e = e.clone();
@@ -985,9 +776,7 @@ fn one_lookup_per_ip_across_threads() {
     // Another address is another lookup; failures are cached too.
     e.asn_info(ip("198.49.23.146"));
     assert_eq!(whois.queries().len(), 2);
-    let garbage = FakeWhois::start(WhoisMode::Answer(
-        "Error: no ASN or IP match on line 1.\n".into(),
-    ));
+    let garbage = FakeWhois::answering("Error: no ASN or IP match on line 1.\n");
     let failing = Enricher::new(settings(&garbage.server(), None));
     assert_eq!(failing.asn_info(ip("1.1.1.1")), AsnInfo::default());
     assert_eq!(failing.asn_info(ip("1.1.1.1")), AsnInfo::default());
@@ -1019,7 +808,7 @@ fn sb_enricher(server: &FakeHttp, key: Option<&str>) -> Enricher {
     Enricher::new(s)
 }
 
-fn assert_sb_request(r: &Request, body: &str) {
+fn assert_sb_request(r: &HttpRequest, body: &str) {
     assert_eq!(r.method, "POST");
     assert_eq!(r.path(), "/v4/threatMatches:find");
     assert_eq!(r.query(), Some("key=AIzaTEST-key_123"));
@@ -1029,7 +818,7 @@ fn assert_sb_request(r: &Request, body: &str) {
 
 #[test]
 fn safe_browsing_without_key() {
-    let server = FakeHttp::start(|_, _| reply(200, "{}"));
+    let server = FakeHttp::scripted(|_, _| reply(200, "{}"));
     assert_eq!(
         sb_enricher(&server, None).safe_browsing("x.example.com"),
         json!("No API key in config file")
@@ -1043,7 +832,7 @@ fn safe_browsing_without_key() {
 
 #[test]
 fn safe_browsing_exact_request_and_answers() {
-    let server = FakeHttp::start(|req, _| {
+    let server = FakeHttp::scripted(|req, _| {
         let body = String::from_utf8_lossy(&req.body).into_owned();
         if body.contains("login-paypal") {
             reply(200, SB_MATCH)
@@ -1072,7 +861,7 @@ fn safe_browsing_exact_request_and_answers() {
 
 #[test]
 fn safe_browsing_error_object_is_kept() {
-    let server = FakeHttp::start(|_, _| reply(400, SB_ERROR));
+    let server = FakeHttp::scripted(|_, _| reply(400, SB_ERROR));
     let v =
         sb_enricher(&server, Some("AIzaTEST-key_123")).safe_browsing("login-paypal.example.com");
     assert_eq!(serde_json::to_string(&v).unwrap(), compact(SB_ERROR));
@@ -1081,7 +870,7 @@ fn safe_browsing_error_object_is_kept() {
 
 #[test]
 fn safe_browsing_non_json_and_network_errors_are_strings() {
-    let server = FakeHttp::start(|_, _| reply(502, "<html>Bad Gateway</html>"));
+    let server = FakeHttp::scripted(|_, _| reply(502, "<html>Bad Gateway</html>"));
     let v =
         sb_enricher(&server, Some("AIzaTEST-key_123")).safe_browsing("login-paypal.example.com");
     let s = v.as_str().expect("a string");
@@ -1100,7 +889,7 @@ fn safe_browsing_non_json_and_network_errors_are_strings() {
 
 #[test]
 fn safe_browsing_endpoint_with_query() {
-    let server = FakeHttp::start(|_, _| reply(200, "{}"));
+    let server = FakeHttp::scripted(|_, _| reply(200, "{}"));
     let mut s = settings("127.0.0.1:9", None);
     s.safe_browsing_key = Some("K".into());
     s.safe_browsing_endpoint = format!("http://{}/v4/threatMatches:find?alt=json", server.addr);
@@ -1111,119 +900,23 @@ fn safe_browsing_endpoint_with_query() {
 // ---------------------------------------------------------------------------------------------
 // Proxies
 
-/// A loopback HTTP CONNECT proxy that records the targets it tunnelled to.
-fn connect_proxy() -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let s = seen.clone();
-    std::thread::spawn(move || {
-        for conn in listener.incoming() {
-            let Ok(conn) = conn else { continue };
-            let s = s.clone();
-            std::thread::spawn(move || {
-                let Some(req) = read_request(&conn) else {
-                    return;
-                };
-                assert_eq!(req.method, "CONNECT");
-                s.lock().unwrap().push(req.target.clone());
-                // Only loopback targets are ever tunnelled.
-                let Ok(target) = req.target.parse::<SocketAddr>() else {
-                    return;
-                };
-                if !target.ip().is_loopback() {
-                    return;
-                }
-                let Ok(up) = TcpStream::connect(target) else {
-                    return;
-                };
-                let mut c = conn;
-                c.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                    .unwrap();
-                pipe(c, up);
-            });
-        }
-    });
-    (addr, seen)
-}
-
-/// A loopback SOCKS5 proxy (no authentication) that records the targets it connected to.
-fn socks5_proxy() -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let s = seen.clone();
-    std::thread::spawn(move || {
-        for conn in listener.incoming() {
-            let Ok(mut c) = conn else { continue };
-            let s = s.clone();
-            std::thread::spawn(move || {
-                let mut hello = [0u8; 2];
-                c.read_exact(&mut hello).unwrap();
-                let mut methods = vec![0u8; hello[1] as usize];
-                c.read_exact(&mut methods).unwrap();
-                c.write_all(&[5, 0]).unwrap();
-                let mut head = [0u8; 4];
-                c.read_exact(&mut head).unwrap();
-                let host = match head[3] {
-                    1 => {
-                        let mut a = [0u8; 4];
-                        c.read_exact(&mut a).unwrap();
-                        std::net::Ipv4Addr::from(a).to_string()
-                    }
-                    3 => {
-                        let mut n = [0u8; 1];
-                        c.read_exact(&mut n).unwrap();
-                        let mut name = vec![0u8; n[0] as usize];
-                        c.read_exact(&mut name).unwrap();
-                        String::from_utf8(name).unwrap()
-                    }
-                    _ => return,
-                };
-                let mut port = [0u8; 2];
-                c.read_exact(&mut port).unwrap();
-                let port = u16::from_be_bytes(port);
-                s.lock().unwrap().push(format!("{host}:{port}"));
-                if host != "127.0.0.1" {
-                    let _ = c.write_all(&[5, 2, 0, 1, 0, 0, 0, 0, 0, 0]);
-                    return;
-                }
-                let Ok(up) = TcpStream::connect(("127.0.0.1", port)) else {
-                    return;
-                };
-                c.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0]).unwrap();
-                pipe(c, up);
-            });
-        }
-    });
-    (addr, seen)
-}
-
-fn pipe(a: TcpStream, b: TcpStream) {
-    let (mut a2, mut b2) = (a.try_clone().unwrap(), b.try_clone().unwrap());
-    let t = std::thread::spawn(move || {
-        let _ = std::io::copy(&mut a2, &mut b2);
-        let _ = b2.shutdown(Shutdown::Write);
-    });
-    let (mut a, mut b) = (a, b);
-    let _ = std::io::copy(&mut b, &mut a);
-    let _ = a.shutdown(Shutdown::Write);
-    let _ = t.join();
-}
-
 #[test]
 fn rdap_and_safe_browsing_go_through_the_proxy() {
     for kind in ["http", "socks5", "socks5h"] {
-        let (proxy, seen) = if kind == "http" {
-            connect_proxy()
+        // Loopback proxies (tests/common/sites.rs) recording the targets they tunnelled to;
+        // no name table: every URL here carries 127.0.0.1.
+        let (proxy, seen): (String, Box<dyn Fn() -> Vec<String>>) = if kind == "http" {
+            let p = TunnelProxy::start(HashMap::new());
+            (p.url(), Box::new(move || p.targets()))
         } else {
-            socks5_proxy()
+            let p = Socks5Proxy::start(HashMap::new());
+            (p.url(kind), Box::new(move || p.targets()))
         };
-        let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
+        let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
         let rdap = rdap_ok(arin_sample());
-        let sb = FakeHttp::start(|_, _| reply(200, SB_MATCH));
-        let mut s = settings(&whois.server(), Some(rdap.base()));
-        s.proxy = Some(format!("{kind}://{proxy}"));
+        let sb = FakeHttp::scripted(|_, _| reply(200, SB_MATCH));
+        let mut s = settings(&whois.server(), Some(rdap_base(&rdap)));
+        s.proxy = Some(proxy);
         s.safe_browsing_key = Some("AIzaTEST-key_123".into());
         s.safe_browsing_endpoint = format!("http://{}/v4/threatMatches:find", sb.addr);
         let e = Enricher::new(s);
@@ -1234,7 +927,7 @@ fn rdap_and_safe_browsing_go_through_the_proxy() {
             "{kind}"
         );
         assert_sb_request(&sb.requests()[0], SB_BODY_ASCII);
-        let seen = seen.lock().unwrap().clone();
+        let seen = seen();
         assert_eq!(
             seen,
             vec![rdap.addr.to_string(), sb.addr.to_string()],
@@ -1247,9 +940,9 @@ fn rdap_and_safe_browsing_go_through_the_proxy() {
 
 #[test]
 fn unusable_proxy_fails_rdap_and_safe_browsing_only() {
-    let whois = FakeWhois::start(WhoisMode::Answer(SQUARESPACE_WHOIS.into()));
+    let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
     let rdap = rdap_ok(arin_sample());
-    let mut s = settings(&whois.server(), Some(rdap.base()));
+    let mut s = settings(&whois.server(), Some(rdap_base(&rdap)));
     s.proxy = Some("gopher://user:secret@127.0.0.1:1".into());
     s.safe_browsing_key = Some("AIzaTEST-key_123".into());
     let e = Enricher::new(s);

@@ -791,21 +791,46 @@ impl Socks5Proxy {
 // ---------------------------------------------------------------------------------------
 // Enrichment fakes
 
-/// A fake Team Cymru whois server: reads the query line, answers `answer(query)`, closes.
+/// A fake Team Cymru whois server: reads the query line, answers, closes.
 pub struct FakeWhois {
     pub addr: SocketAddr,
     queries: Arc<Mutex<Vec<String>>>,
+    connections: Arc<AtomicUsize>,
 }
 
 impl FakeWhois {
+    /// Answers `answer(query)` on every connection.
     pub fn start(answer: impl Fn(&str) -> String + Send + Sync + 'static) -> FakeWhois {
+        FakeWhois::scripted(move |q, _| Some(answer(q)))
+    }
+
+    /// Answers `text` on every connection.
+    pub fn answering(text: impl Into<String>) -> FakeWhois {
+        let text = text.into();
+        FakeWhois::start(move |_| text.clone())
+    }
+
+    /// Reads the query and never answers (the connection is held for 30 s).
+    pub fn silent() -> FakeWhois {
+        FakeWhois::scripted(|_, _| {
+            std::thread::sleep(Duration::from_secs(30));
+            None
+        })
+    }
+
+    /// `answer(query, index of the connection)`; `None` closes without answering.
+    pub fn scripted(
+        answer: impl Fn(&str, usize) -> Option<String> + Send + Sync + 'static,
+    ) -> FakeWhois {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let queries = Arc::new(Mutex::new(Vec::new()));
-        let (q, answer) = (queries.clone(), Arc::new(answer));
+        let connections = Arc::new(AtomicUsize::new(0));
+        let (q, c, answer) = (queries.clone(), connections.clone(), Arc::new(answer));
         std::thread::spawn(move || {
             for conn in listener.incoming() {
                 let Ok(mut conn) = conn else { continue };
+                let n = c.fetch_add(1, Ordering::SeqCst);
                 let (q, answer) = (q.clone(), answer.clone());
                 std::thread::spawn(move || {
                     let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
@@ -819,12 +844,18 @@ impl FakeWhois {
                     }
                     let line = String::from_utf8_lossy(&line).into_owned();
                     q.lock().unwrap().push(line.clone());
-                    let _ = conn.write_all(answer(&line).as_bytes());
+                    if let Some(a) = answer(&line, n) {
+                        let _ = conn.write_all(a.as_bytes());
+                    }
                     let _ = conn.shutdown(Shutdown::Both);
                 });
             }
         });
-        FakeWhois { addr, queries }
+        FakeWhois {
+            addr,
+            queries,
+            connections,
+        }
     }
 
     pub fn server(&self) -> String {
@@ -833,6 +864,11 @@ impl FakeWhois {
 
     pub fn queries(&self) -> Vec<String> {
         self.queries.lock().unwrap().clone()
+    }
+
+    /// Connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 }
 
@@ -859,13 +895,22 @@ impl HttpRequest {
     }
 }
 
-/// A plain-HTTP fake (RDAP, Safe Browsing): `handler(request)` → (status, content type, body).
+/// A scripted plain-HTTP answer: status, headers (Content-Length and `Connection: close` are
+/// added), body.
+#[derive(Debug, Clone)]
+pub struct HttpReply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// A plain-HTTP fake (RDAP, Safe Browsing), one request per connection.
 pub struct FakeHttp {
     pub addr: SocketAddr,
     requests: Arc<Mutex<Vec<HttpRequest>>>,
 }
 
-type HttpHandler = dyn Fn(&HttpRequest) -> (u16, String, Vec<u8>) + Send + Sync;
+type HttpHandler = dyn Fn(&HttpRequest, usize) -> HttpReply + Send + Sync;
 
 fn read_http_request(conn: &TcpStream) -> Option<HttpRequest> {
     conn.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
@@ -901,8 +946,23 @@ fn read_http_request(conn: &TcpStream) -> Option<HttpRequest> {
 }
 
 impl FakeHttp {
+    /// `handler(request)` → (status, content type, body).
     pub fn start(
         handler: impl Fn(&HttpRequest) -> (u16, String, Vec<u8>) + Send + Sync + 'static,
+    ) -> FakeHttp {
+        FakeHttp::scripted(move |req, _| {
+            let (status, ctype, body) = handler(req);
+            HttpReply {
+                status,
+                headers: vec![("Content-Type".into(), ctype)],
+                body,
+            }
+        })
+    }
+
+    /// `handler(request, index of the request)` builds each answer.
+    pub fn scripted(
+        handler: impl Fn(&HttpRequest, usize) -> HttpReply + Send + Sync + 'static,
     ) -> FakeHttp {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
@@ -917,15 +977,22 @@ impl FakeHttp {
                     let Some(req) = read_http_request(&conn) else {
                         return;
                     };
-                    reqs.lock().unwrap().push(req.clone());
-                    let (status, ctype, body) = handler(&req);
-                    let head = format!(
-                        "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                        reason(status),
-                        body.len()
-                    );
+                    let index = {
+                        let mut r = reqs.lock().unwrap();
+                        r.push(req.clone());
+                        r.len() - 1
+                    };
+                    let rep = handler(&req, index);
+                    let mut head = format!("HTTP/1.1 {} {}\r\n", rep.status, reason(rep.status));
+                    for (k, v) in &rep.headers {
+                        head.push_str(&format!("{k}: {v}\r\n"));
+                    }
+                    head.push_str(&format!(
+                        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+                        rep.body.len()
+                    ));
                     let _ = conn.write_all(head.as_bytes());
-                    let _ = conn.write_all(&body);
+                    let _ = conn.write_all(&rep.body);
                     let _ = conn.flush();
                     let _ = conn.shutdown(Shutdown::Write);
                 });
