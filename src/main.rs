@@ -126,37 +126,98 @@ fn bad_arg(e: lexopt::Error, usage: &str) -> Failure {
     Failure::new(2, format!("{e}\n\n{usage}"))
 }
 
-fn run_monitor(parser: &mut lexopt::Parser, mut config: Option<PathBuf>) -> Result<(), Failure> {
-    let mut replay = None;
-    let mut stats = false;
-    while let Some(arg) = parser.next().map_err(|e| bad_arg(e, MONITOR_USAGE))? {
-        if help_or_version(&arg, MONITOR_USAGE) {
-            return Ok(());
-        }
-        match arg {
-            Short('c') | Long("config") => {
-                config = Some(
-                    parser
-                        .value()
-                        .map_err(|e| bad_arg(e, MONITOR_USAGE))?
-                        .into(),
-                )
+/// One subcommand's flag loop. `parse` handles what every subcommand shares: `-h/--help` and
+/// `-V/--version` (printed, then the subcommand does nothing), lexopt errors (exit 2 with the
+/// usage); `parse_with_config` adds the required `-c/--config FILE`. The subcommand's closure
+/// gets only its own flags.
+struct Flags<'p> {
+    parser: &'p mut lexopt::Parser,
+    usage: &'static str,
+}
+
+impl<'p> Flags<'p> {
+    /// The current flag's value.
+    fn value(&mut self) -> Result<std::ffi::OsString, Failure> {
+        self.parser.value().map_err(|e| bad_arg(e, self.usage))
+    }
+
+    /// The current flag's value as UTF-8.
+    fn string(&mut self) -> Result<String, Failure> {
+        let v = self.value()?;
+        v.string().map_err(|e| bad_arg(e, self.usage))
+    }
+
+    /// A flag (or positional argument) the subcommand does not take.
+    fn unexpected(&self, arg: lexopt::Arg<'_>) -> Failure {
+        bad_arg(arg.unexpected(), self.usage)
+    }
+
+    /// Hands every flag but `--help`/`--version` to `own`; false when one of those was given
+    /// (and printed).
+    fn parse(
+        parser: &'p mut lexopt::Parser,
+        usage: &'static str,
+        mut own: impl FnMut(lexopt::Arg<'_>, &mut Flags<'p>) -> Result<(), Failure>,
+    ) -> Result<bool, Failure> {
+        let mut flags = Flags { parser, usage };
+        loop {
+            let Some(arg) = flags.parser.next().map_err(|e| bad_arg(e, usage))? else {
+                return Ok(true);
+            };
+            // Own the flag's name, so that `own` may read the flag's value from the parser.
+            let name;
+            let arg = match arg {
+                Long(s) => {
+                    name = s.to_owned();
+                    Long(name.as_str())
+                }
+                Short(c) => Short(c),
+                Value(v) => Value(v),
+            };
+            if help_or_version(&arg, usage) {
+                return Ok(false);
             }
-            Long("replay") => {
-                replay = Some(
-                    parser
-                        .value()
-                        .map_err(|e| bad_arg(e, MONITOR_USAGE))?
-                        .string()
-                        .map_err(|e| bad_arg(e, MONITOR_USAGE))?,
-                )
-            }
-            Long("stats") => stats = true,
-            other => return Err(bad_arg(other.unexpected(), MONITOR_USAGE)),
+            own(arg, &mut flags)?;
         }
     }
+
+    /// `parse`, with `-c/--config FILE` (required; `config` when given before the
+    /// subcommand's flags). None when `--help`/`--version` was given.
+    fn parse_with_config(
+        parser: &'p mut lexopt::Parser,
+        usage: &'static str,
+        mut config: Option<PathBuf>,
+        mut own: impl FnMut(lexopt::Arg<'_>, &mut Flags<'p>) -> Result<(), Failure>,
+    ) -> Result<Option<PathBuf>, Failure> {
+        let go_on = Flags::parse(parser, usage, |arg, flags| match arg {
+            Short('c') | Long("config") => {
+                config = Some(flags.value()?.into());
+                Ok(())
+            }
+            other => own(other, flags),
+        })?;
+        if !go_on {
+            return Ok(None);
+        }
+        need_config(config, usage).map(Some)
+    }
+}
+
+fn run_monitor(parser: &mut lexopt::Parser, config: Option<PathBuf>) -> Result<(), Failure> {
+    let (mut replay, mut stats) = (None, false);
+    let Some(config) = Flags::parse_with_config(parser, MONITOR_USAGE, config, |arg, flags| {
+        match arg {
+            Long("replay") => replay = Some(flags.string()?),
+            Long("stats") => stats = true,
+            other => return Err(flags.unexpected(other)),
+        }
+        Ok(())
+    })?
+    else {
+        return Ok(());
+    };
     let args = MonitorArgs {
-        config: need_config(config, MONITOR_USAGE)?,
+        config,
         replay,
         stats,
     };
@@ -165,28 +226,20 @@ fn run_monitor(parser: &mut lexopt::Parser, mut config: Option<PathBuf>) -> Resu
 
 fn run_check_rules(parser: &mut lexopt::Parser) -> Result<(), Failure> {
     let mut args = CheckRulesArgs::default();
-    let mut config = None;
-    while let Some(arg) = parser.next().map_err(|e| bad_arg(e, CHECK_RULES_USAGE))? {
-        if help_or_version(&arg, CHECK_RULES_USAGE) {
-            return Ok(());
-        }
+    let Some(config) = Flags::parse_with_config(parser, CHECK_RULES_USAGE, None, |arg, flags| {
         match arg {
-            Short('c') | Long("config") => {
-                config = Some(
-                    parser
-                        .value()
-                        .map_err(|e| bad_arg(e, CHECK_RULES_USAGE))?
-                        .into(),
-                )
-            }
             Short('d') | Long("domain") => {
-                let v = parser.value().map_err(|e| bad_arg(e, CHECK_RULES_USAGE))?;
+                let v = flags.value()?;
                 args.names.push(v.to_string_lossy().into_owned());
             }
-            other => return Err(bad_arg(other.unexpected(), CHECK_RULES_USAGE)),
+            other => return Err(flags.unexpected(other)),
         }
-    }
-    args.config = need_config(config, CHECK_RULES_USAGE)?;
+        Ok(())
+    })?
+    else {
+        return Ok(());
+    };
+    args.config = config;
     let stdout = std::io::stdout();
     let stdin = std::io::stdin();
     check_rules::command(&args, &mut stdout.lock(), &mut stdin.lock())
@@ -208,20 +261,17 @@ than Alert_Monitor_timelapse days ago are marked `Stop checking on <date>` unpro
 
 fn run_scan(parser: &mut lexopt::Parser) -> Result<(), Failure> {
     let mut args = certstreammonitor::scan::ScanArgs::default();
-    let mut config = None;
-    while let Some(arg) = parser.next().map_err(|e| bad_arg(e, SCAN_USAGE))? {
-        if help_or_version(&arg, SCAN_USAGE) {
-            return Ok(());
-        }
+    let Some(config) = Flags::parse_with_config(parser, SCAN_USAGE, None, |arg, flags| {
         match arg {
-            Short('c') | Long("config") => {
-                config = Some(parser.value().map_err(|e| bad_arg(e, SCAN_USAGE))?.into())
-            }
             Short('f') | Long("fqdn-dirs") => args.fqdn_dirs = true,
-            other => return Err(bad_arg(other.unexpected(), SCAN_USAGE)),
+            other => return Err(flags.unexpected(other)),
         }
-    }
-    args.config = need_config(config, SCAN_USAGE)?;
+        Ok(())
+    })?
+    else {
+        return Ok(());
+    };
+    args.config = config;
     certstreammonitor::scan::command(&args)
 }
 
@@ -239,47 +289,22 @@ when every destination succeeded, 1 otherwise (2 for a configuration error).
 ";
 
 fn run_notify_test(parser: &mut lexopt::Parser) -> Result<(), Failure> {
-    let mut config = None;
-    while let Some(arg) = parser.next().map_err(|e| bad_arg(e, NOTIFY_TEST_USAGE))? {
-        if help_or_version(&arg, NOTIFY_TEST_USAGE) {
-            return Ok(());
-        }
-        match arg {
-            Short('c') | Long("config") => {
-                config = Some(
-                    parser
-                        .value()
-                        .map_err(|e| bad_arg(e, NOTIFY_TEST_USAGE))?
-                        .into(),
-                )
-            }
-            other => return Err(bad_arg(other.unexpected(), NOTIFY_TEST_USAGE)),
-        }
-    }
-    let config: PathBuf = need_config(config, NOTIFY_TEST_USAGE)?;
+    let Some(config) = Flags::parse_with_config(parser, NOTIFY_TEST_USAGE, None, |arg, flags| {
+        Err(flags.unexpected(arg))
+    })?
+    else {
+        return Ok(());
+    };
     let stdout = std::io::stdout();
     certstreammonitor::notify::test_command(&config, &mut stdout.lock())
 }
 
 fn run_gethost(parser: &mut lexopt::Parser) -> Result<(), Failure> {
-    let mut config = None;
-    let mut since = 3600i64;
-    let mut json = false;
-    while let Some(arg) = parser.next().map_err(|e| bad_arg(e, GETHOST_USAGE))? {
-        if help_or_version(&arg, GETHOST_USAGE) {
-            return Ok(());
-        }
+    let (mut since, mut json) = (3600i64, false);
+    let Some(config) = Flags::parse_with_config(parser, GETHOST_USAGE, None, |arg, flags| {
         match arg {
-            Short('c') | Long("config") => {
-                config = Some(
-                    parser
-                        .value()
-                        .map_err(|e| bad_arg(e, GETHOST_USAGE))?
-                        .into(),
-                )
-            }
             Long("since") => {
-                let v = parser.value().map_err(|e| bad_arg(e, GETHOST_USAGE))?;
+                let v = flags.value()?;
                 let s = v.to_string_lossy();
                 since = certstreammonitor::config::parse_python_int(&s).ok_or_else(|| {
                     Failure::new(
@@ -289,11 +314,15 @@ fn run_gethost(parser: &mut lexopt::Parser) -> Result<(), Failure> {
                 })?;
             }
             Long("json") => json = true,
-            other => return Err(bad_arg(other.unexpected(), GETHOST_USAGE)),
+            other => return Err(flags.unexpected(other)),
         }
-    }
+        Ok(())
+    })?
+    else {
+        return Ok(());
+    };
     let args = GethostArgs {
-        config: need_config(config, GETHOST_USAGE)?,
+        config,
         since,
         json,
     };
@@ -306,28 +335,16 @@ fn run_loglist(parser: &mut lexopt::Parser) -> Result<(), Failure> {
         None::<PathBuf>,
         certstreammonitor::loglist::CHROME_V3_URL.to_string(),
     );
-    while let Some(arg) = parser.next().map_err(|e| bad_arg(e, LOGLIST_USAGE))? {
-        if help_or_version(&arg, LOGLIST_USAGE) {
-            return Ok(());
-        }
+    let go_on = Flags::parse(parser, LOGLIST_USAGE, |arg, flags| {
         match arg {
-            Long("update") => {
-                file = Some(
-                    parser
-                        .value()
-                        .map_err(|e| bad_arg(e, LOGLIST_USAGE))?
-                        .into(),
-                )
-            }
-            Long("url") => {
-                url = parser
-                    .value()
-                    .map_err(|e| bad_arg(e, LOGLIST_USAGE))?
-                    .to_string_lossy()
-                    .into_owned()
-            }
-            other => return Err(bad_arg(other.unexpected(), LOGLIST_USAGE)),
+            Long("update") => file = Some(flags.value()?.into()),
+            Long("url") => url = flags.value()?.to_string_lossy().into_owned(),
+            other => return Err(flags.unexpected(other)),
         }
+        Ok(())
+    })?;
+    if !go_on {
+        return Ok(());
     }
     let file =
         file.ok_or_else(|| Failure::new(2, format!("missing --update FILE\n\n{LOGLIST_USAGE}")))?;
@@ -345,31 +362,19 @@ fn run_bench(parser: &mut lexopt::Parser) -> Result<(), Failure> {
             .parse()
             .map_err(|_| Failure::new(2, format!("{v:?} is not a number")))
     };
-    while let Some(arg) = parser.next().map_err(|e| bad_arg(e, BENCH_USAGE))? {
-        if help_or_version(&arg, BENCH_USAGE) {
-            return Ok(());
-        }
+    let go_on = Flags::parse(parser, BENCH_USAGE, |arg, flags| {
         match arg {
-            Long("messages") => {
-                messages = num(parser.value().map_err(|e| bad_arg(e, BENCH_USAGE))?)?
-            }
-            Long("runs") => {
-                runs =
-                    num(parser.value().map_err(|e| bad_arg(e, BENCH_USAGE))?)?.clamp(1, 100) as u32
-            }
+            Long("messages") => messages = num(flags.value()?)?,
+            Long("runs") => runs = num(flags.value()?)?.clamp(1, 100) as u32,
             // Internal: the measured child process.
-            Long("client") => {
-                client = Some(
-                    parser
-                        .value()
-                        .map_err(|e| bad_arg(e, BENCH_USAGE))?
-                        .to_string_lossy()
-                        .into_owned(),
-                )
-            }
-            Long("db") => db = Some(parser.value().map_err(|e| bad_arg(e, BENCH_USAGE))?.into()),
-            other => return Err(bad_arg(other.unexpected(), BENCH_USAGE)),
+            Long("client") => client = Some(flags.value()?.to_string_lossy().into_owned()),
+            Long("db") => db = Some(flags.value()?.into()),
+            other => return Err(flags.unexpected(other)),
         }
+        Ok(())
+    })?;
+    if !go_on {
+        return Ok(());
     }
     match (client, db) {
         (Some(url), Some(db)) => bench::client(&url, messages, &db),
