@@ -258,7 +258,7 @@ impl<'a, W: Write> Matcher<'a, W> {
         let line = format!(
             "[{}] {}{suffix}\n",
             clock::local_now_iso(),
-            describe(record, host)
+            describe_with(record, host, &san, &startime)
         );
         match self.deferred.as_mut() {
             Some(lines) => lines.push(line),
@@ -336,13 +336,18 @@ impl<'a, W: Write> Matcher<'a, W> {
 
 /// `<host> (SAN: …) (Issuer: …) (Fingerprint: …) (StartTime: …)`, the contract's line body.
 pub fn describe(record: &CertificateRecord<'_>, host: &str) -> String {
+    describe_with(record, host, &record.san_for(host), &record.startime())
+}
+
+/// [`describe`] with the SAN and StartTime texts already made (`store` has them for the row).
+fn describe_with(record: &CertificateRecord<'_>, host: &str, san: &str, startime: &str) -> String {
     format!(
         "{} (SAN: {}) (Issuer: {}) (Fingerprint: {}) (StartTime: {})",
         display_safe(host),
-        display_safe(&record.san_for(host)),
+        display_safe(san),
         display_safe(&record.issuer),
         display_safe(&record.fingerprint),
-        record.startime()
+        startime
     )
 }
 
