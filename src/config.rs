@@ -10,6 +10,7 @@ use crate::logging::{self, LogTarget};
 use crate::proxy::ProxySettings;
 use crate::rules::Rules;
 use std::fmt;
+use std::ops::{Bound, RangeBounds};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -375,23 +376,36 @@ impl Config {
         Ok(settings)
     }
 
-    /// An optional positive number of seconds (fractions allowed).
+    /// An optional positive number of seconds (fractions allowed), below 10⁹.
     fn seconds(
         &self,
         section: &str,
         key: &str,
     ) -> Result<Option<std::time::Duration>, ConfigError> {
+        self.seconds_in(
+            section,
+            key,
+            (Bound::Excluded(0.0), Bound::Excluded(1e9)),
+            "positive number of seconds",
+        )
+    }
+
+    /// An optional number of seconds (fractions allowed) within `range`; empty is absent.
+    /// Anything else is the error `"<value>" is not a <what>`.
+    pub fn seconds_in(
+        &self,
+        section: &str,
+        key: &str,
+        range: impl RangeBounds<f64>,
+        what: &str,
+    ) -> Result<Option<std::time::Duration>, ConfigError> {
         match self.get(section, key)?.filter(|v| !v.trim().is_empty()) {
             None => Ok(None),
             Some(v) => match v.trim().parse::<f64>() {
-                Ok(s) if s.is_finite() && s > 0.0 && s < 1e9 => {
+                Ok(s) if s.is_finite() && range.contains(&s) => {
                     Ok(Some(std::time::Duration::from_secs_f64(s)))
                 }
-                _ => Err(self.key_error(
-                    section,
-                    key,
-                    format!("{v:?} is not a positive number of seconds"),
-                )),
+                _ => Err(self.key_error(section, key, format!("{v:?} is not a {what}"))),
             },
         }
     }
@@ -509,6 +523,48 @@ mod tests {
         ];
         for (s, want) in cases {
             assert_eq!(parse_python_int(s), *want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn seconds_bounds_and_messages() {
+        let conf = |v: &str| {
+            Config::parse(
+                "t.conf",
+                &format!("[CTLOGS]\nPollInterval = {v}\n[CONNECT]\nTimeout = {v}\n"),
+            )
+            .unwrap()
+        };
+        let poll = |v: &str| conf(v).ct_logs().map(|c| c.reader.poll_interval);
+        let timeout = |v: &str| {
+            conf(v).seconds_in(
+                "CONNECT",
+                "Timeout",
+                (Bound::Excluded(0.0), Bound::Included(3600.0)),
+                "number of seconds (0 to 3600)",
+            )
+        };
+        assert_eq!(poll("0.25").unwrap(), std::time::Duration::from_millis(250));
+        assert_eq!(poll("3601").unwrap(), std::time::Duration::from_secs(3601));
+        for bad in ["0", "-1", "1e9", "soon", "inf", "NaN"] {
+            let e = poll(bad).unwrap_err();
+            assert_eq!(
+                e.message,
+                format!("{bad:?} is not a positive number of seconds")
+            );
+        }
+        assert_eq!(
+            timeout("3600").unwrap(),
+            Some(std::time::Duration::from_secs(3600))
+        );
+        assert_eq!(timeout(" ").unwrap(), None);
+        for bad in ["0", "3600.5", "soon"] {
+            let e = timeout(bad).unwrap_err();
+            assert_eq!(
+                e.message,
+                format!("{bad:?} is not a number of seconds (0 to 3600)")
+            );
+            assert_eq!((e.line, e.key.as_deref()), (Some(4), Some("Timeout")));
         }
     }
 

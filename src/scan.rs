@@ -20,6 +20,7 @@ use crate::Failure;
 use std::collections::HashMap;
 use std::io::Write;
 use std::net::IpAddr;
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
@@ -66,22 +67,14 @@ impl ScanSettings {
                 )
             })?,
         };
-        let timeout = match c
-            .get("CONNECT", "Timeout")?
-            .filter(|v| !v.trim().is_empty())
-        {
-            None => Duration::from_secs(5),
-            Some(v) => match v.trim().parse::<f64>() {
-                Ok(s) if s.is_finite() && s > 0.0 && s <= 3600.0 => Duration::from_secs_f64(s),
-                _ => {
-                    return Err(c.key_error(
-                        "CONNECT",
-                        "Timeout",
-                        format!("{v:?} is not a number of seconds (0 to 3600)"),
-                    ))
-                }
-            },
-        };
+        let timeout = c
+            .seconds_in(
+                "CONNECT",
+                "Timeout",
+                (Bound::Excluded(0.0), Bound::Included(3600.0)),
+                "number of seconds (0 to 3600)",
+            )?
+            .unwrap_or(Duration::from_secs(5));
         let workers = match c
             .get("CONNECT", "Workers")?
             .filter(|v| !v.trim().is_empty())
