@@ -36,6 +36,7 @@ use regex::Regex;
 use serde_json::Value;
 use std::fmt;
 use std::io::{Read, Write};
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -151,28 +152,20 @@ impl NotifySettings {
                 ))
             }
         };
-        let seconds = |key: &str, zero_ok: bool| -> Result<Option<Duration>, ConfigError> {
-            match c.get(S, key)?.filter(|v| !v.trim().is_empty()) {
-                None => Ok(None),
-                Some(v) => match v.trim().parse::<f64>() {
-                    Ok(x) if x.is_finite() && (x > 0.0 || (zero_ok && x == 0.0)) && x <= 3600.0 => {
-                        Ok(Some(Duration::from_secs_f64(x)))
-                    }
-                    _ => Err(c.key_error(
-                        S,
-                        key,
-                        format!(
-                            "{v:?} is not a number of seconds ({} to 3600)",
-                            if zero_ok { 0 } else { 1 }
-                        ),
-                    )),
-                },
-            }
-        };
-        if let Some(t) = seconds("Notification_Timeout", false)? {
+        if let Some(t) = c.seconds_in(
+            S,
+            "Notification_Timeout",
+            (Bound::Excluded(0.0), Bound::Included(3600.0)),
+            "number of seconds (1 to 3600)",
+        )? {
             s.timeout = t;
         }
-        if let Some(d) = seconds("Notification_Retry_Delay", true)? {
+        if let Some(d) = c.seconds_in(
+            S,
+            "Notification_Retry_Delay",
+            0.0..=3600.0,
+            "number of seconds (0 to 3600)",
+        )? {
             s.retry_delay = d;
         }
         if let Some(b) = c
