@@ -10,7 +10,7 @@ mod common;
 use common::ctlog::*;
 use common::der::*;
 use common::*;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use std::collections::{BTreeSet, HashMap};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -285,21 +285,8 @@ struct CtRow {
     updated_at: Option<String>,
 }
 
-fn open_db(db: &Path) -> Option<Connection> {
-    if !db.exists() {
-        return None;
-    }
-    let c = Connection::open_with_flags(
-        db,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .ok()?;
-    c.busy_timeout(Duration::from_secs(5)).ok()?;
-    Some(c)
-}
-
 fn ct_rows(db: &Path) -> Vec<CtRow> {
-    let Some(c) = open_db(db) else {
+    let Some(c) = open_rw(db) else {
         return Vec::new();
     };
     let Ok(mut st) = c.prepare(

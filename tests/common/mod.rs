@@ -863,7 +863,8 @@ pub struct Row {
     pub still: Option<String>,
 }
 
-fn open_rw(db: &Path) -> Option<Connection> {
+/// The DB read-write (5 s busy timeout), or `None` while the file does not exist yet.
+pub fn open_rw(db: &Path) -> Option<Connection> {
     if !db.exists() {
         return None;
     }
