@@ -9,7 +9,7 @@
 
 use certstreammonitor::bench::{MessageGenerator, BENCH_KEYWORDS};
 use certstreammonitor::db::Database;
-use certstreammonitor::lookalike::{Lookalike, LookalikeSettings};
+use certstreammonitor::lookalike::{Lookalike, LookalikeSettings, Technique};
 use certstreammonitor::monitor::{Counters, Matcher};
 use certstreammonitor::rules::Rules;
 use std::collections::BTreeMap;
@@ -1010,16 +1010,82 @@ fn pct(a: usize, b: usize) -> f64 {
     }
 }
 
-fn evaluate(spec: &SetSpec, verbose: bool) {
-    let engine = Lookalike::new(&settings(spec));
+/// One labeled set, however it was made.
+struct Dataset {
+    name: String,
+    settings: LookalikeSettings,
+    positives: Vec<Labeled>,
+    ordinary: Vec<String>,
+    hard: Vec<(String, String)>,
+}
+
+fn generate(spec: &SetSpec) -> Dataset {
     let mut rng = Rng(spec.seed);
-    let pos = positives(spec, &mut rng);
-    let ord = ordinary(spec, &mut rng, 20_000);
-    let hard = hard(spec, &mut rng);
+    let positives = positives(spec, &mut rng);
+    let ordinary = ordinary(spec, &mut rng, 20_000);
+    let hard = hard(spec, &mut rng)
+        .into_iter()
+        .map(|(n, k)| (n, k.to_string()))
+        .collect();
+    Dataset {
+        name: format!("{} set", spec.name),
+        settings: settings(spec),
+        positives,
+        ordinary,
+        hard,
+    }
+}
+
+/// The blind set: written by a helper that saw neither the engine nor the sets above
+/// (`examples/gen_lookalike_blind.py`, committed with its output).
+fn blind() -> Dataset {
+    let text = include_str!("data/lookalike_blind.tsv");
+    let mut brands = Vec::new();
+    let mut owned = Vec::new();
+    let mut d = Dataset {
+        name: "blind set".into(),
+        settings: LookalikeSettings::new(&[], &[]),
+        positives: Vec::new(),
+        ordinary: Vec::new(),
+        hard: Vec::new(),
+    };
+    for line in text.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let list =
+            |v: &str| -> Vec<String> { v.split(',').map(|x| x.trim().to_string()).collect() };
+        match f.as_slice() {
+            ["brands", v] => brands = list(v),
+            ["owned", v] => owned = list(v),
+            ["lookalike", t, host] => d.positives.push(Labeled {
+                name: host.to_string(),
+                technique: Technique::ALL
+                    .iter()
+                    .map(|t| t.name())
+                    .find(|n| n == t)
+                    .unwrap_or_else(|| panic!("unknown technique in {line:?}")),
+                variant: String::new(),
+            }),
+            ["ordinary", _, host] => d.ordinary.push(host.to_string()),
+            ["benign", kind, host] => d.hard.push((host.to_string(), kind.to_string())),
+            _ => panic!("lookalike_blind.tsv: unreadable line {line:?}"),
+        }
+    }
+    let b: Vec<&str> = brands.iter().map(String::as_str).collect();
+    let o: Vec<&str> = owned.iter().map(String::as_str).collect();
+    d.settings = LookalikeSettings::new(&b, &o);
+    d
+}
+
+fn evaluate(data: &Dataset, verbose: bool) {
+    let engine = Lookalike::new(&data.settings);
+    let (pos, ord, hard) = (&data.positives, &data.ordinary, &data.hard);
     println!(
-        "== {} set: {} brands, {} lookalikes, {} ordinary, {} hard benign",
-        spec.name,
-        spec.brands.len(),
+        "== {}: {} brands, {} lookalikes, {} ordinary, {} hard benign",
+        data.name,
+        data.settings.brands.len(),
         pos.len(),
         ord.len(),
         hard.len()
@@ -1027,7 +1093,7 @@ fn evaluate(spec: &SetSpec, verbose: bool) {
     let mut per_tech: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
     let mut per_variant: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut hits = 0;
-    for p in &pos {
+    for p in pos {
         let e = per_tech.entry(p.technique).or_default();
         let v = per_variant
             .entry(format!("{}/{}", p.technique, p.variant))
@@ -1082,8 +1148,8 @@ fn evaluate(spec: &SetSpec, verbose: bool) {
     }
     let mut per_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut fp_hard = 0;
-    for (n, kind) in &hard {
-        let e = per_kind.entry(kind).or_default();
+    for (n, kind) in hard {
+        let e = per_kind.entry(kind.as_str()).or_default();
         e.1 += 1;
         if let Some(h) = engine.check(n) {
             fp_hard += 1;
@@ -1155,8 +1221,9 @@ fn main() {
             _ => panic!("usage: bench_lookalike [--messages N] [-v]"),
         }
     }
-    evaluate(&DEV, verbose);
-    evaluate(&HELD_OUT, verbose);
+    evaluate(&generate(&DEV), verbose);
+    evaluate(&generate(&HELD_OUT), verbose);
+    evaluate(&blind(), verbose);
     println!("== monitor throughput (one core, in-process Matcher over generated lite messages, 10 brands, SQLite)");
     throughput(messages, false);
     throughput(messages, true);

@@ -185,7 +185,8 @@ enum Unit {
     Token(usize, usize),
     /// Tokens `t` and `t+1` of label `l` joined.
     TokenPair(usize, usize),
-    /// Labels `l` and `l+1` joined.
+    /// The last hyphen token of label `l` and the first of label `l+1` joined (for labels
+    /// without hyphens, the two labels).
     LabelPair(usize),
 }
 
@@ -444,8 +445,8 @@ impl Lookalike {
                         if !p.is_empty()
                             && !tok.is_empty()
                             && p.len() + tok.len() <= self.max_brand
-                            && !all_digits(raw_p)
-                            && !all_digits(raw_tok)
+                            && !all_digits(raw_p.as_bytes())
+                            && !all_digits(raw_tok.as_bytes())
                         {
                             s.join.clear();
                             s.join.extend_from_slice(p);
@@ -465,17 +466,21 @@ impl Lookalike {
                     prev = Some((tok, raw_tok));
                 }
             }
+            // Across a dot: the previous label's last hyphen token and this label's first
+            // (`pa.ypal`, and `fed.ex-security`, `verify-spo.tify`).
             if li > 0 {
                 let (ps, pe, pidn) = labels[li - 1];
-                let prev = &skel[ps..pe];
+                let prev = last_token(&skel[ps..pe]);
+                let first = first_token(label);
                 if !prev.is_empty()
-                    && prev.len() + label.len() <= self.max_brand
-                    && !all_digits(raw(li - 1, pidn))
-                    && !all_digits(raw_label)
+                    && !first.is_empty()
+                    && prev.len() + first.len() <= self.max_brand
+                    && !all_digits(last_token(raw(li - 1, pidn).as_bytes()))
+                    && !all_digits(first_token(raw_label.as_bytes()))
                 {
                     s.join.clear();
                     s.join.extend_from_slice(prev);
-                    s.join.extend_from_slice(label);
+                    s.join.extend_from_slice(first);
                     let j = std::mem::take(&mut s.join);
                     self.compare(
                         &j,
@@ -514,7 +519,9 @@ impl Lookalike {
                     let Some(p) = find(tok, &b.skel) else {
                         continue;
                     };
+                    let disguised = has_digit(raw(li, idn).split('-').nth(ti).unwrap_or(""));
                     if !idn
+                        && !disguised
                         && self.word_filter
                         && ordinary_compound(label, at + p, at + p + b.skel.len())
                     {
@@ -608,8 +615,9 @@ impl Lookalike {
             let digits = within.is_some_and(|w| w.2);
             return digits || !common_words::contains(unit);
         }
+        // A brand spelt with digits (`r3vo1ut`) is disguised on purpose, whatever surrounds it.
         match within {
-            Some((label, start, _)) if unit.len() < label.len() => {
+            Some((label, start, false)) if unit.len() < label.len() => {
                 !ordinary_compound(label, start, start + unit.len())
             }
             _ => true,
@@ -653,13 +661,35 @@ fn has_digit(s: &str) -> bool {
     s.bytes().any(|c| c.is_ascii_digit())
 }
 
-fn all_digits(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit())
+fn all_digits(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(u8::is_ascii_digit)
+}
+
+fn first_token(label: &[u8]) -> &[u8] {
+    label.split(|&c| c == b'-').next().unwrap_or_default()
+}
+
+fn last_token(label: &[u8]) -> &[u8] {
+    label.rsplit(|&c| c == b'-').next().unwrap_or_default()
 }
 
 /// The brand must be at least this many characters shorter than a token it is found in
 /// (one extra character is a typo, found by distance instead).
 const MIN_EXTRA: usize = 2;
+
+/// Derivational and inflectional endings (English, Romance languages, German, Dutch) that
+/// turn a brand-like stem into another word: plurals, agent nouns, demonyms, minerals,
+/// drinks, places.
+#[rustfmt::skip]
+const ENDINGS: &[&str] = &[
+    "s", "es", "er", "ers", "ed", "ing", "ings", "ade", "ades", "ery", "eries", "erie",
+    "eria", "ite", "ites", "ian", "ians", "ean", "eans", "ism", "ist", "ists", "ette",
+    "ettes", "ine", "ines", "ina", "ino", "inos", "ero", "eros", "era", "eras", "ier",
+    "iers", "iere", "ish", "ic", "ics", "y", "ie", "ies", "ia", "ias", "as", "os", "is",
+    "us", "um", "en", "ern", "ano", "ana", "anos", "anas", "eano", "eana", "eanos", "eanas",
+    "ense", "ese", "ois", "oise", "ais", "aise", "ien", "ienne", "ness", "ment", "ful",
+    "less", "able", "ible", "ize", "ise", "ity", "ory", "ories", "ology",
+];
 
 /// Words phishing names put next to a brand (`paypal-secure`, `appleidverify`,
 /// `moncompte-ameli`), in English, French, Spanish, German, Italian, Portuguese and Dutch,
@@ -667,246 +697,56 @@ const MIN_EXTRA: usize = 2;
 /// letters or more count anywhere around the brand; shorter ones (`my`, `id`, `app`) only
 /// as a whole piece or right against the brand, since they hide inside ordinary words
 /// (`happy`, `taxi`).
+#[rustfmt::skip]
 const BAIT_WORDS: &[&str] = &[
-    // English
-    "access",
-    "account",
-    "activate",
-    "activation",
-    "activity",
-    "alert",
-    "app",
-    "apps",
-    "auth",
-    "authenticate",
-    "authentication",
-    "authorize",
-    "bank",
-    "banking",
-    "billing",
-    "bonus",
-    "cancel",
-    "card",
-    "careteam",
-    "cash",
-    "center",
-    "centre",
-    "check",
-    "checkout",
-    "claim",
-    "client",
-    "cloud",
-    "confirm",
-    "confirmation",
-    "connect",
-    "credential",
-    "credit",
-    "crypto",
-    "customer",
-    "debit",
-    "delivery",
-    "desk",
-    "dispute",
-    "docs",
-    "document",
-    "drive",
-    "esign",
-    "exchange",
-    "fraud",
-    "free",
-    "gift",
-    "giveaway",
-    "help",
-    "helpdesk",
-    "home",
-    "identity",
-    "info",
-    "invoice",
-    "kyc",
-    "limited",
-    "locked",
-    "login",
-    "logon",
-    "mail",
-    "member",
-    "membership",
-    "mobile",
-    "money",
-    "my",
-    "notice",
-    "notification",
-    "official",
-    "online",
-    "order",
-    "parcel",
-    "passwd",
-    "password",
-    "pay",
-    "payment",
-    "portal",
-    "premium",
-    "prize",
-    "promo",
-    "protect",
-    "protection",
-    "recover",
-    "recovery",
-    "refund",
-    "renew",
-    "renewal",
-    "reset",
-    "resolution",
-    "restore",
-    "review",
-    "reward",
-    "safe",
-    "safety",
-    "secure",
-    "security",
-    "service",
-    "session",
-    "shipment",
-    "shipping",
-    "signin",
-    "signon",
-    "signup",
-    "shop",
-    "store",
-    "subscription",
-    "support",
-    "suspend",
-    "suspended",
-    "team",
-    "ticket",
-    "token",
-    "tracking",
-    "transfer",
-    "unlock",
-    "unusual",
-    "update",
-    "upgrade",
-    "user",
-    "validate",
-    "validation",
-    "verify",
-    "verification",
-    "vip",
-    "wallet",
-    "web",
-    "webmail",
-    "winner",
-    "id",
-    "sso",
-    "mfa",
-    "otp",
-    "tax",
-    "net",
-    // French
-    "acces",
-    "aide",
-    "alerte",
-    "amende",
-    "assistance",
-    "authentification",
-    "avis",
-    "carte",
-    "colis",
-    "compte",
-    "comptes",
-    "connexion",
-    "declaration",
-    "facture",
-    "identifiant",
-    "espace",
-    "livraison",
-    "majour",
-    "miseajour",
-    "mon",
-    "mes",
-    "paiement",
-    "particulier",
-    "remboursement",
-    "securite",
-    "suivi",
-    "verifier",
-    "vitale",
-    // Spanish
-    "acceso",
-    "actualizar",
-    "ayuda",
-    "banca",
-    "cliente",
-    "clientes",
-    "confirmar",
-    "cuenta",
-    "cuentas",
-    "desbloquear",
-    "envio",
-    "factura",
-    "ingreso",
-    "iniciar",
-    "mi",
-    "pago",
-    "pagos",
-    "paquete",
-    "reembolso",
-    "seguimiento",
-    "seguridad",
-    "sesion",
-    "soporte",
-    "verificar",
-    // German
-    "anmelden",
-    "anmeldung",
-    "bestaetigen",
-    "hilfe",
-    "konto",
-    "kunde",
-    "kunden",
-    "mein",
-    "paket",
-    "rechnung",
-    "sendung",
-    "sicherheit",
-    "verifizieren",
-    "zahlung",
-    // Italian
-    "accedi",
-    "accesso",
-    "aggiorna",
-    "assistenza",
-    "aiuto",
-    "conferma",
-    "conto",
-    "fattura",
-    "mio",
-    "pacco",
-    "pagamento",
-    "rimborso",
-    "sicurezza",
-    "spedizione",
-    "verifica",
-    // Portuguese
-    "ajuda",
-    "atualizar",
-    "conta",
-    "encomenda",
-    "entrar",
-    "fatura",
-    "meu",
-    "minha",
-    "rastreio",
-    "seguranca",
-    "suporte",
-    // Dutch
-    "betaling",
-    "bevestigen",
-    "factuur",
-    "inloggen",
-    "klant",
-    "mijn",
-    "pakket",
-    "rekening",
+    // Concepts × languages (en, fr, es, de, it, pt, nl); accents folded as in skeletons.
+    // account, sign-in, identity
+    "account", "compte", "comptes", "cuenta", "cuentas", "konto", "conto", "conta", "rekening",
+    "login", "logon", "signin", "signon", "signup", "connexion", "iniciar", "sesion", "session",
+    "ingreso", "ingresar", "anmelden", "anmeldung", "accedi", "accesso", "acesso", "acceso",
+    "acces", "access", "entrar", "inloggen", "auth", "authenticate", "authentication",
+    "authentification", "authorize", "identifiant", "identity", "credential", "id", "sso",
+    "mfa", "otp", "user", "member", "membership", "my", "mon", "mes", "mi", "mein", "mio",
+    "meu", "minha", "mijn", "espace", "portal", "online", "web", "webmail", "mail", "app",
+    "apps", "mobile", "home",
+    // verify, confirm, secure, unlock, password
+    "verify", "verification", "verifier", "verificar", "verificacion", "verificacao",
+    "verifizieren", "verifica", "verifieren", "verificatie", "validate", "validation",
+    "confirm", "confirmation", "confirmer", "confirmar", "bestaetigen", "bestatigen",
+    "conferma", "bevestigen", "secure", "security", "securite", "seguridad", "seguranca",
+    "sicherheit", "sicurezza", "beveiliging", "safe", "safety", "protect", "protection",
+    "fraud", "unlock", "locked", "suspend", "suspended", "unusual", "debloquer", "bloque",
+    "desbloquear", "bloqueado", "entsperren", "gesperrt", "sblocca", "bloccato",
+    "ontgrendelen", "password", "passwd", "motdepasse", "contrasena", "passwort", "kennwort",
+    "senha", "wachtwoord", "reset", "recover", "recovery", "restore", "activate",
+    "activation", "activity",
+    // update, alert, notice
+    "update", "upgrade", "miseajour", "majour", "actualizar", "actualizacion",
+    "aktualisieren", "aggiorna", "aggiornamento", "atualizar", "atualizacao", "bijwerken",
+    "alert", "alerte", "alerta", "warnung", "avviso", "aviso", "waarschuwing", "notice",
+    "avis", "notification", "review", "official",
+    // payment, refund, invoice, money
+    "pay", "payment", "paiement", "pago", "pagos", "zahlung", "pagamento", "betaling",
+    "refund", "remboursement", "reembolso", "erstattung", "rueckerstattung", "rimborso",
+    "terugbetaling", "invoice", "billing", "facture", "factura", "rechnung", "fattura",
+    "fatura", "factuur", "bank", "banking", "banca", "card", "carte", "credit", "debit",
+    "cash", "money", "transfer", "wallet", "portefeuille", "billetera", "carteira",
+    "portafoglio", "crypto", "exchange", "token", "tax", "amende", "multa", "bussgeld",
+    "declaration", "vitale", "claim", "dispute", "resolution", "renew", "renewal",
+    "subscription", "cancel", "premium", "bonus", "gift", "promo", "prize", "reward",
+    "winner", "giveaway", "free",
+    // delivery, parcel, tracking, order
+    "delivery", "parcel", "tracking", "shipping", "shipment", "order", "livraison", "colis",
+    "suivi", "envio", "paquete", "seguimiento", "entrega", "paket", "sendung", "lieferung",
+    "zustellung", "pacco", "spedizione", "consegna", "encomenda", "rastreio", "pakket",
+    "bezorging", "zending", "shop", "store", "checkout",
+    // support, help, customer service
+    "support", "help", "helpdesk", "service", "customer", "client", "cliente", "clientes",
+    "kunde", "kunden", "klant", "assistance", "aide", "soporte", "ayuda", "hilfe",
+    "kundendienst", "assistenza", "aiuto", "suporte", "ajuda", "hulp", "klantenservice",
+    "desk", "ticket", "center", "centre", "team", "careteam", "info", "check",
+    // documents, cloud
+    "document", "docs", "esign", "drive", "cloud", "kyc", "vip", "limited",
 ];
 
 fn is_bait(piece: &[u8], before_brand: bool) -> bool {
@@ -923,8 +763,9 @@ fn is_bait(piece: &[u8], before_brand: bool) -> bool {
 }
 
 /// Is the brand at `label[start..end]` (a skeleton) just part of an ordinary name: inside
-/// a real word (`pineapple`, `purchase`), or glued or hyphenated to ordinary words only
-/// (`orangetheory`, `bluechase`, `orange-county`)? Not when a piece around it is bait
+/// a real word (`pineapple`, `purchase`), glued or hyphenated to ordinary words only
+/// (`orangetheory`, `bluechase`, `orange-county`), or inside a token made of ordinary
+/// words that cut through it (`santaisabel` for `antai`)? Not when a piece around it is bait
 /// (`paypalsecure`, `my-paypal`), is not made of common words (`paypal24`, `paypalxq`),
 /// or when nothing surrounds it.
 fn ordinary_compound(label: &[u8], start: usize, end: usize) -> bool {
@@ -947,15 +788,34 @@ fn ordinary_compound(label: &[u8], start: usize, end: usize) -> bool {
         .split(|&c| c == b'-')
         .map(|p| (p, true))
         .chain(after.split(|&c| c == b'-').map(|p| (p, false)));
+    let mut words_around = true;
     for (piece, before_brand) in pieces {
         if piece.is_empty() {
             continue;
         }
-        if is_bait(piece, before_brand) || !common_words::segments(piece, 3) {
+        if is_bait(piece, before_brand) {
             return false;
         }
+        // Right after the brand, in its token, an ending makes a derived word
+        // (`orangeade`, `amazonite`, `dropboxes`; a final e is shared: `orange|ry`),
+        // possibly followed by more words.
+        let stem_e = label[end - 1] == b'e';
+        let derived = !before_brand
+            && piece.as_ptr() == after.as_ptr()
+            && end < tok_end
+            && ENDINGS.iter().any(|e| {
+                let e = e.as_bytes();
+                let e = match e.strip_prefix(b"e") {
+                    Some(rest) if stem_e && !piece.starts_with(e) => rest,
+                    _ => e,
+                };
+                piece.starts_with(e) && common_words::segments(&piece[e.len()..])
+            });
+        words_around &= derived || common_words::segments(piece);
     }
-    true
+    // Words around the brand (`orange|theory`), or words across it: the brand straddles
+    // word boundaries (`s|antai|sabel` is santa + isabel).
+    words_around || common_words::segments(&label[tok_start..tok_end])
 }
 
 fn unit_text(skel: &[u8], labels: &[(usize, usize, bool)], unit: Unit) -> Vec<u8> {
@@ -973,7 +833,7 @@ fn unit_text(skel: &[u8], labels: &[(usize, usize, bool)], unit: Unit) -> Vec<u8
             v.extend_from_slice(it.next().unwrap_or_default());
             v
         }
-        Unit::LabelPair(l) => [label(l), label(l + 1)].concat(),
+        Unit::LabelPair(l) => [last_token(label(l)), first_token(label(l + 1))].concat(),
     }
 }
 
@@ -983,7 +843,11 @@ fn unit_text_raw(labels: &[&str], unit: Unit) -> String {
         Unit::Label(l) => label(l).to_string(),
         Unit::Token(l, t) => label(l).split('-').nth(t).unwrap_or("").to_string(),
         Unit::TokenPair(l, t) => label(l).split('-').skip(t).take(2).collect(),
-        Unit::LabelPair(l) => format!("{}{}", label(l), label(l + 1)),
+        Unit::LabelPair(l) => {
+            let last = label(l).rsplit('-').next().unwrap_or("");
+            let first = label(l + 1).split('-').next().unwrap_or("");
+            format!("{last}{first}")
+        }
     }
 }
 
@@ -1323,6 +1187,12 @@ mod tests {
             ("orangexq", "orange", false),
             ("orange-county-login", "orange", false),
             ("moncompte-orange", "orange", false),
+            ("orangeade", "orange", true),
+            ("orangery", "orange", true),
+            ("dropboxes", "dropbox", true),
+            ("amazonite", "amazon", true),
+            ("amazonitesecure", "amazon", false),
+            ("orangexyz", "orange", false), // "xyz" is in the list, but rare for 3 letters
         ];
         for &(label, brand, want) in cases {
             let at = find(label.as_bytes(), brand.as_bytes()).unwrap();
