@@ -1036,14 +1036,13 @@ fn generate(spec: &SetSpec) -> Dataset {
     }
 }
 
-/// The blind set: written by a helper that saw neither the engine nor the sets above
-/// (`examples/gen_lookalike_blind.py`, committed with its output).
-fn blind() -> Dataset {
-    let text = include_str!("data/lookalike_blind.tsv");
+/// A blind set: written by a helper that saw neither the engine nor the sets above
+/// (`examples/gen_lookalike_blind*.py`, committed with their output).
+fn blind(name: &str, text: &str) -> Dataset {
     let mut brands = Vec::new();
     let mut owned = Vec::new();
     let mut d = Dataset {
-        name: "blind set".into(),
+        name: name.into(),
         settings: LookalikeSettings::new(&[], &[]),
         positives: Vec::new(),
         ordinary: Vec::new(),
@@ -1070,7 +1069,7 @@ fn blind() -> Dataset {
             }),
             ["ordinary", _, host] => d.ordinary.push(host.to_string()),
             ["benign", kind, host] => d.hard.push((host.to_string(), kind.to_string())),
-            _ => panic!("lookalike_blind.tsv: unreadable line {line:?}"),
+            _ => panic!("{name}: unreadable line {line:?}"),
         }
     }
     let b: Vec<&str> = brands.iter().map(String::as_str).collect();
@@ -1223,7 +1222,14 @@ fn main() {
     }
     evaluate(&generate(&DEV), verbose);
     evaluate(&generate(&HELD_OUT), verbose);
-    evaluate(&blind(), verbose);
+    evaluate(
+        &blind("blind set 1", include_str!("data/lookalike_blind.tsv")),
+        verbose,
+    );
+    evaluate(
+        &blind("blind set 2", include_str!("data/lookalike_blind2.tsv")),
+        verbose,
+    );
     println!("== monitor throughput (one core, in-process Matcher over generated lite messages, 10 brands, SQLite)");
     throughput(messages, false);
     throughput(messages, true);
