@@ -12,7 +12,7 @@
 //! Damerau–Levenshtein distance (optimal string alignment); failing that, by containment.
 //!
 //! What keeps the false positives down is the common-word list ([`crate::common_words`]):
-//! a unit one or two edits from a brand that is itself a real word in one of seven
+//! a unit one or two edits from a brand that is itself a real word in one of 27
 //! languages (`impot`, `papal`, `range`, `amazone`) is not a typo; a brand inside a real
 //! word (`pineapple`, `purchase`) is not contained; and a brand glued or hyphenated to
 //! ordinary words only (`orangetheory`, `orange-county`) is a company name — unless a
@@ -602,7 +602,8 @@ impl Lookalike {
     }
 
     /// Would a SOC want this match? A unit at distance ≥ 1 that is itself a common word
-    /// (`impot` for `impots`, `range` for `orange`) is an ordinary name, not a typo. The
+    /// (`impot` for `impots`, `range` for `orange`; three- and four-letter units must be
+    /// frequent words, see `common_words::common_enough`) is an ordinary name, not a typo. The
     /// brand verbatim as a hyphen token counts unless the rest of the label is ordinary
     /// words (`orange-county`, see [`ordinary_compound`]); as a whole label it always does.
     fn plausible(
@@ -613,7 +614,7 @@ impl Lookalike {
     ) -> bool {
         if distance > 0 {
             let digits = within.is_some_and(|w| w.2);
-            return digits || !common_words::contains(unit);
+            return digits || !common_words::common_enough(unit);
         }
         // A brand spelt with digits (`r3vo1ut`) is disguised on purpose, whatever surrounds it.
         match within {

@@ -4,14 +4,15 @@
 
 Source: wordfreq 3.1.1 (https://github.com/rspeer/wordfreq), data CC BY-SA 4.0: every word
 with a Zipf frequency >= 2.0 (about once per 10 million words) in English, French, Spanish,
-German, Italian, Portuguese or Dutch, lower-cased, accents folded (impôt -> impot, straße ->
-strasse), kept when it is 3 to 24 ASCII letters.
+German, Italian, Portuguese or Dutch (CORE), or >= 3.0 in the other Latin-script languages
+wordfreq has, lower-cased, accents folded (impôt -> impot, straße -> strasse), kept when it
+is 3 to 24 ASCII letters.
 
-Format (front coding, so ~535 000 words take ~2.9 MB instead of 6 MB): entries in byte
-order, each `<shared prefix length: one byte> <rest of the word> <Zipf x 10: one byte> \n`,
-where the prefix is shared with the previous entry (the Zipf byte is 20..=80, never a
+Format (front coding, so ~1.07 million words take ~5.7 MB instead of 12 MB): entries in
+byte order, each `<shared prefix length: one byte> <rest of the word> <Zipf x 10: one byte>
+\n`, where the prefix is shared with the previous entry (the Zipf byte is 20..=80, never a
 letter or a newline); every 32nd entry starts a block and shares nothing. The Zipf value
-is the word's highest over the seven languages.
+is the word's highest over the languages.
 
 Refresh: pip install wordfreq==3.1.1 && python3 tools/gen_common_words.py
 """
@@ -21,8 +22,13 @@ import unicodedata
 
 import wordfreq
 
-LANGS = ["en", "fr", "es", "de", "it", "pt", "nl"]
+LANGS = [
+    "ca", "cs", "da", "de", "en", "es", "fi", "fil", "fr", "hu", "id", "is", "it", "lt",
+    "lv", "ms", "nb", "nl", "pl", "pt", "ro", "sh", "sk", "sl", "sv", "tr", "vi",
+]
+CORE = ["en", "fr", "es", "de", "it", "pt", "nl"]
 MIN_ZIPF = 2.0
+MIN_ZIPF_OTHER = 3.0
 BLOCK = 32
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "common_words.fc")
 
@@ -30,7 +36,7 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "co
 def fold(w):
     w = unicodedata.normalize("NFKD", w.lower())
     w = "".join(c for c in w if not unicodedata.combining(c))
-    for a, b in (("ß", "ss"), ("œ", "oe"), ("æ", "ae"), ("ø", "o"), ("ł", "l"), ("đ", "d")):
+    for a, b in (("ß", "ss"), ("œ", "oe"), ("æ", "ae"), ("ø", "o"), ("ł", "l"), ("đ", "d"), ("ı", "i")):
         w = w.replace(a, b)
     return w
 
@@ -42,7 +48,7 @@ def main():
             if f <= 0:
                 continue
             zipf = math.log10(f * 1e9)
-            if zipf < MIN_ZIPF:
+            if zipf < (MIN_ZIPF if lang in CORE else MIN_ZIPF_OTHER):
                 continue
             w = fold(w)
             if 3 <= len(w) <= 24 and w.isascii() and w.isalpha():
