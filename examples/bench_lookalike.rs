@@ -1204,6 +1204,32 @@ fn throughput(count: u64, engine_on: bool) -> f64 {
     count as f64 / secs
 }
 
+/// The engine alone, names/s: on ordinary names (most rejected by the length and letter
+/// bounds) and on the hard benign names (near misses: every one reaches the distance and
+/// the word list).
+fn engine_speed(data: &Dataset) {
+    let engine = Lookalike::new(&data.settings);
+    let hard: Vec<&str> = data.hard.iter().map(|(n, _)| n.as_str()).collect();
+    let ordinary: Vec<&str> = data.ordinary.iter().map(String::as_str).collect();
+    for (what, names) in [("ordinary", &ordinary), ("hard benign", &hard)] {
+        let rounds = (200_000 / names.len().max(1)).max(1);
+        let start = Instant::now();
+        let mut flagged = 0usize;
+        for _ in 0..rounds {
+            for n in names.iter() {
+                flagged += engine.check(n).is_some() as usize;
+            }
+        }
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "  {}, {what} names: {:>9.0} names/s ({} checks, {flagged} flagged)",
+            data.name,
+            (rounds * names.len()) as f64 / secs,
+            rounds * names.len()
+        );
+    }
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut messages = 200_000u64;
@@ -1230,6 +1256,15 @@ fn main() {
         &blind("blind set 2", include_str!("data/lookalike_blind2.tsv")),
         verbose,
     );
+    evaluate(
+        &blind("blind set 3", include_str!("data/lookalike_blind3.tsv")),
+        verbose,
+    );
+    println!("== engine alone (one thread)");
+    engine_speed(&blind(
+        "blind set 2",
+        include_str!("data/lookalike_blind2.tsv"),
+    ));
     println!("== monitor throughput (one core, in-process Matcher over generated lite messages, 10 brands, SQLite)");
     throughput(messages, false);
     throughput(messages, true);

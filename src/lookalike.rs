@@ -693,8 +693,9 @@ const ENDINGS: &[&str] = &[
 ];
 
 /// Words phishing names put next to a brand (`paypal-secure`, `appleidverify`,
-/// `moncompte-ameli`), in English, French, Spanish, German, Italian, Portuguese and Dutch,
-/// after x0rz's phishing_catcher keyword list and what CERT teams publish. Words of five
+/// `moncompte-ameli`): a concept × language table in English, French, Spanish, German,
+/// Italian, Portuguese and Dutch, after x0rz's phishing_catcher keyword list and what CERT
+/// teams publish, and its core concepts in ten more languages. Words of five
 /// letters or more count anywhere around the brand; shorter ones (`my`, `id`, `app`) only
 /// as a whole piece or right against the brand, since they hide inside ordinary words
 /// (`happy`, `taxi`).
@@ -748,10 +749,51 @@ const BAIT_WORDS: &[&str] = &[
     "desk", "ticket", "center", "centre", "team", "careteam", "info", "check",
     // documents, cloud
     "document", "docs", "esign", "drive", "cloud", "kyc", "vip", "limited",
+    "atendimento", "atencion",
+    // The same concepts (account, sign-in, verify, confirm, security, payment, refund,
+    // invoice, parcel, delivery, tracking, customer, help, password, update, unlock) in
+    // more of the word list's languages. Short words that begin many ordinary words
+    // (Romanian `cont`, Finnish `tili`) are left out.
+    // Polish
+    "logowanie", "zaloguj", "weryfikacja", "potwierdz", "bezpieczenstwo", "platnosc",
+    "doplata", "zwrot", "faktura", "przesylka", "paczka", "dostawa", "sledzenie", "obsluga",
+    "pomoc", "haslo", "aktualizacja", "odblokuj", "klient",
+    // Czech, Slovak
+    "ucet", "prihlaseni", "overeni", "potvrzeni", "bezpecnost", "platba", "doplatek",
+    "vraceni", "zasilka", "balik", "doruceni", "sledovani", "zakaznik", "podpora", "heslo",
+    "aktualizace", "odblokovat",
+    // Turkish
+    "hesap", "giris", "dogrulama", "onayla", "guvenlik", "odeme", "iade", "kargo",
+    "teslimat", "takip", "musteri", "destek", "sifre", "guncelle",
+    // Romanian
+    "autentificare", "verificare", "confirmare", "securitate", "rambursare", "colet",
+    "livrare", "asistenta", "parola", "actualizare", "deblocare",
+    // Hungarian
+    "fiok", "bejelentkezes", "ellenorzes", "megerosites", "biztonsag", "fizetes",
+    "visszaterites", "szamla", "csomag", "szallitas", "ugyfel", "jelszo", "frissites",
+    // Swedish, Danish, Norwegian
+    "inloggning", "verifiera", "bekrafta", "bekreft", "sakerhet", "sikkerhet", "sikkerhed",
+    "betalning", "aterbetalning", "refusjon", "leverans", "levering", "sparning", "sporing",
+    "kundtjanst", "kundeservice", "losenord", "passord", "adgangskode", "uppdatera",
+    "oppdater", "logind", "innlogging",
+    // Finnish
+    "kirjaudu", "kirjautuminen", "vahvista", "tunnistautuminen", "maksu", "palautus",
+    "lasku", "paketti", "toimitus", "seuranta", "asiakas", "salasana", "paivitys",
+    // Indonesian, Malay
+    "akun", "masuk", "verifikasi", "konfirmasi", "keamanan", "pembayaran", "bayar",
+    "pengembalian", "tagihan", "pengiriman", "lacak", "pelanggan", "bantuan", "sandi",
+    "perbarui",
 ];
+
+/// Bait words that only make sense before the brand (`mipaypal`, `mon-ameli`): after it
+/// they are just the start of another word (`allegromicro`, `orangemonkey`).
+const POSSESSIVES: &[&str] = &["my", "mi", "mon", "mes", "mein", "mio", "meu", "mijn"];
 
 fn is_bait(piece: &[u8], before_brand: bool) -> bool {
     BAIT_WORDS.iter().any(|b| {
+        if !before_brand && POSSESSIVES.contains(b) {
+            return false;
+        }
         let b = b.as_bytes();
         if b.len() >= 5 {
             find(piece, b).is_some()
@@ -798,20 +840,21 @@ fn ordinary_compound(label: &[u8], start: usize, end: usize) -> bool {
             return false;
         }
         // Right after the brand, in its token, an ending makes a derived word
-        // (`orangeade`, `amazonite`, `dropboxes`; a final e is shared: `orange|ry`),
-        // possibly followed by more words.
-        let stem_e = label[end - 1] == b'e';
-        let derived = !before_brand
-            && piece.as_ptr() == after.as_ptr()
-            && end < tok_end
-            && ENDINGS.iter().any(|e| {
+        // (`orangeade`, `amazonite`, `dropboxes`; a final e is shared: `orange|ry`; a
+        // final consonant may double: `instagram|ming`), possibly followed by more words.
+        let last = label[end - 1];
+        let derived = !before_brand && piece.as_ptr() == after.as_ptr() && end < tok_end && {
+            let doubled = !b"aeiouy".contains(&last) && piece.first() == Some(&last);
+            let piece = if doubled { &piece[1..] } else { piece };
+            ENDINGS.iter().any(|e| {
                 let e = e.as_bytes();
                 let e = match e.strip_prefix(b"e") {
-                    Some(rest) if stem_e && !piece.starts_with(e) => rest,
+                    Some(rest) if last == b'e' && !piece.starts_with(e) => rest,
                     _ => e,
                 };
                 piece.starts_with(e) && common_words::segments(&piece[e.len()..])
-            });
+            })
+        };
         words_around &= derived || common_words::segments(piece);
     }
     // Words around the brand (`orange|theory`), or words across it: the brand straddles
@@ -1194,6 +1237,9 @@ mod tests {
             ("amazonite", "amazon", true),
             ("amazonitesecure", "amazon", false),
             ("orangexyz", "orange", false), // "xyz" is in the list, but rare for 3 letters
+            ("instagramming", "instagram", true),
+            ("orangemonkey", "orange", true), // possessives count before the brand only
+            ("monorange", "orange", false),
         ];
         for &(label, brand, want) in cases {
             let at = find(label.as_bytes(), brand.as_bytes()).unwrap();
