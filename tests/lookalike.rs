@@ -277,6 +277,48 @@ fn brand_among_ordinary_words_is_a_company_name_unless_bait_is_near() {
 }
 
 #[test]
+fn other_languages_splits_across_a_dot_and_disguised_brands() {
+    let e = Lookalike::new(&LookalikeSettings::new(
+        &["telekom", "fedex", "allegro", "revolut", "spotify"],
+        &[],
+    ));
+    // Words of the 27 languages: 'telecommunication' in Polish, Indonesian, Turkish.
+    for host in [
+        "telekomunikacja.pl",
+        "www.telekomunikasi.co.id",
+        "telekomunikasyon-antalya.com.tr",
+        "allegromicro.com", // "mi" is bait before a brand only
+        "app-12.example.com",
+    ] {
+        assert_eq!(e.check(host), None, "{host}");
+    }
+    let cases: &[(&str, &str, Technique)] = &[
+        ("fed.ex-security.site", "fedex", Technique::Split),
+        ("m.verificacao-spo.tify.io", "spotify", Technique::Split),
+        ("telekom-platnosc.pl", "telekom", Technique::Contains), // Polish bait
+        ("allegroprzesylka.us", "allegro", Technique::Contains),
+        ("kargo-telekom.com.tr", "telekom", Technique::Contains), // Turkish bait
+        // Digits make it a disguise whatever the words around it.
+        (
+            "m.erstattung-r3vo1ut.io",
+            "revolut",
+            Technique::AsciiHomoglyph,
+        ),
+        ("garden-r3volut.com", "revolut", Technique::AsciiHomoglyph),
+    ];
+    for &(host, brand, technique) in cases {
+        let h = e
+            .check(host)
+            .unwrap_or_else(|| panic!("{host}: not flagged"));
+        assert_eq!(
+            (h.brand.as_str(), h.technique),
+            (brand, technique),
+            "{host}"
+        );
+    }
+}
+
+#[test]
 fn owned_domains_and_their_subdomains_are_never_flagged() {
     assert_clean(&[
         "paypal.com",
