@@ -1680,6 +1680,7 @@ fn monitor_replays_into_the_same_db_while_a_scan_runs() {
 #[test]
 fn sigterm_and_sigint_stop_the_scan_leaving_marks_and_alerts_consistent() {
     let Some(pki) = pki() else { return skip_note() };
+    let summary_re = regex::Regex::new(r"^Scan finished: (\d+) probed, (\d+) up, ").unwrap();
     for sig in ["TERM", "INT"] {
         let dir = TempDir::new("scan-interrupt");
         let silent = RawServer::silent();
@@ -1753,8 +1754,7 @@ fn sigterm_and_sigint_stop_the_scan_leaving_marks_and_alerts_consistent() {
             assert_eq!(find(&all, w).still, None);
         }
         // Every recorded host is in the summary, and not everything was probed.
-        let re = regex::Regex::new(r"^Scan finished: (\d+) probed, (\d+) up, ").unwrap();
-        let c = re.captures(&summary).unwrap();
+        let c = summary_re.captures(&summary).unwrap();
         let (probed, up): (usize, usize) = (c[1].parse().unwrap(), c[2].parse().unwrap());
         assert_eq!(up, marked, "{sig}: {summary}");
         assert!(probed < 40, "{sig}: {summary}");
