@@ -17,7 +17,9 @@
 //!   then twice that); a row is marked `SentAt` when delivered. Rows still unsent (all
 //!   attempts failed, the end-of-scan wait ran out, or the process died) are retried at the
 //!   start of the next `scan`. A destination that failed all its attempts gets one attempt per
-//!   alert for the rest of the run (no backoff) until it succeeds again.
+//!   alert for the rest of the run (no backoff) until it succeeds again. A webhook answering
+//!   429 or 503 with `Retry-After` is waited for (up to [`MAX_RETRY_AFTER`]) before the next
+//!   attempt, if that is longer than the backoff.
 //! * **Secrets**: URLs are never logged, printed or stored. Logs and output name a destination
 //!   by its position and its masked URL (scheme, plus the host when it is a dotted host name);
 //!   the table stores that same label, not the URL; error texts pass through
@@ -53,6 +55,24 @@ pub const TEST_BODY: &str =
     "This is a test notification sent by `certstreammonitor notify-test`.\nIf you can read it, scan alerts will reach this destination.";
 /// Tries per delivery within one run.
 pub const ATTEMPTS: u32 = 3;
+
+/// The longest a `Retry-After` is honoured: a rate-limited webhook must not hold its
+/// destination's queue for minutes (what is still unsent is retried by the next scan).
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Why one attempt did not deliver: the (secret-free) message, and how long the server
+/// asked us to wait (`Retry-After` on 429/503).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undelivered {
+    pub message: String,
+    pub retry_after: Option<Duration>,
+}
+
+impl fmt::Display for Undelivered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
 
 const APP_ID: &str = "Apprise";
 const APP_DESC: &str = "Apprise Notifications";
@@ -1787,6 +1807,17 @@ impl Sender {
         msg: &Message,
         done: &mut Vec<bool>,
     ) -> Result<(), String> {
+        self.attempt(dest, msg, done).map_err(|e| e.message)
+    }
+
+    /// [`Sender::deliver`], also saying how long the server asked us to wait (the longest
+    /// `Retry-After` among the targets that failed).
+    pub fn attempt(
+        &self,
+        dest: &Destination,
+        msg: &Message,
+        done: &mut Vec<bool>,
+    ) -> Result<(), Undelivered> {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs_f64())
@@ -1796,29 +1827,39 @@ impl Sender {
             *done = vec![false; targets.len()];
         }
         let mut errors = Vec::new();
+        let mut retry_after: Option<Duration> = None;
         for (i, t) in targets.iter().enumerate() {
             if done[i] {
                 continue;
             }
             let r = match t {
                 Target::Http(spec) => self.send_http(dest, spec),
-                Target::Mail(mail) => self.send_mail(dest, mail),
-                Target::Command => self.run_command(dest, msg),
+                Target::Mail(mail) => self.send_mail(dest, mail).map_err(Undelivered::from),
+                Target::Command => self.run_command(dest, msg).map_err(Undelivered::from),
             };
             match r {
                 Ok(()) => done[i] = true,
-                Err(e) if targets.len() > 1 => errors.push(format!("target {}: {e}", i + 1)),
-                Err(e) => errors.push(e),
+                Err(e) => {
+                    retry_after = retry_after.max(e.retry_after);
+                    if targets.len() > 1 {
+                        errors.push(format!("target {}: {e}", i + 1));
+                    } else {
+                        errors.push(e.message);
+                    }
+                }
             }
         }
         if errors.is_empty() {
             Ok(())
         } else {
-            Err(dest.scrub(&errors.join("; ")))
+            Err(Undelivered {
+                message: dest.scrub(&errors.join("; ")),
+                retry_after,
+            })
         }
     }
 
-    fn send_http(&self, dest: &Destination, spec: &HttpSpec) -> Result<(), String> {
+    fn send_http(&self, dest: &Destination, spec: &HttpSpec) -> Result<(), Undelivered> {
         let client = if dest.verify {
             &self.http
         } else {
@@ -1827,7 +1868,7 @@ impl Sender {
                 .get_or_init(|| HttpClient::for_webhooks_unverified(self.timeout))
             {
                 Ok(c) => c,
-                Err(e) => return Err(e.clone()),
+                Err(e) => return Err(e.clone().into()),
             }
         };
         let headers: Vec<(&str, &str)> = spec
@@ -1844,7 +1885,7 @@ impl Sender {
                 &spec.body,
                 RESPONSE_LIMIT,
             )
-            .map_err(|e| e.message)?;
+            .map_err(|e| Undelivered::from(e.message))?;
         let snippet = || {
             let t: String = String::from_utf8_lossy(&resp.body)
                 .chars()
@@ -1864,7 +1905,7 @@ impl Sender {
             Check::Status200Or204 => resp.status == 200 || resp.status == 204,
             Check::SlackWebhook => {
                 if resp.status == 200 && resp.body != b"ok" {
-                    return Err(format!("HTTP 200 but the answer is not `ok`{}", snippet()));
+                    return Err(format!("HTTP 200 but the answer is not `ok`{}", snippet()).into());
                 }
                 resp.status == 200
             }
@@ -1886,17 +1927,28 @@ impl Sender {
                             None => {
                                 format!("HTTP 200 but no \"ok\": true in the answer{}", snippet())
                             }
-                        });
+                        }
+                        .into());
                     }
                 }
                 resp.status == 200
             }
         };
         if ok {
-            Ok(())
-        } else {
-            Err(format!("HTTP {}{}", resp.status, snippet()))
+            return Ok(());
         }
+        let retry_after = match resp.status {
+            429 | 503 => resp.retry_after,
+            _ => None,
+        };
+        let wait = match retry_after {
+            Some(d) => format!(" (Retry-After {} s)", d.as_secs_f64()),
+            None => String::new(),
+        };
+        Err(Undelivered {
+            message: format!("HTTP {}{wait}{}", resp.status, snippet()),
+            retry_after,
+        })
     }
 
     fn send_mail(&self, dest: &Destination, mail: &Mail) -> Result<(), String> {
@@ -2301,6 +2353,15 @@ struct LaneCtx {
     retry_delay: Duration,
 }
 
+impl From<String> for Undelivered {
+    fn from(message: String) -> Undelivered {
+        Undelivered {
+            message,
+            retry_after: None,
+        }
+    }
+}
+
 impl LaneCtx {
     /// Sleep `d` unless asked to stop; false if stopped.
     fn pause(&self, d: Duration) -> bool {
@@ -2328,17 +2389,26 @@ impl LaneCtx {
             let max = if failing { 1 } else { ATTEMPTS };
             let (mut attempts, mut last_err, mut ok) = (0u32, None::<String>, false);
             let mut done = Vec::new();
+            let mut asked_wait: Option<Duration> = None;
             for n in 1..=max {
-                if n > 1 && !self.pause(self.retry_delay * (1 << (n - 2))) {
-                    break;
+                if n > 1 {
+                    let backoff = self.retry_delay * (1 << (n - 2));
+                    let wait = backoff.max(asked_wait.unwrap_or_default().min(MAX_RETRY_AFTER));
+                    if !self.pause(wait) {
+                        break;
+                    }
                 }
                 attempts = n;
-                match self.sender.deliver(&self.dest, &item.msg, &mut done) {
+                match self.sender.attempt(&self.dest, &item.msg, &mut done) {
                     Ok(()) => {
                         ok = true;
                         break;
                     }
-                    Err(e) => {
+                    Err(Undelivered {
+                        message: e,
+                        retry_after,
+                    }) => {
+                        asked_wait = retry_after;
                         logging::warning(
                             "notify",
                             &format!(

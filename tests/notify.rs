@@ -38,6 +38,8 @@ struct Req {
     /// In order, names lower-cased.
     headers: Vec<(String, String)>,
     body: Vec<u8>,
+    /// When it was read.
+    at: Instant,
 }
 
 impl Req {
@@ -62,7 +64,8 @@ impl Req {
     }
 }
 
-type ReplyFn = dyn Fn(&Req, usize) -> (u16, String) + Send + Sync;
+/// (status, body, extra header lines each ending in `\r\n`).
+type ReplyFn = dyn Fn(&Req, usize) -> (u16, String, String) + Send + Sync;
 
 struct Recorder {
     port: u16,
@@ -95,6 +98,7 @@ fn read_req<S: Read>(s: &mut S) -> Option<Req> {
     let mut body = vec![0u8; len];
     s.read_exact(&mut body).ok()?;
     Some(Req {
+        at: Instant::now(),
         method,
         target,
         headers,
@@ -109,8 +113,8 @@ fn serve<S: Read + Write>(mut s: S, reqs: &Mutex<Vec<Req>>, reply: &ReplyFn) {
         r.push(req.clone());
         r.len() - 1
     };
-    let (status, body) = reply(&req, n);
-    let head = format!("HTTP/1.1 {status} X\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+    let (status, body, extra) = reply(&req, n);
+    let head = format!("HTTP/1.1 {status} X\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n", body.len());
     let _ = s.write_all(head.as_bytes());
     let _ = s.write_all(body.as_bytes());
     let _ = s.flush();
@@ -119,6 +123,19 @@ fn serve<S: Read + Write>(mut s: S, reqs: &Mutex<Vec<Req>>, reply: &ReplyFn) {
 impl Recorder {
     /// Plain HTTP on 127.0.0.1; `reply(request, n)` (n counts requests from 0).
     fn start(reply: impl Fn(&Req, usize) -> (u16, String) + Send + Sync + 'static) -> Recorder {
+        Recorder::start_inner(
+            None,
+            Arc::new(move |q: &Req, n| {
+                let (status, body) = reply(q, n);
+                (status, body, String::new())
+            }),
+        )
+    }
+
+    /// Like `start`, with extra response header lines.
+    fn start_with_headers(
+        reply: impl Fn(&Req, usize) -> (u16, String, String) + Send + Sync + 'static,
+    ) -> Recorder {
         Recorder::start_inner(None, Arc::new(reply))
     }
 
@@ -126,7 +143,13 @@ impl Recorder {
         acceptor: Arc<native_tls::TlsAcceptor>,
         reply: impl Fn(&Req, usize) -> (u16, String) + Send + Sync + 'static,
     ) -> Recorder {
-        Recorder::start_inner(Some(acceptor), Arc::new(reply))
+        Recorder::start_inner(
+            Some(acceptor),
+            Arc::new(move |q: &Req, n| {
+                let (status, body) = reply(q, n);
+                (status, body, String::new())
+            }),
+        )
     }
 
     fn start_inner(tls: Option<Arc<native_tls::TlsAcceptor>>, reply: Arc<ReplyFn>) -> Recorder {
@@ -1180,6 +1203,41 @@ fn scan_retries_a_destination_that_fails_twice() {
             "{s} in the DB file"
         );
     }
+}
+
+#[test]
+fn scan_waits_for_retry_after_on_429() {
+    let Some(env) = scan_env("notify-retry-after") else {
+        return;
+    };
+    // First answer: 429 asking for 2 s (much longer than the 0.1 s backoff); then 200.
+    let limited = Recorder::start_with_headers(|_, n| {
+        if n == 0 {
+            (429, "slow down".into(), "Retry-After: 2\r\n".into())
+        } else {
+            (200, "{}".into(), String::new())
+        }
+    });
+    let out = env.scan(&format!(
+        "Notification_Destination = json://127.0.0.1:{}/hook\nNotification_Retry_Delay = 0.1\n",
+        limited.port
+    ));
+    assert_eq!(out.code, Some(0), "{out:?}");
+    let reqs = limited.requests();
+    assert_eq!(reqs.len(), 2, "{reqs:?}");
+    let gap = reqs[1].at - reqs[0].at;
+    assert!(gap >= Duration::from_millis(1900), "waited only {gap:?}");
+    assert!(
+        out.stderr
+            .contains("attempt 1/3 failed: HTTP 429 (Retry-After 2 s): slow down"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stdout.contains("Notifications: 1 sent, 0 failed\n"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
