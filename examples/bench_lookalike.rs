@@ -1260,6 +1260,10 @@ fn main() {
         &blind("blind set 3", include_str!("data/lookalike_blind3.tsv")),
         verbose,
     );
+    evaluate(
+        &blind("blind set 4", include_str!("data/lookalike_blind4.tsv")),
+        verbose,
+    );
     println!("== engine alone (one thread)");
     engine_speed(&blind(
         "blind set 2",
