@@ -111,12 +111,40 @@ pub fn zipf(word: &[u8]) -> Option<f32> {
     None
 }
 
+/// Articles, prepositions, possessives and conjunctions of two to four letters in the
+/// seven core languages: hostnames glue them to words (`lesjardins`, `aufildesjardins`,
+/// `thebestshop`), so they count as words in compounds whatever their length. Single
+/// letters (`a`, `y`, `e`) do not: they would make any string one letter longer a phrase.
+#[rustfmt::skip]
+pub const FUNCTION_WORDS: &[&str] = &[
+    // English
+    "the", "an", "of", "to", "in", "on", "at", "by", "for", "and", "my", "our", "your",
+    "his", "her", "its",
+    // French
+    "le", "la", "les", "un", "une", "des", "du", "de", "au", "aux", "et", "en", "mon", "ma",
+    "mes", "ton", "ta", "tes", "son", "sa", "ses", "nos", "vos", "leur", "chez", "sur",
+    "par", "pour",
+    // Spanish, Portuguese
+    "el", "los", "las", "una", "del", "al", "mi", "mis", "tu", "tus", "su", "sus", "con",
+    "por", "para", "os", "as", "um", "uma", "do", "da", "dos", "das", "no", "na", "nas",
+    "em", "meu", "seu",
+    // Italian
+    "il", "lo", "gli", "uno", "di", "dei", "per", "mio", "mia", "tuo", "suo",
+    // German, Dutch
+    "der", "die", "das", "den", "dem", "ein", "eine", "von", "vom", "zum", "zur", "und",
+    "mit", "im", "am", "zu", "bei", "mein", "dein", "sein", "het", "een", "van", "op",
+    "met", "voor", "mijn", "ons",
+];
+
 /// How common a word must be to count as a piece of a compound: short strings are words
 /// in some language far too often (45 % of random three-letter strings are in the list),
 /// so three letters need Zipf ≥ 4.0 (`the`, `man`, `pie`), four need 3.0 (`farm`,
 /// `bees`), longer ones just being in the list. Random strings then segment ~6 % of the
 /// time at three letters and under 2 % from four on.
 pub fn common_enough(word: &[u8]) -> bool {
+    if FUNCTION_WORDS.iter().any(|f| f.as_bytes() == word) {
+        return true;
+    }
     let need = match word.len() {
         0..=2 => return false,
         3 => 4.0,
@@ -141,7 +169,7 @@ pub fn segments(s: &[u8]) -> bool {
     ok[0] = true;
     for end in 1..=s.len() {
         let lo = end.saturating_sub(MAX_WORD);
-        for start in lo..=end.saturating_sub(3) {
+        for start in lo..=end.saturating_sub(2) {
             if ok[start] && common_enough(&s[start..end]) {
                 ok[end] = true;
                 break;
@@ -229,6 +257,9 @@ mod tests {
             ("theman", true),
             ("xyz", false), // in the list, but rare for three letters
             ("paypalqz", false),
+            ("aufil", true), // au + fil: two-letter function words count
+            ("lejournal", true),
+            ("qz", false),
             ("2024", false),
             ("theory-fitness", false),
         ];

@@ -572,7 +572,7 @@ impl Lookalike {
                 None => b.max_d,
             };
             if let Some(d) = osa_within(unit, &b.skel, bound) {
-                if !idn && self.word_filter && !self.plausible(unit, d, within) {
+                if !idn && self.word_filter && !plausible(unit, &b.skel, d, within) {
                     continue;
                 }
                 let joined = within.is_none();
@@ -598,30 +598,6 @@ impl Lookalike {
                     best,
                 );
             }
-        }
-    }
-
-    /// Would a SOC want this match? A unit at distance ≥ 1 that is itself a common word
-    /// (`impot` for `impots`, `range` for `orange`; three- and four-letter units must be
-    /// frequent words, see `common_words::common_enough`) is an ordinary name, not a typo. The
-    /// brand verbatim as a hyphen token counts unless the rest of the label is ordinary
-    /// words (`orange-county`, see [`ordinary_compound`]); as a whole label it always does.
-    fn plausible(
-        &self,
-        unit: &[u8],
-        distance: usize,
-        within: Option<(&[u8], usize, bool)>,
-    ) -> bool {
-        if distance > 0 {
-            let digits = within.is_some_and(|w| w.2);
-            return digits || !common_words::common_enough(unit);
-        }
-        // A brand spelt with digits (`r3vo1ut`) is disguised on purpose, whatever surrounds it.
-        match within {
-            Some((label, start, false)) if unit.len() < label.len() => {
-                !ordinary_compound(label, start, start + unit.len())
-            }
-            _ => true,
         }
     }
 
@@ -656,6 +632,55 @@ impl Lookalike {
             matched: String::from_utf8_lossy(&matched).into_owned(),
         }
     }
+}
+
+/// Would a SOC want this match? A unit at distance ≥ 1 that is itself a common word
+/// (`impot` for `impots`, `range` for `orange`; three- and four-letter units must be
+/// frequent words, see `common_words::common_enough`) is an ordinary name, not a typo. The
+/// brand verbatim as a hyphen token counts unless the rest of the label is ordinary
+/// words (`orange-county`, see [`ordinary_compound`]); as a whole label it always does.
+/// A brand that is itself a phrase (`desjardins` = des + jardins) has neighbours that are
+/// other phrases (`lesjardins`, `nosjardins`): the same word after another function word
+/// is not a typo either.
+fn plausible(
+    unit: &[u8],
+    brand: &[u8],
+    distance: usize,
+    within: Option<(&[u8], usize, bool)>,
+) -> bool {
+    if distance > 0 {
+        let digits = within.is_some_and(|w| w.2);
+        return digits
+            || !(common_words::common_enough(unit) || same_phrase_other_article(unit, brand));
+    }
+    // A brand spelt with digits (`r3vo1ut`) is disguised on purpose, whatever surrounds it.
+    match within {
+        Some((label, start, false)) if unit.len() < label.len() => {
+            !ordinary_compound(label, start, start + unit.len())
+        }
+        _ => true,
+    }
+}
+
+/// `unit` and `brand` are a function word followed by the same common word, the function
+/// words differing (`lesjardins` / `desjardins`).
+fn same_phrase_other_article(unit: &[u8], brand: &[u8]) -> bool {
+    let rests = |s: &'static [&'static str], w: &[u8]| -> Vec<usize> {
+        s.iter()
+            .filter(|f| w.len() > f.len() && w.starts_with(f.as_bytes()))
+            .map(|f| f.len())
+            .collect()
+    };
+    let fw = common_words::FUNCTION_WORDS;
+    for u in rests(fw, unit) {
+        for b in rests(fw, brand) {
+            let rest = &unit[u..];
+            if rest == &brand[b..] && rest.len() >= 5 && common_words::contains(rest) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 fn has_digit(s: &str) -> bool {
@@ -1212,6 +1237,25 @@ mod tests {
     }
 
     #[test]
+    fn phrases_with_another_article() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("lesjardins", "desjardins", true),
+            ("nosjardins", "desjardins", true),
+            ("desjardin", "desjardins", false), // a typo, not another article
+            ("maazon", "amazon", false),        // "am"+"azon": the rest is too short
+            ("leposte", "laposte", true),
+            ("lapost", "laposte", false),
+        ];
+        for &(unit, brand, want) in cases {
+            assert_eq!(
+                same_phrase_other_article(unit.as_bytes(), brand.as_bytes()),
+                want,
+                "{unit}"
+            );
+        }
+    }
+
+    #[test]
     fn ordinary_compounds() {
         // (label, brand) → is the brand just part of an ordinary name?
         let cases: &[(&str, &str, bool)] = &[
@@ -1240,6 +1284,8 @@ mod tests {
             ("instagramming", "instagram", true),
             ("orangemonkey", "orange", true), // possessives count before the brand only
             ("monorange", "orange", false),
+            ("aufildesjardins", "desjardins", true), // au + fil: function words count
+            ("lejournaldesjardins", "desjardins", true),
         ];
         for &(label, brand, want) in cases {
             let at = find(label.as_bytes(), brand.as_bytes()).unwrap();
