@@ -1264,6 +1264,10 @@ fn main() {
         &blind("blind set 4", include_str!("data/lookalike_blind4.tsv")),
         verbose,
     );
+    evaluate(
+        &blind("blind set 5", include_str!("data/lookalike_blind5.tsv")),
+        verbose,
+    );
     println!("== engine alone (one thread)");
     engine_speed(&blind(
         "blind set 2",
