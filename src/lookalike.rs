@@ -520,10 +520,14 @@ impl Lookalike {
                         continue;
                     };
                     let disguised = has_digit(raw(li, idn).split('-').nth(ti).unwrap_or(""));
+                    let (from, to) = (at + p, at + p + b.skel.len());
+                    // A short brand inside an unknown longer token is mostly coincidence
+                    // (`viberti`, `icicibaby`): only bait beside it makes it a lookalike.
                     if !idn
                         && !disguised
                         && self.word_filter
-                        && ordinary_compound(label, at + p, at + p + b.skel.len())
+                        && (ordinary_compound(label, from, to)
+                            || (b.skel.len() < SHORT_BRAND && !bait_around(label, from, to)))
                     {
                         continue;
                     }
@@ -697,6 +701,18 @@ fn first_token(label: &[u8]) -> &[u8] {
 
 fn last_token(label: &[u8]) -> &[u8] {
     label.rsplit(|&c| c == b'-').next().unwrap_or_default()
+}
+
+/// Brands shorter than this are found inside a longer token only next to bait.
+const SHORT_BRAND: usize = 6;
+
+/// Is a piece of `label` around the brand at `label[start..end]` bait?
+fn bait_around(label: &[u8], start: usize, end: usize) -> bool {
+    let before = label[..start].split(|&c| c == b'-').map(|p| (p, true));
+    let after = label[end..].split(|&c| c == b'-').map(|p| (p, false));
+    before
+        .chain(after)
+        .any(|(piece, before_brand)| !piece.is_empty() && is_bait(piece, before_brand))
 }
 
 /// The brand must be at least this many characters shorter than a token it is found in
@@ -884,7 +900,9 @@ fn ordinary_compound(label: &[u8], start: usize, end: usize) -> bool {
     }
     // Words around the brand (`orange|theory`), or words across it: the brand straddles
     // word boundaries (`s|antai|sabel` is santa + isabel).
-    words_around || common_words::segments(&label[tok_start..tok_end])
+    words_around
+        || ((tok_start, tok_end) != (start, end)
+            && common_words::segments(&label[tok_start..tok_end]))
 }
 
 fn unit_text(skel: &[u8], labels: &[(usize, usize, bool)], unit: Unit) -> Vec<u8> {

@@ -263,6 +263,20 @@ fn brand_among_ordinary_words_is_a_company_name_unless_bait_is_near() {
             "{host}"
         );
     }
+    // A short brand (under 6 letters) inside an unknown longer token needs bait beside it:
+    // names and surnames contain short brands by chance.
+    let e5 = Lookalike::new(&LookalikeSettings::new(&["viber", "chase"], &[]));
+    for host in ["cantina-viberti.it", "viberne.dk", "chasewick.co.uk"] {
+        assert_eq!(e5.check(host), None, "{host}");
+    }
+    for host in [
+        "viberlogin.com",
+        "vhod-mychase.net",
+        "chase-qx.net",
+        "viber.app",
+    ] {
+        assert!(e5.check(host).is_some(), "{host}");
+    }
     // Numbers are numbers, not halves of a split brand or letters in disguise.
     let e = Lookalike::new(&LookalikeSettings::new(&["apple"], &[]));
     for host in [
