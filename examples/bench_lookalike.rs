@@ -4,8 +4,8 @@
 //!
 //! `cargo run --release --example bench_lookalike [-- --messages N] [-v]`
 //!
-//! Seven labeled sets: *dev* and *held-out* are generated here (brands, word lists and
-//! seeds below; both were looked at while developing); *blind 1–5* are read from
+//! Eight labeled sets: *dev* and *held-out* are generated here (brands, word lists and
+//! seeds below; both were looked at while developing); *blind 1–6* are read from
 //! `examples/data/lookalike_blind*.tsv`, each written by a helper that saw neither the
 //! engine nor the other sets (`examples/gen_lookalike_blind*.py`). README "Lookalike
 //! detection" gives each blind set's first-contact figures.
@@ -1269,6 +1269,10 @@ fn main() {
     );
     evaluate(
         &blind("blind set 5", include_str!("data/lookalike_blind5.tsv")),
+        verbose,
+    );
+    evaluate(
+        &blind("blind set 6", include_str!("data/lookalike_blind6.tsv")),
         verbose,
     );
     println!("== engine alone (one thread)");
