@@ -68,6 +68,10 @@ pub struct EnrichSettings {
     /// `[CONNECT] Proxy` for RDAP and Safe Browsing (http://, https://, socks4://, socks5://,
     /// socks5h://); None = direct (the `*_proxy` environment variables are not consulted).
     pub proxy: Option<String>,
+    /// `[ENRICH] WhoisViaProxy`: the whois query (TCP 43) goes through `proxy` too (CONNECT
+    /// or SOCKS), for hosts whose only way out is the proxy (Tor). Off by default: the
+    /// original queried whois directly, and many HTTP proxies refuse CONNECT to port 43.
+    pub whois_via_proxy: bool,
 }
 
 impl Default for EnrichSettings {
@@ -80,6 +84,7 @@ impl Default for EnrichSettings {
             allow_reserved: false,
             timeout: Duration::from_secs(5),
             proxy: None,
+            whois_via_proxy: false,
         }
     }
 }
@@ -238,25 +243,49 @@ fn shorten(s: &str, max: usize) -> String {
     }
 }
 
-fn whois_query(server: &str, ip: IpAddr, timeout: Duration) -> Result<String, String> {
+/// The Cymru query, directly or through `proxy` (a `[CONNECT] Proxy` URL).
+fn whois_query(
+    server: &str,
+    ip: IpAddr,
+    timeout: Duration,
+    proxy: Option<&str>,
+) -> Result<String, String> {
     let deadline = Instant::now() + timeout;
     let (host, port) = crate::proxy::split_host_port(server.trim(), 43)
         .ok_or_else(|| format!("bad whois server {server:?}"))?;
-    let addrs: Vec<SocketAddr> = (host.as_str(), port)
-        .to_socket_addrs()
-        .map_err(|e| format!("{server}: {e}"))?
-        .collect();
-    if addrs.is_empty() {
-        return Err(format!("{server}: no address"));
-    }
+    let addrs: Vec<SocketAddr> = match proxy {
+        // The proxy resolves (socks5h) or connect_through does.
+        Some(_) => Vec::new(),
+        None => {
+            let a: Vec<SocketAddr> = (host.as_str(), port)
+                .to_socket_addrs()
+                .map_err(|e| format!("{server}: {e}"))?
+                .collect();
+            if a.is_empty() {
+                return Err(format!("{server}: no address"));
+            }
+            a
+        }
+    };
+    let connect = |deadline: Instant| -> io::Result<TcpStream> {
+        match proxy {
+            Some(p) => crate::proxy::connect_through(p, &host, port, remaining(deadline)?),
+            None => connect_first(&addrs, deadline),
+        }
+    };
+    let via = if proxy.is_some() {
+        " (through the proxy)"
+    } else {
+        ""
+    };
     let query = format!(" -r -a -c -p -f {ip}\r\n");
     let mut last = String::new();
     for attempt in 0..2 {
-        match whois_attempt(&addrs, query.as_bytes(), deadline) {
+        match whois_attempt(&connect, query.as_bytes(), deadline) {
             Ok(bytes) => return Ok(String::from_utf8_lossy(&bytes).into_owned()),
             Err(e) => {
                 let retry = attempt == 0 && !is_timeout(&e) && Instant::now() < deadline;
-                last = format!("{server}: {e}");
+                last = format!("{server}{via}: {e}");
                 if !retry {
                     break;
                 }
@@ -285,19 +314,23 @@ fn remaining(deadline: Instant) -> io::Result<Duration> {
     Ok(left)
 }
 
-fn whois_attempt(addrs: &[SocketAddr], query: &[u8], deadline: Instant) -> io::Result<Vec<u8>> {
-    let mut stream = None;
+fn connect_first(addrs: &[SocketAddr], deadline: Instant) -> io::Result<TcpStream> {
     let mut last = io::Error::new(io::ErrorKind::NotFound, "no address");
     for addr in addrs {
         match TcpStream::connect_timeout(addr, remaining(deadline)?) {
-            Ok(s) => {
-                stream = Some(s);
-                break;
-            }
+            Ok(s) => return Ok(s),
             Err(e) => last = e,
         }
     }
-    let mut s = stream.ok_or(last)?;
+    Err(last)
+}
+
+fn whois_attempt(
+    connect: &dyn Fn(Instant) -> io::Result<TcpStream>,
+    query: &[u8],
+    deadline: Instant,
+) -> io::Result<Vec<u8>> {
+    let mut s = connect(deadline)?;
     s.set_write_timeout(Some(remaining(deadline)?))?;
     s.write_all(query)?;
     let mut out = Vec::with_capacity(256);
@@ -510,8 +543,17 @@ impl Enricher {
     }
 
     fn lookup(&self, ip: IpAddr) -> AsnInfo {
-        let mut info = match whois_query(&self.settings.whois_server, ip, self.settings.timeout)
-            .and_then(|a| parse_cymru(&a))
+        let proxy = match (&self.settings.proxy, self.settings.whois_via_proxy) {
+            (Some(p), true) => Some(p.as_str()),
+            _ => None,
+        };
+        let mut info = match whois_query(
+            &self.settings.whois_server,
+            ip,
+            self.settings.timeout,
+            proxy,
+        )
+        .and_then(|a| parse_cymru(&a))
         {
             Ok(info) => info,
             Err(e) => {

@@ -141,6 +141,22 @@ impl ScanSettings {
             .get("SAFEBROWSING", "Safe_Browsing_API_Key")?
             .map(|k| k.trim().to_string())
             .filter(|k| !k.is_empty());
+        let yes_no = |key: &str| -> Result<bool, ConfigError> {
+            match c.get("ENRICH", key)? {
+                None => Ok(false),
+                Some(v) => crate::config::parse_bool(&v).ok_or_else(|| {
+                    c.key_error("ENRICH", key, format!("{:?}: use yes or no", v.trim()))
+                }),
+            }
+        };
+        let whois_via_proxy = yes_no("WhoisViaProxy")?;
+        if whois_via_proxy && proxy.is_none() {
+            return Err(c.key_error(
+                "ENRICH",
+                "WhoisViaProxy",
+                "yes needs a proxy in [CONNECT] Proxy".to_string(),
+            ));
+        }
         let enrich = EnrichSettings {
             whois_server: c
                 .get("ENRICH", "WhoisServer")?
@@ -160,23 +176,10 @@ impl ScanSettings {
                 .unwrap_or_else(|| {
                     "https://safebrowsing.googleapis.com/v4/threatMatches:find".into()
                 }),
-            allow_reserved: match c
-                .get("ENRICH", "AllowReserved")?
-                .map(|v| v.trim().to_ascii_lowercase())
-            {
-                None => false,
-                Some(v) if ["1", "yes", "true", "on"].contains(&v.as_str()) => true,
-                Some(v) if ["0", "no", "false", "off", ""].contains(&v.as_str()) => false,
-                Some(v) => {
-                    return Err(c.key_error(
-                        "ENRICH",
-                        "AllowReserved",
-                        format!("{v:?}: use yes or no"),
-                    ))
-                }
-            },
+            allow_reserved: yes_no("AllowReserved")?,
             timeout,
             proxy,
+            whois_via_proxy,
         };
         Ok(ScanSettings {
             db_path: db.path,

@@ -9,7 +9,9 @@ use certstreammonitor::enrich::{
     abuse_email_from_rdap, is_reserved, parse_cymru, AsnInfo, EnrichSettings, Enricher,
 };
 use common::closed_port;
-use common::sites::{FakeHttp, FakeWhois, HttpReply, HttpRequest, Socks5Proxy, TunnelProxy};
+use common::sites::{
+    FakeHttp, FakeWhois, HttpReply, HttpRequest, Socks4Proxy, Socks5Proxy, TunnelProxy,
+};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -111,6 +113,7 @@ fn settings(whois: &str, rdap: Option<String>) -> EnrichSettings {
         allow_reserved: false,
         timeout: Duration::from_secs(3),
         proxy: None,
+        whois_via_proxy: false,
     }
 }
 
@@ -935,6 +938,76 @@ fn rdap_and_safe_browsing_go_through_the_proxy() {
         );
         // The whois conversation (TCP 43) goes direct.
         assert_eq!(whois.queries().len(), 1);
+    }
+}
+
+#[test]
+fn whois_goes_through_the_proxy_when_asked() {
+    for kind in ["http", "socks5", "socks5h", "socks4"] {
+        let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
+        let rdap = rdap_ok(arin_sample());
+        // socks5h: the whois server is named, and only the proxy knows the name.
+        let mut routes = HashMap::new();
+        routes.insert("whois.proxy.test".to_string(), whois.addr);
+        let (proxy, seen): (String, Box<dyn Fn() -> Vec<String>>) = match kind {
+            "http" => {
+                let p = TunnelProxy::start(HashMap::new());
+                (p.url(), Box::new(move || p.targets()))
+            }
+            "socks4" => {
+                let p = Socks4Proxy::start();
+                (p.url(), Box::new(move || p.targets()))
+            }
+            _ => {
+                let p = Socks5Proxy::start(routes);
+                (p.url(kind), Box::new(move || p.targets()))
+            }
+        };
+        let server = if kind == "socks5h" {
+            format!("whois.proxy.test:{}", whois.addr.port())
+        } else {
+            whois.server()
+        };
+        let mut s = settings(&server, Some(rdap_base(&rdap)));
+        s.proxy = Some(proxy);
+        s.whois_via_proxy = true;
+        let e = Enricher::new(s);
+        assert_eq!(e.asn_info(ip("198.49.23.145")), squarespace(), "{kind}");
+        assert_eq!(whois.queries().len(), 1, "{kind}");
+        let seen = seen();
+        let want_whois = match kind {
+            "socks5h" => server.clone(),
+            "socks4" => format!("{} user \"soc\"", whois.addr),
+            _ => whois.addr.to_string(),
+        };
+        assert_eq!(seen.first(), Some(&want_whois), "{kind}: {seen:?}");
+    }
+}
+
+#[test]
+fn whois_through_an_unusable_proxy_fails_and_never_goes_direct() {
+    for proxy in [
+        "https://127.0.0.1:1".to_string(),
+        "socks5h://127.0.0.1:1".to_string(), // nothing listens there
+        TunnelProxy::start(HashMap::new()).url(), // answers 502 for an unknown name
+    ] {
+        let whois = FakeWhois::answering(SQUARESPACE_WHOIS);
+        // Through the CONNECT proxy, a name it cannot route; else the real address.
+        let server = if proxy.starts_with("http://") {
+            format!("whois.unknown.test:{}", whois.addr.port())
+        } else {
+            whois.server()
+        };
+        let mut s = settings(&server, None);
+        s.proxy = Some(proxy.clone());
+        s.whois_via_proxy = true;
+        let e = Enricher::new(s);
+        assert_eq!(
+            e.asn_info(ip("198.49.23.145")),
+            AsnInfo::default(),
+            "{proxy}"
+        );
+        assert_eq!(whois.connections(), 0, "{proxy}: went direct");
     }
 }
 

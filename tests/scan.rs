@@ -1788,6 +1788,8 @@ fn config_errors_name_file_line_and_key() {
         ("CONNECT", "Proxy", "ftp://x"),
         ("REPORTING", "Alert_Monitor_timelapse", "x"),
         ("ENRICH", "AllowReserved", "maybe"),
+        ("ENRICH", "WhoisViaProxy", "maybe"),
+        ("ENRICH", "WhoisViaProxy", "yes"), // without [CONNECT] Proxy
     ];
     let mut failures = Vec::new();
     for (section, key, value) in cases {

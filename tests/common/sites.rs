@@ -788,6 +788,75 @@ impl Socks5Proxy {
     }
 }
 
+/// A loopback SOCKS4 proxy (CONNECT only) recording each target as `address:port` and the
+/// user id sent.
+pub struct Socks4Proxy {
+    pub port: u16,
+    targets: Arc<Mutex<Vec<String>>>,
+}
+
+impl Socks4Proxy {
+    pub fn start() -> Socks4Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let targets = Arc::new(Mutex::new(Vec::new()));
+        let t = targets.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(c) = conn else { continue };
+                let t = t.clone();
+                std::thread::spawn(move || {
+                    let _ = Socks4Proxy::serve(c, &t);
+                });
+            }
+        });
+        Socks4Proxy { port, targets }
+    }
+
+    fn serve(mut c: TcpStream, t: &Mutex<Vec<String>>) -> std::io::Result<()> {
+        c.set_read_timeout(Some(Duration::from_secs(10)))?;
+        let mut head = [0u8; 8];
+        c.read_exact(&mut head)?;
+        let mut user = Vec::new();
+        let mut b = [0u8; 1];
+        loop {
+            c.read_exact(&mut b)?;
+            if b[0] == 0 {
+                break;
+            }
+            user.push(b[0]);
+        }
+        let port = u16::from_be_bytes([head[2], head[3]]);
+        let ip = Ipv4Addr::new(head[4], head[5], head[6], head[7]);
+        t.lock().unwrap().push(format!(
+            "{ip}:{port} user {:?}",
+            String::from_utf8_lossy(&user)
+        ));
+        let up = (head[0] == 4 && head[1] == 1 && ip.is_loopback())
+            .then(|| {
+                TcpStream::connect_timeout(&SocketAddr::from((ip, port)), Duration::from_secs(5))
+                    .ok()
+            })
+            .flatten();
+        let Some(up) = up else {
+            c.write_all(&[0, 91, 0, 0, 0, 0, 0, 0])?;
+            return Ok(());
+        };
+        c.write_all(&[0, 90, 0, 0, 0, 0, 0, 0])?;
+        c.set_read_timeout(None)?;
+        pipe_both(c, up);
+        Ok(())
+    }
+
+    pub fn url(&self) -> String {
+        format!("socks4://soc@127.0.0.1:{}", self.port)
+    }
+
+    pub fn targets(&self) -> Vec<String> {
+        self.targets.lock().unwrap().clone()
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Enrichment fakes
 
