@@ -122,6 +122,7 @@ fn resolve(host: &str, port: u16, v4_only: bool) -> io::Result<std::net::IpAddr>
         })
 }
 
+/// A connection to the proxy itself, with read/write timeouts set.
 fn proxy_stream(proxy: &ProxySettings, timeout: Duration) -> io::Result<TcpStream> {
     let s = connect_tcp(&proxy.host, proxy.port, timeout).map_err(|e| {
         io::Error::new(
@@ -315,14 +316,7 @@ pub fn connect_via(
     target_port: u16,
     timeout: Duration,
 ) -> io::Result<TcpStream> {
-    let mut s = connect_tcp(&proxy.host, proxy.port, timeout).map_err(|e| {
-        io::Error::new(
-            e.kind(),
-            format!("proxy {}:{}: {e}", proxy.host, proxy.port),
-        )
-    })?;
-    s.set_read_timeout(Some(timeout))?;
-    s.set_write_timeout(Some(timeout))?;
+    let mut s = proxy_stream(proxy, timeout)?;
     let authority = if target_host.contains(':') {
         format!("[{target_host}]:{target_port}")
     } else {
