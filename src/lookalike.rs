@@ -669,22 +669,14 @@ fn plausible(
 /// `unit` and `brand` are a function word followed by the same common word, the function
 /// words differing (`lesjardins` / `desjardins`).
 fn same_phrase_other_article(unit: &[u8], brand: &[u8]) -> bool {
-    let rests = |s: &'static [&'static str], w: &[u8]| -> Vec<usize> {
-        s.iter()
-            .filter(|f| w.len() > f.len() && w.starts_with(f.as_bytes()))
-            .map(|f| f.len())
-            .collect()
-    };
-    let fw = common_words::FUNCTION_WORDS;
-    for u in rests(fw, unit) {
-        for b in rests(fw, brand) {
-            let rest = &unit[u..];
-            if rest == &brand[b..] && rest.len() >= 5 && common_words::contains(rest) {
-                return true;
-            }
-        }
+    // What follows each function word a string starts with.
+    fn rests(w: &[u8]) -> impl Iterator<Item = &[u8]> {
+        common_words::FUNCTION_WORDS
+            .iter()
+            .filter_map(move |f| w.strip_prefix(f.as_bytes()))
+            .filter(|r| !r.is_empty())
     }
-    false
+    rests(unit).any(|r| r.len() >= 5 && rests(brand).any(|b| b == r) && common_words::contains(r))
 }
 
 fn has_digit(s: &str) -> bool {
@@ -706,13 +698,17 @@ fn last_token(label: &[u8]) -> &[u8] {
 /// Brands shorter than this are found inside a longer token only next to bait.
 const SHORT_BRAND: usize = 6;
 
-/// Is a piece of `label` around the brand at `label[start..end]` bait?
-fn bait_around(label: &[u8], start: usize, end: usize) -> bool {
+/// The non-empty hyphen pieces of `label` around the brand at `label[start..end]`, each
+/// with whether it stands before the brand.
+fn pieces_around(label: &[u8], start: usize, end: usize) -> impl Iterator<Item = (&[u8], bool)> {
     let before = label[..start].split(|&c| c == b'-').map(|p| (p, true));
     let after = label[end..].split(|&c| c == b'-').map(|p| (p, false));
-    before
-        .chain(after)
-        .any(|(piece, before_brand)| !piece.is_empty() && is_bait(piece, before_brand))
+    before.chain(after).filter(|(p, _)| !p.is_empty())
+}
+
+/// Is a piece of `label` around the brand at `label[start..end]` bait?
+fn bait_around(label: &[u8], start: usize, end: usize) -> bool {
+    pieces_around(label, start, end).any(|(piece, before_brand)| is_bait(piece, before_brand))
 }
 
 /// The brand must be at least this many characters shorter than a token it is found in
@@ -864,26 +860,19 @@ fn ordinary_compound(label: &[u8], start: usize, end: usize) -> bool {
     if (tok_start, tok_end) != (start, end) && common_words::contains(&label[tok_start..tok_end]) {
         return true;
     }
-    let (before, after) = (&label[..start], &label[end..]);
-    if before.is_empty() && after.is_empty() {
+    let after = &label[end..];
+    if start == 0 && after.is_empty() {
         return false;
     }
-    let pieces = before
-        .split(|&c| c == b'-')
-        .map(|p| (p, true))
-        .chain(after.split(|&c| c == b'-').map(|p| (p, false)));
+    let last = label[end - 1];
     let mut words_around = true;
-    for (piece, before_brand) in pieces {
-        if piece.is_empty() {
-            continue;
-        }
+    for (piece, before_brand) in pieces_around(label, start, end) {
         if is_bait(piece, before_brand) {
             return false;
         }
         // Right after the brand, in its token, an ending makes a derived word
         // (`orangeade`, `amazonite`, `dropboxes`; a final e is shared: `orange|ry`; a
         // final consonant may double: `instagram|ming`), possibly followed by more words.
-        let last = label[end - 1];
         let derived = !before_brand && piece.as_ptr() == after.as_ptr() && end < tok_end && {
             let doubled = !b"aeiouy".contains(&last) && piece.first() == Some(&last);
             let piece = if doubled { &piece[1..] } else { piece };
