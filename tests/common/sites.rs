@@ -627,6 +627,25 @@ fn tunnel_target(
     }
 }
 
+/// The shell of the recording proxies: a loopback listener on a fresh port, each
+/// connection served on its own thread with the shared list of targets.
+fn recording_listener(
+    serve: impl Fn(TcpStream, &Mutex<Vec<String>>) + Send + Sync + 'static,
+) -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let targets = Arc::new(Mutex::new(Vec::new()));
+    let (t, serve) = (targets.clone(), Arc::new(serve));
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(c) = conn else { continue };
+            let (t, serve) = (t.clone(), serve.clone());
+            std::thread::spawn(move || serve(c, &t));
+        }
+    });
+    (port, targets)
+}
+
 /// A loopback HTTP CONNECT proxy (no auth) recording each CONNECT target as sent
 /// (`host:port`).
 pub struct TunnelProxy {
@@ -636,54 +655,44 @@ pub struct TunnelProxy {
 
 impl TunnelProxy {
     pub fn start(routes: HashMap<String, SocketAddr>) -> TunnelProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let targets = Arc::new(Mutex::new(Vec::new()));
-        let (t, routes) = (targets.clone(), Arc::new(routes));
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                let Ok(mut conn) = conn else { continue };
-                let (t, routes) = (t.clone(), routes.clone());
-                std::thread::spawn(move || {
-                    let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
-                    let Some(head) = read_head(&mut conn) else {
-                        return;
-                    };
-                    let text = String::from_utf8_lossy(&head).into_owned();
-                    let mut first = text.split("\r\n").next().unwrap_or("").split_whitespace();
-                    let (method, target) = (
-                        first.next().unwrap_or("").to_string(),
-                        first.next().unwrap_or("").to_string(),
-                    );
-                    t.lock().unwrap().push(if method == "CONNECT" {
-                        target.clone()
-                    } else {
-                        format!("{method} {target}")
-                    });
-                    let dest = target
-                        .rsplit_once(':')
-                        .and_then(|(h, p)| Some((h.to_string(), p.parse::<u16>().ok()?)))
-                        .and_then(|(h, p)| tunnel_target(&routes, &h, p));
-                    let upstream = match (method.as_str(), dest) {
-                        ("CONNECT", Some(d)) => {
-                            TcpStream::connect_timeout(&d, Duration::from_secs(5)).ok()
-                        }
-                        _ => None,
-                    };
-                    let Some(upstream) = upstream else {
-                        let _ = conn.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-                        return;
-                    };
-                    if conn
-                        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                        .is_err()
-                    {
-                        return;
-                    }
-                    let _ = conn.set_read_timeout(None);
-                    pipe_both(conn, upstream);
-                });
+        let (port, targets) = recording_listener(move |mut conn, t| {
+            let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
+            let Some(head) = read_head(&mut conn) else {
+                return;
+            };
+            let text = String::from_utf8_lossy(&head).into_owned();
+            let mut first = text.split("\r\n").next().unwrap_or("").split_whitespace();
+            let (method, target) = (
+                first.next().unwrap_or("").to_string(),
+                first.next().unwrap_or("").to_string(),
+            );
+            t.lock().unwrap().push(if method == "CONNECT" {
+                target.clone()
+            } else {
+                format!("{method} {target}")
+            });
+            let dest = target
+                .rsplit_once(':')
+                .and_then(|(h, p)| Some((h.to_string(), p.parse::<u16>().ok()?)))
+                .and_then(|(h, p)| tunnel_target(&routes, &h, p));
+            let upstream = match (method.as_str(), dest) {
+                ("CONNECT", Some(d)) => TcpStream::connect_timeout(&d, Duration::from_secs(5)).ok(),
+                _ => None,
+            };
+            let Some(upstream) = upstream else {
+                let _ = conn.write_all(
+                    b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+                return;
+            };
+            if conn
+                .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                .is_err()
+            {
+                return;
             }
+            let _ = conn.set_read_timeout(None);
+            pipe_both(conn, upstream);
         });
         TunnelProxy { port, targets }
     }
@@ -706,18 +715,8 @@ pub struct Socks5Proxy {
 
 impl Socks5Proxy {
     pub fn start(routes: HashMap<String, SocketAddr>) -> Socks5Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let targets = Arc::new(Mutex::new(Vec::new()));
-        let (t, routes) = (targets.clone(), Arc::new(routes));
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                let Ok(c) = conn else { continue };
-                let (t, routes) = (t.clone(), routes.clone());
-                std::thread::spawn(move || {
-                    let _ = Socks5Proxy::serve(c, &t, &routes);
-                });
-            }
+        let (port, targets) = recording_listener(move |c, t| {
+            let _ = Socks5Proxy::serve(c, t, &routes);
         });
         Socks5Proxy { port, targets }
     }
@@ -797,18 +796,8 @@ pub struct Socks4Proxy {
 
 impl Socks4Proxy {
     pub fn start() -> Socks4Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let targets = Arc::new(Mutex::new(Vec::new()));
-        let t = targets.clone();
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                let Ok(c) = conn else { continue };
-                let t = t.clone();
-                std::thread::spawn(move || {
-                    let _ = Socks4Proxy::serve(c, &t);
-                });
-            }
+        let (port, targets) = recording_listener(|c, t| {
+            let _ = Socks4Proxy::serve(c, t);
         });
         Socks4Proxy { port, targets }
     }
