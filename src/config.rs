@@ -146,22 +146,26 @@ impl Config {
             .map_err(|e| self.key_error("SEARCH", e.key, e.message.clone()))
     }
 
+    /// A yes/no key (`yes`/`no`, `true`/`false`, `on`/`off`, `1`/`0`); absent or empty is no.
+    pub fn yes_no(&self, section: &str, key: &str) -> Result<bool, ConfigError> {
+        match self.get(section, key)? {
+            None => Ok(false),
+            Some(v) => parse_bool(&v).ok_or_else(|| {
+                self.key_error(
+                    section,
+                    key,
+                    format!("{v:?}: use yes or no (true/false, on/off, 1/0)"),
+                )
+            }),
+        }
+    }
+
     /// `[LOOKALIKE]`: `None` unless the section exists and `Enabled` is true. Then
     /// `Brands` is required; `OwnedDomains`, `MaxDistance` (`auto`), `MinBrandLength` (5)
     /// are optional.
     pub fn lookalike(&self) -> Result<Option<crate::lookalike::LookalikeSettings>, ConfigError> {
         const S: &str = "LOOKALIKE";
-        let enabled = match self.get(S, "Enabled")? {
-            None => false,
-            Some(v) => parse_bool(&v).ok_or_else(|| {
-                self.key_error(
-                    S,
-                    "Enabled",
-                    format!("{v:?}: use yes or no (true/false, on/off, 1/0)"),
-                )
-            })?,
-        };
-        if !enabled {
+        if !self.yes_no(S, "Enabled")? {
             return Ok(None);
         }
         let raw = self.require(S, "Brands")?;

@@ -141,15 +141,7 @@ impl ScanSettings {
             .get("SAFEBROWSING", "Safe_Browsing_API_Key")?
             .map(|k| k.trim().to_string())
             .filter(|k| !k.is_empty());
-        let yes_no = |key: &str| -> Result<bool, ConfigError> {
-            match c.get("ENRICH", key)? {
-                None => Ok(false),
-                Some(v) => crate::config::parse_bool(&v).ok_or_else(|| {
-                    c.key_error("ENRICH", key, format!("{:?}: use yes or no", v.trim()))
-                }),
-            }
-        };
-        let whois_via_proxy = yes_no("WhoisViaProxy")?;
+        let whois_via_proxy = c.yes_no("ENRICH", "WhoisViaProxy")?;
         if whois_via_proxy && proxy.is_none() {
             return Err(c.key_error(
                 "ENRICH",
@@ -176,7 +168,7 @@ impl ScanSettings {
                 .unwrap_or_else(|| {
                     "https://safebrowsing.googleapis.com/v4/threatMatches:find".into()
                 }),
-            allow_reserved: yes_no("AllowReserved")?,
+            allow_reserved: c.yes_no("ENRICH", "AllowReserved")?,
             timeout,
             proxy,
             whois_via_proxy,
