@@ -68,6 +68,15 @@ pub struct Undelivered {
     pub retry_after: Option<Duration>,
 }
 
+impl From<String> for Undelivered {
+    fn from(message: String) -> Undelivered {
+        Undelivered {
+            message,
+            retry_after: None,
+        }
+    }
+}
+
 impl fmt::Display for Undelivered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
@@ -2351,15 +2360,6 @@ struct LaneCtx {
     stats: Arc<Stats>,
     stop: Arc<AtomicBool>,
     retry_delay: Duration,
-}
-
-impl From<String> for Undelivered {
-    fn from(message: String) -> Undelivered {
-        Undelivered {
-            message,
-            retry_after: None,
-        }
-    }
 }
 
 impl LaneCtx {
