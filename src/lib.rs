@@ -34,6 +34,7 @@ pub mod monitor;
 pub mod notify;
 pub mod probe;
 pub mod proxy;
+pub mod redact;
 pub mod rules;
 pub mod scan;
 pub mod sha1;

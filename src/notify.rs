@@ -31,6 +31,7 @@ use crate::config::{Config, ConfigError};
 use crate::db::{Database, PendingNotification};
 use crate::http::HttpClient;
 use crate::logging;
+use crate::redact::{mask_url, Secrets};
 use crate::shutdown;
 use crate::smtp::{self, Mail, SmtpSecurity, SmtpSettings};
 use crate::Failure;
@@ -282,41 +283,6 @@ pub fn split_urls(s: &str) -> Vec<String> {
         })
         .filter(|u| !u.is_empty())
         .collect()
-}
-
-/// A URL as it may be shown: the scheme, and the host when it is a host name with a dot
-/// (`mailtos://smtp.example.com/***`); everything else, including ports, user names,
-/// passwords, paths (webhook tokens) and queries, becomes `***`. Hosts without a dot are
-/// masked too: several schemes put a token there (`slack://TokenA/…`, `tgram://123:abc/…`).
-pub fn mask_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.trim().split_once("://") else {
-        return "***".into();
-    };
-    let scheme_ok = !scheme.is_empty()
-        && scheme.len() <= 16
-        && scheme
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphabetic())
-        && scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'.' || b == b'-');
-    if !scheme_ok {
-        return "***".into();
-    }
-    let scheme = scheme.to_ascii_lowercase();
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = hostport.split(':').next().unwrap_or("");
-    let hostname_like = !host.is_empty()
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
-    if hostname_like && host.contains('.') && !host.starts_with('.') {
-        format!("{scheme}://{host}/***")
-    } else {
-        format!("{scheme}://***")
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -622,8 +588,8 @@ pub struct Destination {
     kind: Kind,
     /// HTTPS certificate checks (`?verify=no` turns them off, as in apprise).
     verify: bool,
-    /// Strings that must not appear in logs (tokens, passwords, paths), longest first.
-    secrets: Vec<String>,
+    /// What must not appear in logs (tokens, passwords, paths) in every form it is sent in.
+    secrets: Secrets,
 }
 
 /// Never prints a secret.
@@ -640,6 +606,7 @@ impl Destination {
         let (scheme, _) = url.split_once("://").ok_or("not a URL (scheme://…)")?;
         let scheme = scheme.to_ascii_lowercase();
         let mut secrets = vec![url.to_string()];
+        let mut logins: Vec<(String, String)> = Vec::new();
         if let Some((_, rest)) = url.split_once("://") {
             secrets.push(rest.to_string());
         }
@@ -670,6 +637,10 @@ impl Destination {
             let u = UrlParts::parse(url)?;
             for s in [&u.user, &u.password].into_iter().flatten() {
                 secrets.push(s.clone());
+            }
+            // Sent as HTTP Basic (json, mmost…) or SMTP AUTH (mailto): base64 forms too.
+            if let Some(p) = &u.password {
+                logins.push((u.user.clone().unwrap_or_default(), p.clone()));
             }
             // A host without a dot is masked in labels: several schemes put a token there.
             if !u.host.contains('.') {
@@ -720,16 +691,17 @@ impl Destination {
             }
             _ => Vec::new(),
         };
-        let mut secrets: Vec<String> = secrets
-            .into_iter()
-            .flat_map(|s| {
-                let enc = quote(&s, "/");
-                [s, enc]
-            })
-            .filter(|s| s.chars().count() >= 3 && s != "/" && !public.contains(s))
-            .collect();
-        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        secrets.dedup();
+        let mut set = Secrets::new();
+        for s in secrets
+            .iter()
+            .filter(|s| s.as_str() != "/" && !public.contains(s))
+        {
+            set.add(s);
+        }
+        for (user, pass) in &logins {
+            set.add_login(user, pass);
+        }
+        let secrets = set;
         Ok(Destination {
             index,
             label: mask_url(url),
@@ -744,11 +716,10 @@ impl Destination {
         let mut words = line.split_whitespace().map(str::to_string);
         let program = words.next()?;
         let args: Vec<String> = words.collect();
-        let secrets = args
-            .iter()
-            .filter(|a| a.chars().count() >= 3)
-            .cloned()
-            .collect();
+        let mut secrets = Secrets::new();
+        for a in &args {
+            secrets.add(a);
+        }
         Some(Destination {
             index: 0,
             label: format!("command {program}"),
@@ -779,15 +750,15 @@ impl Destination {
         matches!(self.kind, Kind::Command { .. })
     }
 
-    /// `text` with every secret of this destination replaced by `***`.
+    /// `text` with every secret of this destination replaced by `***`, and whatever is
+    /// shaped like a credential ([`Secrets::scrub`]).
     pub fn scrub(&self, text: &str) -> String {
-        let mut t = text.to_string();
-        for s in &self.secrets {
-            if t.contains(s.as_str()) {
-                t = t.replace(s.as_str(), "***");
-            }
-        }
-        t
+        self.secrets.scrub(text)
+    }
+
+    /// This destination's secrets, for the process-wide set ([`crate::redact::register`]).
+    pub fn secrets(&self) -> &Secrets {
+        &self.secrets
     }
 }
 
@@ -1861,8 +1832,11 @@ impl Sender {
         if errors.is_empty() {
             Ok(())
         } else {
+            // The process-wide set too (a proxy's password), control characters escaped: the
+            // text goes to the log, the `Notifications` table and `notify-test`'s output.
+            let message = crate::redact::clean(&dest.scrub(&errors.join("; ")));
             Err(Undelivered {
-                message: dest.scrub(&errors.join("; ")),
+                message,
                 retry_after,
             })
         }
@@ -1895,8 +1869,10 @@ impl Sender {
                 RESPONSE_LIMIT,
             )
             .map_err(|e| Undelivered::from(e.message))?;
+        // Scrubbed whole before it is cut: a cut could leave a secret's head unrecognised.
         let snippet = || {
-            let t: String = String::from_utf8_lossy(&resp.body)
+            let t: String = dest
+                .scrub(&String::from_utf8_lossy(&resp.body))
                 .chars()
                 .take(200)
                 .map(|c| if c.is_control() { ' ' } else { c })
@@ -2464,6 +2440,7 @@ impl LaneCtx {
 /// `…: FAILED: <error>`. Exit 1 when any failed, 2 when nothing is configured.
 pub fn test_command(config_path: &Path, out: &mut dyn Write) -> Result<(), Failure> {
     let config = Config::load(config_path)?;
+    crate::redact::register(&Secrets::from_config(&config));
     let settings = NotifySettings::from_config(&config)?;
     if settings.is_empty() {
         return Err(Failure::new(

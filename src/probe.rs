@@ -126,10 +126,12 @@ impl Prober {
         };
         let proxy = match settings.proxy.as_deref().filter(|p| !p.trim().is_empty()) {
             // The error text may quote the URL; keep credentials out of it.
-            Some(p) => Some(
-                ureq::Proxy::new(p.trim())
-                    .map_err(|e| ("Proxy", format!("{}: {e}", crate::scan::mask_secrets(p))))?,
-            ),
+            Some(p) => Some(ureq::Proxy::new(p.trim()).map_err(|e| {
+                (
+                    "Proxy",
+                    format!("{}: {e}", crate::redact::without_credentials(p)),
+                )
+            })?),
             None => None,
         };
         let socks_remote_dns = settings.proxy.as_deref().is_some_and(|p| {

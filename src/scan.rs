@@ -12,8 +12,9 @@ use crate::config::{parse_python_int, split_list, Config, ConfigError};
 use crate::db::{Database, ScanCandidate};
 use crate::enrich::{EnrichSettings, Enricher};
 use crate::logging;
-use crate::notify::{self, Notifier, NotifySettings};
+use crate::notify::{Notifier, NotifySettings};
 use crate::probe::{ProbeOutcome, ProbeSettings, Prober};
+use crate::redact;
 use crate::shutdown;
 use crate::title;
 use crate::Failure;
@@ -124,7 +125,10 @@ impl ScanSettings {
                 return Err(c.key_error(
                     "CONNECT",
                     "Proxy",
-                    format!("{p:?}: use http://, https://, socks4://, socks5:// or socks5h://"),
+                    format!(
+                        "{:?}: use http://, https://, socks4://, socks5:// or socks5h://",
+                        redact::without_credentials(p)
+                    ),
                 ));
             }
         }
@@ -246,19 +250,17 @@ pub fn load_user_agents(file: Option<&Path>, fallback: &str) -> (Vec<String>, Op
     }
 }
 
-/// For logs: the scheme and a host name only; tokens (which some schemes put where
-/// the host would be), credentials, paths and queries become `***` ([`notify::mask_url`]).
-pub fn mask_secrets(url: &str) -> String {
-    notify::mask_url(url)
-}
-
 /// The original's console (the `hues` library): coloured time, label, message on stdout.
 struct Console<W: Write> {
     out: W,
 }
 
+/// Every message is passed through [`redact::clean`]: host names come from certificates via
+/// the DB, error texts from the network; neither may move the cursor, recolour the terminal,
+/// forge a line or show a secret.
 impl<W: Write> Console<W> {
     fn line(&mut self, label: &str, colour: u8, msg: &str) {
+        let msg = redact::clean(msg);
         let t = clock::local(clock::now_unix());
         let _ = writeln!(
             self.out,
@@ -277,6 +279,7 @@ impl<W: Write> Console<W> {
         self.line("ERROR", 31, msg)
     }
     fn plain(&mut self, msg: &str) {
+        let msg = redact::clean(msg);
         let _ = writeln!(self.out, "{msg}");
         let _ = self.out.flush();
     }
@@ -408,6 +411,7 @@ fn age_days(first_seen: i64, now: i64) -> i64 {
 
 pub fn command(args: &ScanArgs) -> Result<(), Failure> {
     let config = Config::load(&args.config)?;
+    crate::redact::register(&crate::redact::Secrets::from_config(&config));
     let settings = ScanSettings::from_config(&config)?;
     let prober =
         Prober::new(&settings.probe).map_err(|(key, m)| config.key_error("CONNECT", key, m))?;
@@ -663,15 +667,6 @@ mod tests {
                 "{item}"
             );
         }
-    }
-
-    #[test]
-    fn masks() {
-        assert_eq!(
-            mask_secrets("mailtos://user:pass@example.com/?to=x"),
-            "mailtos://example.com/***"
-        );
-        assert_eq!(mask_secrets("slack://TokenA/TokenB/TokenC"), "slack://***");
     }
 
     #[test]

@@ -1382,3 +1382,125 @@ fn scan_runs_the_command_hook() {
     );
     assert_eq!(env.outbox()[0].1, "command");
 }
+
+// ---------------------------------------------------------------------------------------
+// Servers that echo the request: no secret reaches the console, the log or the DB
+
+const ECHO_PASS: &str = "Pa$$w0rd/x";
+/// `ECHO_PASS` percent-encoded as written in the URL, and `hookuser:Pa$$w0rd/x` in base64
+/// (Python's `urllib.parse.quote(…, safe='')` and `base64.b64encode`).
+const ECHO_PASS_PCT: &str = "Pa%24%24w0rd%2Fx";
+const ECHO_BASIC: &str = "aG9va3VzZXI6UGEkJHcwcmQveA==";
+const ECHO_TG_TOKEN: &str = "AAbbSECRETtok-9";
+const ECHO_HEADER_TOKEN: &str = "HDRTOKEN4242";
+
+/// A 500 whose body echoes the request as a debugging endpoint might: the credential headers
+/// first, then the request line and the other headers, then what a careless server adds
+/// (the Basic credentials decoded, and percent-encoded).
+fn echo_request(q: &Req) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut creds = q.headers.clone();
+    creds.sort_by_key(|(k, _)| !(k == "authorization" || k.starts_with("x-")));
+    for (k, v) in &creds {
+        parts.push(format!("{k}: {v}"));
+    }
+    parts.insert(0, format!("{} {}", q.method, q.target));
+    if let Some(auth) = q.all("authorization").first() {
+        if auth.contains("aG9va3VzZXI6") {
+            parts.insert(0, format!("you are hookuser:{ECHO_PASS} ({ECHO_PASS_PCT})"));
+        }
+    }
+    format!("denied\r\n{}", parts.join("\r\n"))
+}
+
+/// The value of `Notification_Destination` (`%%` is configparser's `%`).
+fn echo_destinations(port: u16) -> String {
+    format!(
+        "json://hookuser:{}@127.0.0.1:{port}/hook, json://127.0.0.1:{port}/h2?+X-Api-Token={ECHO_HEADER_TOKEN}, tgram://123456789:{ECHO_TG_TOKEN}/-100123/",
+        ECHO_PASS_PCT.replace('%', "%%")
+    )
+}
+
+fn assert_no_echoed_secret(what: &str, text: &str) {
+    for s in [
+        ECHO_PASS,
+        ECHO_PASS_PCT,
+        ECHO_BASIC,
+        &ECHO_BASIC[..12],
+        ECHO_TG_TOKEN,
+        ECHO_HEADER_TOKEN,
+    ] {
+        assert!(!text.contains(s), "{s} in {what}:\n{text}");
+    }
+}
+
+#[test]
+fn error_pages_echoing_the_request_leak_no_secret_to_notify_test() {
+    let dir = TempDir::new("notify-echo");
+    let echo = Recorder::start(|q, _| (500, echo_request(q)));
+    dir.write(
+        "t.conf",
+        format!(
+            "[REPORTING]\nAlerts_dir = alerts\nNotification_Destination = {}\nNotification_Base_URL = {}\n",
+            echo_destinations(echo.port),
+            echo.base()
+        ),
+    );
+    let out = run_env(dir.path(), &["notify-test", "-c", "t.conf"], &[], None);
+    assert_eq!(out.code, Some(1), "{out:?}");
+    let reqs = echo.requests();
+    assert_eq!(reqs.len(), 3, "{reqs:?}");
+    assert_eq!(
+        reqs[0].header("authorization"),
+        format!("Basic {ECHO_BASIC}")
+    );
+    assert_eq!(reqs[1].header("x-api-token"), ECHO_HEADER_TOKEN);
+    assert!(reqs[2].target.contains(ECHO_TG_TOKEN), "{reqs:?}");
+    assert_eq!(out.stdout.lines().count(), 3, "{}", out.stdout);
+    assert!(
+        out.stdout
+            .lines()
+            .all(|l| l.contains(": FAILED: HTTP 500: denied")),
+        "{}",
+        out.stdout
+    );
+    assert_no_echoed_secret("stdout", &out.stdout);
+    assert_no_echoed_secret("stderr", &out.stderr);
+}
+
+#[test]
+fn error_pages_echoing_the_request_leak_no_secret_to_the_log_or_db() {
+    let Some(env) = scan_env("notify-echo-scan") else {
+        return;
+    };
+    let echo = Recorder::start(|q, _| (500, echo_request(q)));
+    let out = env.scan(&format!(
+        "Notification_Destination = {}\nNotification_Base_URL = {}\nNotification_Retry_Delay = 0.05\n",
+        echo_destinations(echo.port),
+        echo.base()
+    ));
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert_eq!(
+        echo.requests().len(),
+        9,
+        "three attempts for each destination"
+    );
+    let rows = env.outbox();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    for r in &rows {
+        let e =
+            r.3.as_deref()
+                .unwrap_or_else(|| panic!("no LastError: {rows:?}"));
+        assert!(e.starts_with("HTTP 500: denied"), "{e}");
+        assert_no_echoed_secret("LastError", e);
+    }
+    assert!(
+        out.stderr.contains("attempt 3/3 failed: HTTP 500: denied"),
+        "{}",
+        out.stderr
+    );
+    assert_no_echoed_secret("stdout", &out.stdout);
+    assert_no_echoed_secret("stderr", &out.stderr);
+    let db = String::from_utf8_lossy(&std::fs::read(env.dir.join(DB)).unwrap()).into_owned();
+    assert_no_echoed_secret("the DB file", &db);
+}

@@ -1864,3 +1864,60 @@ fn client_setup_errors_name_file_line_and_key() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Host names come from certificates via the DB: a stored name holding ANSI escapes or a
+/// newline must not reach the terminal raw nor forge a console line, on any of the lines that
+/// name a host without probing it (bad FirstSeen, end of monitoring, wildcard, unusable as a
+/// file name). They are shown escaped (`\x1b`, `\x0a`), as `monitor` shows them.
+#[test]
+fn hostile_host_names_are_escaped_on_the_console() {
+    let dir = TempDir::new("scan-hostile-names");
+    let now = now();
+    let evil =
+        |tag: &str| format!("{tag}\x1b[2J\x1b]0;pwn\x07\nFORGED - SUCCESS - {tag}.scan.test");
+    let rows_in = vec![
+        Seed {
+            first_seen: Some("yesterday".into()),
+            ..fresh(&evil("badfs"))
+        },
+        Seed {
+            first_seen: Some(iso(now - 200 * DAY)),
+            ..fresh(&evil("old"))
+        },
+        fresh(&format!("*.{}", evil("wild"))),
+        fresh(&evil("unsafe")),
+    ];
+    seed(&dir, &rows_in);
+    Ini(Vec::new())
+        .set("DATABASE", "DBFile", DB)
+        .set("DATABASE", "TABLEname", TABLE)
+        .set("LOGGING", "LogType", "stderr")
+        .set("LOGGING", "LogLevel", "DEBUG")
+        .set("REPORTING", "Alerts_dir", "alerts")
+        .set("REPORTING", "Alert_Monitor_timelapse", "180")
+        .set("CONNECT", "Timeout", "2")
+        .write(&dir);
+    let run = scan(&dir, &[]);
+    run.ok();
+    assert_eq!(run.summary(), [0, 0, 0, 1, 3]);
+    // The console's own colour codes are the only escapes on stdout.
+    let own = regex::Regex::new("\x1b\\[(0|3[1-59])m").unwrap();
+    let stdout = own.replace_all(&run.out.stdout, "").into_owned();
+    for (what, text) in [("stdout", &stdout), ("stderr", &run.out.stderr)] {
+        assert!(
+            !text.contains('\x1b') && !text.contains('\x07'),
+            "raw control characters on {what}:\n{text:?}"
+        );
+        assert!(
+            !text.lines().any(|l| l.starts_with("FORGED")),
+            "a host name forged a line on {what}:\n{text}"
+        );
+    }
+    for tag in ["badfs", "old", "wild", "unsafe"] {
+        let shown = format!("{tag}\\x1b[2J\\x1b]0;pwn\\x07\\x0aFORGED - SUCCESS - {tag}.scan.test");
+        assert!(
+            stdout.contains(&shown),
+            "{tag}: the name is shown escaped ({shown:?}):\n{stdout}"
+        );
+    }
+}
