@@ -105,7 +105,7 @@ fn spawn_reader(
         &format!(
             "following {} ({}, {:?}) from {}",
             log.description,
-            log.url,
+            log.shown_url(),
             log.kind,
             saved.map_or_else(|| "its first run".to_string(), |n| format!("entry {n}"))
         ),

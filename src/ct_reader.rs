@@ -78,7 +78,10 @@ impl LogStats {
     fn error(&self, log: &CtLog, msg: &str) {
         self.errors.fetch_add(1, Ordering::Relaxed);
         *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = msg.to_string();
-        logging::error("ct", &format!("{} ({}): {msg}", log.description, log.url));
+        logging::error(
+            "ct",
+            &format!("{} ({}): {msg}", log.description, log.shown_url()),
+        );
     }
 }
 
@@ -335,7 +338,8 @@ impl CtLogCursor {
                     "ct",
                     &format!(
                         "MALFORMED ENTRY {} ({}) index {index}: {e}; skipped",
-                        self.log.description, self.log.url
+                        self.log.description,
+                        self.log.shown_url()
                     ),
                 );
                 None
@@ -368,7 +372,8 @@ impl CtLogCursor {
                         "ct",
                         &format!(
                             "{} ({}): first run, starting at entry {n} of {size}",
-                            self.log.description, self.log.url
+                            self.log.description,
+                            self.log.shown_url()
                         ),
                     );
                     // Persist the starting point now, or a restart would jump to the new end.

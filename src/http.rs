@@ -24,9 +24,15 @@ pub struct HttpError {
     pub message: String,
 }
 
+/// The URL without its user name, password and query values (they may be credentials).
 impl fmt::Display for HttpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.url, self.message)
+        write!(
+            f,
+            "{}: {}",
+            crate::redact::without_credentials(&self.url),
+            self.message
+        )
     }
 }
 

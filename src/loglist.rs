@@ -114,6 +114,14 @@ pub struct CtLog {
     pub temporal_interval: Option<(i64, i64)>,
 }
 
+impl CtLog {
+    /// The URL as logs and the DB show it: user name, password and query values of an ad-hoc
+    /// URL (`[CTLOGS] Logs = https://user:pass@…`) masked ([`crate::redact::without_credentials`]).
+    pub fn shown_url(&self) -> std::borrow::Cow<'_, str> {
+        crate::redact::without_credentials(&self.url)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogList {
     pub version: String,
@@ -494,14 +502,16 @@ fn strip_scheme(s: &str) -> &str {
     s
 }
 
-/// The form in which log URLs are compared: no scheme, host lower-cased, no trailing '/'.
-/// `HTTPS://CT.Example.com/Log/` → `ct.example.com/Log`.
+/// The form in which log URLs are compared: no scheme, no user info (credentials are not
+/// part of a log's identity, and the result is stored in the DB as the ad-hoc log's id), host
+/// lower-cased, no trailing '/'. `HTTPS://u:p@CT.Example.com/Log/` → `ct.example.com/Log`.
 pub fn normalise_url(url: &str) -> String {
     let rest = strip_scheme(url.trim());
     let (host, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, ""),
     };
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
     format!("{}{}", host.to_ascii_lowercase(), path)
         .trim_end_matches('/')
         .to_string()
@@ -512,7 +522,7 @@ fn ad_hoc(url: &str, kind: LogKind) -> CtLog {
     let url = with_slash(url.trim());
     CtLog {
         operator: "ad-hoc".into(),
-        description: url.clone(),
+        description: crate::redact::without_credentials(&url).into_owned(),
         log_id: format!("adhoc:{}", normalise_url(&url)),
         kind,
         url,

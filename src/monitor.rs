@@ -300,7 +300,7 @@ impl<'a, W: Write> Matcher<'a, W> {
                 }
                 self.db.save_ct_position(
                     &batch.log.log_id,
-                    &batch.log.url,
+                    &batch.log.shown_url(),
                     batch.next,
                     batch.tree_size,
                     &clock::utc_now_iso(),
@@ -639,6 +639,7 @@ enum Input {
 /// The `monitor` subcommand: validate the whole config, then open DB and log, then follow the source.
 pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     let config = crate::config::Config::load(&args.config)?;
+    crate::redact::register(&crate::redact::Secrets::from_config(&config));
     let rules = config.rules()?;
     let lookalike = config.lookalike()?.map(|s| Arc::new(Lookalike::new(&s)));
     let db_settings = config.database()?;

@@ -28,6 +28,15 @@ impl ProxySettings {
         Some(format!("Basic {}", crate::base64::encode(creds.as_bytes())))
     }
 
+    /// The password and its encodings, to scrub out of what the proxy answers.
+    pub fn secrets(&self) -> crate::redact::Secrets {
+        let mut s = crate::redact::Secrets::new();
+        if let Some(p) = self.password.as_deref().filter(|p| !p.is_empty()) {
+            s.add_login(self.username.as_deref().unwrap_or(""), p);
+        }
+        s
+    }
+
     /// From a proxy URL such as `http://user:pass@proxy:3128` (environment variables).
     pub fn from_url(url: &str) -> Option<ProxySettings> {
         ProxySettings::from_url_with_port(url, 80)
@@ -348,10 +357,17 @@ pub fn connect_via(
             _ => head.push(byte[0]),
         }
     }
+    // The reason phrase is the proxy's to choose: some echo the request, credentials
+    // included. Scrubbed, escaped and cut before it goes into an error text.
     let status_line =
         String::from_utf8_lossy(head.split(|&b| b == b'\n').next().unwrap_or_default())
             .trim()
             .to_string();
+    let status_line: String =
+        crate::certificate::display_safe(&proxy.secrets().scrub(&status_line))
+            .chars()
+            .take(200)
+            .collect();
     let code = status_line.split_whitespace().nth(1).unwrap_or("");
     if code != "200" {
         return Err(io::Error::new(

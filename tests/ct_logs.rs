@@ -1789,3 +1789,56 @@ fn stats_line_per_log_on_stderr() {
     assert!(line.contains(" entries/s, 1 errors, 0 malformed"), "{line}");
     assert!(line.contains("HTTP 500"), "last error shown: {line}");
 }
+
+/// A log URL with `user:password@` in `[CTLOGS] Logs`: the log is followed, and neither the
+/// password nor its encodings reach the log file, the console or the DB (`CTLogState` keys
+/// the log by its URL without the credentials), also on the error lines that name the log.
+#[test]
+fn credentials_in_a_log_url_stay_out_of_the_log_file_and_the_db() {
+    const PASS: &str = "ctPASS!word";
+    const PASS_PCT: &str = "ctPASS%21word";
+    // base64 of `ctuser:ctPASS!word` (Python's base64.b64encode).
+    const BASIC: &str = "Y3R1c2VyOmN0UEFTUyF3b3Jk";
+    let dir = TempDir::new("ct-creds");
+    let tcs = generate("cred", 0..5);
+    let log = FakeLog::rfc6962(entries_of(&tcs));
+    log.state().faults = vec![Fault::ServerError, Fault::Reset, Fault::Pass].into();
+    let with_creds = log.url().replace(
+        "http://",
+        &format!("http://ctuser:{}@", PASS_PCT.replace('%', "%%")),
+    );
+    let text = ct_conf_text(&dir, &[with_creds], &beginning()).replace(
+        "LogType = stderr\n",
+        "LogType = file\nLogFile = logs/ct.log\n",
+    );
+    dir.write("test.conf", text);
+    let db = db_of(&dir);
+    let mut p = Proc::monitor(&dir, "test.conf");
+    wait_next(&p, &db, &log, 5);
+    stop_ok(&mut p);
+    let file = std::fs::read_to_string(dir.join("logs/ct.log")).unwrap();
+    assert!(file.contains("get-sth: HTTP 500"), "{file}");
+    assert!(
+        file.contains("127.0.0.1"),
+        "the log is still named:\n{file}"
+    );
+    let st = ct_rows(&db);
+    assert_eq!(
+        st.len(),
+        1,
+        "{:?}",
+        st.iter().map(|r| &r.log_id).collect::<Vec<_>>()
+    );
+    assert_eq!(st[0].log_id, log.log_id());
+    let db_bytes = String::from_utf8_lossy(&std::fs::read(&db).unwrap()).into_owned();
+    for (what, text) in [
+        ("log file", &file),
+        ("stderr", &p.stderr()),
+        ("stdout", &p.stdout()),
+        ("DB", &db_bytes),
+    ] {
+        for s in [PASS, PASS_PCT, BASIC] {
+            assert!(!text.contains(s), "{s:?} in the {what}:\n{text}");
+        }
+    }
+}

@@ -767,3 +767,85 @@ fn sigterm_or_sigint_while_streaming_exits_zero_with_every_printed_row_committed
         );
     }
 }
+
+/// A proxy whose 407 status line echoes the `Proxy-Authorization` it got (and the
+/// credentials decoded, percent-encoded): the log file gets the refusal, not the password,
+/// for `Proxy_Username`/`Proxy_Password` and for a password in `http_proxy` alike.
+#[test]
+fn proxy_407_echoing_the_credentials_leaks_them_to_no_log() {
+    const PASS: &str = "s3cr3t PW";
+    const PASS_PCT: &str = "s3cr3t%20PW";
+    // base64 of `user:s3cr3t PW` (Python's base64.b64encode).
+    const BASIC: &str = "dXNlcjpzM2NyM3QgUFc=";
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen2 = seen.clone();
+    std::thread::spawn(move || {
+        for s in listener.incoming() {
+            let Ok(mut s) = s else { continue };
+            let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut head = Vec::new();
+            let mut b = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && head.len() < 16384 {
+                match std::io::Read::read(&mut s, &mut b) {
+                    Ok(1) => head.push(b[0]),
+                    _ => break,
+                }
+            }
+            let head = String::from_utf8_lossy(&head).into_owned();
+            let auth = head
+                .lines()
+                .find_map(|l| l.strip_prefix("Proxy-Authorization: "))
+                .unwrap_or("none")
+                .to_string();
+            seen2.lock().unwrap().push(auth.clone());
+            let reply = format!(
+                "HTTP/1.1 407 Refused Proxy-Authorization: {auth} = user:{PASS} = {PASS_PCT}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let _ = s.write_all(reply.as_bytes());
+        }
+    });
+    let conf_proxy = vec![
+        "Proxy_Host = 127.0.0.1".to_string(),
+        format!("Proxy_Port = {port}"),
+        "Proxy_Username = \"user\"".into(),
+        format!("Proxy_Password = \"{PASS}\""),
+    ];
+    let env_proxy = format!("http://user:{PASS_PCT}@127.0.0.1:{port}");
+    for (tag, extra, env) in [
+        ("conf", conf_proxy, None),
+        ("env", Vec::new(), Some(env_proxy.as_str())),
+    ] {
+        let dir = TempDir::new(&format!("proxy-407-echo-{tag}"));
+        let before = seen.lock().unwrap().len();
+        let mut conf = conf_for(vec!["ws://certstream.invalid:9/".into()]);
+        conf.server_extra = extra;
+        conf.log_type = "file".into();
+        conf.log_file = Some("logs/monitor.log".into());
+        let cfg = conf.write(&dir);
+        let envs: Vec<(&str, &str)> = env.map(|e| ("http_proxy", e)).into_iter().collect();
+        let mut p = Proc::spawn(dir.path(), &["monitor", "-c", &cfg], &envs, None);
+        let log = dir.join("logs/monitor.log");
+        let read = || std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(
+            wait_until(WAIT, || read().contains("407 Refused")),
+            "{tag}: the refusal is logged:\n{}\nstderr:\n{}",
+            read(),
+            p.stderr()
+        );
+        assert_eq!(p.stop().code(), Some(0));
+        let got = seen.lock().unwrap()[before..].to_vec();
+        assert!(
+            got.iter().all(|a| a == &format!("Basic {BASIC}")),
+            "{tag}: {got:?}"
+        );
+        let text = format!("{}\n{}\n{}", read(), p.stderr(), p.stdout());
+        for s in [PASS, PASS_PCT, BASIC, &BASIC[..12]] {
+            assert!(
+                !text.contains(s),
+                "{tag}: {s:?} in the log or output:\n{text}"
+            );
+        }
+    }
+}
