@@ -222,7 +222,7 @@ pub fn run<W: Write>(
             last_stats = Instant::now();
             for line in stats_lines(&mut followers, elapsed) {
                 if stats_to_stderr {
-                    eprintln!("{line}");
+                    eprintln!("{}", crate::redact::clean(&line));
                 }
                 logging::info("ct", &format!("stats: {line}"));
             }

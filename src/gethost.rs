@@ -15,8 +15,10 @@ pub struct GethostArgs {
     pub json: bool,
 }
 
-fn or_none(v: &Option<String>) -> &str {
-    v.as_deref().unwrap_or("None")
+/// The value, or `None` as Python printed it; control characters shown as `\xNN`
+/// ([`crate::certificate::display_safe`]): names and issuers come from certificates.
+fn or_none(v: &Option<String>) -> std::borrow::Cow<'_, str> {
+    crate::certificate::display_safe(v.as_deref().unwrap_or("None"))
 }
 
 fn json_field(v: &Option<String>) -> String {

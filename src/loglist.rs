@@ -586,7 +586,8 @@ pub fn load(source: &str) -> Result<LogList, String> {
     }
     if is_http_url(source) {
         let body = fetch(source)?;
-        return LogList::parse(&body).map_err(|e| format!("{source}: {e}"));
+        return LogList::parse(&body)
+            .map_err(|e| format!("{}: {e}", crate::redact::without_credentials(source)));
     }
     let body = fs::read(source).map_err(|e| format!("{source}: {e}"))?;
     LogList::parse(&body).map_err(|e| format!("{source}: {e}"))
@@ -596,6 +597,7 @@ pub fn load(source: &str) -> Result<LogList, String> {
 fn fetch(url: &str) -> Result<Vec<u8>, String> {
     let client = crate::http::HttpClient::new(FETCH_TIMEOUT);
     let resp = client.get(url, FETCH_LIMIT).map_err(|e| e.to_string())?;
+    let url = crate::redact::without_credentials(url);
     if resp.status != 200 {
         return Err(format!("{url}: HTTP {}", resp.status));
     }
@@ -608,6 +610,7 @@ fn fetch(url: &str) -> Result<Vec<u8>, String> {
 /// directory. On any error `path` is left as it was. Returns a one-line summary.
 pub fn update_file(path: &Path, url: &str) -> Result<String, String> {
     let body = fetch(url)?;
+    let url = crate::redact::without_credentials(url);
     let list =
         LogList::parse(&body).map_err(|e| format!("{url}: {e}; {} not changed", path.display()))?;
     if list.logs.is_empty() {

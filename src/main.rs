@@ -413,7 +413,9 @@ fn run() -> Result<(), Failure> {
 fn main() {
     clock::init_timezone();
     if let Err(e) = run() {
-        eprintln!("certstreammonitor: error: {e}");
+        // Errors may quote what a server answered: no secret goes out with them.
+        let message = certstreammonitor::redact::scrub(&e.message);
+        eprintln!("certstreammonitor: error: {message}");
         std::process::exit(e.code);
     }
 }

@@ -344,17 +344,23 @@ fn scrub_shapes(text: &str) -> String {
         query: Regex::new(r"(?i)([?&;](?:key|api_?key|access_token|token|auth|password|passwd|pass|secret|sig|signature|client_secret)=)[^&\s\x22'<>#]+").unwrap(),
         // Telegram's bot API path: /bot<id>:<token>/…
         telegram: Regex::new(r"(?i)\bbot\d+(?::|%3a)[A-Za-z0-9_-]+").unwrap(),
-        // Slack and Discord webhook paths: every segment after the prefix is a token.
-        webhook: Regex::new(r"(/services|/api/webhooks)/[A-Za-z0-9_/-]+").unwrap(),
+        // Slack (`/services/T…/B…/…`) and Discord (`/api/webhooks/<id>/<token>`) webhook
+        // paths: every segment after the prefix is a token.
+        webhook: Regex::new(
+            r"(/services)/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+|(/api/webhooks)/\d+/[A-Za-z0-9_-]+",
+        )
+        .unwrap(),
     });
-    let t = s.header.replace_all(text, |c: &regex::Captures<'_>| {
-        let scheme = c
-            .get(3)
-            .map_or(String::new(), |m| format!("{} ", m.as_str()));
-        format!("{}{}{scheme}{MASK}", &c[1], &c[2])
-    });
+    let t = s
+        .header
+        .replace_all(text, |c: &regex::Captures<'_>| match c.get(3) {
+            Some(scheme) => format!("{}{}{} {MASK}", &c[1], &c[2], scheme.as_str()),
+            // `authorization: failed` is prose, not a credential.
+            None if looks_like_word(&c[4]) => c[0].to_string(),
+            None => format!("{}{}{MASK}", &c[1], &c[2]),
+        });
     let t = s.scheme.replace_all(&t, |c: &regex::Captures<'_>| {
-        // Auth parameters (`Basic realm="x"`) are not credentials.
+        // Auth parameters (`Basic realm="x"`) and prose (`Basic Banking`) are not credentials.
         const PARAMS: &[&str] = &[
             "realm",
             "charset",
@@ -364,7 +370,9 @@ fn scrub_shapes(text: &str) -> String {
             "error_uri",
         ];
         let token = c[2].trim_end_matches('=');
-        if c[2].ends_with('=') && PARAMS.iter().any(|p| token.eq_ignore_ascii_case(p)) {
+        if (c[2].ends_with('=') && PARAMS.iter().any(|p| token.eq_ignore_ascii_case(p)))
+            || (!c[2].ends_with('=') && looks_like_word(token))
+        {
             c[0].to_string()
         } else {
             format!("{} {MASK}", &c[1])
@@ -375,8 +383,24 @@ fn scrub_shapes(text: &str) -> String {
         .replace_all(&t, format!("${{1}}{MASK}@").as_str());
     let t = s.query.replace_all(&t, format!("${{1}}{MASK}").as_str());
     let t = s.telegram.replace_all(&t, format!("bot{MASK}").as_str());
-    let t = s.webhook.replace_all(&t, format!("${{1}}/{MASK}").as_str());
+    let t = s.webhook.replace_all(&t, |c: &regex::Captures<'_>| {
+        let prefix = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
+        format!("{prefix}/{MASK}")
+    });
     t.into_owned()
+}
+
+/// An ordinary word (`failed`, `Banking`, `AUTH`), not a token: credentials mix cases,
+/// digits or punctuation.
+fn looks_like_word(t: &str) -> bool {
+    let mut chars = t.chars();
+    let Some(first) = chars.next() else {
+        return true;
+    };
+    let rest = chars.as_str();
+    t.chars().all(|c| c.is_ascii_alphabetic())
+        && (rest.chars().all(|c| c.is_ascii_lowercase())
+            || (first.is_ascii_uppercase() && rest.chars().all(|c| c.is_ascii_uppercase())))
 }
 
 static GLOBAL: RwLock<Secrets> = RwLock::new(Secrets::new());
@@ -497,6 +521,16 @@ mod tests {
                 "POST /services/T1/B2/XXXX HTTP/1.1",
                 "POST /services/*** HTTP/1.1",
             ),
+            (
+                "Creating /srv/services/alerts/x.json",
+                "Creating /srv/services/alerts/x.json",
+            ),
+            (
+                "Basic Banking Login | basic information | BASIC AUTH",
+                "Basic Banking Login | basic information | BASIC AUTH",
+            ),
+            ("proxy authorization: failed", "proxy authorization: failed"),
+            ("Authorization: sk_live_51Hx", "Authorization: ***"),
             (
                 "POST /api/webhooks/123/tok-EN HTTP/1.1",
                 "POST /api/webhooks/*** HTTP/1.1",

@@ -546,3 +546,42 @@ fn log_type_file_needs_log_file() {
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(out.stderr.contains("LogFile"), "{}", out.stderr);
 }
+
+/// gethost prints stored names, issuers and marks: a row holding ANSI escapes or a newline
+/// (names and issuers come from certificates) is shown escaped (`\x1b`, `\x0a`), never raw,
+/// on stdout and on the stderr note about a bad FirstSeen.
+#[test]
+fn gethost_escapes_control_characters() {
+    let dir = TempDir::new("gethost-hostile");
+    dir.write("test.conf", DB_CONF);
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    let c = Connection::open(dir.join("data/hosts.sqlite")).unwrap();
+    c.execute_batch(&original_ddl("CertMon")).unwrap();
+    for (domain, issuer, first_seen) in [
+        (
+            "a\x1b[2J\nFORGED.example",
+            "/CN=R3\x1b]0;t\x07",
+            iso(now() - 5),
+        ),
+        ("b\x1b[2J\nFORGED.example", "/CN=R3", "never".to_string()),
+    ] {
+        c.execute(
+            "INSERT INTO CertMon (Domain, SAN, Issuer, Fingerprint, Startime, FirstSeen, StillInvestig) VALUES (?1, '', ?2, 'AA', '2024-01-01T00:00:00', ?3, NULL)",
+            params![domain, issuer, first_seen],
+        )
+        .unwrap();
+    }
+    let out = run(dir.path(), &["gethost", "-c", "test.conf"], None);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        format!("{GETHOST_HEADER}a\\x1b[2J\\x0aFORGED.example  /CN=R3\\x1b]0;t\\x07  AA  None\n")
+    );
+    assert!(
+        out.stderr.contains("b\\x1b[2J\\x0aFORGED.example")
+            && !out.stderr.contains('\x1b')
+            && out.stderr.lines().count() == 1,
+        "{:?}",
+        out.stderr
+    );
+}
