@@ -239,12 +239,14 @@ pub fn run(settings: &ClientSettings, mut on_event: impl FnMut(ClientEvent)) {
     let mut turn = 0usize;
     while !shutdown::requested() && !settings.urls.is_empty() {
         let url = &settings.urls[turn % settings.urls.len()];
+        // As logged: without user info or query values (a token there is a credential).
+        let shown = crate::redact::without_credentials(url);
         let reason = match connect(settings, url) {
             Ok(mut ws) => {
                 logging::info(
                     "certstream",
                     &format!(
-                        "Connection established to CertStream! Listening for events... ({url})"
+                        "Connection established to CertStream! Listening for events... ({shown})"
                     ),
                 );
                 let mut got_data = false;
@@ -266,7 +268,7 @@ pub fn run(settings: &ClientSettings, mut on_event: impl FnMut(ClientEvent)) {
         logging::error(
             "certstream",
             &format!(
-                "Error connecting to CertStream - {url}: {reason} - Sleeping for a few seconds and trying again... (retry in {:.1} s)",
+                "Error connecting to CertStream - {shown}: {reason} - Sleeping for a few seconds and trying again... (retry in {:.1} s)",
                 delay.as_secs_f64()
             ),
         );

@@ -555,6 +555,47 @@ mod tests {
     }
 
     #[test]
+    fn secrets_of_a_config() {
+        let c = Config::parse(
+            "t.conf",
+            "[SERVER]\nACTServer = wss://wsuser:WSPASS1@cs.example/, ws://plain.example/\n\
+             Proxy_Host = p.example\nProxy_Username = \"puser\"\nProxy_Password = \"PPASS22\"\n\
+             [CONNECT]\nProxy = socks5h://su:SOCKSPW3@127.0.0.1:1080\n\
+             [CTLOGS]\nLogs = https://ct.example/a/, tiled:https://cu:CTPW44@ct.example/b/\n\
+             [SAFEBROWSING]\nSafe_Browsing_API_Key = AIzaKEY555\n\
+             [REPORTING]\nNotification_Destination = tgram://123:TGTOK66/5/, json://127.0.0.1/x?-apikey=QK777\n\
+             Notification_Command = /bin/hook --token HOOK888\n",
+        )
+        .unwrap();
+        let s = Secrets::from_config(&c);
+        let basic = |u: &str, p: &str| crate::base64::encode(format!("{u}:{p}").as_bytes());
+        for secret in [
+            "WSPASS1".to_string(),
+            "PPASS22".into(),
+            basic("puser", "PPASS22"),
+            "SOCKSPW3".into(),
+            "CTPW44".into(),
+            basic("cu", "CTPW44"),
+            "AIzaKEY555".into(),
+            "TGTOK66".into(),
+            "QK777".into(),
+            "HOOK888".into(),
+        ] {
+            assert_eq!(s.scrub(&format!("<{secret}>")), "<***>", "{secret}");
+        }
+        // Public parts stay readable.
+        for public in [
+            "cs.example",
+            "plain.example",
+            "ct.example/a/",
+            "puser",
+            "/bin/hook",
+        ] {
+            assert_eq!(s.scrub(public), public);
+        }
+    }
+
+    #[test]
     fn clean_escapes_after_scrubbing() {
         assert_eq!(clean("a\x1b[2J\nb"), "a\\x1b[2J\\x0ab");
     }
