@@ -661,16 +661,11 @@ impl Enricher {
         let endpoint = self.settings.safe_browsing_endpoint.trim();
         let sep = if endpoint.contains('?') { '&' } else { '?' };
         let url = format!("{endpoint}{sep}key={key}");
-        // Never let the key reach a log line or an alert file (very short "keys" are not
-        // real ones, and replacing them would garble the message).
-        let redact = |s: String| {
-            let s = s.replace(&url, endpoint);
-            if key.len() >= 6 {
-                s.replace(key, "<key>")
-            } else {
-                s
-            }
-        };
+        // Never let the key reach a log line or an alert file, in any encoding
+        // ([`crate::redact::Secrets`]); the alert file gets the error text too.
+        let mut secrets = crate::redact::Secrets::new();
+        secrets.add(key);
+        let redact = |s: String| secrets.scrub(&s.replace(&url, endpoint));
         let fail = |reason: String| {
             let reason = redact(reason);
             logging::warning(
