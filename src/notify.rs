@@ -590,6 +590,11 @@ pub struct Destination {
     verify: bool,
     /// What must not appear in logs (tokens, passwords, paths) in every form it is sent in.
     secrets: Secrets,
+    /// The part of `secrets` that is scrubbed from every log line of the process
+    /// ([`Destination::shared_secrets`]): passwords, secret query values, and path or host parts that
+    /// look like tokens — not ordinary words such as `api` or `hooks`, which would garble
+    /// unrelated lines.
+    shared: Secrets,
 }
 
 /// Never prints a secret.
@@ -607,6 +612,7 @@ impl Destination {
         let scheme = scheme.to_ascii_lowercase();
         let mut secrets = vec![url.to_string()];
         let mut logins: Vec<(String, String)> = Vec::new();
+        let mut query_values: Vec<String> = Vec::new();
         if let Some((_, rest)) = url.split_once("://") {
             secrets.push(rest.to_string());
         }
@@ -654,13 +660,14 @@ impl Destination {
                 "avatar", "silent", "preview", "channel", "channels", "to", "from", "name", "smtp",
                 "rto", "cto", "emojis", "tz",
             ];
-            secrets.extend(
+            query_values.extend(
                 u.query
                     .qsd
                     .iter()
                     .filter(|(k, _)| !PLAIN.contains(&k.as_str()))
                     .map(|(_, v)| v.clone()),
             );
+            secrets.extend(query_values.iter().cloned());
             match scheme.as_str() {
                 "json" | "jsons" => parse_json(&u)?,
                 "slack" => parse_slack(&u)?,
@@ -691,23 +698,30 @@ impl Destination {
             }
             _ => Vec::new(),
         };
-        let mut set = Secrets::new();
+        let (mut set, mut shared) = (Secrets::new(), Secrets::new());
         for s in secrets
             .iter()
             .filter(|s| s.as_str() != "/" && !public.contains(s))
         {
             set.add(s);
+            if crate::redact::token_like(s) {
+                shared.add(s);
+            }
+        }
+        for v in &query_values {
+            shared.add(v);
         }
         for (user, pass) in &logins {
             set.add_login(user, pass);
+            shared.add_login(user, pass);
         }
-        let secrets = set;
         Ok(Destination {
             index,
             label: mask_url(url),
             kind,
             verify,
-            secrets,
+            secrets: set,
+            shared,
         })
     }
 
@@ -716,9 +730,14 @@ impl Destination {
         let mut words = line.split_whitespace().map(str::to_string);
         let program = words.next()?;
         let args: Vec<String> = words.collect();
-        let mut secrets = Secrets::new();
+        let (mut secrets, mut shared) = (Secrets::new(), Secrets::new());
         for a in &args {
             secrets.add(a);
+            // `--token=abc…`: the value.
+            let value = a.split_once('=').map_or(a.as_str(), |(_, v)| v);
+            if crate::redact::token_like(value) {
+                shared.add(value);
+            }
         }
         Some(Destination {
             index: 0,
@@ -726,6 +745,7 @@ impl Destination {
             kind: Kind::Command { program, args },
             verify: true,
             secrets,
+            shared,
         })
     }
 
@@ -756,9 +776,10 @@ impl Destination {
         self.secrets.scrub(text)
     }
 
-    /// This destination's secrets, for the process-wide set ([`crate::redact::register`]).
-    pub fn secrets(&self) -> &Secrets {
-        &self.secrets
+    /// This destination's secrets for the process-wide set ([`crate::redact::register`]):
+    /// passwords, secret query values, and tokens in the host or path.
+    pub fn shared_secrets(&self) -> &Secrets {
+        &self.shared
     }
 }
 

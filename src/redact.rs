@@ -280,13 +280,13 @@ impl Secrets {
             .enumerate()
         {
             if let Ok(d) = crate::notify::Destination::parse(i + 1, u) {
-                out.extend(d.secrets());
+                out.extend(d.shared_secrets());
             }
         }
         if let Some(d) =
             crate::notify::Destination::command(&get("REPORTING", "Notification_Command"))
         {
-            out.extend(d.secrets());
+            out.extend(d.shared_secrets());
         }
         for var in [
             "https_proxy",
@@ -388,6 +388,14 @@ fn scrub_shapes(text: &str) -> String {
         format!("{prefix}/{MASK}")
     });
     t.into_owned()
+}
+
+/// Whether a URL path or host part, or a command argument, is worth scrubbing from every log
+/// line of the process: 8 characters or more, not an ordinary word, not a file path or an
+/// option (`k8sHook01`, `T024BE7LD`, `123:AAbb-cc` are; `hooks`, `services`, `/tmp/out`,
+/// `--verbose` are not).
+pub fn token_like(s: &str) -> bool {
+    s.chars().count() >= 8 && !looks_like_word(s) && !s.contains('/') && !s.starts_with('-')
 }
 
 /// An ordinary word (`failed`, `Banking`, `AUTH`), not a token: credentials mix cases,
@@ -563,8 +571,8 @@ mod tests {
              [CONNECT]\nProxy = socks5h://su:SOCKSPW3@127.0.0.1:1080\n\
              [CTLOGS]\nLogs = https://ct.example/a/, tiled:https://cu:CTPW44@ct.example/b/\n\
              [SAFEBROWSING]\nSafe_Browsing_API_Key = AIzaKEY555\n\
-             [REPORTING]\nNotification_Destination = tgram://123:TGTOK66/5/, json://127.0.0.1/x?-apikey=QK777\n\
-             Notification_Command = /bin/hook --token HOOK888\n",
+             [REPORTING]\nNotification_Destination = tgram://123:AAbbTGTOK66/5/, json://127.0.0.1/x?-apikey=QK777\n\
+             Notification_Command = /bin/hook --token HOOK8888 --format json\n",
         )
         .unwrap();
         let s = Secrets::from_config(&c);
@@ -577,9 +585,9 @@ mod tests {
             "CTPW44".into(),
             basic("cu", "CTPW44"),
             "AIzaKEY555".into(),
-            "TGTOK66".into(),
+            "AAbbTGTOK66".into(),
             "QK777".into(),
-            "HOOK888".into(),
+            "HOOK8888".into(),
         ] {
             assert_eq!(s.scrub(&format!("<{secret}>")), "<***>", "{secret}");
         }
@@ -590,6 +598,9 @@ mod tests {
             "ct.example/a/",
             "puser",
             "/bin/hook",
+            "--token --format json",
+            "tgram://123:",
+            "127.0.0.1/x?",
         ] {
             assert_eq!(s.scrub(public), public);
         }
