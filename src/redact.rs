@@ -209,7 +209,9 @@ impl Secrets {
     }
 
     /// The credentials of a URL whose host and path are public (CT log, certstream server,
-    /// proxy, RDAP server): its user info ([`Secrets::add_login`]) and its query values.
+    /// proxy, RDAP server): its user info ([`Secrets::add_login`]) and those query values that
+    /// are named like credentials (`key`, `token`, `auth`, `pass`, `secret`, `sig`, `session`)
+    /// or shaped like tokens ([`token_like`]).
     pub fn add_url_credentials(&mut self, url: &str) {
         let url = url.trim();
         let Some((_, rest)) = url.split_once("://") else {
@@ -226,8 +228,16 @@ impl Secrets {
         if let Some((_, q)) = rest.split_once('?') {
             let q = q.split('#').next().unwrap_or("");
             for kv in q.split('&') {
-                if let Some((_, v)) = kv.split_once('=') {
-                    self.add(v);
+                // `?format=full` is not a secret, and scrubbing `full` everywhere would garble
+                // the log: values named like credentials, or shaped like tokens.
+                if let Some((k, v)) = kv.split_once('=') {
+                    let k = k.to_ascii_lowercase();
+                    let named = ["key", "token", "auth", "pass", "secret", "sig", "session"]
+                        .iter()
+                        .any(|n| k.contains(n));
+                    if named || token_like(v) {
+                        self.add(v);
+                    }
                 }
             }
         }
@@ -569,7 +579,7 @@ mod tests {
             "[SERVER]\nACTServer = wss://wsuser:WSPASS1@cs.example/, ws://plain.example/\n\
              Proxy_Host = p.example\nProxy_Username = \"puser\"\nProxy_Password = \"PPASS22\"\n\
              [CONNECT]\nProxy = socks5h://su:SOCKSPW3@127.0.0.1:1080\n\
-             [CTLOGS]\nLogs = https://ct.example/a/, tiled:https://cu:CTPW44@ct.example/b/\n\
+             [CTLOGS]\nLogs = https://ct.example/a/?format=full&apikey=CK9, tiled:https://cu:CTPW44@ct.example/b/\n\
              [SAFEBROWSING]\nSafe_Browsing_API_Key = AIzaKEY555\n\
              [REPORTING]\nNotification_Destination = tgram://123:AAbbTGTOK66/5/, json://127.0.0.1/x?-apikey=QK777\n\
              Notification_Command = /bin/hook --token HOOK8888 --format json\n",
@@ -585,6 +595,7 @@ mod tests {
             "CTPW44".into(),
             basic("cu", "CTPW44"),
             "AIzaKEY555".into(),
+            "CK9".into(),
             "AAbbTGTOK66".into(),
             "QK777".into(),
             "HOOK8888".into(),
@@ -599,6 +610,7 @@ mod tests {
             "puser",
             "/bin/hook",
             "--token --format json",
+            "format=full",
             "tgram://123:",
             "127.0.0.1/x?",
         ] {
