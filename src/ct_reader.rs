@@ -134,6 +134,10 @@ struct RawEntry<'a> {
     extra_data: std::borrow::Cow<'a, str>,
 }
 
+/// The largest position (and tree size) a log can have here: `CTLogState` stores them as
+/// SQLite INTEGERs, signed 64-bit.
+pub const MAX_POSITION: u64 = i64::MAX as u64;
+
 /// Responses bigger than this are refused (a 1024-entry get-entries is ~5 MB).
 const BODY_LIMIT: u64 = 64 << 20;
 
@@ -179,8 +183,20 @@ impl CtLogCursor {
             .map_err(|e| FetchError::Transient(e.to_string()))
     }
 
-    /// The log's current size.
+    /// The log's current size. A size of 2^63 or more cannot be a position: the positions
+    /// are SQLite INTEGERs (signed 64-bit), and no real log comes near it, so such an
+    /// answer is a misbehaving log, retried like any bad answer, never stored.
     fn tree_size(&self) -> Result<u64, FetchError> {
+        let size = self.reported_size()?;
+        if size > MAX_POSITION {
+            return Err(FetchError::Transient(format!(
+                "MISBEHAVING LOG: tree size {size} cannot be a position (the limit is {MAX_POSITION}); keeping our position"
+            )));
+        }
+        Ok(size)
+    }
+
+    fn reported_size(&self) -> Result<u64, FetchError> {
         match self.log.kind {
             LogKind::Rfc6962 => {
                 let resp = self.get("ct/v1/get-sth")?;

@@ -1789,3 +1789,120 @@ fn stats_line_per_log_on_stderr() {
     assert!(line.contains(" entries/s, 1 errors, 0 malformed"), "{line}");
     assert!(line.contains("HTTP 500"), "last error shown: {line}");
 }
+
+// ---------------------------------------------------------------------------------------
+// 8. Hostile logs: impossible tree sizes, unreadable chains, thread limits
+
+/// A get-sth / checkpoint size of 2^63 or more cannot be a position (SQLite integers are
+/// signed 64-bit): the log is reported as misbehaving, nothing is read or stored from it,
+/// and the saved position survives it and a restart.
+#[test]
+fn tree_size_beyond_i64_is_rejected_and_the_position_kept() {
+    let dir = TempDir::new("ct-huge-size");
+    let rfc_tcs = generate("hz", 0..30);
+    let tiled_tcs = generate("hzt", 0..30);
+    let rfc = FakeLog::rfc6962(entries_of(&rfc_tcs[..10]));
+    let tiled = FakeLog::tiled(entries_of(&tiled_tcs[..10]));
+    for log in [&rfc, &tiled] {
+        log.state().published = Some(1 << 63);
+    }
+    let db = db_of(&dir);
+    let cfg = write_conf(
+        &dir,
+        &[&rfc, &tiled],
+        &Ct {
+            start_at: Some("end"),
+            batch_size: None,
+        },
+    );
+    let mut p = Proc::monitor(&dir, &cfg);
+    // First run against an impossible size: reported, no position stored.
+    for log in [&rfc, &tiled] {
+        let url = log.url();
+        let ok = wait_until(WAIT, || {
+            p.stderr().lines().any(|l| {
+                l.starts_with("[ERROR:ct]")
+                    && l.contains(&url)
+                    && l.contains("MISBEHAVING LOG")
+                    && l.contains("9223372036854775808")
+            })
+        });
+        assert!(ok, "{url} reported as misbehaving:\n{}", p.stderr());
+    }
+    for log in [&rfc, &tiled] {
+        assert_eq!(
+            ct_row(&db, log),
+            None,
+            "no position from an impossible size"
+        );
+    }
+    // The logs come back to sane sizes: the first run starts at their end.
+    for log in [&rfc, &tiled] {
+        log.state().published = None;
+    }
+    wait_next(&p, &db, &rfc, 10);
+    wait_next(&p, &db, &tiled, 10);
+    rfc.extend(entries_of(&rfc_tcs[10..20]));
+    tiled.extend(entries_of(&tiled_tcs[10..20]));
+    wait_next(&p, &db, &rfc, 20);
+    wait_next(&p, &db, &tiled, 20);
+    // Again impossible (the largest u64 too): the saved position stays, nothing is read.
+    rfc.state().published = Some(u64::MAX);
+    tiled.state().published = Some((1 << 63) + 5);
+    let (rfc_seen, tiled_seen) = (rfc.requests().len(), tiled.requests().len());
+    assert!(
+        wait_until(WAIT, || p.stderr().matches("MISBEHAVING LOG").count() >= 4),
+        "{}",
+        p.stderr()
+    );
+    assert!(
+        p.stderr().contains("18446744073709551615"),
+        "{}",
+        p.stderr()
+    );
+    let stderr = stop_ok(&mut p);
+    assert!(
+        rfc.requests()[rfc_seen..]
+            .iter()
+            .all(|r| r.path == "ct/v1/get-sth"),
+        "nothing read past an impossible size: {:?}",
+        &rfc.requests()[rfc_seen..]
+    );
+    assert!(
+        tiled.requests()[tiled_seen..]
+            .iter()
+            .all(|r| r.path == "checkpoint"),
+        "{:?}",
+        &tiled.requests()[tiled_seen..]
+    );
+    for log in [&rfc, &tiled] {
+        let row = ct_row(&db, log).unwrap();
+        assert_eq!((row.next, row.tree_size), (20, Some(20)), "{stderr}");
+    }
+    // A restart resumes from the saved positions once the sizes are sane again.
+    for log in [&rfc, &tiled] {
+        log.state().published = None;
+    }
+    rfc.extend(entries_of(&rfc_tcs[20..30]));
+    tiled.extend(entries_of(&tiled_tcs[20..30]));
+    let mut p2 = Proc::monitor(&dir, &cfg);
+    wait_next(&p2, &db, &rfc, 30);
+    wait_next(&p2, &db, &tiled, 30);
+    stop_ok(&mut p2);
+    for (s, _) in rfc.entry_requests() {
+        assert!(s >= 10, "entry {s} read again: {:?}", rfc.entry_requests());
+    }
+    for r in tiled.tile_requests() {
+        assert!(
+            r.path.starts_with("tile/data/000"),
+            "only tile 0 exists: {r:?}"
+        );
+    }
+    let mut want = wants_of(&rfc_tcs[10..30]);
+    want.extend(wants_of(&tiled_tcs[10..30]));
+    let mut got: Vec<String> = rows(&db, TABLE).into_iter().map(|r| r.domain).collect();
+    let mut want: Vec<String> = want.into_iter().map(|w| w.domain).collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+}
