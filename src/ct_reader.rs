@@ -71,6 +71,8 @@ pub struct LogStats {
     pub entries: AtomicU64,
     pub errors: AtomicU64,
     pub malformed: AtomicU64,
+    /// Entries kept whose chain (`extra_data`, tile fingerprints) could not be read.
+    pub bad_chains: AtomicU64,
     pub last_error: Mutex<String>,
 }
 
@@ -259,10 +261,21 @@ impl CtLogCursor {
         let mut records = Vec::with_capacity(n as usize);
         for (k, raw) in parsed.entries.iter().enumerate() {
             let index = next + k as u64;
+            // The names are in leaf_input; extra_data (the chain) only adds the precert's
+            // fingerprint, so unreadable extra_data is reported with the entry, not fatal.
+            let extra_b64 = base64::decode_into(raw.extra_data.as_bytes(), &mut self.extra_buf);
+            if extra_b64.is_err() {
+                self.extra_buf.clear();
+            }
             let decoded = base64::decode_into(raw.leaf_input.as_bytes(), &mut self.leaf_buf)
-                .and_then(|_| base64::decode_into(raw.extra_data.as_bytes(), &mut self.extra_buf))
-                .map_err(|e| EntryError(format!("base64: {e}")))
-                .and_then(|_| ct_entry::parse_rfc6962(&self.leaf_buf, &self.extra_buf));
+                .map_err(|e| EntryError(format!("leaf_input base64: {e}")))
+                .and_then(|_| ct_entry::parse_rfc6962(&self.leaf_buf, &self.extra_buf))
+                .map(|mut entry| {
+                    if let Err(e) = extra_b64 {
+                        entry.chain_error = Some(format!("extra_data base64: {e}"));
+                    }
+                    entry
+                });
             match decoded {
                 Ok(entry) => {
                     if let Some(r) = self.record(index, &entry) {
@@ -324,6 +337,19 @@ impl CtLogCursor {
     fn record(&self, index: u64, entry: &LogEntry<'_>) -> Option<CertificateRecord<'static>> {
         match ct_entry::record_from_entry(entry) {
             Ok((record, warnings, lossy)) => {
+                if let Some(why) = &entry.chain_error {
+                    let n = self.stats.bad_chains.fetch_add(1, Ordering::Relaxed) + 1;
+                    // Counted always; logged for the first ones, then every thousandth.
+                    if n <= 20 || n % 1000 == 0 {
+                        logging::warning(
+                            "ct",
+                            &format!(
+                                "{} ({}) entry {index}: BAD CHAIN ({why}); certificate kept, its names come from the leaf (bad chain #{n} of this log)",
+                                self.log.description, self.log.url
+                            ),
+                        );
+                    }
+                }
                 if lossy {
                     logging::warning(
                         "ct",

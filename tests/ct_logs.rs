@@ -1906,3 +1906,150 @@ fn tree_size_beyond_i64_is_rejected_and_the_position_kept() {
     want.sort();
     assert_eq!(got, want);
 }
+
+/// Names come from the leaf (the certificate, or the precert's TBS in the leaf_input); the
+/// chain in `extra_data` only serves the fingerprint of a precert. An entry whose leaf is
+/// readable but whose chain is garbage is kept, with a counted "bad chain" warning.
+#[test]
+fn readable_leaf_with_garbage_chain_is_kept_and_the_chain_reported() {
+    let dir = TempDir::new("ct-bad-chain");
+    let ts = 1_790_000_000_000u64;
+    let garbage = b"\xde\xad\xbe\xef not a chain at all \x00\x01".to_vec();
+    let mut tcs = generate("bc", 0..3);
+    // 3: x509 leaf, extra_data garbage.
+    let x = leaf(
+        Some("paypal-login-badchain-x509.example"),
+        &["paypal-login-badchain-x509.example"],
+        NB,
+    );
+    let x_der = x.certificate();
+    // 4: precert TBS in the leaf, extra_data garbage: no precertificate to fingerprint, so
+    // the fingerprint is the TBS's.
+    let pa = leaf(
+        Some("paypal-login-badchain-pre.example"),
+        &["paypal-login-badchain-pre.example"],
+        NB,
+    );
+    // 5: precert whose pre_certificate is there but whose chain is cut short.
+    let pb = leaf(
+        Some("secure-login-badchain-pre2.example"),
+        &["secure-login-badchain-pre2.example"],
+        NB,
+    );
+    let mut pb_extra = extra_data_precert(&pb.precertificate(), &[issuer_der()]);
+    pb_extra.truncate(pb_extra.len() - 7);
+    let raw = |leaf_input: Vec<u8>, extra_data: Vec<u8>| Entry {
+        timestamp_ms: ts,
+        kind: EntryKind::Raw {
+            leaf_input,
+            extra_data,
+            tile_leaf: Vec::new(),
+        },
+        garbled: false,
+    };
+    let specials = [
+        (
+            raw(merkle_tree_leaf_x509(ts, &x_der), garbage.clone()),
+            "paypal-login-badchain-x509.example",
+            fingerprint(&x_der),
+        ),
+        (
+            raw(
+                merkle_tree_leaf_precert(ts, &ISSUER_KEY_HASH, &pa.tbs()),
+                garbage.clone(),
+            ),
+            "paypal-login-badchain-pre.example",
+            fingerprint(&pa.tbs()),
+        ),
+        (
+            raw(
+                merkle_tree_leaf_precert(ts, &ISSUER_KEY_HASH, &pb.tbs()),
+                pb_extra,
+            ),
+            "secure-login-badchain-pre2.example",
+            fingerprint(&pb.precertificate()),
+        ),
+    ];
+    let mut entries = entries_of(&tcs);
+    entries.extend(specials.iter().map(|s| s.0.clone()));
+    let tail = generate("bc", 6..10);
+    entries.extend(entries_of(&tail));
+    tcs.extend(tail);
+    let rfc = FakeLog::rfc6962(entries);
+
+    // Tiled: an x509 TileLeaf whose fingerprint chain is 5 bytes (not a multiple of 32).
+    let t = leaf(
+        Some("paypal-login-badchain-tile.example"),
+        &["paypal-login-badchain-tile.example"],
+        NB,
+    );
+    let t_der = t.certificate();
+    let mut tile_leaf = tile_leaf_x509(ts, &t_der, Some(2), &[]);
+    tile_leaf.truncate(tile_leaf.len() - 2);
+    tile_leaf.extend([0, 5, 1, 2, 3, 4, 5]);
+    let tiled_tcs = generate("bct", 0..6);
+    let mut tiled_entries = entries_of(&tiled_tcs[..2]);
+    tiled_entries.push(Entry {
+        timestamp_ms: ts,
+        kind: EntryKind::Raw {
+            leaf_input: Vec::new(),
+            extra_data: Vec::new(),
+            tile_leaf,
+        },
+        garbled: false,
+    });
+    tiled_entries.extend(entries_of(&tiled_tcs[3..]));
+    let tiled = FakeLog::tiled(tiled_entries);
+
+    let db = db_of(&dir);
+    let cfg = write_conf(&dir, &[&rfc, &tiled], &beginning());
+    let mut p = Proc::monitor(&dir, &cfg);
+    wait_next(&p, &db, &rfc, 10);
+    wait_next(&p, &db, &tiled, 6);
+    let stderr = stop_ok(&mut p);
+
+    let got = rows(&db, TABLE);
+    for (_, host, fp) in &specials {
+        let r = got
+            .iter()
+            .find(|r| r.domain == *host)
+            .unwrap_or_else(|| panic!("{host} stored despite its chain:\n{stderr}"));
+        assert_eq!(r.fingerprint.as_deref(), Some(fp.as_str()), "{host}");
+        assert_eq!(r.issuer.as_deref(), Some(LE_ISSUER), "{host}");
+    }
+    let r = find(&got, "paypal-login-badchain-tile.example");
+    assert_eq!(r.fingerprint, Some(fingerprint(&t_der)));
+    for w in wants_of(&tcs).iter().chain(&wants_of(&tiled_tcs[..2])) {
+        assert!(
+            got.iter().any(|r| r.domain == w.domain),
+            "{} stored",
+            w.domain
+        );
+    }
+    assert!(!stderr.contains("MALFORMED"), "{stderr}");
+    for (log, index) in [(&rfc, 3), (&rfc, 4), (&rfc, 5), (&tiled, 2)] {
+        assert!(
+            stderr.lines().any(|l| l.starts_with("[WARNING:ct]")
+                && l.contains(&log.url())
+                && l.contains(&format!("entry {index}: BAD CHAIN"))),
+            "bad chain of entry {index} reported:\n{stderr}"
+        );
+    }
+    let final_of = |log: &FakeLog| {
+        stderr
+            .lines()
+            .find(|l| l.contains(&format!("final: {}:", log.url())))
+            .unwrap_or_else(|| panic!("final stats line:\n{stderr}"))
+            .to_string()
+    };
+    assert!(
+        final_of(&rfc).contains("0 malformed, 3 bad chains"),
+        "{}",
+        final_of(&rfc)
+    );
+    assert!(
+        final_of(&tiled).contains("0 malformed, 1 bad chains"),
+        "{}",
+        final_of(&tiled)
+    );
+}
