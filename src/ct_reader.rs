@@ -340,7 +340,7 @@ impl CtLogCursor {
                 if let Some(why) = &entry.chain_error {
                     let n = self.stats.bad_chains.fetch_add(1, Ordering::Relaxed) + 1;
                     // Counted always; logged for the first ones, then every thousandth.
-                    if n <= 20 || n % 1000 == 0 {
+                    if n <= 20 || n.is_multiple_of(1000) {
                         logging::warning(
                             "ct",
                             &format!(

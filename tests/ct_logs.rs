@@ -9,6 +9,7 @@ mod common;
 
 use common::ctlog::*;
 use common::der::*;
+use common::limits;
 use common::*;
 use rusqlite::Connection;
 use std::collections::{BTreeSet, HashMap};
@@ -2052,4 +2053,94 @@ fn readable_leaf_with_garbage_chain_is_kept_and_the_chain_reported() {
         "{}",
         final_of(&tiled)
     );
+}
+
+/// Under a thread limit (RLIMIT_NPROC) the monitor neither dies nor loses a log: a reader
+/// the system refuses a thread to is reported and started once a thread is available, and
+/// reading a log at 127.0.0.1 needs no thread per request (no name lookup for an IP literal).
+///
+/// The child runs as a uid of its own (see `common::limits`), so the limit counts exactly
+/// its threads: first 3 (main + 2 readers; the third reader and the list refresher are
+/// refused), then 5 (main + 3 readers + refresher: not one thread to spare while 3 logs are
+/// read 4 entries per request). On the code before this test, the refused reader ended the
+/// monitor, and every request spawned a lookup thread with `std::thread::spawn`, which
+/// panics when refused.
+#[test]
+fn thread_limit_delays_a_reader_and_requests_need_no_thread() {
+    let Some(uid) = limits::unused_uid() else {
+        return limits::skipped_not_root();
+    };
+    let dir = TempDir::new("ct-nproc");
+    let tcs: Vec<Vec<Tc>> = (0..3)
+        .map(|k| generate(&format!("np{k}x"), 0..60))
+        .collect();
+    let logs: Vec<FakeLog> = tcs
+        .iter()
+        .map(|t| FakeLog::rfc6962(entries_of(&t[..40])))
+        .collect();
+    let db = db_of(&dir);
+    let cfg = write_conf(
+        &dir,
+        &logs.iter().collect::<Vec<_>>(),
+        &Ct {
+            start_at: Some("beginning"),
+            batch_size: Some("4"),
+        },
+    );
+    limits::chown_tree(dir.path(), uid);
+    let mut p = Proc::spawn_adjusted(dir.path(), &["monitor", "-c", &cfg], &[], None, |c| {
+        limits::limit_tasks(c, uid, 3)
+    });
+    let read = |n: i64| {
+        logs.iter()
+            .filter(|l| next_index(&db, l) == Some(n))
+            .count()
+    };
+    assert!(
+        wait_until(WAIT, || read(40) == 2),
+        "two logs read under the limit:\n{}",
+        p.stderr()
+    );
+    assert!(
+        p.wait_stderr("cannot start a thread for the reader of", WAIT),
+        "{}",
+        p.stderr()
+    );
+    assert!(p.running(), "alive under the limit:\n{}", p.stderr());
+    assert_eq!(read(40), 2, "the third log waits:\n{}", p.stderr());
+    assert!(
+        logs.iter().any(|l| next_index(&db, l).is_none()),
+        "the waiting log has no position yet"
+    );
+
+    // Room for the waiting reader and the list refresher, and not one thread more.
+    limits::set_task_limit(p.pid(), uid, 5);
+    for l in &logs {
+        wait_next(&p, &db, l, 40);
+    }
+    assert_eq!(limits::threads_of(p.pid()), 5, "main, 3 readers, refresher");
+    for (l, t) in logs.iter().zip(&tcs) {
+        l.extend(entries_of(&t[40..]));
+    }
+    for l in &logs {
+        wait_next(&p, &db, l, 60);
+    }
+    let stderr = stop_ok(&mut p);
+    assert!(!stderr.contains("look up"), "no lookup at all:\n{stderr}");
+    let mut want: Vec<String> = tcs
+        .iter()
+        .flat_map(|t| wants_of(t))
+        .map(|w| w.domain)
+        .collect();
+    let mut got: Vec<String> = rows(&db, TABLE).into_iter().map(|r| r.domain).collect();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+    for l in &logs {
+        assert!(
+            l.requests().iter().all(|r| r.status == 200),
+            "{:?}",
+            l.requests()
+        );
+    }
 }
