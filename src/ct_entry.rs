@@ -23,8 +23,12 @@ pub struct LogEntry<'a> {
     pub kind: EntryKind,
     /// x509: the certificate DER; precert: the TBSCertificate DER (final issuer, no poison).
     pub cert: &'a [u8],
-    /// precert: the precertificate as submitted, which certstream fingerprints.
+    /// precert: the precertificate as submitted, which certstream fingerprints (`None`
+    /// when `extra_data` could not be read: the fingerprint is then the TBS's).
     pub precertificate: Option<&'a [u8]>,
+    /// Why the chain (RFC 6962 `extra_data`, static-ct-api fingerprint list) could not be
+    /// read. The names come from the leaf, so such an entry is kept and this reported.
+    pub chain_error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,27 +113,38 @@ pub fn parse_rfc6962<'a>(leaf: &'a [u8], extra: &'a [u8]) -> Result<LogEntry<'a>
     if !r.is_empty() {
         return err("trailing bytes after MerkleTreeLeaf");
     }
-    let mut x = Bytes { buf: extra };
-    let precertificate = match kind {
-        EntryKind::X509 => {
-            x.vector(3, "certificate_chain")?;
-            None
-        }
-        EntryKind::Precert => {
-            let pre = x.vector(3, "pre_certificate")?;
-            x.vector(3, "precertificate_chain")?;
-            Some(pre)
-        }
-    };
-    if !x.is_empty() {
-        return err("trailing bytes after extra_data");
-    }
+    let (precertificate, chain_error) = parse_extra_data(kind, extra);
     Ok(LogEntry {
         timestamp_ms,
         kind,
         cert,
         precertificate,
+        chain_error: chain_error.map(|e| e.0),
     })
+}
+
+/// RFC 6962 `extra_data`: the x509 entry's `certificate_chain`, or the precert entry's
+/// `PrecertChainEntry` (`pre_certificate` then `precertificate_chain`). Nothing in it is
+/// needed for the names, so a problem is returned beside what could be read (the
+/// precertificate, when its own field frames), not instead of the entry.
+fn parse_extra_data(kind: EntryKind, extra: &[u8]) -> (Option<&[u8]>, Option<EntryError>) {
+    let mut x = Bytes { buf: extra };
+    let mut pre = None;
+    let result = (|| {
+        if kind == EntryKind::Precert {
+            pre = Some(x.vector(3, "pre_certificate")?);
+        }
+        let chain = match kind {
+            EntryKind::X509 => "certificate_chain",
+            EntryKind::Precert => "precertificate_chain",
+        };
+        x.vector(3, chain)?;
+        if !x.is_empty() {
+            return err("trailing bytes after extra_data");
+        }
+        Ok(())
+    })();
+    (pre, result.err())
 }
 
 /// A static-ct-api data tile: TileLeaf after TileLeaf until the body ends. Returns the
@@ -161,12 +176,13 @@ fn parse_tile_into<'a>(tile: &'a [u8], out: &mut Vec<LogEntry<'a>>) -> Result<()
             EntryKind::Precert => Some(r.vector(3, "pre_certificate").map_err(wrap)?),
         };
         let chain = r.vector(2, "certificate_chain").map_err(wrap)?;
-        if chain.len() % 32 != 0 {
-            return Err(wrap(EntryError(format!(
+        // The fingerprints are not needed for the names, and the length framed the leaf.
+        let chain_error = (chain.len() % 32 != 0).then(|| {
+            format!(
                 "certificate_chain length {} is not a multiple of 32",
                 chain.len()
-            ))));
-        }
+            )
+        });
         if out.len() == 256 {
             return err("data tile holds more than 256 entries");
         }
@@ -175,6 +191,7 @@ fn parse_tile_into<'a>(tile: &'a [u8], out: &mut Vec<LogEntry<'a>>) -> Result<()
             kind,
             cert,
             precertificate,
+            chain_error,
         });
     }
     Ok(())
@@ -310,12 +327,33 @@ mod tests {
         for cut in 0..leaf.len() {
             assert!(parse_rfc6962(&leaf[..cut], &extra).is_err(), "cut {cut}");
         }
+        // Precert (TBS "\x30\x00"): the precertificate is kept when its own field frames.
+        let pre_leaf = [
+            &[0u8, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1][..],
+            &[9; 32],
+            &[0, 0, 2, 0x30, 0x00, 0, 0],
+        ]
+        .concat();
+        let e = parse_rfc6962(&pre_leaf, &[0, 0, 1, 0xEE, 0, 0, 0]).unwrap();
+        assert_eq!((e.precertificate, e.chain_error), (Some(&[0xEE][..]), None));
+        let e = parse_rfc6962(&pre_leaf, &[0, 0, 1, 0xEE, 0, 0, 9, 1]).unwrap();
+        assert_eq!(e.precertificate, Some(&[0xEE][..]));
+        assert!(e.chain_error.is_some());
+        let e = parse_rfc6962(&pre_leaf, b"garbage").unwrap();
+        assert_eq!(
+            (e.kind, e.cert, e.precertificate),
+            (EntryKind::Precert, &[0x30, 0][..], None)
+        );
+        assert!(e.chain_error.is_some());
         let mut bad_type = leaf.clone();
         bad_type[11] = 7;
         assert!(parse_rfc6962(&bad_type, &extra).is_err());
-        assert!(
-            parse_rfc6962(&leaf, &[0, 0, 5]).is_err(),
-            "chain longer than data"
-        );
+        // A chain longer than its data, or trailing bytes: the leaf is kept, the chain reported.
+        for extra in [&[0u8, 0, 5][..], &[0, 0, 0, 9], &[]] {
+            let e = parse_rfc6962(&leaf, extra).unwrap();
+            assert_eq!(e.cert, &[0xAB, 0xCD][..]);
+            assert!(e.chain_error.is_some(), "{extra:?}");
+        }
+        assert_eq!(parse_rfc6962(&leaf, &extra).unwrap().chain_error, None);
     }
 }

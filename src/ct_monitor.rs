@@ -4,6 +4,7 @@
 //! it never loses entries); the DB thread commits each batch's rows together with the
 //! log's new position, then prints the batch's stdout lines.
 
+use crate::backoff::Backoff;
 use crate::clock;
 use crate::ct_reader::{CtBatch, CtLogCursor, CtSettings, LogStats};
 use crate::db::Database;
@@ -87,13 +88,15 @@ struct Follower {
     last_entries: u64,
 }
 
+/// Start the reader thread of `log`. When the system refuses a thread (RLIMIT_NPROC, a
+/// pids cgroup), the error comes back and the caller tries again later.
 fn spawn_reader(
-    log: CtLog,
+    log: &CtLog,
     saved: Option<u64>,
     settings: &CtSettings,
     tx: SyncSender<CtBatch>,
 ) -> std::io::Result<Follower> {
-    let log = Arc::new(log);
+    let log = Arc::new(log.clone());
     let stats = Arc::new(LogStats::default());
     let mut cursor = CtLogCursor::new(log.clone(), saved, settings.reader.clone(), stats.clone());
     let name: String = format!("ct {}", log.description).chars().take(60).collect();
@@ -118,10 +121,10 @@ fn spawn_reader(
 }
 
 /// New logs from a daily list reload, found on a thread of their own so a slow
-/// download never holds up commits.
-fn spawn_list_refresher(settings: CtSettings) -> Receiver<Vec<CtLog>> {
+/// download never holds up commits. `Err` when the system refuses the thread.
+fn spawn_list_refresher(settings: CtSettings) -> std::io::Result<Receiver<Vec<CtLog>>> {
     let (tx, rx) = mpsc::channel();
-    let _ = std::thread::Builder::new()
+    std::thread::Builder::new()
         .name("loglist".into())
         .spawn(move || loop {
             if !shutdown::sleep(LIST_REFRESH) {
@@ -137,8 +140,35 @@ fn spawn_list_refresher(settings: CtSettings) -> Receiver<Vec<CtLog>> {
                     logging::warning("ct", &format!("log list reload failed ({key}): {e}"))
                 }
             }
-        });
-    rx
+        })?;
+    Ok(rx)
+}
+
+/// Logs (and the list refresher) whose thread the system refused, tried again with backoff.
+struct Waiting {
+    readers: Vec<(CtLog, Option<u64>)>,
+    refresher: bool,
+    backoff: Backoff,
+    next_try: Instant,
+}
+
+impl Waiting {
+    fn is_empty(&self) -> bool {
+        self.readers.is_empty() && !self.refresher
+    }
+
+    /// Report a refused thread; the next try is after a backoff delay.
+    fn refused(&mut self, what: &str, e: &std::io::Error) {
+        let d = self.backoff.next_delay();
+        self.next_try = Instant::now() + d;
+        logging::error(
+            "ct",
+            &format!(
+                "cannot start a thread for {what}: {e}; retrying in {:.1} s",
+                d.as_secs_f64()
+            ),
+        );
+    }
 }
 
 fn stats_lines(followers: &mut [Follower], elapsed: f64) -> Vec<String> {
@@ -153,11 +183,12 @@ fn stats_lines(followers: &mut [Follower], elapsed: f64) -> Vec<String> {
             f.last_entries = entries;
             let last = s.last_error.lock().map(|e| e.clone()).unwrap_or_default();
             format!(
-                "{}: position {next}, tree size {size}, backlog {}, {rate:.0} entries/s, {} errors, {} malformed{}",
+                "{}: position {next}, tree size {size}, backlog {}, {rate:.0} entries/s, {} errors, {} malformed, {} bad chains{}",
                 f.log.description,
                 size.saturating_sub(next),
                 s.errors.load(Ordering::Relaxed),
                 s.malformed.load(Ordering::Relaxed),
+                s.bad_chains.load(Ordering::Relaxed),
                 if last.is_empty() { String::new() } else { format!(" (last error: {last})") }
             )
         })
@@ -180,19 +211,68 @@ pub fn run<W: Write>(
     let (tx, rx) = mpsc::sync_channel::<CtBatch>(64);
     let mut followers = Vec::new();
     let mut running = HashSet::new();
-    // Start a reader for every log not followed yet, from its saved position.
-    let mut follow = |logs: Vec<CtLog>, followers: &mut Vec<Follower>| -> Result<(), Failure> {
+    let mut waiting = Waiting {
+        readers: Vec::new(),
+        refresher: false,
+        backoff: Backoff::new(Duration::from_secs(1), Duration::from_secs(60)),
+        next_try: Instant::now(),
+    };
+    // Every log not followed yet joins the waiting list, from its saved position.
+    let mut enlist = |logs: Vec<CtLog>, waiting: &mut Waiting| -> Result<(), Failure> {
         let positions = db.ct_positions()?;
         for log in logs {
             if running.insert(log.log_id.clone()) {
                 let saved = positions.get(&log.log_id).copied();
-                followers.push(spawn_reader(log, saved, settings, tx.clone())?);
+                waiting.readers.push((log, saved));
             }
         }
         Ok(())
     };
-    follow(logs, &mut followers)?;
-    let new_logs = spawn_list_refresher(settings.clone());
+    // Start what waits; a refused thread is an error reported and retried, never fatal:
+    // the logs already followed go on meanwhile.
+    let start_waiting = |waiting: &mut Waiting,
+                         followers: &mut Vec<Follower>,
+                         new_logs: &mut Option<Receiver<Vec<CtLog>>>| {
+        let mut refused = None;
+        let mut still = Vec::new();
+        for (log, saved) in waiting.readers.drain(..) {
+            if refused.is_some() {
+                still.push((log, saved));
+                continue;
+            }
+            match spawn_reader(&log, saved, settings, tx.clone()) {
+                Ok(f) => followers.push(f),
+                Err(e) => {
+                    refused = Some((
+                        format!("the reader of {} ({})", log.description, log.url),
+                        e,
+                    ));
+                    still.push((log, saved));
+                }
+            }
+        }
+        waiting.readers = still;
+        if waiting.refresher && refused.is_none() {
+            match spawn_list_refresher(settings.clone()) {
+                Ok(rx) => {
+                    *new_logs = Some(rx);
+                    waiting.refresher = false;
+                }
+                Err(e) => refused = Some(("the log list refresher".to_string(), e)),
+            }
+        }
+        match refused {
+            Some((what, e)) => {
+                let n = waiting.readers.len();
+                waiting.refused(&format!("{what} ({n} log(s) waiting)"), &e)
+            }
+            None => waiting.backoff.reset(),
+        }
+    };
+    enlist(logs, &mut waiting)?;
+    waiting.refresher = true;
+    let mut new_logs = None;
+    start_waiting(&mut waiting, &mut followers, &mut new_logs);
     let mut matcher = Matcher::new(rules, db, out, counters.clone()).with_lookalike(lookalike);
     let (mut last_stats, mut last_print) = (Instant::now(), Instant::now());
     let stats_every = if stats_to_stderr {
@@ -213,14 +293,22 @@ pub fn run<W: Write>(
             }
             break;
         }
-        if let Ok(logs) = new_logs.try_recv() {
-            follow(logs, &mut followers)?;
+        if let Some(logs) = new_logs.as_ref().and_then(|r| r.try_recv().ok()) {
+            enlist(logs, &mut waiting)?;
+            waiting.next_try = Instant::now();
+        }
+        if !waiting.is_empty() && Instant::now() >= waiting.next_try {
+            start_waiting(&mut waiting, &mut followers, &mut new_logs);
         }
         if last_stats.elapsed() >= stats_every {
             let elapsed = last_print.elapsed().as_secs_f64();
             last_print = Instant::now();
             last_stats = Instant::now();
-            for line in stats_lines(&mut followers, elapsed) {
+            let mut lines = stats_lines(&mut followers, elapsed);
+            lines.extend(waiting.readers.iter().map(|(log, _)| {
+                format!("{}: not started yet, waiting for a thread", log.description)
+            }));
+            for line in lines {
                 if stats_to_stderr {
                     eprintln!("{}", crate::redact::clean(&line));
                 }

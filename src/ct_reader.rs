@@ -71,6 +71,8 @@ pub struct LogStats {
     pub entries: AtomicU64,
     pub errors: AtomicU64,
     pub malformed: AtomicU64,
+    /// Entries kept whose chain (`extra_data`, tile fingerprints) could not be read.
+    pub bad_chains: AtomicU64,
     pub last_error: Mutex<String>,
 }
 
@@ -137,6 +139,10 @@ struct RawEntry<'a> {
     extra_data: std::borrow::Cow<'a, str>,
 }
 
+/// The largest position (and tree size) a log can have here: `CTLogState` stores them as
+/// SQLite INTEGERs, signed 64-bit.
+pub const MAX_POSITION: u64 = i64::MAX as u64;
+
 /// Responses bigger than this are refused (a 1024-entry get-entries is ~5 MB).
 const BODY_LIMIT: u64 = 64 << 20;
 
@@ -182,8 +188,20 @@ impl CtLogCursor {
             .map_err(|e| FetchError::Transient(e.to_string()))
     }
 
-    /// The log's current size.
+    /// The log's current size. A size of 2^63 or more cannot be a position: the positions
+    /// are SQLite INTEGERs (signed 64-bit), and no real log comes near it, so such an
+    /// answer is a misbehaving log, retried like any bad answer, never stored.
     fn tree_size(&self) -> Result<u64, FetchError> {
+        let size = self.reported_size()?;
+        if size > MAX_POSITION {
+            return Err(FetchError::Transient(format!(
+                "MISBEHAVING LOG: tree size {size} cannot be a position (the limit is {MAX_POSITION}); keeping our position"
+            )));
+        }
+        Ok(size)
+    }
+
+    fn reported_size(&self) -> Result<u64, FetchError> {
         match self.log.kind {
             LogKind::Rfc6962 => {
                 let resp = self.get("ct/v1/get-sth")?;
@@ -246,10 +264,21 @@ impl CtLogCursor {
         let mut records = Vec::with_capacity(n as usize);
         for (k, raw) in parsed.entries.iter().enumerate() {
             let index = next + k as u64;
+            // The names are in leaf_input; extra_data (the chain) only adds the precert's
+            // fingerprint, so unreadable extra_data is reported with the entry, not fatal.
+            let extra_b64 = base64::decode_into(raw.extra_data.as_bytes(), &mut self.extra_buf);
+            if extra_b64.is_err() {
+                self.extra_buf.clear();
+            }
             let decoded = base64::decode_into(raw.leaf_input.as_bytes(), &mut self.leaf_buf)
-                .and_then(|_| base64::decode_into(raw.extra_data.as_bytes(), &mut self.extra_buf))
-                .map_err(|e| EntryError(format!("base64: {e}")))
-                .and_then(|_| ct_entry::parse_rfc6962(&self.leaf_buf, &self.extra_buf));
+                .map_err(|e| EntryError(format!("leaf_input base64: {e}")))
+                .and_then(|_| ct_entry::parse_rfc6962(&self.leaf_buf, &self.extra_buf))
+                .map(|mut entry| {
+                    if let Err(e) = extra_b64 {
+                        entry.chain_error = Some(format!("extra_data base64: {e}"));
+                    }
+                    entry
+                });
             match decoded {
                 Ok(entry) => {
                     if let Some(r) = self.record(index, &entry) {
@@ -311,6 +340,19 @@ impl CtLogCursor {
     fn record(&self, index: u64, entry: &LogEntry<'_>) -> Option<CertificateRecord<'static>> {
         match ct_entry::record_from_entry(entry) {
             Ok((record, warnings, lossy)) => {
+                if let Some(why) = &entry.chain_error {
+                    let n = self.stats.bad_chains.fetch_add(1, Ordering::Relaxed) + 1;
+                    // Counted always; logged for the first ones, then every thousandth.
+                    if n <= 20 || n.is_multiple_of(1000) {
+                        logging::warning(
+                            "ct",
+                            &format!(
+                                "{} ({}) entry {index}: BAD CHAIN ({why}); certificate kept, its names come from the leaf (bad chain #{n} of this log)",
+                                self.log.description, self.log.url
+                            ),
+                        );
+                    }
+                }
                 if lossy {
                     logging::warning(
                         "ct",

@@ -282,7 +282,18 @@ impl Database {
         let mut out = std::collections::HashMap::new();
         for row in rows {
             let (id, next) = row.map_err(|e| self.err(e))?;
-            out.insert(id, next.max(0) as u64);
+            // A negative position (written by an older version that took a log's impossible
+            // tree size of 2^63 or more) is no position: reading that log from entry 0 would
+            // be a backfill nobody asked for. The log starts as on a first run (`StartAt`).
+            match u64::try_from(next) {
+                Ok(n) => {
+                    out.insert(id, n);
+                }
+                Err(_) => crate::logging::warning(
+                    "ct",
+                    &format!("CTLogState: {id} has the impossible position {next}; ignored, the log starts as on a first run"),
+                ),
+            }
         }
         Ok(out)
     }
@@ -296,6 +307,15 @@ impl Database {
         tree_size: u64,
         updated_at: &str,
     ) -> Result<(), DbError> {
+        // Stored as SQLite INTEGERs (signed 64-bit): a larger value would come back negative.
+        let (Ok(next), Ok(tree_size)) = (i64::try_from(next), i64::try_from(tree_size)) else {
+            return Err(DbError {
+                path: self.path.clone(),
+                message: format!(
+                    "CTLogState: position {next} / tree size {tree_size} of {log_id} out of range"
+                ),
+            });
+        };
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -304,14 +324,8 @@ impl Database {
                  TreeSize = excluded.TreeSize, UpdatedAt = excluded.UpdatedAt WHERE excluded.NextIndex >= CTLogState.NextIndex",
             )
             .map_err(|e| self.err(e))?;
-        stmt.execute(params![
-            log_id,
-            url,
-            next as i64,
-            tree_size as i64,
-            updated_at
-        ])
-        .map_err(|e| self.err(e))?;
+        stmt.execute(params![log_id, url, next, tree_size, updated_at])
+            .map_err(|e| self.err(e))?;
         Ok(())
     }
 
@@ -457,5 +471,28 @@ mod tests {
         for bad in ["", "1a", "a-b", "a b", "a;DROP", "\"x\"", "é", "a.b"] {
             assert!(!valid_table_name(bad), "{bad}");
         }
+    }
+
+    /// Positions are SQLite INTEGERs: 2^63 or more is refused, never stored negative, and a
+    /// negative one left by an older version is no position (not "read from entry 0").
+    #[test]
+    fn ct_positions_stay_in_range() {
+        let dir = std::env::temp_dir().join(format!("csm-db-ct-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = Database::open(&dir.join("t.sqlite3"), "CertMon").unwrap();
+        db.ensure_ct_state().unwrap();
+        db.save_ct_position("a", "u", 5, 7, "t").unwrap();
+        assert!(db
+            .save_ct_position("a", "u", 1 << 63, 1 << 63, "t")
+            .is_err());
+        assert!(db.save_ct_position("a", "u", 6, u64::MAX, "t").is_err());
+        db.conn
+            .execute_batch("INSERT INTO CTLogState (LogID, URL, NextIndex) VALUES ('b', 'u', -9223372036854775808)")
+            .unwrap();
+        let got = db.ct_positions().unwrap();
+        assert_eq!(got.get("a"), Some(&5));
+        assert_eq!(got.get("b"), None);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -3,11 +3,158 @@
 //! logs send gzip whether asked or not), TLS through native-tls and the system roots.
 
 use std::fmt;
-use std::time::Duration;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 pub struct HttpClient {
     agent: ureq::Agent,
+    lookup: Arc<Lookup>,
+}
+
+/// Name resolution for every client of the program, without a thread per request.
+///
+/// ureq's own resolver looks every host up on a new thread so that its timeout holds, even
+/// an IP literal, and starts that thread with `std::thread::spawn`, which panics when the
+/// system refuses a thread (RLIMIT_NPROC, a pids cgroup): with `panic = "abort"` that ends
+/// the process. Here an IP literal needs no lookup at all; a name's addresses are reused
+/// for [`LOOKUP_TTL`] (a CT reader asks the same host many times a second) and forgotten
+/// after a failed request; a lookup runs on a thread started with `Builder::spawn`, and
+/// when no thread can be started, on the caller's thread (bounded then by the system
+/// resolver's own timeouts instead of ours).
+#[derive(Debug, Default)]
+pub struct Lookup {
+    last: Mutex<Option<(String, Instant, Vec<SocketAddr>)>>,
+}
+
+/// How long a looked-up name's addresses are reused.
+pub const LOOKUP_TTL: Duration = Duration::from_secs(60);
+
+/// Lookups done on the caller's thread because none could be started (for the warning).
+static INLINE_LOOKUPS: AtomicU64 = AtomicU64::new(0);
+
+impl Lookup {
+    /// Drop the remembered addresses (the next request looks the name up again).
+    pub fn forget(&self) {
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// `host:port` → addresses: an IP literal as it is, a name from the cache or looked up.
+    fn addresses(
+        &self,
+        host_port: &str,
+        timeout: NextTimeout,
+    ) -> Result<Vec<SocketAddr>, ureq::Error> {
+        if let Ok(addr) = host_port.parse::<SocketAddr>() {
+            return Ok(vec![addr]);
+        }
+        {
+            let last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((key, at, addrs)) = last.as_ref() {
+                if key == host_port && at.elapsed() < LOOKUP_TTL {
+                    return Ok(addrs.clone());
+                }
+            }
+        }
+        let addrs = lookup(host_port, timeout)?;
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((host_port.to_string(), Instant::now(), addrs.clone()));
+        Ok(addrs)
+    }
+}
+
+/// The system resolver on a thread of its own (so `timeout` holds), or on this thread when
+/// the system refuses a new one.
+fn lookup(host_port: &str, timeout: NextTimeout) -> Result<Vec<SocketAddr>, ureq::Error> {
+    let on_this_thread =
+        |hp: &str| -> Result<Vec<SocketAddr>, ureq::Error> { Ok(hp.to_socket_addrs()?.collect()) };
+    if timeout.after.is_not_happening() {
+        return on_this_thread(host_port);
+    }
+    let (tx, rx) = mpsc::sync_channel(1);
+    let hp = host_port.to_string();
+    let started = std::thread::Builder::new()
+        .name("lookup".into())
+        .spawn(move || {
+            let _ = tx.send(hp.to_socket_addrs().map(|i| i.collect::<Vec<_>>()));
+        });
+    match started {
+        Ok(_) => match rx.recv_timeout(*timeout.after) {
+            Ok(found) => Ok(found?),
+            Err(RecvTimeoutError::Timeout) => Err(ureq::Error::Timeout(timeout.reason)),
+            Err(RecvTimeoutError::Disconnected) => Err(ureq::Error::HostNotFound),
+        },
+        Err(e) => {
+            let n = INLINE_LOOKUPS.fetch_add(1, Ordering::Relaxed) + 1;
+            if n == 1 || n.is_multiple_of(1000) {
+                crate::logging::warning(
+                    "http",
+                    &format!("cannot start a thread to look up {host_port} ({e}); looked up on the calling thread instead (lookup #{n} so)"),
+                );
+            }
+            on_this_thread(host_port)
+        }
+    }
+}
+
+impl Resolver for Lookup {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else {
+            return Err(ureq::Error::BadUri(format!("{uri}: not a full URL")));
+        };
+        let Some(host_port) = DefaultResolver::host_and_port(scheme, authority) else {
+            return Err(ureq::Error::BadUri(format!("{uri}: no port")));
+        };
+        let found = self.addresses(&host_port, timeout)?;
+        let mut out = self.empty();
+        for a in config.ip_family().keep_wanted(found.into_iter()) {
+            // Full (16 addresses): the rest are not needed.
+            if out.try_push(a).is_err() {
+                break;
+            }
+        }
+        if out.is_empty() {
+            return Err(ureq::Error::HostNotFound);
+        }
+        Ok(out)
+    }
+}
+
+/// The agent owns its resolver; the client keeps a handle to make it forget.
+#[derive(Debug)]
+struct SharedLookup(Arc<Lookup>);
+
+impl Resolver for SharedLookup {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        self.0.resolve(uri, config, timeout)
+    }
+}
+
+impl HttpClient {
+    fn with_config(config: ureq::config::Config) -> HttpClient {
+        let lookup = Arc::new(Lookup::default());
+        let agent = ureq::Agent::with_parts(
+            config,
+            DefaultConnector::default(),
+            SharedLookup(lookup.clone()),
+        );
+        HttpClient { agent, lookup }
+    }
 }
 
 #[derive(Debug)]
@@ -107,10 +254,7 @@ pub fn roots_with_extra(extra: &std::path::Path) -> Result<RootCerts, String> {
 impl HttpClient {
     /// System roots, up to 5 redirects, proxies from the environment (ureq's default).
     pub fn new(timeout: Duration) -> HttpClient {
-        let agent = config(timeout, native_tls(RootCerts::PlatformVerifier), 5)
-            .build()
-            .into();
-        HttpClient { agent }
+        HttpClient::with_config(config(timeout, native_tls(RootCerts::PlatformVerifier), 5).build())
     }
 
     /// GET with a body limit; any HTTP status is `Ok` (callers decide what a 404 means).
@@ -129,11 +273,11 @@ impl HttpClient {
             })?),
             None => None,
         };
-        let agent = config(timeout, native_tls(RootCerts::PlatformVerifier), 5)
-            .proxy(proxy)
-            .build()
-            .into();
-        Ok(HttpClient { agent })
+        Ok(HttpClient::with_config(
+            config(timeout, native_tls(RootCerts::PlatformVerifier), 5)
+                .proxy(proxy)
+                .build(),
+        ))
     }
 
     /// GET with extra request headers (e.g. `Accept`); otherwise as [`HttpClient::get`].
@@ -147,9 +291,12 @@ impl HttpClient {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let resp = req.call().map_err(|e| HttpError {
-            url: url.to_string(),
-            message: e.to_string(),
+        let resp = req.call().map_err(|e| {
+            self.lookup.forget();
+            HttpError {
+                url: url.to_string(),
+                message: e.to_string(),
+            }
         })?;
         read_response(url, resp, limit)
     }
@@ -181,8 +328,9 @@ impl HttpClient {
             None => RootCerts::PlatformVerifier,
             Some(path) => roots_with_extra(path)?,
         };
-        let agent = config(timeout, native_tls(roots), 0).build().into();
-        Ok(HttpClient { agent })
+        Ok(HttpClient::with_config(
+            config(timeout, native_tls(roots), 0).build(),
+        ))
     }
 
     /// Like [`HttpClient::for_webhooks`] without any certificate check, for destinations the
@@ -192,8 +340,7 @@ impl HttpClient {
             .provider(TlsProvider::NativeTls)
             .disable_verification(true)
             .build();
-        let agent = config(timeout, tls, 0).build().into();
-        Ok(HttpClient { agent })
+        Ok(HttpClient::with_config(config(timeout, tls, 0).build()))
     }
 
     /// `method` (GET, POST, PUT, PATCH, DELETE, HEAD) with headers and a body (sent with every
@@ -222,7 +369,10 @@ impl HttpClient {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let resp = req.send(body).map_err(|e| err(e.to_string()))?;
+        let resp = req.send(body).map_err(|e| {
+            self.lookup.forget();
+            err(e.to_string())
+        })?;
         read_response(url, resp, limit)
     }
 }
@@ -292,6 +442,31 @@ fn parse_http_date(v: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// IP literals are used as they are: no lookup, no thread, nothing remembered.
+    #[test]
+    fn ip_literals_need_no_lookup() {
+        let lookup = Lookup::default();
+        let config = ureq::Agent::config_builder().build();
+        for (url, want) in [
+            ("http://127.0.0.1:8080/log/", "127.0.0.1:8080"),
+            ("https://127.0.0.2/", "127.0.0.2:443"),
+            ("https://[::1]/ct/v1/get-sth", "[::1]:443"),
+            ("http://[::1]:81/", "[::1]:81"),
+        ] {
+            let uri: ureq::http::Uri = url.parse().unwrap();
+            let got = lookup
+                .resolve(&uri, &config, NextTimeout::default())
+                .unwrap();
+            let want: SocketAddr = want.parse().unwrap();
+            assert_eq!(got.iter().copied().collect::<Vec<_>>(), vec![want], "{url}");
+        }
+        assert!(lookup.last.lock().unwrap().is_none());
+        let uri: ureq::http::Uri = "/relative".parse().unwrap();
+        assert!(lookup
+            .resolve(&uri, &config, NextTimeout::default())
+            .is_err());
+    }
 
     #[test]
     fn retry_after_forms() {

@@ -401,6 +401,42 @@ impl Queue {
     }
 }
 
+/// Start a thread named `name` running `body`. While the system refuses a thread
+/// (RLIMIT_NPROC, a pids cgroup) the refusal is logged as an error and retried with
+/// backoff: never fatal. `false` when a stop was requested first.
+fn spawn_retrying<F: FnOnce() + Send + 'static>(name: &str, body: F) -> bool {
+    // A refused spawn drops its closure; the body waits here to be handed to the next try.
+    let slot = Arc::new(std::sync::Mutex::new(Some(body)));
+    let mut backoff = crate::backoff::Backoff::new(Duration::from_secs(1), Duration::from_secs(60));
+    loop {
+        let mine = slot.clone();
+        let started = std::thread::Builder::new()
+            .name(name.to_string())
+            .spawn(move || {
+                let body = mine.lock().unwrap_or_else(|p| p.into_inner()).take();
+                if let Some(body) = body {
+                    body();
+                }
+            });
+        match started {
+            Ok(_) => return true,
+            Err(e) => {
+                let d = backoff.next_delay();
+                logging::error(
+                    "root",
+                    &format!(
+                        "cannot start the {name} thread: {e}; retrying in {:.1} s",
+                        d.as_secs_f64()
+                    ),
+                );
+                if !shutdown::sleep(d) {
+                    return false;
+                }
+            }
+        }
+    }
+}
+
 fn spawn_source(
     source: Source,
     counters: Arc<Counters>,
@@ -414,25 +450,20 @@ fn spawn_source(
     };
     match source {
         Source::Certstream(settings) => {
-            std::thread::Builder::new()
-                .name("certstream".into())
-                .spawn(move || {
-                    certstream_client::run(&settings, |event| match event {
-                        ClientEvent::Message(m) if block_when_full => {
-                            queue.push(m);
+            spawn_retrying("certstream", move || {
+                certstream_client::run(&settings, |event| match event {
+                    ClientEvent::Message(m) if block_when_full => {
+                        queue.push(m);
+                    }
+                    ClientEvent::Message(m) => queue.offer(m, &counters),
+                    ClientEvent::Rejected(why) => {
+                        let n = Counters::bump(&counters.rejected);
+                        if worth_logging(n) {
+                            logging::warning("certstream", &format!("skipped message #{n}: {why}"));
                         }
-                        ClientEvent::Message(m) => queue.offer(m, &counters),
-                        ClientEvent::Rejected(why) => {
-                            let n = Counters::bump(&counters.rejected);
-                            if worth_logging(n) {
-                                logging::warning(
-                                    "certstream",
-                                    &format!("skipped message #{n}: {why}"),
-                                );
-                            }
-                        }
-                    })
-                })?;
+                    }
+                })
+            });
         }
         Source::Replay(path) => {
             let reader: Box<dyn BufRead + Send> = if path == "-" {
@@ -443,9 +474,7 @@ fn spawn_source(
                 })?;
                 Box::new(std::io::BufReader::with_capacity(1 << 16, f))
             };
-            std::thread::Builder::new()
-                .name("replay".into())
-                .spawn(move || replay(reader, &path, &queue, &counters))?;
+            spawn_retrying("replay", move || replay(reader, &path, &queue, &counters));
         }
     }
     Ok((rx, bytes))

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use ureq::tls::RootCerts;
-use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::DefaultConnector;
 
 /// The title only needs the head of a page; phishing kits sometimes serve huge pages.
@@ -51,7 +51,8 @@ pub enum ProbeOutcome {
 struct RecordingResolver {
     overrides: HashMap<String, (IpAddr, Option<u16>)>,
     seen: Mutex<HashMap<String, IpAddr>>,
-    inner: DefaultResolver,
+    /// Never a thread per lookup that could panic at a thread limit (see `http::Lookup`).
+    inner: crate::http::Lookup,
 }
 
 impl Resolver for RecordingResolver {
@@ -172,11 +173,17 @@ impl Prober {
         let Ok(addr) = listener.local_addr() else {
             return;
         };
-        let closer = std::thread::spawn(move || {
-            if let Ok((s, _)) = listener.accept() {
-                drop(s);
-            }
-        });
+        // No thread to spare (a thread limit): skip the warm-up, it only saves memory.
+        let Ok(closer) = std::thread::Builder::new()
+            .name("warm-up".into())
+            .spawn(move || {
+                if let Ok((s, _)) = listener.accept() {
+                    drop(s);
+                }
+            })
+        else {
+            return;
+        };
         let _ = self.agent.get(&format!("https://{addr}/")).call();
         let _ = closer.join();
     }

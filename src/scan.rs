@@ -291,10 +291,6 @@ enum Finding {
     Down(ProbeOutcome),
 }
 
-struct Job {
-    candidate: ScanCandidate,
-}
-
 struct Done {
     candidate: ScanCandidate,
     finding: Finding,
@@ -361,47 +357,66 @@ fn work(prober: &Prober, enricher: &Enricher, ua: &str, c: &ScanCandidate) -> Fi
     }
 }
 
+/// The hosts still to probe, taken one at a time by whoever probes.
+type Jobs = Arc<Mutex<std::vec::IntoIter<ScanCandidate>>>;
+
+fn next_job(jobs: &Jobs) -> Option<ScanCandidate> {
+    if shutdown::requested() {
+        return None;
+    }
+    jobs.lock().unwrap_or_else(|p| p.into_inner()).next()
+}
+
+fn ua_picker(uas: &Arc<Vec<String>>, i: usize) -> UaPicker {
+    UaPicker {
+        uas: uas.clone(),
+        state: clock::now_unix() as u64 ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
+    }
+}
+
+/// Start up to `n` workers taking hosts from `jobs`. When the system refuses a thread
+/// (RLIMIT_NPROC, a pids cgroup) the pool is smaller, reported with the error; with no
+/// worker at all the caller probes the hosts itself. No host is dropped either way: they
+/// stay in `jobs` until someone takes them. Returns the workers started and the results.
 fn spawn_workers(
     n: usize,
-    jobs: Arc<Mutex<Receiver<Job>>>,
-    prober: Arc<Prober>,
-    enricher: Arc<Enricher>,
-    uas: Arc<Vec<String>>,
-) -> std::io::Result<Receiver<Done>> {
+    jobs: &Jobs,
+    prober: &Arc<Prober>,
+    enricher: &Arc<Enricher>,
+    uas: &Arc<Vec<String>>,
+) -> (usize, Receiver<Done>) {
     let (tx, rx) = mpsc::channel();
     for i in 0..n {
         let (jobs, prober, enricher, tx) =
             (jobs.clone(), prober.clone(), enricher.clone(), tx.clone());
-        let seed =
-            clock::now_unix() as u64 ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        let mut picker = UaPicker {
-            uas: uas.clone(),
-            state: seed,
-        };
-        std::thread::Builder::new()
+        let mut picker = ua_picker(uas, i);
+        let started = std::thread::Builder::new()
             .name(format!("scan-{i}"))
             .stack_size(256 * 1024)
-            .spawn(move || loop {
-                if shutdown::requested() {
-                    return;
+            .spawn(move || {
+                while let Some(candidate) = next_job(&jobs) {
+                    let finding = work(&prober, &enricher, picker.pick(), &candidate);
+                    if tx.send(Done { candidate, finding }).is_err() {
+                        return;
+                    }
                 }
-                let job = match jobs.lock().unwrap_or_else(|p| p.into_inner()).recv() {
-                    Ok(j) => j,
-                    Err(_) => return,
-                };
-                let finding = work(&prober, &enricher, picker.pick(), &job.candidate);
-                if tx
-                    .send(Done {
-                        candidate: job.candidate,
-                        finding,
-                    })
-                    .is_err()
-                {
-                    return;
-                }
-            })?;
+            });
+        if let Err(e) = started {
+            logging::warning(
+                "scan",
+                &format!(
+                    "cannot start more threads ({e}): {i} of {n} workers{}",
+                    if i == 0 {
+                        "; probing one host at a time on the main thread"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+            return (i, rx);
+        }
     }
-    Ok(rx)
+    (n, rx)
 }
 
 /// `(now - first_seen).days` as Python's timedelta computes it (floor).
@@ -495,27 +510,31 @@ fn run<W: Write>(
         if settings.probe.proxy.is_none() {
             prober.warm_up();
         }
-        let (job_tx, job_rx) = mpsc::sync_channel::<Job>(workers * 2);
-        let done = spawn_workers(
-            workers,
-            Arc::new(Mutex::new(job_rx)),
+        let jobs: Jobs = Arc::new(Mutex::new(to_probe.into_iter()));
+        let (prober, enricher) = (
             Arc::new(prober),
             Arc::new(Enricher::new(settings.enrich.clone())),
-            Arc::new(uas),
-        )?;
-        // Hand out work from a thread of its own, so results are recorded as they come.
-        std::thread::spawn(move || {
-            for candidate in to_probe {
-                if shutdown::requested() || job_tx.send(Job { candidate }).is_err() {
-                    return;
-                }
-            }
-        });
+        );
+        let uas = Arc::new(uas);
+        let (started, done) = spawn_workers(workers, &jobs, &prober, &enricher, &uas);
+        let mut picker = ua_picker(&uas, workers);
         let progress = is_tty(2);
         let mut finished = 0usize;
         let mut interrupted = false;
         loop {
-            let d = match done.recv_timeout(Duration::from_millis(200)) {
+            let next = if started == 0 {
+                // No worker could be started: probe here, one host at a time.
+                match next_job(&jobs) {
+                    Some(candidate) => {
+                        let finding = work(&prober, &enricher, picker.pick(), &candidate);
+                        Ok(Done { candidate, finding })
+                    }
+                    None => Err(RecvTimeoutError::Disconnected),
+                }
+            } else {
+                done.recv_timeout(Duration::from_millis(200))
+            };
+            let d = match next {
                 Ok(d) => d,
                 Err(RecvTimeoutError::Timeout) => {
                     if shutdown::requested() && !interrupted {

@@ -9,6 +9,7 @@ mod common;
 
 use common::ctlog::*;
 use common::der::*;
+use common::limits;
 use common::*;
 use rusqlite::Connection;
 use std::collections::{BTreeSet, HashMap};
@@ -1840,5 +1841,359 @@ fn credentials_in_a_log_url_stay_out_of_the_log_file_and_the_db() {
         for s in [PASS, PASS_PCT, BASIC] {
             assert!(!text.contains(s), "{s:?} in the {what}:\n{text}");
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 8. Hostile logs: impossible tree sizes, unreadable chains, thread limits
+
+/// A get-sth / checkpoint size of 2^63 or more cannot be a position (SQLite integers are
+/// signed 64-bit): the log is reported as misbehaving, nothing is read or stored from it,
+/// and the saved position survives it and a restart.
+#[test]
+fn tree_size_beyond_i64_is_rejected_and_the_position_kept() {
+    let dir = TempDir::new("ct-huge-size");
+    let rfc_tcs = generate("hz", 0..30);
+    let tiled_tcs = generate("hzt", 0..30);
+    let rfc = FakeLog::rfc6962(entries_of(&rfc_tcs[..10]));
+    let tiled = FakeLog::tiled(entries_of(&tiled_tcs[..10]));
+    for log in [&rfc, &tiled] {
+        log.state().published = Some(1 << 63);
+    }
+    let db = db_of(&dir);
+    let cfg = write_conf(
+        &dir,
+        &[&rfc, &tiled],
+        &Ct {
+            start_at: Some("end"),
+            batch_size: None,
+        },
+    );
+    let mut p = Proc::monitor(&dir, &cfg);
+    // First run against an impossible size: reported, no position stored.
+    for log in [&rfc, &tiled] {
+        let url = log.url();
+        let ok = wait_until(WAIT, || {
+            p.stderr().lines().any(|l| {
+                l.starts_with("[ERROR:ct]")
+                    && l.contains(&url)
+                    && l.contains("MISBEHAVING LOG")
+                    && l.contains("9223372036854775808")
+            })
+        });
+        assert!(ok, "{url} reported as misbehaving:\n{}", p.stderr());
+    }
+    for log in [&rfc, &tiled] {
+        assert_eq!(
+            ct_row(&db, log),
+            None,
+            "no position from an impossible size"
+        );
+    }
+    // The logs come back to sane sizes: the first run starts at their end.
+    for log in [&rfc, &tiled] {
+        log.state().published = None;
+    }
+    wait_next(&p, &db, &rfc, 10);
+    wait_next(&p, &db, &tiled, 10);
+    rfc.extend(entries_of(&rfc_tcs[10..20]));
+    tiled.extend(entries_of(&tiled_tcs[10..20]));
+    wait_next(&p, &db, &rfc, 20);
+    wait_next(&p, &db, &tiled, 20);
+    // Again impossible (the largest u64 too): the saved position stays, nothing is read.
+    rfc.state().published = Some(u64::MAX);
+    tiled.state().published = Some((1 << 63) + 5);
+    let (rfc_seen, tiled_seen) = (rfc.requests().len(), tiled.requests().len());
+    assert!(
+        wait_until(WAIT, || p.stderr().matches("MISBEHAVING LOG").count() >= 4),
+        "{}",
+        p.stderr()
+    );
+    assert!(
+        p.stderr().contains("18446744073709551615"),
+        "{}",
+        p.stderr()
+    );
+    let stderr = stop_ok(&mut p);
+    assert!(
+        rfc.requests()[rfc_seen..]
+            .iter()
+            .all(|r| r.path == "ct/v1/get-sth"),
+        "nothing read past an impossible size: {:?}",
+        &rfc.requests()[rfc_seen..]
+    );
+    assert!(
+        tiled.requests()[tiled_seen..]
+            .iter()
+            .all(|r| r.path == "checkpoint"),
+        "{:?}",
+        &tiled.requests()[tiled_seen..]
+    );
+    for log in [&rfc, &tiled] {
+        let row = ct_row(&db, log).unwrap();
+        assert_eq!((row.next, row.tree_size), (20, Some(20)), "{stderr}");
+    }
+    // A restart resumes from the saved positions once the sizes are sane again.
+    for log in [&rfc, &tiled] {
+        log.state().published = None;
+    }
+    rfc.extend(entries_of(&rfc_tcs[20..30]));
+    tiled.extend(entries_of(&tiled_tcs[20..30]));
+    let mut p2 = Proc::monitor(&dir, &cfg);
+    wait_next(&p2, &db, &rfc, 30);
+    wait_next(&p2, &db, &tiled, 30);
+    stop_ok(&mut p2);
+    for (s, _) in rfc.entry_requests() {
+        assert!(s >= 10, "entry {s} read again: {:?}", rfc.entry_requests());
+    }
+    for r in tiled.tile_requests() {
+        assert!(
+            r.path.starts_with("tile/data/000"),
+            "only tile 0 exists: {r:?}"
+        );
+    }
+    let mut want = wants_of(&rfc_tcs[10..30]);
+    want.extend(wants_of(&tiled_tcs[10..30]));
+    let mut got: Vec<String> = rows(&db, TABLE).into_iter().map(|r| r.domain).collect();
+    let mut want: Vec<String> = want.into_iter().map(|w| w.domain).collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+}
+
+/// Names come from the leaf (the certificate, or the precert's TBS in the leaf_input); the
+/// chain in `extra_data` only serves the fingerprint of a precert. An entry whose leaf is
+/// readable but whose chain is garbage is kept, with a counted "bad chain" warning.
+#[test]
+fn readable_leaf_with_garbage_chain_is_kept_and_the_chain_reported() {
+    let dir = TempDir::new("ct-bad-chain");
+    let ts = 1_790_000_000_000u64;
+    let garbage = b"\xde\xad\xbe\xef not a chain at all \x00\x01".to_vec();
+    let mut tcs = generate("bc", 0..3);
+    // 3: x509 leaf, extra_data garbage.
+    let x = leaf(
+        Some("paypal-login-badchain-x509.example"),
+        &["paypal-login-badchain-x509.example"],
+        NB,
+    );
+    let x_der = x.certificate();
+    // 4: precert TBS in the leaf, extra_data garbage: no precertificate to fingerprint, so
+    // the fingerprint is the TBS's.
+    let pa = leaf(
+        Some("paypal-login-badchain-pre.example"),
+        &["paypal-login-badchain-pre.example"],
+        NB,
+    );
+    // 5: precert whose pre_certificate is there but whose chain is cut short.
+    let pb = leaf(
+        Some("secure-login-badchain-pre2.example"),
+        &["secure-login-badchain-pre2.example"],
+        NB,
+    );
+    let mut pb_extra = extra_data_precert(&pb.precertificate(), &[issuer_der()]);
+    pb_extra.truncate(pb_extra.len() - 7);
+    let raw = |leaf_input: Vec<u8>, extra_data: Vec<u8>| Entry {
+        timestamp_ms: ts,
+        kind: EntryKind::Raw {
+            leaf_input,
+            extra_data,
+            tile_leaf: Vec::new(),
+        },
+        garbled: false,
+    };
+    let specials = [
+        (
+            raw(merkle_tree_leaf_x509(ts, &x_der), garbage.clone()),
+            "paypal-login-badchain-x509.example",
+            fingerprint(&x_der),
+        ),
+        (
+            raw(
+                merkle_tree_leaf_precert(ts, &ISSUER_KEY_HASH, &pa.tbs()),
+                garbage.clone(),
+            ),
+            "paypal-login-badchain-pre.example",
+            fingerprint(&pa.tbs()),
+        ),
+        (
+            raw(
+                merkle_tree_leaf_precert(ts, &ISSUER_KEY_HASH, &pb.tbs()),
+                pb_extra,
+            ),
+            "secure-login-badchain-pre2.example",
+            fingerprint(&pb.precertificate()),
+        ),
+    ];
+    let mut entries = entries_of(&tcs);
+    entries.extend(specials.iter().map(|s| s.0.clone()));
+    let tail = generate("bc", 6..10);
+    entries.extend(entries_of(&tail));
+    tcs.extend(tail);
+    let rfc = FakeLog::rfc6962(entries);
+
+    // Tiled: an x509 TileLeaf whose fingerprint chain is 5 bytes (not a multiple of 32).
+    let t = leaf(
+        Some("paypal-login-badchain-tile.example"),
+        &["paypal-login-badchain-tile.example"],
+        NB,
+    );
+    let t_der = t.certificate();
+    let mut tile_leaf = tile_leaf_x509(ts, &t_der, Some(2), &[]);
+    tile_leaf.truncate(tile_leaf.len() - 2);
+    tile_leaf.extend([0, 5, 1, 2, 3, 4, 5]);
+    let tiled_tcs = generate("bct", 0..6);
+    let mut tiled_entries = entries_of(&tiled_tcs[..2]);
+    tiled_entries.push(Entry {
+        timestamp_ms: ts,
+        kind: EntryKind::Raw {
+            leaf_input: Vec::new(),
+            extra_data: Vec::new(),
+            tile_leaf,
+        },
+        garbled: false,
+    });
+    tiled_entries.extend(entries_of(&tiled_tcs[3..]));
+    let tiled = FakeLog::tiled(tiled_entries);
+
+    let db = db_of(&dir);
+    let cfg = write_conf(&dir, &[&rfc, &tiled], &beginning());
+    let mut p = Proc::monitor(&dir, &cfg);
+    wait_next(&p, &db, &rfc, 10);
+    wait_next(&p, &db, &tiled, 6);
+    let stderr = stop_ok(&mut p);
+
+    let got = rows(&db, TABLE);
+    for (_, host, fp) in &specials {
+        let r = got
+            .iter()
+            .find(|r| r.domain == *host)
+            .unwrap_or_else(|| panic!("{host} stored despite its chain:\n{stderr}"));
+        assert_eq!(r.fingerprint.as_deref(), Some(fp.as_str()), "{host}");
+        assert_eq!(r.issuer.as_deref(), Some(LE_ISSUER), "{host}");
+    }
+    let r = find(&got, "paypal-login-badchain-tile.example");
+    assert_eq!(r.fingerprint, Some(fingerprint(&t_der)));
+    for w in wants_of(&tcs).iter().chain(&wants_of(&tiled_tcs[..2])) {
+        assert!(
+            got.iter().any(|r| r.domain == w.domain),
+            "{} stored",
+            w.domain
+        );
+    }
+    assert!(!stderr.contains("MALFORMED"), "{stderr}");
+    for (log, index) in [(&rfc, 3), (&rfc, 4), (&rfc, 5), (&tiled, 2)] {
+        assert!(
+            stderr.lines().any(|l| l.starts_with("[WARNING:ct]")
+                && l.contains(&log.url())
+                && l.contains(&format!("entry {index}: BAD CHAIN"))),
+            "bad chain of entry {index} reported:\n{stderr}"
+        );
+    }
+    let final_of = |log: &FakeLog| {
+        stderr
+            .lines()
+            .find(|l| l.contains(&format!("final: {}:", log.url())))
+            .unwrap_or_else(|| panic!("final stats line:\n{stderr}"))
+            .to_string()
+    };
+    assert!(
+        final_of(&rfc).contains("0 malformed, 3 bad chains"),
+        "{}",
+        final_of(&rfc)
+    );
+    assert!(
+        final_of(&tiled).contains("0 malformed, 1 bad chains"),
+        "{}",
+        final_of(&tiled)
+    );
+}
+
+/// Under a thread limit (RLIMIT_NPROC) the monitor neither dies nor loses a log: a reader
+/// the system refuses a thread to is reported and started once a thread is available, and
+/// reading a log at 127.0.0.1 needs no thread per request (no name lookup for an IP literal).
+///
+/// The child runs as a uid of its own (see `common::limits`), so the limit counts exactly
+/// its threads: first 3 (main + 2 readers; the third reader and the list refresher are
+/// refused), then 5 (main + 3 readers + refresher: not one thread to spare while 3 logs are
+/// read 4 entries per request). On the code before this test, the refused reader ended the
+/// monitor, and every request spawned a lookup thread with `std::thread::spawn`, which
+/// panics when refused.
+#[test]
+fn thread_limit_delays_a_reader_and_requests_need_no_thread() {
+    let Some(uid) = limits::unused_uid() else {
+        return limits::skipped_not_root();
+    };
+    let dir = TempDir::new("ct-nproc");
+    let tcs: Vec<Vec<Tc>> = (0..3)
+        .map(|k| generate(&format!("np{k}x"), 0..60))
+        .collect();
+    let logs: Vec<FakeLog> = tcs
+        .iter()
+        .map(|t| FakeLog::rfc6962(entries_of(&t[..40])))
+        .collect();
+    let db = db_of(&dir);
+    let cfg = write_conf(
+        &dir,
+        &logs.iter().collect::<Vec<_>>(),
+        &Ct {
+            start_at: Some("beginning"),
+            batch_size: Some("4"),
+        },
+    );
+    limits::chown_tree(dir.path(), uid);
+    let mut p = Proc::spawn_adjusted(dir.path(), &["monitor", "-c", &cfg], &[], None, |c| {
+        limits::limit_tasks(c, uid, 3)
+    });
+    let read = |n: i64| {
+        logs.iter()
+            .filter(|l| next_index(&db, l) == Some(n))
+            .count()
+    };
+    assert!(
+        wait_until(WAIT, || read(40) == 2),
+        "two logs read under the limit:\n{}",
+        p.stderr()
+    );
+    assert!(
+        p.wait_stderr("cannot start a thread for the reader of", WAIT),
+        "{}",
+        p.stderr()
+    );
+    assert!(p.running(), "alive under the limit:\n{}", p.stderr());
+    assert_eq!(read(40), 2, "the third log waits:\n{}", p.stderr());
+    assert!(
+        logs.iter().any(|l| next_index(&db, l).is_none()),
+        "the waiting log has no position yet"
+    );
+
+    // Room for the waiting reader and the list refresher, and not one thread more.
+    limits::set_task_limit(p.pid(), uid, 5);
+    for l in &logs {
+        wait_next(&p, &db, l, 40);
+    }
+    assert_eq!(limits::threads_of(p.pid()), 5, "main, 3 readers, refresher");
+    for (l, t) in logs.iter().zip(&tcs) {
+        l.extend(entries_of(&t[40..]));
+    }
+    for l in &logs {
+        wait_next(&p, &db, l, 60);
+    }
+    let stderr = stop_ok(&mut p);
+    assert!(!stderr.contains("look up"), "no lookup at all:\n{stderr}");
+    let mut want: Vec<String> = tcs
+        .iter()
+        .flat_map(|t| wants_of(t))
+        .map(|w| w.domain)
+        .collect();
+    let mut got: Vec<String> = rows(&db, TABLE).into_iter().map(|r| r.domain).collect();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+    for l in &logs {
+        assert!(
+            l.requests().iter().all(|r| r.status == 200),
+            "{:?}",
+            l.requests()
+        );
     }
 }

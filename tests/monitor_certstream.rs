@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::limits;
 use common::*;
 use serde_json::json;
 use std::io::Write;
@@ -848,4 +849,42 @@ fn proxy_407_echoing_the_credentials_leaks_them_to_no_log() {
             );
         }
     }
+}
+
+/// Under a thread limit (RLIMIT_NPROC) the certstream source waits for a thread instead of
+/// ending the monitor: the refusal is an error line, retried until a thread is available.
+/// The child runs as a uid of its own (see `common::limits`) allowed 1 task (its main
+/// thread), then 2. Before this test, the refused source thread ended the monitor.
+#[test]
+fn thread_limit_delays_the_certstream_source_and_loses_nothing() {
+    let Some(uid) = limits::unused_uid() else {
+        return limits::skipped_not_root();
+    };
+    let dir = TempDir::new("nproc-certstream");
+    let cert = Cert::new(&["paypal-login.nproc.example"]);
+    let server = serve_once(vec![cert.lite()]);
+    let cfg = conf_for(vec![server.url()]).write(&dir);
+    limits::chown_tree(dir.path(), uid);
+    let mut p = Proc::spawn_adjusted(dir.path(), &["monitor", "-c", &cfg], &[], None, |c| {
+        limits::limit_tasks(c, uid, 1)
+    });
+    assert!(
+        p.wait_stderr("cannot start the certstream thread", WAIT),
+        "{}",
+        p.stderr()
+    );
+    assert!(p.running(), "alive under the limit:\n{}", p.stderr());
+    assert_eq!(server.accepts(), 0);
+    limits::set_task_limit(p.pid(), uid, 2);
+    let rows = wait_for_domains(&db_path(&dir), TABLE, &["paypal-login.nproc.example"]);
+    assert_eq!(rows.len(), 1);
+    let status = p.stop();
+    assert_eq!(status.code(), Some(0), "stderr:\n{}", p.stderr());
+    assert!(
+        p.stderr()
+            .lines()
+            .any(|l| l.starts_with("[ERROR:root]") && l.contains("retrying in")),
+        "{}",
+        p.stderr()
+    );
 }

@@ -1921,3 +1921,79 @@ fn hostile_host_names_are_escaped_on_the_console() {
         );
     }
 }
+
+/// Under a thread limit (RLIMIT_NPROC) the scan probes with the workers it could start, or
+/// on its main thread when it could start none: every host is probed and marked, the exit
+/// is 0, and the smaller pool is a warning. The child runs as a uid of its own (see
+/// `common::limits`) allowed 1 task (main only) then 3 (main + 2 of the 8 workers). Before
+/// this test, the refused thread ended the scan (or `std::thread::spawn` panicked).
+#[test]
+fn thread_limit_shrinks_the_pool_and_loses_no_host() {
+    let Some(pki) = pki() else { return skip_note() };
+    let Some(uid) = common::limits::unused_uid() else {
+        return common::limits::skipped_not_root();
+    };
+    for (limit, workers) in [(1u64, 0usize), (3, 2)] {
+        let dir = TempDir::new("scan-nproc");
+        // Even hosts are up (one loopback site), odd ones refuse connections.
+        let hosts: Vec<String> = (0..12)
+            .map(|i| format!("n{i}-{limit}.nproc.scan.test"))
+            .collect();
+        let up: Vec<&str> = hosts.iter().step_by(2).map(String::as_str).collect();
+        let ok = site(
+            pki,
+            up.iter().map(|h| (*h, Reply::page(200, "OK"))).collect(),
+            &[],
+        );
+        seed(&dir, &hosts.iter().map(|h| fresh(h)).collect::<Vec<_>>());
+        let resolve: Vec<String> = hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                if i % 2 == 0 {
+                    ok.resolve(h)
+                } else {
+                    refused(h)
+                }
+            })
+            .collect();
+        base_conf(pki, &resolve).write(&dir);
+        common::limits::chown_tree(dir.path(), uid);
+        let t0 = now();
+        let mut p = Proc::spawn_adjusted(
+            dir.path(),
+            &["scan", "-c", CONF],
+            &[("TZ", tz().0)],
+            None,
+            |c| common::limits::limit_tasks(c, uid, limit),
+        );
+        let status = p.wait_exit(Duration::from_secs(60));
+        let run = ScanRun {
+            out: Out {
+                code: status.and_then(|s| s.code()),
+                stdout: p.stdout(),
+                stderr: p.stderr(),
+            },
+            t0,
+            t1: now(),
+            secs: 0.0,
+        };
+        run.ok();
+        assert_eq!(run.summary(), [12, 6, 6, 0, 0], "limit {limit}");
+        for (i, h) in hosts.iter().enumerate() {
+            if i % 2 == 0 {
+                run.assert_marked_during(still_of(&dir, h).as_deref(), h);
+                assert!(alert_of(&dir, h).is_some(), "alert file of {h}");
+            } else {
+                run.assert_has("ERROR", &format!("  https://{h} - Connection error"));
+            }
+        }
+        assert!(
+            run.out
+                .stderr
+                .contains(&format!("): {workers} of 8 workers")),
+            "limit {limit}:\n{}",
+            run.out.stderr
+        );
+    }
+}

@@ -6,6 +6,7 @@
 
 pub mod ctlog;
 pub mod der;
+pub mod limits;
 pub mod sites;
 
 use rusqlite::{Connection, OpenFlags};
@@ -215,7 +216,19 @@ fn collect(mut r: impl Read + Send + 'static, into: Arc<Mutex<Vec<u8>>>) -> Join
 
 impl Proc {
     pub fn spawn(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<Vec<u8>>) -> Proc {
+        Proc::spawn_adjusted(dir, args, env, stdin, |_| {})
+    }
+
+    /// Like [`Proc::spawn`], with `adjust` applied to the command first (uid, limits).
+    pub fn spawn_adjusted(
+        dir: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        stdin: Option<Vec<u8>>,
+        adjust: impl FnOnce(&mut Command),
+    ) -> Proc {
         let mut c = command(dir, args, env);
+        adjust(&mut c);
         c.stdout(Stdio::piped()).stderr(Stdio::piped());
         c.stdin(if stdin.is_some() {
             Stdio::piped()
