@@ -1,5 +1,5 @@
 //! A small blocking SMTP client for the `mailto://` / `mailtos://` notification
-//! destinations (issue 5; `original-behaviour.md` §6): plain, STARTTLS or implicit TLS,
+//! destinations (issue 5): plain, STARTTLS or implicit TLS,
 //! AUTH PLAIN / LOGIN, one text/plain message shaped like the one apprise sends: 7-bit only
 //! (quoted-printable body, RFC 2047 headers), so any server takes it as is.
 //!
