@@ -569,7 +569,8 @@ enum Kind {
         user: Option<String>,
         password: Option<String>,
         from: String,
-        from_name: String,
+        /// `From:` display name; `None` sends the bare address.
+        from_name: Option<String>,
         to: Vec<String>,
     },
     Command {
@@ -1142,39 +1143,51 @@ fn parse_email(u: &UrlParts) -> Result<Kind, String> {
             None => domain.clone(),
         },
     };
-    let (from_name_in_from, from) = match u.query.value("from") {
-        Some(f) => match f.rsplit_once('<') {
-            Some((name, addr)) if addr.ends_with('>') => {
-                let name = name.trim().trim_matches('"').trim();
-                (
-                    (!name.is_empty()).then(|| name.to_string()),
-                    addr.trim_end_matches('>').trim().to_string(),
-                )
-            }
-            _ => (None, f.to_string()),
-        },
-        None => match &user {
-            Some(us) => (
-                None,
-                format!(
-                    "{}@{domain}",
-                    us.split(|c: char| c == '@' || c.is_whitespace())
-                        .next()
-                        .unwrap_or("")
+    // The sender as apprise 1.7.1 builds it (NotifyEmail.__init__): user@domain named
+    // "Apprise" (its app id); name= renames it; from= an address replaces both, keeping only
+    // the name written in it ("Name <addr>") or given by name=; from= that is no address
+    // only names user@domain.
+    let user_addr = user.as_ref().map(|us| {
+        format!(
+            "{}@{domain}",
+            us.split(|c: char| c == '@' || c.is_whitespace())
+                .next()
+                .unwrap_or("")
+        )
+    });
+    let name_param = u
+        .query
+        .value("name")
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    let (from, from_name) = match u.query.value("from").filter(|f| !f.is_empty()) {
+        Some(f) => {
+            let (name_in_from, addr) = match f.rsplit_once('<') {
+                Some((name, addr)) if addr.ends_with('>') => {
+                    let name = name.trim().trim_matches('"').trim();
+                    (
+                        (!name.is_empty()).then(|| name.to_string()),
+                        addr.trim_end_matches('>').trim().to_string(),
+                    )
+                }
+                _ => (None, f.to_string()),
+            };
+            match &user_addr {
+                Some(ua) if !looks_like_email(&addr) => (
+                    ua.clone(),
+                    Some(name_param.unwrap_or_else(|| f.to_string())),
                 ),
-            ),
+                _ => (addr, name_param.or(name_in_from)),
+            }
+        }
+        None => match user_addr {
+            Some(ua) => (ua, Some(name_param.unwrap_or_else(|| APP_ID.to_string()))),
             None => return Err("no sender: give from=address (or a user)".into()),
         },
     };
     if !looks_like_email(&from) {
         return Err("the sender (from=, or user@domain) is not an e-mail address".into());
     }
-    let from_name = u
-        .query
-        .value("name")
-        .map(str::to_string)
-        .or(from_name_in_from)
-        .unwrap_or_else(|| APP_DESC.to_string());
     let mut to: Vec<String> = u.segments.clone();
     if let Some(v) = u.query.value("to") {
         to.extend(parse_list(v));
@@ -1789,7 +1802,7 @@ impl Sender {
                 .map(|addr| {
                     Target::Mail(Mail {
                         from: from.clone(),
-                        from_name: Some(from_name.clone()),
+                        from_name: from_name.clone(),
                         to: vec![addr.clone()],
                         subject: title.to_string(),
                         body: body.to_string(),
@@ -2831,7 +2844,7 @@ mod tests {
                 user,
                 pass,
                 from.as_str(),
-                name.as_str(),
+                name.as_deref(),
                 to
             ),
             (
@@ -2841,7 +2854,7 @@ mod tests {
                 None,
                 None,
                 "a@example.com",
-                APP_DESC,
+                None,
                 v(&["a@example.com"])
             )
         );
@@ -2856,7 +2869,7 @@ mod tests {
                 user.as_deref(),
                 pass.as_deref(),
                 from.as_str(),
-                name.as_str(),
+                name.as_deref(),
                 to
             ),
             (
@@ -2866,7 +2879,7 @@ mod tests {
                 Some("alice"),
                 Some("s3cret"),
                 "csm@domain.xyz",
-                "CertStreamMonitor-notification",
+                Some("CertStreamMonitor-notification"),
                 v(&["x@y.z", "w@y.z"])
             )
         );
@@ -2904,7 +2917,46 @@ mod tests {
         );
         let (_, _, _, _, _, from, name, _) =
             kind("mailto://x.example?from=SOC Bot <soc@x.example>");
-        assert_eq!((from.as_str(), name.as_str()), ("soc@x.example", "SOC Bot"));
+        assert_eq!(
+            (from.as_str(), name.as_deref()),
+            ("soc@x.example", Some("SOC Bot"))
+        );
+        // As apprise 1.7.1: user@domain is named "Apprise"; name= renames it; from= that is
+        // no address names user@domain; from= an address drops the default name.
+        let sender = |url: &str| {
+            let (.., from, name, _) = kind(url);
+            (from, name)
+        };
+        let s = |a: &str, n: Option<&str>| (a.to_string(), n.map(str::to_string));
+        for (url, want) in [
+            (
+                "mailto://bob:pw@x.example",
+                s("bob@x.example", Some("Apprise")),
+            ),
+            (
+                "mailto://bob:pw@x.example?name=SOC",
+                s("bob@x.example", Some("SOC")),
+            ),
+            (
+                "mailto://bob:pw@x.example?from=SOC%20Bot",
+                s("bob@x.example", Some("SOC Bot")),
+            ),
+            (
+                "mailto://bob:pw@x.example?from=soc@x.example",
+                s("soc@x.example", None),
+            ),
+            (
+                "mailto://bob:pw@x.example?from=soc@x.example&name=SOC",
+                s("soc@x.example", Some("SOC")),
+            ),
+            (
+                "mailto://bob:pw@x.example?from=&name=",
+                s("bob@x.example", Some("Apprise")),
+            ),
+        ] {
+            assert_eq!(sender(url), want, "{url}");
+        }
+        assert!(Destination::parse(1, "mailto://x.example?from=SOC%20Bot").is_err());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! A small blocking SMTP client for the `mailto://` / `mailtos://` notification
-//! destinations (issue 5; `original-behaviour.md` §6): plain, STARTTLS or implicit TLS,
-//! AUTH PLAIN / LOGIN, one text/plain message shaped like the one apprise sends.
+//! destinations (issue 5): plain, STARTTLS or implicit TLS,
+//! AUTH PLAIN / LOGIN, one text/plain message shaped like the one apprise sends: 7-bit only
+//! (quoted-printable body, RFC 2047 headers), so any server takes it as is.
 //!
 //! One session per [`send`]: connect (implicit TLS wraps at once), 220 greeting, EHLO (HELO
 //! if EHLO is refused), STARTTLS + EHLO again, AUTH, MAIL FROM, RCPT TO for every
@@ -26,9 +27,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 pub const MAX_REPLY: usize = 64 * 1024;
 /// Longest reply line (without CRLF). RFC 5321 says 512; real servers write longer texts.
 pub const MAX_LINE: usize = 4096;
-/// Body lines longer than this (in octets) make [`format_message`] switch the body to base64:
-/// RFC 5322 caps lines at 998, and relays such as Postfix split longer ones.
-const MAX_8BIT_LINE: usize = 990;
+/// Longest quoted-printable line, soft break `=` included (RFC 2045 §6.7 rule 5).
+const QP_LINE: usize = 76;
+/// Encoded text per RFC 2047 encoded-word: `=?utf-8?q?` + 57 + `?=` is 69 characters, so
+/// `Subject: ` and one word fit in 78 (RFC 5322 §2.1.1), well under RFC 2047's 75 per word.
+const WORD_TEXT: usize = 57;
 /// How long QUIT may take once the message has been accepted.
 const QUIT_GRACE: Duration = Duration::from_secs(2);
 
@@ -141,25 +144,47 @@ pub fn default_helo_name() -> String {
 // ---------------------------------------------------------------------------------------
 // Message
 
-/// The RFC 5322 message apprise sends, ready to go after DATA (the closing `.` line is not
-/// included):
+/// The RFC 5322 message apprise 1.7.1 sends, ready to go after DATA (the closing `.` line is
+/// not included), in apprise's header order:
 ///
-/// `From: Name <addr>` (or just `addr`; a name with specials is quoted, a non-ASCII one is
-/// RFC 2047 encoded), `To: a, b` (folded when long), `Subject:` (RFC 2047 `=?utf-8?B?…?=`
-/// encoded words when non-ASCII or when it contains `=?`), `Date:` (RFC 5322, UTC `+0000`),
-/// `Message-ID: <message_id@certstreammonitor>` (`message_id` is used whole when it
-/// already contains `@`), `MIME-Version: 1.0`, `Content-Type: text/plain; charset=utf-8`,
-/// `Content-Transfer-Encoding: 8bit` (or `base64` when a body line is longer than 990
-/// octets or the body holds NUL), `X-Application: Apprise`.
+/// `Content-Type: text/plain; charset="utf-8"`, `MIME-Version: 1.0`,
+/// `Content-Transfer-Encoding: quoted-printable`, `Subject:` (RFC 2047 `=?utf-8?q?…?=`
+/// encoded-words when non-ASCII, when it contains `=?` or is very long), `From: Name <addr>`
+/// (or just `addr`; a name with specials is quoted, a non-ASCII one encoded-words), `To: a, b`
+/// (folded when long), `Message-ID: <message_id@certstreammonitor>` (`message_id` is used
+/// whole when it already contains `@`), `Date:` (RFC 5322, UTC `+0000`),
+/// `X-Application: Apprise`.
+///
+/// The whole message is 7-bit ASCII (unless an address is not ASCII, which needs SMTPUTF8):
+/// apprise, through Python's `email` package with its `add_charset('utf-8', QP, QP)`, sends
+/// every body quoted-printable (RFC 2045 §6.7) and every non-ASCII header as Q encoded-words
+/// (RFC 2047 §4.2), and the encodings here are the same, byte for byte for the body (see
+/// [`quoted_printable`]). Where Python writes one encoded-word however long, this splits the
+/// text into words of at most [`WORD_TEXT`] encoded characters on character boundaries
+/// (RFC 2047 §2 and §5), folded; readers join them back (§6.2).
 ///
 /// CRLF line endings everywhere: a bare LF or CR in the body becomes CRLF, and the body
-/// always ends with CRLF. Body lines starting with `.` are dot-stuffed (SMTP transparency,
-/// RFC 5321 §4.5.2), so the result is the exact DATA payload; a receiving server that
-/// undoes the stuffing gets the message. CR, LF and other control characters in the
-/// subject, the name, the addresses and the id are replaced (text) or removed (addresses,
-/// id): no header can be injected.
+/// always ends with CRLF. Body lines starting with `.` are dot-stuffed after the encoding
+/// (SMTP transparency, RFC 5321 §4.5.2), so the result is the exact DATA payload; a receiving
+/// server that undoes the stuffing gets the message. CR, LF and other control characters in
+/// the subject, the name, the addresses and the id are replaced (text) or removed
+/// (addresses, id): no header can be injected.
 pub fn format_message(mail: &Mail, date_unix: i64, message_id: &str) -> String {
-    let mut out = String::with_capacity(512 + mail.body.len() * 4 / 3);
+    let body = quoted_printable(&normalize_newlines(&mail.body));
+    let mut out = String::with_capacity(512 + body.len());
+
+    out.push_str("Content-Type: text/plain; charset=\"utf-8\"\r\n");
+    out.push_str("MIME-Version: 1.0\r\n");
+    out.push_str("Content-Transfer-Encoding: quoted-printable\r\n");
+
+    let subject = clean_text(&mail.subject);
+    out.push_str("Subject: ");
+    if !subject.is_ascii() || subject.contains("=?") || subject.len() > 900 {
+        out.push_str(&encoded_words(&subject).join("\r\n "));
+    } else {
+        out.push_str(&subject);
+    }
+    out.push_str("\r\n");
 
     let from_addr = clean_addr(&mail.from);
     let from = match mail
@@ -192,19 +217,6 @@ pub fn format_message(mail: &Mail, date_unix: i64, message_id: &str) -> String {
     }
     out.push_str("\r\n");
 
-    let subject = clean_text(&mail.subject);
-    out.push_str("Subject: ");
-    if !subject.is_ascii() || subject.contains("=?") || subject.len() > 900 {
-        out.push_str(&encoded_words(&subject).join("\r\n "));
-    } else {
-        out.push_str(&subject);
-    }
-    out.push_str("\r\n");
-
-    out.push_str("Date: ");
-    out.push_str(&rfc5322_date(date_unix));
-    out.push_str("\r\n");
-
     let id: String = message_id
         .chars()
         .filter(|c| !c.is_control() && !c.is_whitespace() && !"<>".contains(*c))
@@ -220,37 +232,97 @@ pub fn format_message(mail: &Mail, date_unix: i64, message_id: &str) -> String {
         out.push_str(&format!("Message-ID: <{id}@certstreammonitor>\r\n"));
     }
 
-    out.push_str("MIME-Version: 1.0\r\n");
-    out.push_str("Content-Type: text/plain; charset=utf-8\r\n");
-
-    let body = normalize_newlines(&mail.body);
-    let use_base64 = body.contains('\0') || body.split("\r\n").any(|l| l.len() > MAX_8BIT_LINE);
-    out.push_str(if use_base64 {
-        "Content-Transfer-Encoding: base64\r\n"
-    } else {
-        "Content-Transfer-Encoding: 8bit\r\n"
-    });
+    out.push_str("Date: ");
+    out.push_str(&rfc5322_date(date_unix));
+    out.push_str("\r\n");
     out.push_str("X-Application: Apprise\r\n");
     out.push_str("\r\n");
 
-    if use_base64 {
-        let encoded = base64::encode(body.as_bytes());
-        for chunk in encoded.as_bytes().chunks(76) {
-            out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
-            out.push_str("\r\n");
+    for line in body.split_inclusive("\r\n") {
+        if line.starts_with('.') {
+            out.push('.');
         }
-    } else {
-        for line in body.split_inclusive("\r\n") {
-            if line.starts_with('.') {
-                out.push('.');
-            }
-            out.push_str(line);
-        }
+        out.push_str(line);
     }
     out
 }
 
-/// Every line ending (CRLF, bare LF, bare CR) as CRLF, and a final CRLF unless empty.
+/// Quoted-printable (RFC 2045 §6.7) of a body whose line ends are all CRLF, exactly as
+/// Python's `email.quoprimime.body_encode` writes it and smtplib sends it (what apprise sends),
+/// ending with CRLF unless empty: every octet but
+/// printable ASCII other than `=`, space and tab becomes `=XX`; lines longer than 76 are cut
+/// with soft breaks (`=` at the end) after 75 characters, never inside an `=XX`; a space or
+/// tab ending a line is encoded (rule 3), as `=20`/`=09` when it fits, else after a soft break.
+fn quoted_printable(body: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(body.len() + body.len() / 8);
+    let mut line = String::new();
+    let ends_with_newline = body.ends_with("\r\n");
+    for raw in body.split_terminator("\r\n") {
+        line.clear();
+        for &b in raw.as_bytes() {
+            if (b' '..=b'~').contains(&b) && b != b'=' || b == b'\t' {
+                line.push(b as char);
+            } else {
+                line.push('=');
+                line.push(HEX[(b >> 4) as usize] as char);
+                line.push(HEX[(b & 15) as usize] as char);
+            }
+        }
+        // Python's loop, on an ASCII string: `start` moves through the line in pieces of at
+        // most QP_LINE - 1 characters while more than QP_LINE + 1 are left.
+        let b = line.as_bytes();
+        let n = b.len();
+        let mut start = 0;
+        while start + QP_LINE < n {
+            let stop = start + QP_LINE - 1;
+            if b[stop - 2] == b'=' {
+                // "…=XX" would be cut after "=": end the piece with that "=" as the soft
+                // break and start the next one with the whole escape.
+                out.push_str(&line[start..stop - 1]);
+                start = stop - 2;
+            } else if b[stop - 1] == b'=' {
+                out.push_str(&line[start..stop]);
+                start = stop - 1;
+            } else {
+                out.push_str(&line[start..stop]);
+                out.push('=');
+                start = stop;
+            }
+            out.push_str("\r\n");
+        }
+        match b.last() {
+            Some(&ws) if ws == b' ' || ws == b'\t' => {
+                let quoted = if ws == b' ' { "=20" } else { "=09" };
+                // Room left on this line, as Python counts it: start - (n - 1 - QP_LINE).
+                let room = start + QP_LINE + 1 - n;
+                out.push_str(&line[start..n - 1]);
+                if room >= 3 {
+                    out.push_str(quoted);
+                } else if room == 2 {
+                    out.push(ws as char);
+                    out.push_str("=\r\n");
+                } else {
+                    out.push_str("=\r\n");
+                    out.push_str(quoted);
+                }
+            }
+            _ => out.push_str(&line[start..]),
+        }
+        out.push_str("\r\n");
+    }
+    // Python ends the text with a line break only when the body did; smtplib then adds CRLF
+    // when the text does not end with one (a soft break does), so "x =" + soft break ends it.
+    if !ends_with_newline && out.ends_with("\r\n") {
+        out.truncate(out.len() - 2);
+    }
+    if !out.is_empty() && !out.ends_with("\r\n") {
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// Every line ending (CRLF, bare LF, bare CR) as CRLF.
 fn normalize_newlines(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 16 + 2);
     let mut chars = s.chars().peekable();
@@ -265,9 +337,6 @@ fn normalize_newlines(s: &str) -> String {
             '\n' => out.push_str("\r\n"),
             c => out.push(c),
         }
-    }
-    if !out.is_empty() && !out.ends_with("\r\n") {
-        out.push_str("\r\n");
     }
     out
 }
@@ -316,20 +385,38 @@ fn display_name(name: &str) -> String {
     name.to_string()
 }
 
-/// RFC 2047 `=?utf-8?B?…?=` words of at most 39 octets of text each (64 characters per
-/// word), split on character boundaries; joined with folding whitespace, which decoders drop.
+/// RFC 2047 `=?utf-8?q?…?=` words as Python's `email` package writes them (Q encoding,
+/// §4.2: letters, digits and `-!*+/` as is, space as `_`, every other octet `=XX`), each with
+/// at most [`WORD_TEXT`] encoded characters and whole characters only (§5); joined with
+/// folding whitespace, which decoders drop between encoded-words (§6.2).
 fn encoded_words(s: &str) -> Vec<String> {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut words = Vec::new();
-    let mut chunk = String::new();
+    let mut text = String::new();
+    let mut buf = [0u8; 4];
     for c in s.chars() {
-        if chunk.len() + c.len_utf8() > 39 {
-            words.push(format!("=?utf-8?B?{}?=", base64::encode(chunk.as_bytes())));
-            chunk.clear();
+        let mut enc = String::with_capacity(12);
+        for &b in c.encode_utf8(&mut buf).as_bytes() {
+            match b {
+                b' ' => enc.push('_'),
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'!' | b'*' | b'+' | b'/' => {
+                    enc.push(b as char)
+                }
+                _ => {
+                    enc.push('=');
+                    enc.push(HEX[(b >> 4) as usize] as char);
+                    enc.push(HEX[(b & 15) as usize] as char);
+                }
+            }
         }
-        chunk.push(c);
+        if !text.is_empty() && text.len() + enc.len() > WORD_TEXT {
+            words.push(format!("=?utf-8?q?{text}?="));
+            text.clear();
+        }
+        text.push_str(&enc);
     }
-    if !chunk.is_empty() || words.is_empty() {
-        words.push(format!("=?utf-8?B?{}?=", base64::encode(chunk.as_bytes())));
+    if !text.is_empty() || words.is_empty() {
+        words.push(format!("=?utf-8?q?{text}?="));
     }
     words
 }
@@ -826,9 +913,9 @@ fn connect(
 /// server's reply (`server replied 535 5.7.8 …`) or what went wrong locally; the password
 /// never appears. Once the server has accepted the message, QUIT is sent and its answer
 /// awaited briefly but not judged: the mail is delivered, so a retry would duplicate it.
-/// `BODY=8BITMIME` is added to MAIL FROM for a non-ASCII message when the server offers it
-/// (the message is sent as is otherwise); `SMTPUTF8` when an address is not ASCII (an error
-/// if the server does not offer it).
+/// The message is 7-bit ASCII ([`format_message`]), so it needs no `BODY=8BITMIME`; only a
+/// non-ASCII address makes it 8-bit: `SMTPUTF8` is then required (an error if the server does
+/// not offer it) and `BODY=8BITMIME` added when offered (RFC 6531 §3.4).
 pub fn send(settings: &SmtpSettings, mail: &Mail) -> Result<(), String> {
     let deadline = Instant::now() + settings.timeout;
     let host = settings.host.trim_start_matches('[').trim_end_matches(']');
@@ -1063,22 +1150,43 @@ mod tests {
 
     #[test]
     fn words_split_on_char_boundaries() {
-        let s = "é".repeat(50); // 100 octets
+        let s = "é".repeat(50); // 100 octets, 300 encoded characters
         let words = encoded_words(&s);
-        assert_eq!(words.len(), 3);
+        assert_eq!(words.len(), 6);
         let mut decoded = Vec::new();
         for w in &words {
             assert!(w.len() <= 75, "{w}");
             let inner = w
-                .strip_prefix("=?utf-8?B?")
+                .strip_prefix("=?utf-8?q?")
                 .unwrap()
                 .strip_suffix("?=")
                 .unwrap();
-            let bytes = base64::decode(inner.as_bytes()).unwrap();
-            assert!(std::str::from_utf8(&bytes).is_ok());
+            let bytes: Vec<u8> = inner
+                .split('=')
+                .skip(1)
+                .map(|h| u8::from_str_radix(h, 16).unwrap())
+                .collect();
+            assert!(std::str::from_utf8(&bytes).is_ok(), "{w}");
             decoded.extend(bytes);
         }
         assert_eq!(String::from_utf8(decoded).unwrap(), s);
+        assert_eq!(encoded_words("a b_c=?"), ["=?utf-8?q?a_b=5Fc=3D=3F?="]);
+        assert_eq!(encoded_words(""), ["=?utf-8?q??="]);
+    }
+
+    #[test]
+    fn quoted_printable_lines() {
+        assert_eq!(quoted_printable(""), "");
+        assert_eq!(quoted_printable("a=b é\r\n"), "a=3Db =C3=A9\r\n");
+        assert_eq!(quoted_printable("end \r\n\t\r\n"), "end=20\r\n=09\r\n");
+        let long = format!("{}\r\n", "x".repeat(80));
+        assert_eq!(
+            quoted_printable(&long),
+            format!("{}=\r\n{}\r\n", "x".repeat(75), "x".repeat(5))
+        );
+        // Exactly 76 characters fit on one line.
+        let line = format!("{}\r\n", "y".repeat(76));
+        assert_eq!(quoted_printable(&line), line);
     }
 
     #[test]
@@ -1115,6 +1223,6 @@ mod tests {
         assert_eq!(display_name("Sec Team"), "Sec Team");
         assert_eq!(display_name("Doe, John"), "\"Doe, John\"");
         assert_eq!(display_name("a\"b\\c"), "\"a\\\"b\\\\c\"");
-        assert_eq!(display_name("Équipe"), "=?utf-8?B?w4lxdWlwZQ==?=");
+        assert_eq!(display_name("Équipe"), "=?utf-8?q?=C3=89quipe?=");
     }
 }

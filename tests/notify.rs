@@ -770,14 +770,18 @@ fn mailto_sends_one_message_per_recipient_with_auth() {
             format!("To: {to}"),
             format!("Subject: {TITLE}"),
             "X-Application: Apprise".to_string(),
-            "Content-Type: text/plain; charset=utf-8".to_string(),
+            "Content-Type: text/plain; charset=\"utf-8\"".to_string(),
+            "Content-Transfer-Encoding: quoted-printable".to_string(),
         ] {
             assert!(
                 headers.contains(&want.as_str()),
                 "{want:?} not in {headers:?}"
             );
         }
-        assert_eq!(text.trim_end_matches("\r\n"), body.replace('\n', "\r\n"));
+        assert_eq!(
+            qp_decode(text).trim_end_matches("\r\n"),
+            body.replace('\n', "\r\n")
+        );
     }
     // userinfo credentials, the default recipient (the sender), AUTH LOGIN not needed.
     let (port, sessions) = smtp_server();
@@ -806,6 +810,268 @@ fn mailto_sends_one_message_per_recipient_with_auth() {
         e.to_ascii_uppercase().contains("STARTTLS") && !e.contains("hunter22"),
         "{e}"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// mailto compared with the real apprise 1.7.1 (tests/requirements.txt, in target/test-venv)
+
+/// One message as a server stores it: the session's commands and the DATA with the
+/// dot-stuffing undone, split into unfolded headers and body.
+struct Sent {
+    commands: Vec<String>,
+    auth: Vec<String>,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Sent {
+    fn of(sess: &SmtpSession) -> Sent {
+        let data: String = sess
+            .data
+            .split_inclusive("\r\n")
+            .map(|l| l.strip_prefix('.').unwrap_or(l))
+            .collect();
+        let (head, body) = data.split_once("\r\n\r\n").expect("headers and body");
+        let mut headers: Vec<(String, String)> = Vec::new();
+        for line in head.split("\r\n") {
+            if line.starts_with(' ') || line.starts_with('\t') {
+                headers
+                    .last_mut()
+                    .expect("folded first line")
+                    .1
+                    .push_str(line);
+            } else {
+                let (k, v) = line.split_once(": ").expect("header line");
+                headers.push((k.to_string(), v.to_string()));
+            }
+        }
+        Sent {
+            commands: sess.commands.clone(),
+            auth: sess.auth.clone(),
+            headers,
+            body: body.to_string(),
+        }
+    }
+    fn header(&self, name: &str) -> &str {
+        match self
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        {
+            Some((_, v)) => v,
+            None => panic!("no {name} in {:?}", self.headers),
+        }
+    }
+    fn names(&self) -> Vec<&str> {
+        self.headers.iter().map(|(k, _)| k.as_str()).collect()
+    }
+    /// The address of `MAIL FROM` / `RCPT TO` (apprise's smtplib writes `mail FROM:<a> size=N`).
+    fn envelope(&self, verb: &str) -> Vec<String> {
+        self.commands
+            .iter()
+            .filter(|c| c.to_ascii_uppercase().starts_with(verb))
+            .map(|c| c[c.find('<').unwrap() + 1..c.find('>').unwrap()].to_string())
+            .collect()
+    }
+}
+
+/// Undo quoted-printable (RFC 2045 §6.7).
+fn qp_decode(s: &str) -> String {
+    let s = s.replace("=\r\n", "");
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'=' {
+            out.push(
+                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap(), 16).unwrap(),
+            );
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// What apprise's CLI sends for `url` (`{port}` replaced by a fresh loopback SMTP server's).
+fn apprise_sends(url: &str, title: &str, body: &str) -> Sent {
+    let home = TempDir::new("apprise-home");
+    let (port, sessions) = smtp_server();
+    let url = url.replace("{port}", &port.to_string());
+    let out = common::apprise::run(home.path(), &["-vv", "-t", title, "-b", body, &url]);
+    assert!(
+        out.status.success(),
+        "apprise {url} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    common::wait_until(common::WAIT, || sessions.lock().unwrap().len() == 1);
+    let got = sessions.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "apprise sessions: {got:?}");
+    Sent::of(&got[0])
+}
+
+/// What we send for the same URL, title and body (the `scan` / `notify-test` path).
+fn we_send(url: &str, title: &str, body: &str) -> Sent {
+    let (port, sessions) = smtp_server();
+    let url = url.replace("{port}", &port.to_string());
+    // configparser's interpolation: a literal % is written %%.
+    let s = settings(&[("Notification_Destination", url.replace('%', "%%"))]);
+    let sender = Sender::new(&s).unwrap();
+    let msg = Message {
+        domain: "x".into(),
+        title: title.into(),
+        body: body.into(),
+        alert_json: String::new(),
+        alert_file: String::new(),
+        env: Vec::new(),
+    };
+    sender
+        .deliver(&s.destinations[0], &msg, &mut Vec::new())
+        .unwrap();
+    common::wait_until(common::WAIT, || sessions.lock().unwrap().len() == 1);
+    let got = sessions.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "our sessions: {got:?}");
+    Sent::of(&got[0])
+}
+
+/// Everything but Message-ID and Date (the time, and apprise's `@<smtp host>` id) is the same.
+fn assert_same_mail(ours: &Sent, theirs: &Sent, what: &str) {
+    assert_eq!(
+        ours.names(),
+        theirs.names(),
+        "{what}: header names and order"
+    );
+    for h in [
+        "Content-Type",
+        "MIME-Version",
+        "Content-Transfer-Encoding",
+        "Subject",
+        "From",
+        "To",
+        "X-Application",
+    ] {
+        assert_eq!(ours.header(h), theirs.header(h), "{what}: {h}");
+    }
+    assert_eq!(ours.body, theirs.body, "{what}: body as sent");
+    assert_eq!(
+        qp_decode(&ours.body),
+        qp_decode(&theirs.body),
+        "{what}: decoded body"
+    );
+    assert_eq!(
+        ours.envelope("MAIL FROM"),
+        theirs.envelope("MAIL FROM"),
+        "{what}"
+    );
+    assert_eq!(
+        ours.envelope("RCPT TO"),
+        theirs.envelope("RCPT TO"),
+        "{what}"
+    );
+    assert_eq!(ours.auth, theirs.auth, "{what}: AUTH");
+    for h in ["Message-ID", "Date"] {
+        ours.header(h);
+        theirs.header(h);
+    }
+}
+
+#[test]
+fn mailto_matches_apprise_1_7_1() {
+    let unicode_body = format!(
+        "Unicode: société générale ✓\n.leading dot\ntrailing space \na = b\n{}\nend",
+        "long é line ".repeat(12)
+    );
+    for (query, title, body) in [
+        // No name=: apprise names the sender "Apprise" (its app id).
+        (
+            "to=soc@x.test&format=text",
+            "Plain title",
+            "hello\n.dot line\nsecond",
+        ),
+        (
+            "to=soc@x.test&format=text",
+            "Alerte : société générale ✓",
+            unicode_body.as_str(),
+        ),
+        (
+            "to=soc@x.test&format=text&name=%C3%89quipe%20s%C3%A9curit%C3%A9",
+            "[CertStreamMonitor] Alert: paypal-login.example",
+            unicode_body.as_str(),
+        ),
+        // The README's example: from= and name=. (With several recipients apprise sends their
+        // messages in one SMTP session, we open one session per recipient.)
+        (
+            "to=soc@x.test&from=csm@x.test&format=text&name=CertStreamMonitor-notification",
+            "[CertStreamMonitor] Alert: paypal-login.example",
+            "hostname: 'paypal-login.example'\nhttp_code: 200",
+        ),
+        // from= without a name: the bare address.
+        ("from=csm@x.test&to=soc@x.test&format=text", "t", "b"),
+        // from= that is no address: apprise takes it as the name of user@domain.
+        ("from=SOC%20Bot&to=soc@x.test&format=text", "t", "b"),
+    ] {
+        let url = format!("mailto://alice:pw@x.test:{{port}}?smtp=127.0.0.1&{query}");
+        let url = if query.starts_with("from=csm") {
+            format!("mailto://x.test:{{port}}?smtp=127.0.0.1&{query}")
+        } else {
+            url
+        };
+        let theirs = apprise_sends(&url, title, body);
+        let ours = we_send(&url, title, body);
+        assert_same_mail(&ours, &theirs, &format!("{url} / {title:?}"));
+        if !query.contains("name=") && !query.contains("from=") {
+            assert_eq!(ours.header("From"), "Apprise <alice@x.test>");
+        }
+    }
+
+    // apprise's default format=html sends multipart/alternative (a text part converted back
+    // from the HTML and an HTML part); we always send the text alone (README: differences).
+    let url = "mailto://alice:pw@x.test:{port}?smtp=127.0.0.1&to=soc@x.test";
+    let theirs = apprise_sends(url, "t", "line one\nline two");
+    let ours = we_send(url, "t", "line one\nline two");
+    assert!(
+        theirs
+            .header("Content-Type")
+            .starts_with("multipart/alternative;"),
+        "{:?}",
+        theirs.headers
+    );
+    assert_eq!(ours.header("Content-Type"), "text/plain; charset=\"utf-8\"");
+    let text_part = theirs
+        .body
+        .split("Content-Transfer-Encoding: quoted-printable\r\n\r\n")
+        .nth(1)
+        .and_then(|p| p.split("\r\n--").next())
+        .expect("apprise's text/plain part");
+    assert_eq!(qp_decode(&ours.body), qp_decode(text_part) + "\r\n");
+    assert_eq!(ours.header("From"), theirs.header("From"));
+}
+
+#[test]
+fn notify_test_mail_matches_apprise_1_7_1() {
+    // The binary itself: `notify-test` against apprise's CLI with the same title and body.
+    let url = "mailto://alice:pw@x.test:{port}?smtp=127.0.0.1&to=soc@x.test&format=text";
+    let theirs = apprise_sends(
+        url,
+        certstreammonitor::notify::TEST_TITLE,
+        certstreammonitor::notify::TEST_BODY,
+    );
+    let dir = TempDir::new("notify-test-mail");
+    let (port, sessions) = smtp_server();
+    dir.write(
+        "t.conf",
+        format!(
+            "[REPORTING]\nAlerts_dir = alerts\nNotification_Destination = {}\n",
+            url.replace("{port}", &port.to_string())
+        ),
+    );
+    let out = run_env(dir.path(), &["notify-test", "-c", "t.conf"], &[], None);
+    assert_eq!(out.code, Some(0), "{out:?}");
+    common::wait_until(common::WAIT, || sessions.lock().unwrap().len() == 1);
+    let ours = Sent::of(&sessions.lock().unwrap()[0]);
+    assert_same_mail(&ours, &theirs, "notify-test");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -217,6 +217,8 @@ struct Behaviour {
     huge_ehlo: bool,
     /// Greet with a 10 000-byte line.
     long_line: bool,
+    /// Leave 8BITMIME (RFC 6152) out of the EHLO answer.
+    no_8bitmime: bool,
 }
 
 #[derive(Debug, Default)]
@@ -292,10 +294,10 @@ fn server(
                     conn.send(&r)
                 } else {
                     rec.ehlo_tls.push(conn.is_tls());
-                    let mut r = format!(
-                        "250-mx.test greets {}\r\n250-PIPELINING\r\n250-8BITMIME\r\n",
-                        &line[5..]
-                    );
+                    let mut r = format!("250-mx.test greets {}\r\n250-PIPELINING\r\n", &line[5..]);
+                    if !b.no_8bitmime {
+                        r.push_str("250-8BITMIME\r\n");
+                    }
                     if b.advertise_starttls && !conn.is_tls() {
                         r.push_str("250-STARTTLS\r\n");
                     }
@@ -582,13 +584,11 @@ fn plain_delivers() {
         None,
         &mail(),
     );
-    // Non-ASCII body and the server offers 8BITMIME.
+    // Non-ASCII body, but the message is 7-bit (quoted-printable): no BODY=8BITMIME even
+    // though the server offers it.
     assert_eq!(
         rec.mail_from,
-        [(
-            "MAIL FROM:<alerts@example.test> BODY=8BITMIME".to_string(),
-            false
-        )]
+        [("MAIL FROM:<alerts@example.test>".to_string(), false)]
     );
     assert!(rec.auth.is_empty());
     assert!(
@@ -612,7 +612,8 @@ fn plain_ascii_message_without_body_param() {
         &m,
     );
     assert_eq!(rec.mail_from[0].0, "MAIL FROM:<alerts@example.test>");
-    assert!(rec.raw_data[0].starts_with("From: alerts@example.test\r\nTo: soc@example.test\r\n"));
+    assert_eq!(header(&rec.raw_data[0], "From"), "alerts@example.test");
+    assert_eq!(header(&rec.raw_data[0], "To"), "soc@example.test");
 }
 
 #[test]
@@ -691,6 +692,68 @@ fn implicit_tls_delivers() {
     let rec = deliver_and_check(&s, b, Some(tls.good.clone()), &mail());
     assert_eq!(rec.ehlo_tls, [true]);
     assert_eq!(rec.auth, ["PLAIN ok"]);
+}
+
+/// Undo quoted-printable (RFC 2045 §6.7): soft line breaks, then `=XX`.
+fn qp_decode(s: &str) -> Vec<u8> {
+    let s = s.replace("=\r\n", "");
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'=' {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).expect("=XX");
+            out.push(u8::from_str_radix(hex, 16).unwrap_or_else(|_| panic!("bad escape ={hex}")));
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn seven_bit_only_without_8bitmime() {
+    // A server that does not offer 8BITMIME (RFC 6152) may only get 7-bit data (RFC 5321
+    // §2.4): the non-ASCII body goes quoted-printable (RFC 2045), the subject and the
+    // display name RFC 2047 encoded-words, as apprise (Python's email package) sends them.
+    let m = Mail {
+        subject: "Alerte : société générale ✓".into(),
+        from_name: Some("Équipe sécurité".into()),
+        body: format!(
+            "Unicode: société générale ✓\n.leading dot é\n{}\nend=1 \n",
+            "long é line ".repeat(20)
+        ),
+        ..mail()
+    };
+    let b = Behaviour {
+        no_8bitmime: true,
+        ..Behaviour::default()
+    };
+    let rec = deliver_and_check(&settings(0, SmtpSecurity::Plain, None), b, None, &m);
+    assert_eq!(rec.mail_from[0].0, "MAIL FROM:<alerts@example.test>");
+    let raw = &rec.raw_data[0];
+    assert!(raw.is_ascii(), "8-bit data sent without 8BITMIME:\n{raw}");
+    assert_eq!(header(raw, "Content-Transfer-Encoding"), "quoted-printable");
+    assert_eq!(header(raw, "Content-Type"), "text/plain; charset=\"utf-8\"");
+    assert_eq!(decode_words(&header(raw, "Subject")), m.subject);
+    let from = header(raw, "From");
+    let (name, addr) = from.rsplit_once(' ').unwrap();
+    assert_eq!(
+        (decode_words(name).as_str(), addr),
+        ("Équipe sécurité", "<alerts@example.test>")
+    );
+    let (_, body) = split(&rec.data[0]);
+    for line in body.split_terminator("\r\n") {
+        assert!(line.len() <= 76, "quoted-printable line over 76: {line:?}");
+    }
+    assert_eq!(
+        String::from_utf8(qp_decode(body)).unwrap(),
+        m.body.replace('\n', "\r\n")
+    );
+    // The leading dot is stuffed on the wire, after the encoding.
+    assert!(raw.contains("\r\n..leading dot =C3=A9\r\n"), "{raw}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1072,16 +1135,30 @@ fn header(msg: &str, name: &str) -> String {
         .1
 }
 
-/// Decode a run of `=?utf-8?B?…?=` words separated by folding whitespace.
+/// Decode a run of RFC 2047 `=?utf-8?B?…?=` / `=?utf-8?q?…?=` words separated by folding
+/// whitespace (which decoders drop between encoded-words, RFC 2047 §6.2).
 fn decode_words(v: &str) -> String {
+    for w in v.split_whitespace() {
+        assert!(w.len() <= 75, "encoded word longer than 75: {w}");
+    }
+    decode_any_words(v)
+}
+
+/// [`decode_words`] without the length check (Python writes one word however long).
+fn decode_any_words(v: &str) -> String {
     let mut bytes = Vec::new();
     for w in v.split_whitespace() {
         let inner = w
-            .strip_prefix("=?utf-8?B?")
+            .strip_prefix("=?utf-8?")
             .and_then(|w| w.strip_suffix("?="))
             .unwrap_or_else(|| panic!("not an encoded word: {w}"));
-        assert!(w.len() <= 75, "encoded word longer than 75: {w}");
-        bytes.extend(certstreammonitor::base64::decode(inner.as_bytes()).unwrap());
+        match inner.split_at(2) {
+            ("B?" | "b?", text) => {
+                bytes.extend(certstreammonitor::base64::decode(text.as_bytes()).unwrap())
+            }
+            ("Q?" | "q?", text) => bytes.extend(qp_decode(&text.replace('_', " "))),
+            _ => panic!("unknown encoding: {w}"),
+        }
     }
     String::from_utf8(bytes).unwrap()
 }
@@ -1097,14 +1174,14 @@ fn golden_message() {
     };
     assert_eq!(
         smtp::format_message(&m, TS, "1700000000.42.7"),
-        "From: CertStreamMonitor-notification <alerts@example.test>\r\n\
-         To: soc@example.test, oncall@example.test\r\n\
-         Subject: [CertStreamMonitor] Alert: paypal-login.example\r\n\
-         Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n\
-         Message-ID: <1700000000.42.7@certstreammonitor>\r\n\
+        "Content-Type: text/plain; charset=\"utf-8\"\r\n\
          MIME-Version: 1.0\r\n\
-         Content-Type: text/plain; charset=utf-8\r\n\
-         Content-Transfer-Encoding: 8bit\r\n\
+         Content-Transfer-Encoding: quoted-printable\r\n\
+         Subject: [CertStreamMonitor] Alert: paypal-login.example\r\n\
+         From: CertStreamMonitor-notification <alerts@example.test>\r\n\
+         To: soc@example.test, oncall@example.test\r\n\
+         Message-ID: <1700000000.42.7@certstreammonitor>\r\n\
+         Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n\
          X-Application: Apprise\r\n\
          \r\n\
          line 1\r\n\
@@ -1124,7 +1201,7 @@ fn subject_encoding_table() {
         let msg = smtp::format_message(&simple(subject, "b"), TS, "id");
         let v = header(&msg, "Subject");
         if encoded {
-            assert!(v.starts_with("=?utf-8?B?"), "{subject:?} → {v}");
+            assert!(v.starts_with("=?utf-8?q?"), "{subject:?} → {v}");
             assert_eq!(decode_words(&v), subject);
         } else {
             assert_eq!(v.trim_end(), subject);
@@ -1153,7 +1230,7 @@ fn from_display_name_table() {
         ),
         (
             Some("Équipe sécurité"),
-            "=?utf-8?B?w4lxdWlwZSBzw6ljdXJpdMOp?= <a@x.test>".to_string(),
+            "=?utf-8?q?=C3=89quipe_s=C3=A9curit=C3=A9?= <a@x.test>".to_string(),
         ),
     ] {
         let m = Mail {
@@ -1238,14 +1315,14 @@ fn header_injection_table() {
             assert_eq!(
                 names,
                 [
+                    "Content-Type",
+                    "MIME-Version",
+                    "Content-Transfer-Encoding",
+                    "Subject",
                     "From",
                     "To",
-                    "Subject",
-                    "Date",
                     "Message-ID",
-                    "MIME-Version",
-                    "Content-Type",
-                    "Content-Transfer-Encoding",
+                    "Date",
                     "X-Application"
                 ],
                 "{what}: {msg}"
@@ -1304,30 +1381,40 @@ fn newline_normalisation_table() {
         ("a\r\r\nb", "a\r\n\r\nb\r\n"),
         ("a\n\rb", "a\r\n\r\nb\r\n"),
         ("\n\n", "\r\n\r\n"),
-        ("tab\there ünïcode ✓\n", "tab\there ünïcode ✓\r\n"),
+        (
+            "tab\there ünïcode ✓\n",
+            "tab\there =C3=BCn=C3=AFcode =E2=9C=93\r\n",
+        ),
     ] {
         let msg = smtp::format_message(&simple("s", body), TS, "id");
         let (_, b) = split(&msg);
         assert_eq!(b, wire, "{body:?}");
-        assert_eq!(header(&msg, "Content-Transfer-Encoding"), "8bit");
+        assert_eq!(
+            header(&msg, "Content-Transfer-Encoding"),
+            "quoted-printable"
+        );
         assert!(msg.ends_with("\r\n"));
     }
 }
 
 #[test]
-fn long_lines_and_nul_switch_to_base64() {
+fn long_lines_and_nul_stay_quoted_printable() {
     for body in [
         "x".repeat(2000) + "\n.next",
         format!("json {}\n", "{\"k\":\"é\"}".repeat(200)),
         "nul\0inside".to_string(),
     ] {
         let msg = smtp::format_message(&simple("s", &body), TS, "id");
-        assert_eq!(header(&msg, "Content-Transfer-Encoding"), "base64");
+        assert_eq!(
+            header(&msg, "Content-Transfer-Encoding"),
+            "quoted-printable"
+        );
         let (_, b) = split(&msg);
+        assert!(b.is_ascii());
         for line in b.split_terminator("\r\n") {
-            assert!(line.len() <= 76 && !line.starts_with('.'), "{line:?}");
+            assert!(line.len() <= 76, "{line:?}");
         }
-        let decoded = certstreammonitor::base64::decode(b.replace("\r\n", "").as_bytes()).unwrap();
+        let decoded = qp_decode(&unstuff(b));
         let expected = body.replace('\n', "\r\n");
         let expected = if expected.ends_with("\r\n") {
             expected
@@ -1336,9 +1423,6 @@ fn long_lines_and_nul_switch_to_base64() {
         };
         assert_eq!(String::from_utf8(decoded).unwrap(), expected);
     }
-    // 990 octets is still 8bit.
-    let msg = smtp::format_message(&simple("s", &"y".repeat(990)), TS, "id");
-    assert_eq!(header(&msg, "Content-Transfer-Encoding"), "8bit");
 }
 
 #[test]
@@ -1377,5 +1461,143 @@ fn message_ids() {
             ),
             header_value
         );
+    }
+}
+
+/// The message apprise 1.7.1 builds, by Python's own `email` package (stdlib, no apprise
+/// needed): `MIMEText(body, 'plain', 'utf-8')` after apprise's
+/// `charset.add_charset('utf-8', QP, QP, 'utf-8')`, `Header(subject, charset)` and
+/// `formataddr((name, addr), charset='utf-8')`, then `as_string()` as smtplib sends it
+/// (CRLF line ends, dot-stuffed, CRLF added before the final dot when missing).
+const PY_APPRISE_MESSAGE: &str = r#"
+import json, re, sys
+from email import charset
+from email.header import Header
+from email.mime.text import MIMEText
+from email.utils import formataddr
+charset.add_charset('utf-8', charset.QP, charset.QP, 'utf-8')
+out = []
+for subject, name, addr, body in json.load(sys.stdin):
+    m = MIMEText(body, 'plain', 'utf-8')
+    m['Subject'] = Header(subject, None if subject.isascii() else 'utf-8')
+    m['From'] = formataddr((name or False, addr), charset='utf-8')
+    wire = re.sub(r'(?:\r\n|\n|\r(?!\n))', '\r\n', m.as_string())
+    wire = re.sub(r'(?m)^\.', '..', wire)
+    if not wire.endswith('\r\n'):
+        wire += '\r\n'
+    out.append(wire)
+print(json.dumps(out))
+"#;
+
+#[test]
+fn body_and_headers_encoded_as_python_email_does() {
+    let bodies: Vec<String> = vec![
+        String::new(),
+        "hello".into(),
+        "line 1\nline 2\n".into(),
+        ".leading\n..two\n.".into(),
+        "Unicode: société générale ✓\nold mac\rline\r\nend".into(),
+        "x".repeat(200),
+        "é".repeat(100),
+        "a = b, c=d\n==\n".into(),
+        "trailing space \ntrailing tab\t\n \n\t".into(),
+        "NUL\0 ESC\x1b[31m DEL\x7f FF\x0c VT\x0b".into(),
+        format!("mixed {}", "é x".repeat(40)),
+        // Trailing whitespace where the line is 74, 75, 76, 77 and 152 long (each branch of
+        // the soft-break rules), and escapes straddling the 75th column.
+        format!("{} ", "a".repeat(73)),
+        format!("{} ", "a".repeat(74)),
+        format!("{}\t", "a".repeat(75)),
+        format!("{} ", "a".repeat(76)),
+        format!("{} ", "a".repeat(151)),
+        format!("{}{}", "a".repeat(71), "é".repeat(5)),
+        format!("{}{}", "a".repeat(72), "é".repeat(5)),
+        format!("{}{}", "a".repeat(73), "é".repeat(5)),
+        format!("{}{}", "a".repeat(74), "é".repeat(5)),
+        format!("{}\n.{}", "=".repeat(80), "é".repeat(30)),
+    ];
+    let heads: Vec<(&str, Option<&str>)> = vec![
+        ("plain ASCII subject", None),
+        ("Alerte : société générale ✓", Some("CertStreamMonitor-notification")),
+        ("[CertStreamMonitor] Alert: xn--pypal-4ve.example", Some("Apprise")),
+        ("Sujet", Some("Équipe sécurité")),
+        ("Doe", Some("Doe, John")),
+        ("日本語のフィッシング警告 — paypal-login.example ✓ with a long tail to force several words", Some("Équipe sécurité de la société générale, Paris ✓")),
+    ];
+    let mut cases = Vec::new();
+    for (i, body) in bodies.iter().enumerate() {
+        let (subject, name) = heads[i % heads.len()];
+        cases.push((
+            subject.to_string(),
+            name.map(String::from),
+            "a@x.test".to_string(),
+            body.clone(),
+        ));
+    }
+    let mut child = Command::new("python3")
+        .args(["-c", PY_APPRISE_MESSAGE])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 (the reference for apprise's mail encoding) must be installed");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::to_string(&cases).unwrap().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "python3: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let python: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+
+    for ((subject, name, addr, body), py) in cases.iter().zip(&python) {
+        let m = Mail {
+            from: addr.clone(),
+            from_name: name.clone(),
+            to: vec!["b@y.test".into()],
+            subject: subject.clone(),
+            body: body.clone(),
+        };
+        let ours = smtp::format_message(&m, TS, "id");
+        // The body, byte for byte as smtplib puts it on the wire.
+        assert_eq!(split(&ours).1, split(py).1, "body {body:?}");
+        for line in split(&ours).1.split_terminator("\r\n") {
+            assert!(line.len() <= 77 && line.is_ascii(), "{line:?}");
+        }
+        for h in ["Content-Type", "MIME-Version", "Content-Transfer-Encoding"] {
+            assert_eq!(header(&ours, h), header(py, h), "{h}");
+        }
+        // Subject and From: the same text; the same bytes unless Python's one encoded-word
+        // is longer than RFC 2047's 75 characters (we fold into several words instead).
+        for h in ["Subject", "From"] {
+            let (o, p) = (header(&ours, h), header(py, h));
+            let word_too_long = p.split(' ').any(|w| w.starts_with("=?") && w.len() > 75);
+            if word_too_long {
+                let decode = |v: &str, check: bool| {
+                    let (words, addr) = match v.rsplit_once(" <") {
+                        Some((n, a)) => (n, format!(" <{a}")),
+                        None => (v, String::new()),
+                    };
+                    let text = if check {
+                        decode_words(words)
+                    } else {
+                        decode_any_words(words)
+                    };
+                    text + &addr
+                };
+                assert_eq!(
+                    decode(&o, true),
+                    decode(&p, false),
+                    "{h} of {subject:?} / {name:?}"
+                );
+            } else {
+                assert_eq!(o, p, "{h} of {subject:?} / {name:?}");
+            }
+        }
     }
 }

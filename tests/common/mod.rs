@@ -4,6 +4,7 @@
 //! touches the network beyond the loopback interface.
 #![allow(dead_code)]
 
+pub mod apprise;
 pub mod ctlog;
 pub mod der;
 pub mod limits;
