@@ -38,7 +38,7 @@ use crate::Failure;
 use regex::Regex;
 use serde_json::Value;
 use std::fmt;
-use std::io::{Read, Write};
+use std::io::{self, Read, Write};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -2015,16 +2015,29 @@ impl Sender {
         let mut child = cmd
             .spawn()
             .map_err(|e| format!("cannot run {program}: {e}"))?;
+        // The pipes are served by two short-lived threads. When one cannot be started (a
+        // task limit reached), the child is killed and this attempt fails: the notification
+        // is retried like any other failure and stays in the outbox until it is delivered.
+        let refused = |child: &mut std::process::Child, pipe: &str, e: io::Error| {
+            kill_group(child);
+            format!("cannot start a thread for {program}'s {pipe}: {e}")
+        };
         if let Some(mut stdin) = child.stdin.take() {
             let data = msg.alert_json.clone().into_bytes();
             // Not joined: a child that never reads its stdin must not block us.
-            std::thread::spawn(move || {
-                let _ = stdin.write_all(&data);
-            });
+            if let Err(e) = std::thread::Builder::new()
+                .name("notify-stdin".into())
+                .spawn(move || {
+                    let _ = stdin.write_all(&data);
+                })
+            {
+                return Err(refused(&mut child, "stdin", e));
+            }
         }
         let (tx, rx) = mpsc::channel();
         if let Some(mut err) = child.stderr.take() {
-            std::thread::spawn(move || {
+            let reader = std::thread::Builder::new().name("notify-stderr".into());
+            let started = reader.spawn(move || {
                 let mut buf = Vec::new();
                 let mut chunk = [0u8; 4096];
                 loop {
@@ -2038,6 +2051,9 @@ impl Sender {
                 }
                 let _ = tx.send(buf);
             });
+            if let Err(e) = started {
+                return Err(refused(&mut child, "stderr", e));
+            }
         }
         let deadline = Instant::now() + self.timeout;
         let status = loop {
@@ -2047,15 +2063,7 @@ impl Sender {
                 Err(e) => return Err(format!("waiting for {program}: {e}")),
             }
             if Instant::now() >= deadline {
-                extern "C" {
-                    fn kill(pid: i32, sig: i32) -> i32;
-                }
-                // SAFETY: signals the process group the child leads (process_group(0) above).
-                unsafe {
-                    kill(-(child.id() as i32), 9);
-                }
-                let _ = child.kill();
-                let _ = child.wait();
+                kill_group(&mut child);
                 break None;
             }
             std::thread::sleep(Duration::from_millis(10));
@@ -2102,6 +2110,20 @@ impl Sender {
     }
 }
 
+/// Kill a hook and the process group it leads (it was started with `process_group(0)`), and
+/// reap it.
+fn kill_group(child: &mut std::process::Child) {
+    extern "C" {
+        fn kill(pid: i32, sig: i32) -> i32;
+    }
+    // SAFETY: kill(2) with a negative pid signals that process group; no memory is touched.
+    unsafe {
+        kill(-(child.id() as i32), 9);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 fn msg_name(msg: &Message) -> &str {
     if msg.domain.is_empty() {
         "the test notification"
@@ -2112,6 +2134,10 @@ fn msg_name(msg: &Message) -> &str {
 
 // ---------------------------------------------------------------------------------------------
 // The scan's notifier
+
+/// How many times a lane asks for its delivery thread before its notifications are left in
+/// the outbox for the next scan (0.4 + 0.8 s of waiting in all).
+const LANE_THREAD_TRIES: u32 = 3;
 
 struct Item {
     row: Option<i64>,
@@ -2137,6 +2163,8 @@ struct Running {
     stop: Arc<AtomicBool>,
     stats: Arc<Stats>,
     done_rx: mpsc::Receiver<()>,
+    /// Lanes whose delivery thread started (each sends one `()` on `done_rx` when it ends).
+    threads: usize,
     budget: Duration,
     timeout: Duration,
 }
@@ -2198,24 +2226,54 @@ impl Notifier {
         let stats = Arc::new(Stats::default());
         let (done_tx, done_rx) = mpsc::channel();
         let mut lanes = Vec::new();
+        let mut threads = 0;
         for d in &settings.destinations {
             let dest = Arc::new(d.clone());
-            let (tx, rx) = mpsc::channel::<Item>();
-            let ctx = LaneCtx {
-                dest: dest.clone(),
-                sender: sender.clone(),
-                db: db.clone(),
-                stats: stats.clone(),
-                stop: stop.clone(),
-                retry_delay: settings.retry_delay,
+            // A thread refused (a task limit reached) is asked for again a few times; a lane
+            // that still has none keeps its notifications in the outbox (recorded by
+            // `notify` before they are queued), and the next scan delivers them.
+            let mut refused = None;
+            let mut lane = None;
+            for attempt in 0..LANE_THREAD_TRIES {
+                if attempt > 0 {
+                    std::thread::sleep(Duration::from_millis(200 << attempt));
+                }
+                let (tx, rx) = mpsc::channel::<Item>();
+                let ctx = LaneCtx {
+                    dest: dest.clone(),
+                    sender: sender.clone(),
+                    db: db.clone(),
+                    stats: stats.clone(),
+                    stop: stop.clone(),
+                    retry_delay: settings.retry_delay,
+                };
+                let done_tx = done_tx.clone();
+                let started = std::thread::Builder::new()
+                    .name(format!("notify-{}", d.index))
+                    .spawn(move || {
+                        ctx.run(rx);
+                        let _ = done_tx.send(());
+                    });
+                match started {
+                    Ok(_) => {
+                        lane = Some(tx);
+                        break;
+                    }
+                    Err(e) => refused = Some(e),
+                }
+            }
+            let tx = match (lane, refused) {
+                (Some(tx), _) => {
+                    threads += 1;
+                    tx
+                }
+                (None, e) => {
+                    let e = e.map(|e| e.to_string()).unwrap_or_default();
+                    logging::error("notify", &format!("{}: cannot start a delivery thread ({e}); its notifications are kept in table Notifications for the next scan", d.display()));
+                    // Nobody receives: what is queued for this lane stays in the outbox.
+                    mpsc::channel::<Item>().0
+                }
             };
-            let done_tx = done_tx.clone();
-            std::thread::Builder::new()
-                .name(format!("notify-{}", d.index))
-                .spawn(move || {
-                    ctx.run(rx);
-                    let _ = done_tx.send(());
-                })?;
             lanes.push(Lane { dest, tx });
         }
         let dests: Vec<Arc<Destination>> = lanes.iter().map(|l| l.dest.clone()).collect();
@@ -2259,6 +2317,7 @@ impl Notifier {
                 stop,
                 stats,
                 done_rx,
+                threads,
                 budget: settings.retry_budget(),
                 timeout: settings.timeout,
             }),
@@ -2306,11 +2365,11 @@ impl Notifier {
             stop,
             stats,
             done_rx,
+            threads: n,
             budget,
             timeout,
             ..
         } = r;
-        let n = lanes.len();
         drop(lanes);
         let short = timeout + Duration::from_secs(1);
         let mut deadline = Instant::now()

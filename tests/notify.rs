@@ -1770,3 +1770,122 @@ fn error_pages_echoing_the_request_leak_no_secret_to_the_log_or_db() {
     let db = String::from_utf8_lossy(&std::fs::read(env.dir.join(DB)).unwrap()).into_owned();
     assert_no_echoed_secret("the DB file", &db);
 }
+
+// ---------------------------------------------------------------------------------------
+// Under a thread limit (RLIMIT_NPROC; see `common::limits`)
+
+/// `notify-test` runs the hook on its main thread; the hook's stdin and stderr are served by
+/// two threads of ours. With room for the main thread and the hook only, the stdin thread is
+/// refused: that attempt fails with a clear error and the hook is killed — no panic, no abort
+/// (before, `std::thread::spawn` panicked).
+#[test]
+fn notify_test_reports_a_refused_pipe_thread() {
+    let Some(uid) = common::limits::unused_uid() else {
+        return common::limits::skipped_not_root();
+    };
+    let dir = TempDir::new("notify-nproc-test");
+    let hook = recording_hook(&dir);
+    let rec = dir.join("rec");
+    dir.write(
+        "t.conf",
+        format!(
+            "[DATABASE]\nDBFile = {DB}\nTABLEname = {TABLE}\n[REPORTING]\nAlerts_dir = alerts\nNotification_Command = {hook} {}\n",
+            rec.display()
+        ),
+    );
+    common::limits::chown_tree(dir.path(), uid);
+    let mut p = common::Proc::spawn_adjusted(
+        dir.path(),
+        &["notify-test", "-c", "t.conf"],
+        &[],
+        None,
+        |c| common::limits::limit_tasks(c, uid, 2),
+    );
+    let status = p.wait_exit(Duration::from_secs(30));
+    let (stdout, stderr) = (p.stdout(), p.stderr());
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(1),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(
+        stdout.contains(": FAILED: cannot start a thread for ") && stdout.contains("'s stdin: "),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!rec.join("stdin").exists(), "the hook was killed before it read stdin");
+}
+
+/// A scan whose notification lane cannot get its delivery thread ends normally and keeps the
+/// notification in table Notifications; the next scan, with threads to spare, delivers it.
+#[test]
+fn scan_under_a_thread_limit_keeps_notifications_for_the_next_run() {
+    let Some(env) = scan_env("notify-nproc-scan") else {
+        return;
+    };
+    let Some(uid) = common::limits::unused_uid() else {
+        return common::limits::skipped_not_root();
+    };
+    let hook = recording_hook(&env.dir);
+    let rec = env.dir.join("rec");
+    let reporting = format!(
+        "Notification_Command = {hook} {}\nNotification_Retry_Delay = 0\n",
+        rec.display()
+    );
+    env.dir.write(
+        "scan.conf",
+        format!("{}[REPORTING]\nAlerts_dir = alerts\n{reporting}", env.conf_head),
+    );
+    common::limits::chown_tree(env.dir.path(), uid);
+    // One task: the main thread. No worker, no delivery thread.
+    let mut p = common::Proc::spawn_adjusted(
+        env.dir.path(),
+        &["scan", "-c", "scan.conf"],
+        &[],
+        None,
+        |c| common::limits::limit_tasks(c, uid, 1),
+    );
+    let status = p.wait_exit(Duration::from_secs(60));
+    let (stdout, stderr) = (p.stdout(), p.stderr());
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(0),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("[command] ")
+            && stderr.contains("cannot start a delivery thread")
+            && stderr.contains("kept in table Notifications for the next scan"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("Notifications: 0 sent, 0 failed, 1 not finished (kept in table Notifications, retried by the next scan)"),
+        "{stdout}"
+    );
+    assert!(env.alert_file().contains(HOST), "the alert file is written");
+    let rows = env.outbox();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!((rows[0].1.as_str(), rows[0].4.as_deref()), ("command", None));
+    assert!(!rec.exists(), "the hook did not run");
+
+    // Next run, no limit: delivered from the outbox.
+    let out = env.scan(&reporting);
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("retrying 1 notifications left undelivered by earlier runs"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stdout.contains("Notifications: 1 sent, 0 failed"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        read_dir_files(&rec)["stdin"],
+        env.alert_file(),
+        "the stored alert on stdin"
+    );
+    assert!(env.outbox()[0].4.is_some(), "SentAt set");
+}
