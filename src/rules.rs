@@ -49,7 +49,7 @@
 use std::fmt;
 use std::fmt::Write as _;
 
-use regex::{CaptureLocations, Regex};
+use regex::{CaptureLocations, Regex, RegexBuilder};
 
 const SEARCH_KEY: &str = "SearchKeywords";
 const BLACKLIST_KEY: &str = "BlacklistKeywords";
@@ -74,6 +74,16 @@ const DOTTED_I_SET: &str = r"Ii\x{130}\x{131}";
 const IOTA: [char; 4] = ['\u{345}', '\u{399}', '\u{3B9}', '\u{1FBE}'];
 /// Python's `sre_constants.MAXREPEAT`: counts at or above it are a Python error.
 const MAX_REPEAT: u64 = 4_294_967_295;
+/// Deepest group nesting accepted (ours). The translator recurses once per level, so an
+/// unbounded depth (30 000 `(`) would overflow the stack; CPython 3.11 itself fails with a
+/// RecursionError near 500 levels, and real keyword lists nest a handful.
+pub const MAX_GROUP_NESTING: usize = 100;
+/// The Rust engine's own nesting limit (its default is 250), raised so that every pattern
+/// within [`MAX_GROUP_NESTING`] compiles: the engine counts groups, alternations,
+/// concatenations, repetitions and classes, and the translation adds levels (the `x{0}`
+/// wrapper, a case-insensitive class), about 4 per Python group at worst (97 groups of the
+/// worst shape in `deep_nesting_is_refused_with_the_key` need more than 250, less than 400).
+const RUST_NEST_LIMIT: u32 = 8 * MAX_GROUP_NESTING as u32 + 50;
 
 /// Compiled keyword rules; build once with [`Rules::new`], then [`Rules::evaluate`] per host.
 #[derive(Debug, Clone)]
@@ -417,7 +427,9 @@ fn compile_with_groups(pattern: &str, groups: usize) -> Result<Regex, String> {
 }
 
 fn compile(pattern: &str) -> Result<Regex, String> {
-    Regex::new(pattern).map_err(|e| match e {
+    let mut builder = RegexBuilder::new(pattern);
+    builder.nest_limit(RUST_NEST_LIMIT);
+    builder.build().map_err(|e| match e {
         regex::Error::CompiledTooBig(limit) => format!(
             "the pattern is too large for the Rust regex engine (compiled size exceeds {limit} \
              bytes; large counted repetitions like `{{1000}}` are the usual cause)"
@@ -1001,6 +1013,12 @@ impl Translator {
 
     /// Parses a group's alternation up to its `)`; `open` is the Rust opening text.
     fn group_body(&mut self, depth: usize, at: usize, open: &str, capture: bool) -> Parsed<Item> {
+        if depth >= MAX_GROUP_NESTING {
+            return Err(format!(
+                "groups nested more than {MAX_GROUP_NESTING} levels deep at position {at} \
+                 (a limit of this program)"
+            ));
+        }
         self.out.push_str(open);
         if capture {
             self.groups += 1;

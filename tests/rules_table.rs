@@ -130,6 +130,8 @@
 // py:     print("    (%s, %s, %s, %s, %s, %s)," % (rust_str(search), rust_str(blacklist), t, rust_str(host), v, rust_str(sentence)))
 // py: print("// %d cases" % len(CASES), file=sys.stderr)
 
+mod common;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
@@ -454,6 +456,98 @@ fn rejected_patterns_name_the_key_and_the_construct() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Groups nest at most `MAX_GROUP_NESTING` (100) levels deep; deeper is a config error naming
+/// the key (CPython 3.11 itself gives up with a RecursionError near 500 levels; the translator
+/// used to overflow its stack). At the limit every kind of group, nested as deeply as the
+/// limit allows, still compiles (the Rust engine has its own, lower, nesting limit).
+#[test]
+fn deep_nesting_is_refused_with_the_key() {
+    let nest = |open: &str, n: usize| {
+        // `(?P<g>` gets a fresh name per level (Python refuses a repeated name).
+        let opens: String = (0..n)
+            .map(|i| open.replace("<g>", &format!("<g{i}>")))
+            .collect();
+        format!("{opens}a{}", ")".repeat(n))
+    };
+    for open in ["(", "(?:", "(?P<g>", "(?i:", "(?:x|"] {
+        for n in [1, 100] {
+            let p = nest(open, n);
+            let rules = Rules::new(&p, "", 1).unwrap_or_else(|e| panic!("{open} x {n}: {e}"));
+            assert!(matches!(rules.evaluate("a"), Match { .. }), "{open} x {n}");
+            // and as a blacklist
+            Rules::new("a", &p, 1).unwrap_or_else(|e| panic!("{open} x {n}: {e}"));
+        }
+        for n in [101, 1_000, 30_000] {
+            let p = nest(open, n);
+            for (search, blacklist, key) in [
+                (p.as_str(), "", "SearchKeywords"),
+                ("a", p.as_str(), "BlacklistKeywords"),
+            ] {
+                let e = Rules::new(search, blacklist, 1).expect_err(open);
+                assert_eq!(e.key, key, "{open} x {n}");
+                assert!(
+                    e.message.contains("nested more than 100 levels deep"),
+                    "{open} x {n}: {}",
+                    e.message
+                );
+            }
+        }
+    }
+    // The worst shapes the translator writes per level (a group wrapping `x{0}`, flags that
+    // change Rust's flags, alternations, a case-insensitive class with `\w` at the bottom).
+    let worst = format!(
+        "{}(?i:[\\w\u{345}]){}",
+        "(?i:x|y((?-i:v|w(".repeat(24),
+        "){0}z)){0}u)".repeat(24)
+    );
+    // (As a blacklist: as SearchKeywords, `(…){0}` inside `+` is refused for findall reasons.)
+    let rules = Rules::new("a", &worst, 1);
+    assert!(rules.is_ok(), "{:?}", rules.err());
+}
+
+/// The same through the real binary: before the limit, 30 000 nested `(` in SearchKeywords
+/// overflowed the translator's stack and aborted `check-rules`; now it is a one-line config
+/// error (exit 2) naming the file, line, section and key.
+#[test]
+fn deep_nesting_in_the_binary_is_a_config_error() {
+    let dir = common::TempDir::new("deep-rules");
+    let deep = format!("{}paypal{}", "(".repeat(30_000), ")".repeat(30_000));
+    for (body, key, line) in [
+        (format!("SearchKeywords = {deep}\n"), "SearchKeywords", 2),
+        (
+            format!("SearchKeywords = paypal\nBlacklistKeywords = {deep}\n"),
+            "BlacklistKeywords",
+            3,
+        ),
+    ] {
+        dir.write("deep.conf", format!("[SEARCH]\n{body}"));
+        let out = common::run(
+            dir.path(),
+            &["check-rules", "-c", "deep.conf", "-d", "paypal.example"],
+            None,
+        );
+        assert_eq!(
+            out.code,
+            Some(2),
+            "{key}: {}",
+            &out.stderr[..out.stderr.len().min(2000)]
+        );
+        assert_eq!(out.stdout, "");
+        assert_eq!(out.stderr.trim_end().lines().count(), 1, "{}", out.stderr);
+        let head = format!("deep.conf, line {line}: [SEARCH] {key}: ");
+        assert!(
+            out.stderr.contains(&head),
+            "{}",
+            &out.stderr[..out.stderr.len().min(2000)]
+        );
+        assert!(
+            out.stderr.contains("nested more than 100 levels deep"),
+            "{}",
+            &out.stderr[..300]
+        );
+    }
 }
 
 #[test]
