@@ -376,6 +376,14 @@ fn error<'p>(key: &'static str, pattern: &'p str) -> impl Fn(String) -> RuleErro
 
 /// Translates and compiles `SearchKeywords`, choosing how empty matches are handled.
 fn compile_search(t: &Translated) -> Result<(Regex, Option<Regex>), String> {
+    if let Some(at) = t.loop_empty_first_at {
+        return Err(format!(
+            "the repetition at position {at} repeats something that can match the empty \
+             string before trying a non-empty alternative (e.g. `(?:x?|y)+`): Python then \
+             stops repeating at once, Rust does not, so matches would differ. Put the \
+             alternative that can be empty last (`(?:y|x?)+`)"
+        ));
+    }
     if let Some(at) = t.loop_capture_at {
         return Err(format!(
             "repetition at position {at} contains a capture group and its body can match \
@@ -537,6 +545,8 @@ struct Translated {
     alternatives: Vec<Alternative>,
     /// Position of a capture group inside a repetition with a nullable body.
     loop_capture_at: Option<usize>,
+    /// Position of a greedy repetition whose body can prefer an empty path (see `quantify`).
+    loop_empty_first_at: Option<usize>,
     /// Number of capture groups (Python's `groups`).
     groups: usize,
     /// The translation would differ for the other [`Subject`] (the pattern uses `\B`).
@@ -585,6 +595,7 @@ fn translate(pattern: &str, subject: Subject) -> Result<Translated, String> {
         flags: Vec::new(),
         names: Vec::new(),
         loop_capture_at: None,
+        loop_empty_first_at: None,
         groups: 0,
         subject,
         subject_dependent: false,
@@ -619,6 +630,7 @@ fn translate(pattern: &str, subject: Subject) -> Result<Translated, String> {
         shape,
         alternatives,
         loop_capture_at: p.loop_capture_at,
+        loop_empty_first_at: p.loop_empty_first_at,
         groups: p.groups,
         subject_dependent: p.subject_dependent,
     })
@@ -774,6 +786,7 @@ struct Translator {
     flags: Vec<char>,
     names: Vec<String>,
     loop_capture_at: Option<usize>,
+    loop_empty_first_at: Option<usize>,
     groups: usize,
     subject: Subject,
     subject_dependent: bool,
@@ -938,6 +951,15 @@ impl Translator {
         }
         if last.shape.has_group && last.shape.nullable && max.is_none_or(|m| m > 1) {
             self.loop_capture_at.get_or_insert(at);
+        }
+        // CPython ends a greedy repetition as soon as one pass matched empty and tries the
+        // rest of the pattern right there, before the pass's lower-ranked alternatives;
+        // Rust drops the empty pass and tries the rest only after all of them. The orders
+        // agree when the body's empty path is its last choice (`empty_last`), for lazy
+        // repetitions (both try the rest first), and without optional passes beyond one.
+        let optional_passes = max.map_or(true, |m| m > 1 && m > min);
+        if !lazy && optional_passes && last.shape.nullable && !last.shape.empty_last {
+            self.loop_empty_first_at.get_or_insert(at);
         }
         match (min, max) {
             (_, Some(0)) => {

@@ -131,6 +131,11 @@
 // py:     ("(?a:\\w)", "", 2, "\u00e9_a"), ("(?a:[\\d.])", "", 1, "\u0661.1"), ("(?a:\\W)+", "", 1, "\u00e9"), ("(?a:\\W+)", "", 1, "\u00e9"),
 // py:     ("(?a:\\W{1})", "", 1, "\u00e9"), ("x|(?a:\\W)", "", 1, "\u00e9"), ("(?a:\\W)|x", "", 1, "\u00e9"), ("x(?a:\\W)", "", 1, "x\u00e9"),
 // py:     ("(?a)(?u:\\W)", "", 1, "\u00e9-"), ("(?a)(?u:[^\\w])", "", 1, "\u00e9-"), ("(?a:(?u:\\w))", "", 1, "\u00e9"), ("(?u:(?a:\\w))", "", 1, "\u00e9"),
+// py:     # Loops whose body can match empty: fine when the empty path is the body's last choice,
+// py:     # lazy, exact or at most once (the greedy empty-first forms are refused, see REJECTED).
+// py:     ("\\w(?:\\S|[x\\d]?)+\\B", "", 2, "z1K-"), ("\\w(?:[x\\d]?|\\S)+?\\B", "", 2, "z1K-"), ("\\w(?:[x\\d]?|\\S){2}\\B", "", 2, "z1K-"),
+// py:     ("\\w(?:[x\\d]?|\\S)?\\B", "", 2, "z1K-"), ("\\w(?:[x\\d]?|\\S){1}\\B", "", 2, "z1K-"), ("a(?:b*|c)+?d", "", 1, "abcbd"),
+// py:     ("a(?:c|b*)+d", "", 1, "abcbd"), ("a(?:c|b*){1,3}d", "", 1, "abcbd"), ("(?:a|b?)+", "", 2, "ab-ba"),
 // py:     # Deep nesting (within our limit of 100 levels).
 // py:     ("(" * 100 + "pay" + ")" * 100 + "pal", "", 1, "paypal-paypal.com"), ("(?:" * 100 + "pay|apple" + ")" * 100, "", 2, "paypal-apple.com"),
 // py: ]
@@ -434,6 +439,15 @@ const CASES: &[Case] = &[
     ("(?a)(?u:[^\\w])", "", 1, "\u{e9}-", Match { score: 1 }, "This is a match, detection threashold reached."),
     ("(?a:(?u:\\w))", "", 1, "\u{e9}", Match { score: 1 }, "This is a match, detection threashold reached."),
     ("(?u:(?a:\\w))", "", 1, "\u{e9}", NoMatch, "No match - Keywords not found."),
+    ("\\w(?:\\S|[x\\d]?)+\\B", "", 2, "z1K-", BelowThreshold { score: 1 }, "No match - Detection threashold not reached."),
+    ("\\w(?:[x\\d]?|\\S)+?\\B", "", 2, "z1K-", Match { score: 2 }, "This is a match, detection threashold reached."),
+    ("\\w(?:[x\\d]?|\\S){2}\\B", "", 2, "z1K-", Match { score: 2 }, "This is a match, detection threashold reached."),
+    ("\\w(?:[x\\d]?|\\S)?\\B", "", 2, "z1K-", Match { score: 2 }, "This is a match, detection threashold reached."),
+    ("\\w(?:[x\\d]?|\\S){1}\\B", "", 2, "z1K-", Match { score: 2 }, "This is a match, detection threashold reached."),
+    ("a(?:b*|c)+?d", "", 1, "abcbd", Match { score: 1 }, "This is a match, detection threashold reached."),
+    ("a(?:c|b*)+d", "", 1, "abcbd", Match { score: 1 }, "This is a match, detection threashold reached."),
+    ("a(?:c|b*){1,3}d", "", 1, "abcbd", Match { score: 1 }, "This is a match, detection threashold reached."),
+    ("(?:a|b?)+", "", 2, "ab-ba", Match { score: 3 }, "This is a match, detection threashold reached."),
     ("((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((pay))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))pal", "", 1, "paypal-paypal.com", Match { score: 1 }, "This is a match, detection threashold reached."),
     ("(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:(?:pay|apple))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))", "", 2, "paypal-apple.com", Match { score: 2 }, "This is a match, detection threashold reached."),
     ("(?a)\\w+", "", 1, "PayPal-login.com", Match { score: 3 }, "This is a match, detection threashold reached."),
@@ -691,6 +705,11 @@ const REJECTED: &[(&str, &str, &str, &str)] = &[
     ("(a*)*", "", "SearchKeywords", "repetition at position 4 contains a capture group"),
     ("(a|)+", "", "SearchKeywords", "capture group"),
     ("a*?", "", "SearchKeywords", "prefer an empty match"),
+    ("\\w(?:[x\\d]?|\\S)+\\B", "", "SearchKeywords", "can match the empty string before"),
+    ("\\w(?:[x\\d]?|\\S)*\\B", "", "SearchKeywords", "can match the empty string before"),
+    ("\\w(?:[x\\d]?|\\S){0,3}\\B", "", "SearchKeywords", "can match the empty string before"),
+    ("\\w(?:[x\\d]?|\\S){2,}", "", "SearchKeywords", "can match the empty string before"),
+    ("a(?:(?:)|b)+", "", "SearchKeywords", "can match the empty string before"),
     ("(?:|a)", "", "SearchKeywords", "prefer an empty match"),
     ("x?|paypal", "", "SearchKeywords", "prefer an empty match"),
     ("\\b|(?:login)?", "", "SearchKeywords", "prefer an empty match"),
@@ -892,7 +911,7 @@ fn rule_error_is_a_std_error() {
 #[test]
 fn blacklist_only_needs_a_first_match() {
     // Patterns rejected as SearchKeywords (findall order) are fine as a blacklist.
-    let rules = Rules::new("paypal", "a*?|(a*)*", 1).unwrap();
+    let rules = Rules::new("paypal", "a*?|(a*)*|(?:x?|y)+", 1).unwrap();
     assert_eq!(rules.evaluate("paypal.com"), Blacklisted { score: 1 });
 }
 
