@@ -897,6 +897,52 @@ fn deep_nesting_in_the_binary_is_a_config_error() {
     }
 }
 
+/// Random differential check against CPython (see `tools/rules_differential.py`, which writes
+/// the input file): every pattern is refused with a reason or scores every host as CPython.
+#[test]
+#[ignore = "needs RULES_DIFFERENTIAL=<file written by tools/rules_differential.py>"]
+fn differential_against_cpython() {
+    let path = std::env::var("RULES_DIFFERENTIAL").expect("RULES_DIFFERENTIAL=<file>");
+    let text = std::fs::read_to_string(path).expect("readable file");
+    let (mut compared, mut refused, mut skipped) = (0, 0, 0);
+    let mut differences = Vec::new();
+    for line in text.lines() {
+        let row: serde_json::Value = serde_json::from_str(line).expect("JSON line");
+        let pattern = row[0].as_str().expect("pattern");
+        let Ok(rules) = Rules::new(pattern, "", 1) else {
+            refused += 1;
+            continue;
+        };
+        let hosts = row[1].as_array().expect("hosts");
+        for (host, score) in hosts.iter().zip(row[2].as_array().expect("scores")) {
+            let host = host.as_str().expect("host");
+            let unicode_boundary = pattern.contains("\\b") || pattern.contains("\\B");
+            if unicode_boundary && (host.contains('\u{b2}') || host.contains('\u{345}')) {
+                skipped += 1; // documented: word status of these differs between the engines
+                continue;
+            }
+            compared += 1;
+            let (want, got) = (
+                score.as_u64().expect("score") as usize,
+                rules.evaluate(host).score(),
+            );
+            if want != got {
+                differences.push(format!(
+                    "{pattern:?} on {host:?}: CPython {want}, ours {got}"
+                ));
+            }
+        }
+    }
+    println!("compared {compared}, skipped {skipped}, patterns refused {refused}");
+    assert!(compared > 0);
+    assert!(
+        differences.is_empty(),
+        "{} differences:\n{}",
+        differences.len(),
+        differences.join("\n")
+    );
+}
+
 #[test]
 fn rule_error_is_a_std_error() {
     let e: RuleError = Rules::new("(?=x)", "", 1).unwrap_err();
