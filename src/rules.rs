@@ -957,7 +957,7 @@ impl Translator {
         // Rust drops the empty pass and tries the rest only after all of them. The orders
         // agree when the body's empty path is its last choice (`empty_last`), for lazy
         // repetitions (both try the rest first), and without optional passes beyond one.
-        let optional_passes = max.map_or(true, |m| m > 1 && m > min);
+        let optional_passes = max.is_none_or(|m| m > 1 && m > min);
         if !lazy && optional_passes && last.shape.nullable && !last.shape.empty_last {
             self.loop_empty_first_at.get_or_insert(at);
         }
