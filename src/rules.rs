@@ -37,7 +37,9 @@
 //!    Python's backtracking would give; patterns for which that cannot be shown
 //!    (e.g. `a*?`, `(?:|x)`, `x?|y`) are rejected instead of being scored differently.
 //!    Likewise a capture group inside a repetition whose body can match empty (`(a*)*`),
-//!    where the two engines record different group values.
+//!    where the two engines record different group values, and a greedy repetition whose
+//!    body can match empty before trying a non-empty alternative (`(?:x?|y)+`), where
+//!    Python stops repeating at once and Rust does not.
 //!
 //! Unicode details are matched too: Python's `\w` (`isalnum()`) and `\s` (`isspace()`)
 //! sets, its `(?i)` equivalence of `I`/`i`/`İ`/`ı`, categories not being case-folded, and
