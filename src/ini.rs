@@ -4,6 +4,7 @@
 //! quotes, escapes, continuation lines, key case, `[DEFAULT]` and `%%` (spec §1.5), so this
 //! follows CPython's `RawConfigParser._read` and `BasicInterpolation` line by line (spec §1.2-1.3).
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
@@ -11,6 +12,13 @@ use std::path::Path;
 const DEFAULT: &str = "DEFAULT";
 /// CPython's `configparser.MAX_INTERPOLATION_DEPTH`.
 const MAX_INTERPOLATION_DEPTH: usize = 10;
+/// Our cap on `%(name)s` expansion (Python has none): the referenced values read while
+/// expanding one value, counted each time they are read, may total at most 4 MiB. Depth 10
+/// alone still allows exponential growth (ten keys each referencing the previous one 40
+/// times expand to 40^9 copies), so without this a config file could exhaust memory, or
+/// time when the values are empty. The expanded value is at most its own raw text plus
+/// this much; a value without references is never limited.
+pub const MAX_INTERPOLATED_BYTES: usize = 4 << 20;
 
 /// A parsed INI file with Python configparser semantics.
 #[derive(Debug, Clone)]
@@ -57,6 +65,8 @@ pub enum IniErrorKind {
     InterpolationSyntax,
     InterpolationMissingOption,
     InterpolationDepth,
+    /// Expanding `%(name)s` references read more than [`MAX_INTERPOLATED_BYTES`] (ours).
+    InterpolationTooLarge,
 }
 
 impl IniError {
@@ -241,6 +251,7 @@ impl IniFile {
             section,
             key: &key,
             entry,
+            read: Cell::new(0),
         };
         let mut out = String::new();
         ctx.interpolate(&entry.raw, 1, &mut out)?;
@@ -311,6 +322,8 @@ struct Ctx<'a> {
     section: &'a str,
     key: &'a str,
     entry: &'a Entry,
+    /// Bytes of referenced values read so far (see [`MAX_INTERPOLATED_BYTES`]).
+    read: Cell<usize>,
 }
 
 impl Ctx<'_> {
@@ -360,6 +373,17 @@ impl Ctx<'_> {
                     let kind = InterpolationMissingOption;
                     return Err(self.bad_substitution(kind, "Bad value substitution", &what));
                 };
+                let read = self.read.get() + v.raw.len();
+                if read > MAX_INTERPOLATED_BYTES {
+                    let head = "Value substitution too large";
+                    let what = format!(
+                        "whose expansion reads more than {} MiB of referenced values (a limit \
+                         of this program)",
+                        MAX_INTERPOLATED_BYTES >> 20
+                    );
+                    return Err(self.bad_substitution(InterpolationTooLarge, head, &what));
+                }
+                self.read.set(read);
                 if v.raw.contains('%') {
                     self.interpolate(&v.raw, depth + 1, out)?;
                 } else {

@@ -17,12 +17,18 @@
 //!    that are spelled differently are re-spelled exactly (`\Z` → `\z`, a literal `{` → `\{`,
 //!    `{,n}` → `{0,n}`, `[` inside a class → an escaped `[`, `\<` → `<`, octal escapes →
 //!    `\x{..}`, `(?#…)` → nothing, Python's `\w`/`\s` sets → explicit Rust sets, `(?P<n>` →
-//!    plain group). Every literal is written escaped, so Rust-only syntax (`[[:alpha:]]`,
+//!    plain group). Python's verbose flag `(?x)` is applied while parsing (whitespace and
+//!    `#` comments dropped where Python drops them) and its ASCII flag `(?a)` is spelled out
+//!    (ASCII `\w \d \s` sets, `(?-u:\b)`, `[kK]` for ASCII-only case-insensitivity); both
+//!    also as scoped groups `(?x:…)`, `(?a:…)`, `(?u:…)`, with Python 3.11's rule that
+//!    global flags come first. Every literal is written escaped, so Rust-only syntax (`[[:alpha:]]`,
 //!    `&&`/`--`/`~~` set operations, `\b{start}`, `\<`, `\p{..}`) can never be smuggled in:
 //!    in Python those are literals or errors and the translation keeps them so.
 //!    Constructs Rust cannot express (look-around, backreferences, conditionals, atomic
-//!    groups, possessive quantifiers, `(?a)`/`(?x)`/`(?L)`, `\N{…}`) are rejected with a
-//!    [`RuleError`] naming the configuration key; so is everything Python itself rejects.
+//!    groups, possessive quantifiers, `(?L)`, `\N{…}`) are rejected with a [`RuleError`]
+//!    naming the configuration key; so is everything Python itself rejects, groups nested
+//!    deeper than [`MAX_GROUP_NESTING`], and the few patterns CPython itself matches
+//!    inconsistently (see `first_char_quirk`).
 //! 2. **`findall` is emulated, not approximated.** Python scans with "an empty match right
 //!    after an empty match must not be empty" (it *backtracks* into a non-empty alternative
 //!    at the same position), while Rust's iterator skips empty matches adjacent to the
@@ -31,7 +37,9 @@
 //!    Python's backtracking would give; patterns for which that cannot be shown
 //!    (e.g. `a*?`, `(?:|x)`, `x?|y`) are rejected instead of being scored differently.
 //!    Likewise a capture group inside a repetition whose body can match empty (`(a*)*`),
-//!    where the two engines record different group values.
+//!    where the two engines record different group values, and a greedy repetition whose
+//!    body can match empty before trying a non-empty alternative (`(?:x?|y)+`), where
+//!    Python stops repeating at once and Rust does not.
 //!
 //! Unicode details are matched too: Python's `\w` (`isalnum()`) and `\s` (`isspace()`)
 //! sets, its `(?i)` equivalence of `I`/`i`/`İ`/`ı`, categories not being case-folded, and
@@ -49,7 +57,7 @@
 use std::fmt;
 use std::fmt::Write as _;
 
-use regex::{CaptureLocations, Regex};
+use regex::{CaptureLocations, Regex, RegexBuilder};
 
 const SEARCH_KEY: &str = "SearchKeywords";
 const BLACKLIST_KEY: &str = "BlacklistKeywords";
@@ -62,6 +70,10 @@ const WORD_SET: &str = r"\p{L}\p{N}_";
 /// Python's `\s` (`str.isspace()`): Rust's `\s` lacks U+001C..U+001F.
 const SPACE_SET: &str =
     r"\t-\r\x1C-\x20\x85\xA0\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}";
+/// Python's `\d`, `\w` and `\s` under the `ASCII` flag (`(?a)`); `\s` is `[ \t\n\r\f\v]`.
+const ASCII_DIGIT_SET: &str = r"0-9";
+const ASCII_WORD_SET: &str = r"0-9A-Z_a-z";
+const ASCII_SPACE_SET: &str = r"\t-\r\x20";
 /// A class that matches nothing; used to disable an alternative while keeping its groups.
 const NEVER: &str = r"[^\x00-\x{10FFFF}]";
 /// Under `(?i)` Python treats `I`, `i`, `İ` (U+0130) and `ı` (U+0131) as one case class;
@@ -74,6 +86,16 @@ const DOTTED_I_SET: &str = r"Ii\x{130}\x{131}";
 const IOTA: [char; 4] = ['\u{345}', '\u{399}', '\u{3B9}', '\u{1FBE}'];
 /// Python's `sre_constants.MAXREPEAT`: counts at or above it are a Python error.
 const MAX_REPEAT: u64 = 4_294_967_295;
+/// Deepest group nesting accepted (ours). The translator recurses once per level, so an
+/// unbounded depth (30 000 `(`) would overflow the stack; CPython 3.11 itself fails with a
+/// RecursionError near 500 levels, and real keyword lists nest a handful.
+pub const MAX_GROUP_NESTING: usize = 100;
+/// The Rust engine's own nesting limit (its default is 250), raised so that every pattern
+/// within [`MAX_GROUP_NESTING`] compiles: the engine counts groups, alternations,
+/// concatenations, repetitions and classes, and the translation adds levels (the `x{0}`
+/// wrapper, a case-insensitive class), about 4 per Python group at worst (97 groups of the
+/// worst shape in `deep_nesting_is_refused_with_the_key` need more than 250, less than 400).
+const RUST_NEST_LIMIT: u32 = 8 * MAX_GROUP_NESTING as u32 + 50;
 
 /// Compiled keyword rules; build once with [`Rules::new`], then [`Rules::evaluate`] per host.
 #[derive(Debug, Clone)]
@@ -356,6 +378,14 @@ fn error<'p>(key: &'static str, pattern: &'p str) -> impl Fn(String) -> RuleErro
 
 /// Translates and compiles `SearchKeywords`, choosing how empty matches are handled.
 fn compile_search(t: &Translated) -> Result<(Regex, Option<Regex>), String> {
+    if let Some(at) = t.loop_empty_first_at {
+        return Err(format!(
+            "the repetition at position {at} repeats something that can match the empty \
+             string before trying a non-empty alternative (e.g. `(?:x?|y)+`): Python then \
+             stops repeating at once, Rust does not, so matches would differ. Put the \
+             alternative that can be empty last (`(?:y|x?)+`)"
+        ));
+    }
     if let Some(at) = t.loop_capture_at {
         return Err(format!(
             "repetition at position {at} contains a capture group and its body can match \
@@ -417,7 +447,9 @@ fn compile_with_groups(pattern: &str, groups: usize) -> Result<Regex, String> {
 }
 
 fn compile(pattern: &str) -> Result<Regex, String> {
-    Regex::new(pattern).map_err(|e| match e {
+    let mut builder = RegexBuilder::new(pattern);
+    builder.nest_limit(RUST_NEST_LIMIT);
+    builder.build().map_err(|e| match e {
         regex::Error::CompiledTooBig(limit) => format!(
             "the pattern is too large for the Rust regex engine (compiled size exceeds {limit} \
              bytes; large counted repetitions like `{{1000}}` are the usual cause)"
@@ -515,6 +547,8 @@ struct Translated {
     alternatives: Vec<Alternative>,
     /// Position of a capture group inside a repetition with a nullable body.
     loop_capture_at: Option<usize>,
+    /// Position of a greedy repetition whose body can prefer an empty path (see `quantify`).
+    loop_empty_first_at: Option<usize>,
     /// Number of capture groups (Python's `groups`).
     groups: usize,
     /// The translation would differ for the other [`Subject`] (the pattern uses `\B`).
@@ -558,18 +592,39 @@ fn translate(pattern: &str, subject: Subject) -> Result<Translated, String> {
         pos: 0,
         out: String::new(),
         case_insensitive: false,
+        ascii: false,
+        verbose: false,
         flags: Vec::new(),
         names: Vec::new(),
         loop_capture_at: None,
+        loop_empty_first_at: None,
         groups: 0,
         subject,
         subject_dependent: false,
     };
-    let (shape, alternatives) = p.alternation(0)?;
-    let flags = if p.flags.is_empty() {
+    let (shape, alternatives, quirk) = p.alternation(0)?;
+    if let Some(at) = quirk {
+        return Err(format!(
+            "the pattern starts with a character class using `\\w`, `\\d` or `\\s` at position \
+             {at} inside a scoped `(?a:…)` or `(?u:…)` group: Python 3.11 then checks the first \
+             character with the pattern's global flags and matches inconsistently. Quantify it, \
+             put something before it, or make the flag global (`(?a)` at the start)"
+        ));
+    }
+    if p.flags.contains(&'a') && p.flags.contains(&'u') {
+        // Python's `fix_flags`, after parsing: `(?a)(?u)` are two global groups.
+        return Err("ASCII and UNICODE flags are incompatible (Python rejects it)".to_string());
+    }
+    // Global flags are all at the start, so the state they set is the whole pattern's.
+    // `x` and `a` are done by the translation itself; Rust's `i` only without `a`.
+    let mut rust_flags: String = p.flags.iter().filter(|c| "ms".contains(**c)).collect();
+    if p.rust_case_insensitive() {
+        rust_flags.insert(0, 'i');
+    }
+    let flags = if rust_flags.is_empty() {
         String::new()
     } else {
-        format!("(?{})", p.flags.iter().collect::<String>())
+        format!("(?{rust_flags})")
     };
     Ok(Translated {
         flags,
@@ -577,6 +632,7 @@ fn translate(pattern: &str, subject: Subject) -> Result<Translated, String> {
         shape,
         alternatives,
         loop_capture_at: p.loop_capture_at,
+        loop_empty_first_at: p.loop_empty_first_at,
         groups: p.groups,
         subject_dependent: p.subject_dependent,
     })
@@ -591,6 +647,9 @@ struct Item {
     repeated: bool,
     /// Where the item's Rust text starts in the output.
     start: usize,
+    /// Set when this item, unquantified at the start of the pattern, would meet CPython's
+    /// first-character quirk (see `Translator::first_char_quirk`): the position to report.
+    quirk: Option<usize>,
 }
 
 impl Item {
@@ -600,6 +659,7 @@ impl Item {
             repeatable,
             repeated: false,
             start: 0,
+            quirk: None,
         }
     }
 }
@@ -626,6 +686,8 @@ struct ClassBody {
     text: String,
     ranges: Vec<(char, char)>,
     categories: Vec<char>,
+    /// Python's `ASCII` flag: categories are the ASCII sets.
+    ascii: bool,
 }
 
 impl ClassBody {
@@ -634,7 +696,7 @@ impl ClassBody {
             ClassAtom::Char(c) => self.push_range(c, c),
             ClassAtom::Category(k) => {
                 self.categories.push(k);
-                self.text.push_str(&category(k, true));
+                self.text.push_str(&category(k, true, self.ascii));
             }
         }
     }
@@ -646,6 +708,23 @@ impl ClassBody {
             push_escaped(&mut self.text, hi);
         }
         self.ranges.push((lo, hi));
+    }
+
+    /// Adds the other-case ASCII letter of every ASCII letter in the ranges.
+    fn add_ascii_case_partners(&mut self) {
+        let mut partners = Vec::new();
+        for &(lo, hi) in &self.ranges {
+            for (a, z, shift) in [('a', 'z', -32i32), ('A', 'Z', 32)] {
+                let (from, to) = (lo.max(a), hi.min(z));
+                if from <= to {
+                    let moved = |c: char| char::from_u32((c as i32 + shift) as u32).expect("ASCII");
+                    partners.push((moved(from), moved(to)));
+                }
+            }
+        }
+        for (lo, hi) in partners {
+            self.push_range(lo, hi);
+        }
     }
 
     fn touches(&self, chars: &[char]) -> bool {
@@ -697,10 +776,19 @@ struct Translator {
     chars: Vec<char>,
     pos: usize,
     out: String,
+    /// Python's `IGNORECASE` in the current scope.
     case_insensitive: bool,
+    /// Python's `ASCII` in the current scope: `\w \d \s \b` and case-insensitivity are
+    /// ASCII-only. Translated here (explicit ASCII sets, `(?-u:\b)`, `[kK]`), with Rust's
+    /// `i` flag off in such a scope.
+    ascii: bool,
+    /// Python's `VERBOSE` in the current scope: handled while parsing (see `skip_verbose`).
+    verbose: bool,
+    /// Python's global flags (`(?aimsux)` at the start), sorted.
     flags: Vec<char>,
     names: Vec<String>,
     loop_capture_at: Option<usize>,
+    loop_empty_first_at: Option<usize>,
     groups: usize,
     subject: Subject,
     subject_dependent: bool,
@@ -709,6 +797,38 @@ struct Translator {
 type Parsed<T> = Result<T, String>;
 
 impl Translator {
+    /// Whether Rust's `i` flag is on in the current scope: Python's `IGNORECASE` with Unicode
+    /// matching. With `ASCII` the translation spells case-insensitivity out instead.
+    fn rust_case_insensitive(&self) -> bool {
+        self.case_insensitive && !self.ascii
+    }
+
+    /// Python's verbose mode, applied where `sre_parse._parse` applies it (before each item
+    /// or quantifier, never inside a class, an escape, `{m,n}` or a group opener): skips
+    /// ASCII whitespace (`" \t\n\r\v\f"` only) and `#` comments up to a `\n`. In a comment
+    /// a backslash still takes the next character with it (Python reads tokens), so
+    /// `#\` + newline does not end the comment.
+    fn skip_verbose(&mut self) -> Parsed<()> {
+        while let Some(c) = self.peek() {
+            match c {
+                ' ' | '\t' | '\n' | '\r' | '\x0B' | '\x0C' => self.pos += 1,
+                '#' => loop {
+                    match self.next() {
+                        None | Some('\n') => break,
+                        Some('\\') => {
+                            if self.next().is_none() {
+                                return Err("the pattern ends with a lone `\\`".to_string());
+                            }
+                        }
+                        Some(_) => {}
+                    }
+                },
+                _ => break,
+            }
+        }
+        Ok(())
+    }
+
     fn peek(&self) -> Option<char> {
         self.chars.get(self.pos).copied()
     }
@@ -730,11 +850,14 @@ impl Translator {
     }
 
     /// `alt ('|' alt)*` up to a `)` or the end.
-    fn alternation(&mut self, depth: usize) -> Parsed<(Shape, Vec<Alternative>)> {
+    /// Also returns the first-character quirk of a leading item of any alternative.
+    fn alternation(&mut self, depth: usize) -> Parsed<(Shape, Vec<Alternative>, Option<usize>)> {
         let mut alternatives = Vec::new();
+        let mut quirk = None;
         loop {
             let start = self.out.len();
-            let shape = self.sequence(depth, depth == 0 && alternatives.is_empty())?;
+            let (shape, q) = self.sequence(depth, depth == 0 && alternatives.is_empty())?;
+            quirk = quirk.or(q);
             alternatives.push(Alternative {
                 start,
                 end: self.out.len(),
@@ -746,14 +869,23 @@ impl Translator {
             self.out.push('|');
         }
         let shapes: Vec<Shape> = alternatives.iter().map(|a| a.shape).collect();
-        Ok((Shape::alternation(&shapes), alternatives))
+        if depth == 0 && alternatives.len() > 1 {
+            // CPython's set prefix of a top-level branch only collects plain literals.
+            quirk = None;
+        }
+        Ok((Shape::alternation(&shapes), alternatives, quirk))
     }
 
     /// Items and their quantifiers up to `|`, `)` or the end. `first` is Python's "global
-    /// flags are still allowed here" (first top-level alternative).
-    fn sequence(&mut self, depth: usize, first: bool) -> Parsed<Shape> {
+    /// flags are still allowed here" (first top-level alternative). Also returns the
+    /// first-character quirk of the first item.
+    fn sequence(&mut self, depth: usize, first: bool) -> Parsed<(Shape, Option<usize>)> {
         let mut items: Vec<Item> = Vec::new();
-        while let Some(c) = self.peek() {
+        loop {
+            if self.verbose {
+                self.skip_verbose()?;
+            }
+            let Some(c) = self.peek() else { break };
             let at = self.pos;
             match c {
                 '|' => break,
@@ -791,7 +923,8 @@ impl Translator {
             }
         }
         let shapes: Vec<Shape> = items.iter().map(|i| i.shape).collect();
-        Ok(Shape::concat(&shapes))
+        let quirk = items.first().and_then(|i| i.quirk);
+        Ok((Shape::concat(&shapes), quirk))
     }
 
     /// Applies a quantifier that has just been read to the last item.
@@ -821,6 +954,15 @@ impl Translator {
         if last.shape.has_group && last.shape.nullable && max.is_none_or(|m| m > 1) {
             self.loop_capture_at.get_or_insert(at);
         }
+        // CPython ends a greedy repetition as soon as one pass matched empty and tries the
+        // rest of the pattern right there, before the pass's lower-ranked alternatives;
+        // Rust drops the empty pass and tries the rest only after all of them. The orders
+        // agree when the body's empty path is its last choice (`empty_last`), for lazy
+        // repetitions (both try the rest first), and without optional passes beyond one.
+        let optional_passes = max.is_none_or(|m| m > 1 && m > min);
+        if !lazy && optional_passes && last.shape.nullable && !last.shape.empty_last {
+            self.loop_empty_first_at.get_or_insert(at);
+        }
         match (min, max) {
             (_, Some(0)) => {
                 // Rust drops capture groups inside `x{0}` (Python keeps them, unset), which
@@ -840,6 +982,8 @@ impl Translator {
         }
         last.shape = Shape::repeat(last.shape, min, max, lazy);
         last.repeated = true;
+        // A quantified item is a repeat node for CPython, not a character set: no quirk.
+        last.quirk = None;
         Ok(())
     }
 
@@ -898,8 +1042,11 @@ impl Translator {
         let shape = match c {
             '(' => return self.group(depth, global_flags_ok, at),
             '[' => {
-                self.class(at)?;
-                Shape::CHAR
+                let quirk = self.class(at)?;
+                return Ok(Some(Item {
+                    quirk,
+                    ..Item::new(Shape::CHAR, true)
+                }));
             }
             '.' => {
                 self.out.push('.');
@@ -916,15 +1063,18 @@ impl Translator {
                     Shape::CHAR
                 }
                 Escape::Category(k) => {
-                    let set = category(k, false);
-                    if self.case_insensitive && (k == 'w' || k == 'W') {
+                    let set = category(k, false, self.ascii);
+                    if self.rust_case_insensitive() && (k == 'w' || k == 'W') {
                         // Python does not case-fold categories; Rust's folded `\w` would
                         // gain U+0345 (see `IOTA`).
                         write!(self.out, "(?-i:{set})").unwrap();
                     } else {
                         self.out.push_str(&set);
                     }
-                    Shape::CHAR
+                    return Ok(Some(Item {
+                        quirk: self.first_char_quirk(false, &[k], at),
+                        ..Item::new(Shape::CHAR, true)
+                    }));
                 }
                 Escape::Assertion(text) => {
                     self.out.push_str(text);
@@ -1001,11 +1151,17 @@ impl Translator {
 
     /// Parses a group's alternation up to its `)`; `open` is the Rust opening text.
     fn group_body(&mut self, depth: usize, at: usize, open: &str, capture: bool) -> Parsed<Item> {
+        if depth >= MAX_GROUP_NESTING {
+            return Err(format!(
+                "groups nested more than {MAX_GROUP_NESTING} levels deep at position {at} \
+                 (a limit of this program)"
+            ));
+        }
         self.out.push_str(open);
         if capture {
             self.groups += 1;
         }
-        let (shape, _) = self.alternation(depth + 1)?;
+        let (shape, _, quirk) = self.alternation(depth + 1)?;
         if !self.eat(')') {
             return Err(format!(
                 "missing `)`, unterminated subpattern at position {at}"
@@ -1016,7 +1172,10 @@ impl Translator {
             has_group: shape.has_group || capture,
             ..shape
         };
-        Ok(Item::new(shape, true))
+        Ok(Item {
+            quirk,
+            ..Item::new(shape, true)
+        })
     }
 
     /// After `(?P<`: reads and checks the name (Python: an identifier, not yet used).
@@ -1050,7 +1209,10 @@ impl Translator {
         Ok(())
     }
 
-    /// `(?flags)` (global, only at the very start in Python 3.11) or `(?on-off:…)`.
+    /// `(?flags)` (global, only at the very start in Python 3.11) or `(?on-off:…)`, with
+    /// Python 3.11's rules (`sre_parse._parse_flags`): `a`, `u` (and `L`) are exclusive and
+    /// cannot be turned off; a scoped `a` or `u` replaces the other (`(?a:(?u:\w))` is
+    /// Unicode again); `x` may be scoped.
     fn inline_flags(
         &mut self,
         depth: usize,
@@ -1074,29 +1236,19 @@ impl Translator {
                 ));
             }
         }
-        for c in on.iter().chain(&off) {
-            match c {
-                'a' => {
-                    return Err(format!(
-                        "ASCII-only mode `(?a)` at position {at} is not supported (Rust's `\\w`/`\\b` would differ)"
-                    ));
-                }
-                'x' => {
-                    return Err(format!(
-                        "verbose mode `(?x)` at position {at} is not supported (Rust ignores whitespace differently)"
-                    ));
-                }
-                'L' => {
-                    return Err(format!(
-                        "locale flag `(?L)` at position {at} is invalid for text patterns (Python rejects it)"
-                    ));
-                }
-                _ => {}
-            }
-        }
-        if off.contains(&'u') {
+        if on.contains(&'L') || off.contains(&'L') {
             return Err(format!(
-                "flag `u` cannot be turned off at position {at} (Python rejects it)"
+                "locale flag `(?L)` at position {at} is invalid for text patterns (Python rejects it)"
+            ));
+        }
+        if on.contains(&'a') && on.contains(&'u') {
+            return Err(format!(
+                "flags `a` and `u` at position {at} are incompatible (Python rejects it)"
+            ));
+        }
+        if off.contains(&'a') || off.contains(&'u') {
+            return Err(format!(
+                "flags `a` and `u` cannot be turned off (at position {at}; Python rejects it)"
             ));
         }
         if on.iter().any(|c| off.contains(c)) {
@@ -1104,13 +1256,6 @@ impl Translator {
                 "flag turned on and off at position {at} (Python rejects it)"
             ));
         }
-        // `u` (Unicode matching) is already the default for text patterns in both engines.
-        let rust_flags = |flags: &[char]| {
-            let mut s: Vec<char> = flags.iter().copied().filter(|&c| c != 'u').collect();
-            s.sort_unstable();
-            s.dedup();
-            s
-        };
         match self.next() {
             Some(')') if off.is_empty() => {
                 if !global_flags_ok {
@@ -1119,32 +1264,32 @@ impl Translator {
                          (Python 3.11 rejects it; use a scoped group like `(?i:…)`)"
                     ));
                 }
-                if on.contains(&'i') {
-                    self.case_insensitive = true;
-                }
-                self.flags.extend(rust_flags(&on));
+                self.set_flags(&on, &off);
+                self.flags.extend(on);
                 self.flags.sort_unstable();
                 self.flags.dedup();
                 Ok(None)
             }
             Some(':') => {
-                let (on_r, off_r) = (rust_flags(&on), rust_flags(&off));
-                let mut open = String::from("(?");
-                open.extend(&on_r);
-                if !off_r.is_empty() {
-                    open.push('-');
-                    open.extend(&off_r);
+                let saved = (self.case_insensitive, self.ascii, self.verbose);
+                let rust_i = self.rust_case_insensitive();
+                self.set_flags(&on, &off);
+                // Rust gets `m` and `s` as written, and `i` when its own case-insensitivity
+                // changes (it is off wherever Python's is ASCII-only).
+                let mut rust_on: String = on.iter().filter(|c| "ms".contains(**c)).collect();
+                let mut rust_off: String = off.iter().filter(|c| "ms".contains(**c)).collect();
+                match (rust_i, self.rust_case_insensitive()) {
+                    (false, true) => rust_on.insert(0, 'i'),
+                    (true, false) => rust_off.insert(0, 'i'),
+                    _ => {}
+                }
+                let mut open = format!("(?{rust_on}");
+                if !rust_off.is_empty() {
+                    open = format!("{open}-{rust_off}");
                 }
                 open.push(':');
-                let saved = self.case_insensitive;
-                if on.contains(&'i') {
-                    self.case_insensitive = true;
-                }
-                if off.contains(&'i') {
-                    self.case_insensitive = false;
-                }
                 let item = self.group_body(depth, at, &open, false);
-                self.case_insensitive = saved;
+                (self.case_insensitive, self.ascii, self.verbose) = saved;
                 item.map(Some)
             }
             _ => Err(format!(
@@ -1153,12 +1298,66 @@ impl Translator {
         }
     }
 
+    /// CPython 3.11 quirk (`sre_compile._get_charset_prefix`): when the pattern starts with
+    /// a character set, possibly inside leading groups, CPython first tests each start
+    /// position's character against that set compiled with the pattern's *global* flags,
+    /// but matches it with the flags of its own scope. Where a scoped `(?a:…)`/`(?u:…)`
+    /// changes what `\w \d \s` mean, the effective set is the intersection of both readings
+    /// (`(?a:\W)` matches nothing in "é"). That is harmless when the scoped reading is a
+    /// subset of the global one (positive categories in an ASCII scope, `(?a:\w)`), so only
+    /// the other cases are flagged. Leading-ness is decided by the callers: the quirk of the
+    /// first item of each alternative travels up until the top level or a quantifier.
+    fn first_char_quirk(&self, negate: bool, categories: &[char], at: usize) -> Option<usize> {
+        let global_ascii = self.flags.contains(&'a');
+        if categories.is_empty() || self.ascii == global_ascii {
+            return None;
+        }
+        let positive = categories.iter().any(|c| c.is_ascii_lowercase());
+        let negative = categories.iter().any(|c| c.is_ascii_uppercase());
+        // ASCII `\w \d \s` are subsets of the Unicode ones; `\W \D \S` supersets.
+        let subset = if self.ascii {
+            if negate {
+                !positive
+            } else {
+                !negative
+            }
+        } else if negate {
+            !negative
+        } else {
+            !positive
+        };
+        (!subset).then_some(at)
+    }
+
+    /// Applies inline flags to the current scope's `i`, `a` and `x` state.
+    fn set_flags(&mut self, on: &[char], off: &[char]) {
+        for &c in on {
+            match c {
+                'i' => self.case_insensitive = true,
+                'a' => self.ascii = true,
+                'u' => self.ascii = false,
+                'x' => self.verbose = true,
+                _ => {}
+            }
+        }
+        for &c in off {
+            match c {
+                'i' => self.case_insensitive = false,
+                'x' => self.verbose = false,
+                _ => {}
+            }
+        }
+    }
+
     /// After `[`: Python's class rules (a leading `]` is literal, `[`, `&&`, `--`, `~~`
     /// and `[:…:]` are plain characters), written out fully escaped for Rust.
-    fn class(&mut self, at: usize) -> Parsed<()> {
+    fn class(&mut self, at: usize) -> Parsed<Option<usize>> {
         let negate = self.eat('^');
         let start = self.pos;
-        let mut body = ClassBody::default();
+        let mut body = ClassBody {
+            ascii: self.ascii,
+            ..ClassBody::default()
+        };
         let unterminated = || format!("unterminated character set at position {at}");
         loop {
             let item_at = self.pos;
@@ -1208,14 +1407,24 @@ impl Translator {
                  U+FFFF: Python 3.11 matches these inconsistently"
             ));
         }
-        let text = body.to_rust(negate, self.case_insensitive);
+        if self.case_insensitive && self.ascii {
+            // Python (ASCII-only IGNORECASE) lower-cases the class's items with
+            // `ascii_tolower` and tests the lower-cased character: a character matches when
+            // it or its ASCII case partner is listed. Categories are unaffected.
+            body.add_ascii_case_partners();
+        }
+        let text = body.to_rust(negate, self.rust_case_insensitive());
         self.out.push_str(&text);
-        Ok(())
+        Ok(self.first_char_quirk(negate, &body.categories, at))
     }
 
     /// Writes a literal character (widened to Python's dotted/dotless-i class under `(?i)`).
     fn literal(&mut self, c: char) {
-        if self.case_insensitive && DOTTED_I.contains(&c) {
+        if self.case_insensitive && self.ascii && c.is_ascii_alphabetic() {
+            // Python's ASCII case-insensitivity: only A-Z/a-z pair up (`k` is not `\u{212A}`).
+            let (lower, upper) = (c.to_ascii_lowercase(), c.to_ascii_uppercase());
+            write!(self.out, "[{lower}{upper}]").unwrap();
+        } else if self.rust_case_insensitive() && DOTTED_I.contains(&c) {
             write!(self.out, "[{DOTTED_I_SET}]").unwrap();
         } else {
             push_escaped(&mut self.out, c);
@@ -1230,12 +1439,16 @@ impl Translator {
         Ok(match c {
             'A' => Escape::Assertion(r"\A"),
             'Z' => Escape::Assertion(r"\z"),
+            // Under Python's ASCII flag only [0-9A-Za-z_] are word characters: Rust's ASCII
+            // word boundary, `(?-u:\b)`, is exactly that.
+            'b' if self.ascii => Escape::Assertion(r"(?-u:\b)"),
             'b' => Escape::Assertion(r"\b"),
             'B' => {
                 self.subject_dependent = true;
-                match self.subject {
-                    Subject::NonEmpty => Escape::Assertion(r"\B"),
-                    Subject::Empty => Escape::Assertion(NEVER),
+                match (self.subject, self.ascii) {
+                    (Subject::NonEmpty, false) => Escape::Assertion(r"\B"),
+                    (Subject::NonEmpty, true) => Escape::Assertion(r"(?-u:\B)"),
+                    (Subject::Empty, _) => Escape::Assertion(NEVER),
                 }
             }
             'd' | 'D' | 'w' | 'W' | 's' | 'S' => Escape::Category(c),
@@ -1368,15 +1581,22 @@ fn octal_char(value: u32, at: usize) -> Parsed<char> {
     Ok(char::from_u32(value).expect("below 0o400"))
 }
 
-/// Python's `\d \D \w \W \s \S`, as a complete Rust atom or as text inside `[...]`.
-fn category(c: char, in_class: bool) -> String {
-    let (set, negated) = match c {
-        'd' => return r"\d".to_string(),
-        'D' => return r"\D".to_string(),
-        'w' => (WORD_SET, false),
-        'W' => (WORD_SET, true),
-        's' => (SPACE_SET, false),
-        _ => (SPACE_SET, true),
+/// Python's `\d \D \w \W \s \S`, as a complete Rust atom or as text inside `[...]`;
+/// with `ascii` (Python's `ASCII` flag) the ASCII-only sets.
+fn category(c: char, in_class: bool, ascii: bool) -> String {
+    let (set, negated) = match (c, ascii) {
+        ('d', false) => return r"\d".to_string(),
+        ('D', false) => return r"\D".to_string(),
+        ('d', true) => (ASCII_DIGIT_SET, false),
+        ('D', true) => (ASCII_DIGIT_SET, true),
+        ('w', false) => (WORD_SET, false),
+        ('W', false) => (WORD_SET, true),
+        ('w', true) => (ASCII_WORD_SET, false),
+        ('W', true) => (ASCII_WORD_SET, true),
+        ('s', false) => (SPACE_SET, false),
+        ('s', true) => (ASCII_SPACE_SET, false),
+        (_, false) => (SPACE_SET, true),
+        (_, true) => (ASCII_SPACE_SET, true),
     };
     match (negated, in_class) {
         (false, true) => set.to_string(),
@@ -1403,6 +1623,16 @@ mod tests {
         translate(pattern, Subject::NonEmpty)
             .map(|t| t.pattern())
             .unwrap_or_else(|e| format!("ERR {e}"))
+    }
+
+    #[test]
+    fn flag_spelling() {
+        assert_eq!(rust("(?x) a b # c\n | d"), "ab|d");
+        assert_eq!(rust(r"(?a)\w\b"), r"[0-9A-Z_a-z](?-u:\b)");
+        assert_eq!(rust(r"(?ai)k[a-c]"), r"[kK][a-cA-C]");
+        assert_eq!(rust(r"(?i)(?a:k)i"), r"(?i)(?-i:[kK])[Ii\x{130}\x{131}]");
+        assert_eq!(rust(r"(?a)(?i:k)(?u:\d)"), r"(?:[kK])(?:\d)");
+        assert_eq!(rust(r"(?ms)(?-s:.)"), r"(?ms)(?-s:.)");
     }
 
     #[test]
