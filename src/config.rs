@@ -5,7 +5,7 @@
 
 use crate::certstream_client::{self, ClientSettings};
 use crate::ct_reader::{CtSettings, ReaderSettings, StartAt};
-use crate::ini::{IniError, IniFile};
+use crate::ini::{IniError, IniErrorKind, IniFile};
 use crate::logging::{self, LogTarget};
 use crate::proxy::ProxySettings;
 use crate::rules::Rules;
@@ -43,14 +43,48 @@ impl std::error::Error for ConfigError {}
 
 impl From<IniError> for ConfigError {
     fn from(e: IniError) -> ConfigError {
+        // configparser quotes the rest of the value after a lone '%'; in a key that holds a
+        // password, a token or a URL with credentials that is the secret itself (a
+        // percent-encoded password is the usual cause), so that part is not shown.
+        let message = match (&e.kind, e.key.as_deref()) {
+            (IniErrorKind::InterpolationSyntax, Some(key)) if holds_secrets(key) => {
+                "'%' must be followed by '%' or '(' (the value is not shown: this key may \
+                 hold a secret; write a literal % as %%)"
+                    .to_string()
+            }
+            _ => e.message,
+        };
         ConfigError {
             file: e.file,
             line: e.line,
             section: e.section,
             key: e.key,
-            message: e.message,
+            message,
         }
     }
+}
+
+/// Keys whose values may carry a password, a token or credentials in a URL (names compared
+/// as configparser stores them: lower-cased).
+fn holds_secrets(key: &str) -> bool {
+    const KEYS: [&str; 11] = [
+        "actserver",
+        "proxy_username",
+        "proxy_password",
+        "proxy",
+        "loglist",
+        "logs",
+        "rdapserver",
+        "whoisserver",
+        "safe_browsing_api_key",
+        "notification_destination",
+        "notification_command",
+    ];
+    let key = key.to_ascii_lowercase();
+    KEYS.contains(&key.as_str())
+        || ["pass", "secret", "token", "api_key"]
+            .iter()
+            .any(|w| key.contains(w))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -505,6 +539,29 @@ pub fn parse_python_int(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A lone '%' in a secret-bearing value: the error names file, line, section and key but
+    /// does not quote the value (configparser would); elsewhere the value is quoted.
+    #[test]
+    fn interpolation_errors_do_not_quote_secrets() {
+        for (key, value, shown) in [
+            ("Proxy_Password", "pa%ssw0rdSECRET", false),
+            (
+                "Notification_Destination",
+                "mailtos://u:p%40SECRET@x.test",
+                false,
+            ),
+            ("Safe_Browsing_API_Key", "AIza%SECRET", false),
+            ("Alerts_dir", "./alerts/%YSECRET", true),
+        ] {
+            let text = format!("[S]\n{key} = {value}\n");
+            let c = Config::parse("t.conf", &text).unwrap();
+            let e = c.get("S", key).unwrap_err().to_string();
+            assert!(e.starts_with("t.conf, line 2: [S] "), "{e}");
+            assert!(e.contains(&key.to_ascii_lowercase()), "{e}");
+            assert_eq!(e.contains("SECRET"), shown, "{e}");
+        }
+    }
 
     #[test]
     fn python_int() {

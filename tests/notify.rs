@@ -1813,7 +1813,10 @@ fn notify_test_reports_a_refused_pipe_thread() {
         "stdout:\n{stdout}\nstderr:\n{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(!rec.join("stdin").exists(), "the hook was killed before it read stdin");
+    assert!(
+        !rec.join("stdin").exists(),
+        "the hook was killed before it read stdin"
+    );
 }
 
 /// A scan whose notification lane cannot get its delivery thread ends normally and keeps the
@@ -1834,7 +1837,10 @@ fn scan_under_a_thread_limit_keeps_notifications_for_the_next_run() {
     );
     env.dir.write(
         "scan.conf",
-        format!("{}[REPORTING]\nAlerts_dir = alerts\n{reporting}", env.conf_head),
+        format!(
+            "{}[REPORTING]\nAlerts_dir = alerts\n{reporting}",
+            env.conf_head
+        ),
     );
     common::limits::chown_tree(env.dir.path(), uid);
     // One task: the main thread. No worker, no delivery thread.
@@ -1865,7 +1871,10 @@ fn scan_under_a_thread_limit_keeps_notifications_for_the_next_run() {
     assert!(env.alert_file().contains(HOST), "the alert file is written");
     let rows = env.outbox();
     assert_eq!(rows.len(), 1, "{rows:?}");
-    assert_eq!((rows[0].1.as_str(), rows[0].4.as_deref()), ("command", None));
+    assert_eq!(
+        (rows[0].1.as_str(), rows[0].4.as_deref()),
+        ("command", None)
+    );
     assert!(!rec.exists(), "the hook did not run");
 
     // Next run, no limit: delivered from the outbox.
