@@ -292,13 +292,13 @@ fn run(kind: &str, log: &Arc<Log>, one_core: bool) {
     );
     std::fs::write(dir.join("bench.conf"), conf).unwrap();
     // Cargo builds the binary target for benches and names it here.
-    let exe = Path::new(env!("CARGO_BIN_EXE_certstreammonitor"));
+    let exe = env!("CARGO_BIN_EXE_certstreammonitor");
     let mut cmd = if one_core {
         let mut c = Command::new("taskset");
-        c.args(["-c", "0"]).arg(&exe);
+        c.args(["-c", "0"]).arg(exe);
         c
     } else {
-        Command::new(&exe)
+        Command::new(exe)
     };
     let start = Instant::now();
     let mut child = cmd

@@ -189,9 +189,9 @@ fn main() {
     );
     std::fs::write(dir.join("scan.conf"), conf).unwrap();
     // Cargo builds the binary target for benches (bench profile: release + LTO) and names it here.
-    let exe = Path::new(env!("CARGO_BIN_EXE_certstreammonitor"));
+    let exe = env!("CARGO_BIN_EXE_certstreammonitor");
     let start = Instant::now();
-    let mut child = Command::new(&exe)
+    let mut child = Command::new(exe)
         .args(["scan", "-c"])
         .arg(dir.join("scan.conf"))
         .stdout(std::process::Stdio::null())

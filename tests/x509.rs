@@ -3,6 +3,8 @@
 //! encodings (every truncation, bad lengths, indefinite and 5-byte lengths, byte flips),
 //! a bounded run of the mutation fuzzer (`fuzz/fuzz_x509.rs`), a comparison with the
 //! `openssl` CLI, and length checks of the CT framings the writer produces.
+// fuzz_x509.rs brings its own copy of common/der.rs (it is also a bench target of its own).
+#![allow(clippy::duplicate_mod)]
 
 mod common;
 
