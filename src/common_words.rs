@@ -3,7 +3,7 @@
 //! than a typosquat, and a brand glued to real words (`orangetheory`, `bluechase`) is a
 //! company name, not phishing, unless one of those words is bait (`paypalsecure`).
 //!
-//! The list is `data/common_words.fc`, compiled in, from wordfreq 3.1.1 (data CC BY-SA
+//! The list is `assets/common_words.fc`, compiled in, from wordfreq 3.1.1 (data CC BY-SA
 //! 4.0): every word seen at least about once per ten million words (Zipf ≥ 2.0) in English,
 //! French, Spanish, German, Italian, Portuguese or Dutch, and at least once per million
 //! (Zipf ≥ 3.0) in the 20 other Latin-script languages wordfreq covers (Catalan, Czech,
@@ -20,7 +20,7 @@
 
 use std::sync::OnceLock;
 
-static DATA: &[u8] = include_bytes!("../data/common_words.fc");
+static DATA: &[u8] = include_bytes!("../assets/common_words.fc");
 const BLOCK: usize = 32;
 
 /// Words are at most this long; longer input is never a word.

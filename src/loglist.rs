@@ -2,7 +2,7 @@
 //! logs exist, how to read them (RFC 6962 `url` or a tiled log's `monitoring_url`), their
 //! state and temporal shard, and the `[CTLOGS] LogList` / `Logs` config values.
 //!
-//! A snapshot ships in the binary (`data/log_list.json`, refreshed with
+//! A snapshot ships in the binary (`assets/log_list.json`, refreshed with
 //! `certstreammonitor loglist --update FILE`, see [`update_file`]). Parsing is lenient
 //! about unknown fields and fields this program does not use (`key`, `mmd`, `email`,
 //! `log_type`, `dns`, `previous_operators`, …) and strict about the ones it does, with
@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 pub const CHROME_V3_URL: &str = "https://www.gstatic.com/ct/log_list/v3/log_list.json";
 
 /// The snapshot compiled into the binary (see README, "CT log list", for its provenance).
-pub static EMBEDDED: &[u8] = include_bytes!("../data/log_list.json");
+pub static EMBEDDED: &[u8] = include_bytes!("../assets/log_list.json");
 
 /// Chrome stops enforcing CT once its list is this old; a list this old misses new shards.
 pub const STALE_AFTER_DAYS: f64 = 70.0;

@@ -83,7 +83,7 @@ const LOGLIST_USAGE: &str = "\
 Usage: certstreammonitor loglist --update FILE [--url URL]
 
 Download Chrome's CT log list (v3; or URL), check that it parses, and write it to FILE
-atomically. Refresh the embedded list with `loglist --update data/log_list.json` and
+atomically. Refresh the embedded list with `loglist --update assets/log_list.json` and
 rebuild; or point `[CTLOGS] LogList` at FILE.
 
   --update FILE   where to write the list

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds data/common_words.fc, the word list the lookalike engine uses to tell real words
+"""Builds assets/common_words.fc, the word list the lookalike engine uses to tell real words
 (impot, papal, oranges, pineapple) from typosquats (pyapal, amazn) and to split compounds.
 
 Source: wordfreq 3.1.1 (https://github.com/rspeer/wordfreq), data CC BY-SA 4.0: every word
@@ -30,7 +30,7 @@ CORE = ["en", "fr", "es", "de", "it", "pt", "nl"]
 MIN_ZIPF = 2.0
 MIN_ZIPF_OTHER = 3.0
 BLOCK = 32
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "common_words.fc")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "assets", "common_words.fc")
 
 
 def fold(w):

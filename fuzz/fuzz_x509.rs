@@ -1,7 +1,7 @@
 //! Deterministic mutation fuzzer for the DER reader and the lenient X.509 parser.
 //!
 //! ```sh
-//! cargo run --release --example fuzz_x509 -- 1000000        # iterations [seed]
+//! cargo bench --bench fuzz_x509 -- 1000000        # iterations [seed]
 //! ```
 //!
 //! Seeds are certificates and TBSCertificates built with the tests' DER writer (normal,
@@ -13,17 +13,15 @@
 //! `x509::parse_tbs`, checking a few invariants. A panic prints the offending input as hex.
 //! The same engine runs as a bounded test (`tests/x509.rs`, `fuzz_bounded`).
 //!
-//! `cargo run --release --example fuzz_x509 -- bench` instead times the parser (and the
+//! `cargo bench --bench fuzz_x509 -- bench` instead times the parser (and the
 //! SHA-1 fingerprint) on a realistic ~1.5 KB Let's Encrypt-shaped certificate.
 #![allow(dead_code)]
 
-// The tests' DER writer: included by path when built as an example; when this file is
-// itself included by `tests/x509.rs` (cfg(test)), the test crate's own copy is used.
-#[cfg(not(test))]
+// The tests' DER writer, by path both when this file is the `fuzz_x509` bench target and
+// when `tests/x509.rs` includes it (cargo builds bench targets with cfg(test) too, so cfg
+// cannot tell the two apart; the test crate then holds a second, private copy).
 #[path = "../tests/common/der.rs"]
 mod der_writer;
-#[cfg(test)]
-use crate::common::der as der_writer;
 
 use certstreammonitor::{der, x509};
 use der_writer::*;
@@ -457,7 +455,11 @@ fn bench() {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1).peekable();
+    // `cargo bench` appends `--bench`.
+    let mut args = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .peekable();
     if args.peek().map(String::as_str) == Some("bench") {
         bench();
         return;

@@ -2,12 +2,12 @@
 //! hard benign names, the engine's names/s, and the monitor's lite messages/s with the
 //! engine on.
 //!
-//! `cargo run --release --example bench_lookalike [-- --messages N] [-v]`
+//! `cargo bench --bench bench_lookalike [-- --messages N] [-v]`
 //!
 //! Eight labeled sets: *dev* and *held-out* are generated here (brands, word lists and
 //! seeds below; both were looked at while developing); *blind 1–6* are read from
-//! `examples/data/lookalike_blind*.tsv`, each written by a helper that saw neither the
-//! engine nor the other sets (`examples/gen_lookalike_blind*.py`). README "Lookalike
+//! `benches/data/lookalike_blind*.tsv`, each written by a helper that saw neither the
+//! engine nor the other sets (`tools/gen_lookalike_blind*.py`). README "Lookalike
 //! detection" gives each blind set's first-contact figures.
 
 use certstreammonitor::bench::{MessageGenerator, BENCH_KEYWORDS};
@@ -1040,7 +1040,7 @@ fn generate(spec: &SetSpec) -> Dataset {
 }
 
 /// A blind set: written by a helper that saw neither the engine nor the sets above
-/// (`examples/gen_lookalike_blind*.py`, committed with their output).
+/// (`tools/gen_lookalike_blind*.py`, committed with their output in `benches/data/`).
 fn blind(name: &str, text: &str) -> Dataset {
     let mut brands = Vec::new();
     let mut owned = Vec::new();
@@ -1233,6 +1233,13 @@ fn engine_speed(data: &Dataset) {
     }
 }
 
+/// A blind set's TSV from `benches/data/`, compiled in.
+macro_rules! blind_tsv {
+    ($file:literal) => {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/data/", $file))
+    };
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut messages = 200_000u64;
@@ -1246,40 +1253,39 @@ fn main() {
                     .expect("--messages N")
             }
             "-v" | "--verbose" => verbose = true,
+            // `cargo bench` appends it.
+            "--bench" => {}
             _ => panic!("usage: bench_lookalike [--messages N] [-v]"),
         }
     }
     evaluate(&generate(&DEV), verbose);
     evaluate(&generate(&HELD_OUT), verbose);
     evaluate(
-        &blind("blind set 1", include_str!("data/lookalike_blind.tsv")),
+        &blind("blind set 1", blind_tsv!("lookalike_blind.tsv")),
         verbose,
     );
     evaluate(
-        &blind("blind set 2", include_str!("data/lookalike_blind2.tsv")),
+        &blind("blind set 2", blind_tsv!("lookalike_blind2.tsv")),
         verbose,
     );
     evaluate(
-        &blind("blind set 3", include_str!("data/lookalike_blind3.tsv")),
+        &blind("blind set 3", blind_tsv!("lookalike_blind3.tsv")),
         verbose,
     );
     evaluate(
-        &blind("blind set 4", include_str!("data/lookalike_blind4.tsv")),
+        &blind("blind set 4", blind_tsv!("lookalike_blind4.tsv")),
         verbose,
     );
     evaluate(
-        &blind("blind set 5", include_str!("data/lookalike_blind5.tsv")),
+        &blind("blind set 5", blind_tsv!("lookalike_blind5.tsv")),
         verbose,
     );
     evaluate(
-        &blind("blind set 6", include_str!("data/lookalike_blind6.tsv")),
+        &blind("blind set 6", blind_tsv!("lookalike_blind6.tsv")),
         verbose,
     );
     println!("== engine alone (one thread)");
-    engine_speed(&blind(
-        "blind set 2",
-        include_str!("data/lookalike_blind2.tsv"),
-    ));
+    engine_speed(&blind("blind set 2", blind_tsv!("lookalike_blind2.tsv")));
     println!("== monitor throughput (one core, in-process Matcher over generated lite messages, 10 brands, SQLite)");
     throughput(messages, false);
     throughput(messages, true);

@@ -3,7 +3,7 @@
 //! peak RSS and peak thread count of `certstreammonitor scan` with the default settings
 //! (32 workers, 5 s timeout).
 //!
-//!     cargo build --release && cargo run --release --example bench_scan -- [HOSTS]
+//!     cargo bench --bench bench_scan -- [HOSTS]
 //!
 //! Needs the `openssl` CLI (test CA and site certificate). Names are pointed at the
 //! loopback servers with `[CONNECT] Resolve`; `CAFile` trusts the test CA.
@@ -188,15 +188,16 @@ fn main() {
         std::env::var("BENCH_WORKERS").map(|w| format!("Workers = {w}\n")).unwrap_or_default()
     );
     std::fs::write(dir.join("scan.conf"), conf).unwrap();
-    let exe = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/certstreammonitor");
+    // Cargo builds the binary target for benches (bench profile: release + LTO) and names it here.
+    let exe = env!("CARGO_BIN_EXE_certstreammonitor");
     let start = Instant::now();
-    let mut child = Command::new(&exe)
+    let mut child = Command::new(exe)
         .args(["scan", "-c"])
         .arg(dir.join("scan.conf"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
-        .expect("run target/release/certstreammonitor (cargo build --release first)");
+        .expect("run the certstreammonitor binary");
     let (mut rss, mut threads) = (0, 0);
     loop {
         rss = rss.max(status_field(child.id(), "VmHWM:"));

@@ -1,12 +1,12 @@
 //! Direct CT mode benchmark: entries/s through download, DER parsing, rules and SQLite,
 //! and bytes downloaded per entry, from loopback logs serving realistic certificates.
 //!
-//!     cargo run --release --example bench_ct -- [ENTRIES] [--one-core]
+//!     cargo bench --bench bench_ct -- [ENTRIES] [--one-core]
 //!
 //! The parent builds ENTRIES (default 100 000) LE-like certificates (half precertificates,
 //! 1–3 names, SCT list, AIA, policies: ~1.2 KB each), serves them as a static-ct-api log
 //! (gzip data tiles) and as an RFC 6962 log (`get-entries` capped at 1024), and runs the
-//! release binary `monitor` against each with `StartAt = beginning`. The clock stops when
+//! binary's `monitor` (built by `cargo bench` with the bench profile, release + LTO) against each with `StartAt = beginning`. The clock stops when
 //! `CTLogState.NextIndex` reaches the tree size. `--one-core` pins the monitor to CPU 0.
 
 #[path = "../tests/common/der.rs"]
@@ -291,13 +291,14 @@ fn run(kind: &str, log: &Arc<Log>, one_core: bool) {
         list = dir.join("list.json").display()
     );
     std::fs::write(dir.join("bench.conf"), conf).unwrap();
-    let exe = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/certstreammonitor");
+    // Cargo builds the binary target for benches and names it here.
+    let exe = env!("CARGO_BIN_EXE_certstreammonitor");
     let mut cmd = if one_core {
         let mut c = Command::new("taskset");
-        c.args(["-c", "0"]).arg(&exe);
+        c.args(["-c", "0"]).arg(exe);
         c
     } else {
-        Command::new(&exe)
+        Command::new(exe)
     };
     let start = Instant::now();
     let mut child = cmd
@@ -305,7 +306,7 @@ fn run(kind: &str, log: &Arc<Log>, one_core: bool) {
         .arg(dir.join("bench.conf"))
         .stdout(Stdio::null())
         .spawn()
-        .expect("run target/release/certstreammonitor (cargo build --release first)");
+        .expect("run the certstreammonitor binary");
     let n = log.entries.len() as u64;
     let db = dir.join("db.sqlite");
     while next_index(&db) < n {
@@ -336,7 +337,11 @@ fn run(kind: &str, log: &Arc<Log>, one_core: bool) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `cargo bench` appends `--bench`.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let one_core = args.iter().any(|a| a == "--one-core");
     let n: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(100_000);
     let n = n.div_ceil(256) * 256;
