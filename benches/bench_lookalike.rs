@@ -12,9 +12,9 @@
 
 use certstreammonitor::bench::{MessageGenerator, BENCH_KEYWORDS};
 use certstreammonitor::db::Database;
-use certstreammonitor::lookalike::{Lookalike, LookalikeSettings, Technique};
+use certstreammonitor::detect::lookalike::{Lookalike, LookalikeSettings, Technique};
+use certstreammonitor::detect::rules::Rules;
 use certstreammonitor::monitor::{Counters, Matcher};
-use certstreammonitor::rules::Rules;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;

@@ -23,7 +23,7 @@
 #[path = "../tests/common/der.rs"]
 mod der_writer;
 
-use certstreammonitor::{der, x509};
+use certstreammonitor::x509::{certificate as x509, der};
 use der_writer::*;
 use std::time::{Duration, Instant};
 
@@ -423,7 +423,7 @@ fn bench() {
     let t = Instant::now();
     let mut x = 0u8;
     for _ in 0..rounds {
-        x ^= certstreammonitor::sha1::sha1(std::hint::black_box(&der))[0];
+        x ^= certstreammonitor::x509::sha1::sha1(std::hint::black_box(&der))[0];
     }
     let hash = t.elapsed() / rounds;
     let t = Instant::now();

@@ -6,8 +6,8 @@
 
 use crate::certstream_client::ClientSettings;
 use crate::db::Database;
+use crate::detect::rules::Rules;
 use crate::monitor::{run_pipeline, Counters, PipelineOptions, Source};
-use crate::rules::Rules;
 use crate::Failure;
 use std::io::Write;
 use std::net::TcpListener;
@@ -45,7 +45,7 @@ impl Rng {
 /// A base64 blob standing in for a certificate's DER.
 fn fake_der(rng: &mut Rng, len: usize) -> String {
     let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
-    crate::base64::encode(&bytes)
+    crate::net::base64::encode(&bytes)
 }
 
 /// Realistic certstream-server-go messages: lite (~1.5 KB) or full (~9 KB).

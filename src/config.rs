@@ -4,11 +4,11 @@
 //! Every error names the file, and where it can the line, section and key.
 
 use crate::certstream_client::{self, ClientSettings};
-use crate::ct_reader::{CtSettings, ReaderSettings, StartAt};
-use crate::ini::{IniError, IniErrorKind, IniFile};
+use crate::ct::reader::{CtSettings, ReaderSettings, StartAt};
+use crate::detect::rules::Rules;
 use crate::logging::{self, LogTarget};
-use crate::proxy::ProxySettings;
-use crate::rules::Rules;
+use crate::net::proxy::ProxySettings;
+use crate::pycompat::ini::{IniError, IniErrorKind, IniFile};
 use std::fmt;
 use std::ops::{Bound, RangeBounds};
 use std::path::{Path, PathBuf};
@@ -197,7 +197,9 @@ impl Config {
     /// `[LOOKALIKE]`: `None` unless the section exists and `Enabled` is true. Then
     /// `Brands` is required; `OwnedDomains`, `MaxDistance` (`auto`), `MinBrandLength` (5)
     /// are optional.
-    pub fn lookalike(&self) -> Result<Option<crate::lookalike::LookalikeSettings>, ConfigError> {
+    pub fn lookalike(
+        &self,
+    ) -> Result<Option<crate::detect::lookalike::LookalikeSettings>, ConfigError> {
         const S: &str = "LOOKALIKE";
         if !self.yes_no(S, "Enabled")? {
             return Ok(None);
@@ -259,7 +261,7 @@ impl Config {
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty())
         {
-            None => crate::lookalike::DEFAULT_MIN_BRAND_LENGTH,
+            None => crate::detect::lookalike::DEFAULT_MIN_BRAND_LENGTH,
             Some(v) => parse_python_int(&v)
                 .filter(|n| (1..=63).contains(n))
                 .ok_or_else(|| {
@@ -270,7 +272,7 @@ impl Config {
                     )
                 })? as usize,
         };
-        Ok(Some(crate::lookalike::LookalikeSettings {
+        Ok(Some(crate::detect::lookalike::LookalikeSettings {
             brands,
             owned_domains: owned,
             max_distance,

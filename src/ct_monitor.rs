@@ -6,12 +6,12 @@
 
 use crate::backoff::Backoff;
 use crate::clock;
-use crate::ct_reader::{CtBatch, CtLogCursor, CtSettings, LogStats};
+use crate::ct::loglist::{self, CtLog, LogList};
+use crate::ct::reader::{CtBatch, CtLogCursor, CtSettings, LogStats};
 use crate::db::Database;
+use crate::detect::rules::Rules;
 use crate::logging;
-use crate::loglist::{self, CtLog, LogList};
 use crate::monitor::{Counters, Matcher};
-use crate::rules::Rules;
 use crate::shutdown;
 use crate::Failure;
 use std::collections::HashSet;
@@ -199,7 +199,7 @@ fn stats_lines(followers: &mut [Follower], elapsed: f64) -> Vec<String> {
 #[allow(clippy::too_many_arguments)]
 pub fn run<W: Write>(
     rules: &Rules,
-    lookalike: Option<&crate::lookalike::Lookalike>,
+    lookalike: Option<&crate::detect::lookalike::Lookalike>,
     db: &Database,
     settings: &CtSettings,
     logs: Vec<CtLog>,
@@ -310,7 +310,7 @@ pub fn run<W: Write>(
             }));
             for line in lines {
                 if stats_to_stderr {
-                    eprintln!("{}", crate::redact::clean(&line));
+                    eprintln!("{}", crate::net::redact::clean(&line));
                 }
                 logging::info("ct", &format!("stats: {line}"));
             }

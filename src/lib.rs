@@ -3,44 +3,29 @@
 //!
 //! Data flows one way. Monitor: a source ([`certstream_client`] or a replay file)
 //! → a [`certificate::CertificateRecord`] ([`certstream`] decodes the wire format)
-//! → [`rules`] → [`db`] and stdout ([`monitor`]). Reading back: [`gethost`].
-//! [`check_rules`] runs the same rules on names given by hand.
+//! → [`detect::rules`] → [`db`] and stdout ([`monitor`]). Reading back: [`cli::gethost`].
+//! [`cli::check_rules`] runs the same rules on names given by hand.
 
-pub mod alert;
 pub mod atomic_file;
 pub mod backoff;
-pub mod base64;
 pub mod bench;
 pub mod certificate;
 pub mod certstream;
 pub mod certstream_client;
-pub mod check_rules;
+pub mod cli;
 pub mod clock;
-pub mod common_words;
 pub mod config;
-pub mod ct_entry;
+pub mod ct;
 pub mod ct_monitor;
-pub mod ct_reader;
 pub mod db;
-pub mod der;
-pub mod enrich;
-pub mod gethost;
-pub mod http;
-pub mod ini;
+pub mod detect;
 pub mod logging;
-pub mod loglist;
-pub mod lookalike;
 pub mod monitor;
+pub mod net;
 pub mod notify;
-pub mod probe;
-pub mod proxy;
-pub mod redact;
-pub mod rules;
+pub mod pycompat;
 pub mod scan;
-pub mod sha1;
 pub mod shutdown;
-pub mod smtp;
-pub mod title;
 pub mod x509;
 
 use std::fmt;

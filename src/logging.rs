@@ -131,14 +131,14 @@ pub fn enabled(level: u32) -> bool {
 }
 
 /// Write one line as logger `name` (`root`, `certstream`, …).
-/// The message is passed through [`crate::redact::clean`] first: no registered secret, nothing
+/// The message is passed through [`crate::net::redact::clean`] first: no registered secret, nothing
 /// shaped like a credential, and no control character (a `\n` from a certificate or a server
 /// would forge a line) reaches the log.
 pub fn log(level: u32, name: &str, msg: &str) {
     if !enabled(level) {
         return;
     }
-    let msg = crate::redact::clean(msg);
+    let msg = crate::net::redact::clean(msg);
     let mut guard = SINK.lock().unwrap_or_else(|p| p.into_inner());
     let line = format!(
         "[{}:{}] {} - {}\n",

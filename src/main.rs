@@ -1,8 +1,8 @@
 //! Command-line entry: parse flags, hand off to the subcommand, print its error once.
 
 use certstreammonitor::bench;
-use certstreammonitor::check_rules::{self, CheckRulesArgs};
-use certstreammonitor::gethost::{self, GethostArgs};
+use certstreammonitor::cli::check_rules::{self, CheckRulesArgs};
+use certstreammonitor::cli::gethost::{self, GethostArgs};
 use certstreammonitor::monitor::{self, MonitorArgs};
 use certstreammonitor::{clock, Failure};
 use lexopt::prelude::*;
@@ -333,7 +333,7 @@ fn run_gethost(parser: &mut lexopt::Parser) -> Result<(), Failure> {
 fn run_loglist(parser: &mut lexopt::Parser) -> Result<(), Failure> {
     let (mut file, mut url) = (
         None::<PathBuf>,
-        certstreammonitor::loglist::CHROME_V3_URL.to_string(),
+        certstreammonitor::ct::loglist::CHROME_V3_URL.to_string(),
     );
     let go_on = Flags::parse(parser, LOGLIST_USAGE, |arg, flags| {
         match arg {
@@ -349,7 +349,7 @@ fn run_loglist(parser: &mut lexopt::Parser) -> Result<(), Failure> {
     let file =
         file.ok_or_else(|| Failure::new(2, format!("missing --update FILE\n\n{LOGLIST_USAGE}")))?;
     let summary =
-        certstreammonitor::loglist::update_file(&file, &url).map_err(|e| Failure::new(1, e))?;
+        certstreammonitor::ct::loglist::update_file(&file, &url).map_err(|e| Failure::new(1, e))?;
     println!("{summary}");
     Ok(())
 }
@@ -414,7 +414,7 @@ fn main() {
     clock::init_timezone();
     if let Err(e) = run() {
         // Errors may quote what a server answered: no secret goes out with them.
-        let message = certstreammonitor::redact::scrub(&e.message);
+        let message = certstreammonitor::net::redact::scrub(&e.message);
         eprintln!("certstreammonitor: error: {message}");
         std::process::exit(e.code);
     }

@@ -11,11 +11,11 @@ use crate::certstream::{parse_message, CertstreamMessage};
 use crate::certstream_client::{self, ClientEvent, ClientSettings, MAX_MESSAGE};
 use crate::clock;
 use crate::config::SourceSettings;
-use crate::ct_reader::{CtBatch, CtSettings};
+use crate::ct::reader::{CtBatch, CtSettings};
 use crate::db::{Database, NewHost};
+use crate::detect::lookalike::{Lookalike, LookalikeHit};
+use crate::detect::rules::{Rules, Verdict};
 use crate::logging;
-use crate::lookalike::{Lookalike, LookalikeHit};
-use crate::rules::{Rules, Verdict};
 use crate::shutdown;
 use std::io::{BufRead, Write};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -109,7 +109,7 @@ impl<'a, W: Write> Matcher<'a, W> {
         }
     }
 
-    /// Also store the names the lookalike engine flags (see [`crate::lookalike`]).
+    /// Also store the names the lookalike engine flags (see [`crate::detect::lookalike`]).
     pub fn with_lookalike(mut self, engine: Option<&'a Lookalike>) -> Self {
         self.lookalike = engine;
         self
@@ -668,7 +668,7 @@ enum Input {
 /// The `monitor` subcommand: validate the whole config, then open DB and log, then follow the source.
 pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     let config = crate::config::Config::load(&args.config)?;
-    crate::redact::register(&crate::redact::Secrets::from_config(&config));
+    crate::net::redact::register(&crate::net::redact::Secrets::from_config(&config));
     let rules = config.rules()?;
     let lookalike = config.lookalike()?.map(|s| Arc::new(Lookalike::new(&s)));
     let db_settings = config.database()?;

@@ -8,7 +8,7 @@
 //!   configuration error naming the item by its position and its masked form ([`mask_url`]).
 //! * **Requests** ([`Sender::prepare`]): one JSON POST per target for `json(s)`, `slack`,
 //!   `discord`, `msteams`, `mmost(s)`, `tgram`, bodies laid out byte for byte as Python's
-//!   `json.dumps` writes them; one SMTP session per recipient for `mailto(s)` ([`crate::smtp`]).
+//!   `json.dumps` writes them; one SMTP session per recipient for `mailto(s)` ([`crate::notify::smtp`]).
 //!   `Notification_Base_URL` replaces the origin of the well-known services (tests).
 //! * **Delivery** ([`Notifier`]): one thread per destination with its own queue, so neither a
 //!   slow destination nor a slow network ever holds up the scan or the other destinations.
@@ -25,15 +25,17 @@
 //!   the table stores that same label, not the URL; error texts pass through
 //!   [`Destination::scrub`], which replaces tokens, passwords and paths with `***`.
 
-use crate::alert::{self, Alert};
+pub mod smtp;
+
 use crate::clock;
 use crate::config::{Config, ConfigError};
 use crate::db::{Database, PendingNotification};
-use crate::http::HttpClient;
 use crate::logging;
-use crate::redact::{mask_url, Secrets};
+use crate::net::http::HttpClient;
+use crate::net::redact::{mask_url, Secrets};
+use crate::notify::smtp::{Mail, SmtpSecurity, SmtpSettings};
+use crate::scan::alert::{self, Alert};
 use crate::shutdown;
-use crate::smtp::{self, Mail, SmtpSecurity, SmtpSettings};
 use crate::Failure;
 use regex::Regex;
 use serde_json::Value;
@@ -334,11 +336,11 @@ impl Query {
         let mut q = Query::default();
         for pair in qs.split(['&', ';']) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let key = crate::proxy::percent_decode(k).trim().to_string();
+            let key = crate::net::proxy::percent_decode(k).trim().to_string();
             if key.is_empty() {
                 continue;
             }
-            let val = crate::proxy::percent_decode(v).trim().to_string();
+            let val = crate::net::proxy::percent_decode(v).trim().to_string();
             dict_set(&mut q.qsd, &key.to_lowercase(), &val);
             if let Some(rest) = key.strip_prefix('+').or_else(|| key.strip_prefix(' ')) {
                 dict_set(&mut q.add, rest, &val);
@@ -429,11 +431,11 @@ impl UrlParts {
             None => (None, None),
             Some(ui) => {
                 let (u, p) = match ui.split_once(':') {
-                    Some((u, p)) => (u, Some(crate::proxy::percent_decode(p))),
+                    Some((u, p)) => (u, Some(crate::net::proxy::percent_decode(p))),
                     None => (ui, None),
                 };
                 (
-                    Some(crate::proxy::percent_decode(u)).filter(|u| !u.is_empty()),
+                    Some(crate::net::proxy::percent_decode(u)).filter(|u| !u.is_empty()),
                     p,
                 )
             }
@@ -450,8 +452,8 @@ impl UrlParts {
             (h.to_string(), port)
         } else {
             match hostport.split_once(':') {
-                Some((h, p)) => (crate::proxy::percent_decode(h), Some(p)),
-                None => (crate::proxy::percent_decode(hostport), None),
+                Some((h, p)) => (crate::net::proxy::percent_decode(h), Some(p)),
+                None => (crate::net::proxy::percent_decode(hostport), None),
             }
         };
         let port = match port {
@@ -466,7 +468,7 @@ impl UrlParts {
         let segments = path
             .split('/')
             .filter(|s| !s.is_empty())
-            .map(crate::proxy::percent_decode)
+            .map(crate::net::proxy::percent_decode)
             .collect();
         Ok(UrlParts {
             scheme,
@@ -705,7 +707,7 @@ impl Destination {
             .filter(|s| s.as_str() != "/" && !public.contains(s))
         {
             set.add(s);
-            if crate::redact::token_like(s) {
+            if crate::net::redact::token_like(s) {
                 shared.add(s);
             }
         }
@@ -736,7 +738,7 @@ impl Destination {
             secrets.add(a);
             // `--token=abc…`: the value.
             let value = a.split_once('=').map_or(a.as_str(), |(_, v)| v);
-            if crate::redact::token_like(value) {
+            if crate::net::redact::token_like(value) {
                 shared.add(value);
             }
         }
@@ -777,7 +779,7 @@ impl Destination {
         self.secrets.scrub(text)
     }
 
-    /// This destination's secrets for the process-wide set ([`crate::redact::register`]):
+    /// This destination's secrets for the process-wide set ([`crate::net::redact::register`]):
     /// passwords, secret query values, and tokens in the host or path.
     pub fn shared_secrets(&self) -> &Secrets {
         &self.shared
@@ -814,7 +816,7 @@ fn parse_json(u: &UrlParts) -> Result<Kind, String> {
 
 /// apprise's `fullpath`: unquoted, runs of `/` collapsed, quoted again (`/` kept).
 fn json_path(raw: &str) -> String {
-    let decoded = crate::proxy::percent_decode(raw);
+    let decoded = crate::net::proxy::percent_decode(raw);
     let mut collapsed = String::with_capacity(decoded.len());
     for ch in decoded.chars() {
         if !(ch == '/' && collapsed.ends_with('/')) {
@@ -991,7 +993,7 @@ fn parse_telegram(url: &str, secrets: &mut Vec<String>) -> Result<Kind, String> 
     secrets.push(token.clone());
     secrets.push(b.to_string());
     let query = Query::parse(qs);
-    let mut names: Vec<String> = parts.map(crate::proxy::percent_decode).collect();
+    let mut names: Vec<String> = parts.map(crate::net::proxy::percent_decode).collect();
     if let Some(v) = query.value("to") {
         names.extend(parse_list(v));
     }
@@ -1563,7 +1565,7 @@ impl Sender {
                         "Authorization".into(),
                         format!(
                             "Basic {}",
-                            crate::base64::encode(format!("{user}:{pass}").as_bytes())
+                            crate::net::base64::encode(format!("{user}:{pass}").as_bytes())
                         ),
                     ));
                 }
@@ -1868,7 +1870,7 @@ impl Sender {
         } else {
             // The process-wide set too (a proxy's password), control characters escaped: the
             // text goes to the log, the `Notifications` table and `notify-test`'s output.
-            let message = crate::redact::clean(&dest.scrub(&errors.join("; ")));
+            let message = crate::net::redact::clean(&dest.scrub(&errors.join("; ")));
             Err(Undelivered {
                 message,
                 retry_after,
@@ -2533,7 +2535,7 @@ impl LaneCtx {
 /// `…: FAILED: <error>`. Exit 1 when any failed, 2 when nothing is configured.
 pub fn test_command(config_path: &Path, out: &mut dyn Write) -> Result<(), Failure> {
     let config = Config::load(config_path)?;
-    crate::redact::register(&Secrets::from_config(&config));
+    crate::net::redact::register(&Secrets::from_config(&config));
     let settings = NotifySettings::from_config(&config)?;
     if settings.is_empty() {
         return Err(Failure::new(

@@ -6,17 +6,21 @@
 //! for short writes, so a `monitor` sharing the DB never waits behind a slow site.
 //! A host is marked up only after its alert file is on disk.
 
-use crate::alert::{self, Alert};
+pub mod alert;
+pub mod enrich;
+pub mod probe;
+pub mod title;
+
 use crate::clock;
 use crate::config::{parse_python_int, split_list, Config, ConfigError};
 use crate::db::{Database, ScanCandidate};
-use crate::enrich::{EnrichSettings, Enricher};
 use crate::logging;
+use crate::net::redact;
 use crate::notify::{Notifier, NotifySettings};
-use crate::probe::{ProbeOutcome, ProbeSettings, Prober};
-use crate::redact;
+use crate::scan::alert::Alert;
+use crate::scan::enrich::{EnrichSettings, Enricher};
+use crate::scan::probe::{ProbeOutcome, ProbeSettings, Prober};
 use crate::shutdown;
-use crate::title;
 use crate::Failure;
 use std::collections::HashMap;
 use std::io::Write;
@@ -426,7 +430,7 @@ fn age_days(first_seen: i64, now: i64) -> i64 {
 
 pub fn command(args: &ScanArgs) -> Result<(), Failure> {
     let config = Config::load(&args.config)?;
-    crate::redact::register(&crate::redact::Secrets::from_config(&config));
+    crate::net::redact::register(&crate::net::redact::Secrets::from_config(&config));
     let settings = ScanSettings::from_config(&config)?;
     let prober =
         Prober::new(&settings.probe).map_err(|(key, m)| config.key_error("CONNECT", key, m))?;

@@ -2,11 +2,11 @@
 //! Python (tools/gen_alert_title.py writes the GENERATED block below; rerun it after changing
 //! its tables: `python3 tools/gen_alert_title.py`).
 
-use certstreammonitor::alert::{
+use certstreammonitor::clock::CivilTime;
+use certstreammonitor::scan::alert::{
     alert_path, alerts_dir, py_isprintable, unsafe_name_reason, write_atomic, Alert,
 };
-use certstreammonitor::clock::CivilTime;
-use certstreammonitor::title::{decode, page_title};
+use certstreammonitor::scan::title::{decode, page_title};
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};

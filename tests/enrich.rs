@@ -5,7 +5,7 @@
 
 mod common;
 
-use certstreammonitor::enrich::{
+use certstreammonitor::scan::enrich::{
     abuse_email_from_rdap, is_reserved, parse_cymru, AsnInfo, EnrichSettings, Enricher,
 };
 use common::closed_port;

@@ -1,11 +1,11 @@
-//! Table-driven tests for `certstreammonitor::ini`: every row of the verified table in
+//! Table-driven tests for `certstreammonitor::pycompat::ini`: every row of the verified table in
 //! `specs/original-behaviour.md` §1.4, plus our own cases whose expected results were produced by
 //! running each input through Python 3.11.7 `configparser.ConfigParser().read_file(open(path,
 //! encoding='utf-8'))` followed by `cp[section][key]` (Absent = Python's KeyError).
 
 mod common;
 
-use certstreammonitor::ini::{IniError, IniErrorKind, IniErrorKind::*, IniFile};
+use certstreammonitor::pycompat::ini::{IniError, IniErrorKind, IniErrorKind::*, IniFile};
 use std::path::PathBuf;
 
 #[derive(Debug)]

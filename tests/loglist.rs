@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::thread;
 
 use certstreammonitor::clock::days_from_civil;
-use certstreammonitor::loglist::{self, CtLog, LogKind, LogList, LogState, EMBEDDED};
+use certstreammonitor::ct::loglist::{self, CtLog, LogKind, LogList, LogState, EMBEDDED};
 
 fn at(y: i64, m: u32, d: u32) -> i64 {
     days_from_civil(y, m, d) * 86_400

@@ -4,7 +4,7 @@
 mod common;
 
 use certstreammonitor::config::Config;
-use certstreammonitor::lookalike::{
+use certstreammonitor::detect::lookalike::{
     skeleton, Explanation, Lookalike, LookalikeSettings, Technique,
 };
 use common::*;

@@ -10,9 +10,9 @@
 
 mod common;
 
-use certstreammonitor::alert::Alert;
 use certstreammonitor::config::Config;
 use certstreammonitor::notify::{BodyFormat, Message, NotifySettings, Sender};
+use certstreammonitor::scan::alert::Alert;
 use common::sites::{pki, Reply, Site};
 use common::{fingerprint_of, iso, now, run_env, Out, TempDir, DB, TABLE};
 use serde_json::{json, Value};
@@ -669,7 +669,7 @@ fn smtp_server() -> (u16, Arc<Mutex<Vec<SmtpSession>>>) {
                 let mut sess = SmtpSession::default();
                 let b64 = |s: &str| {
                     String::from_utf8(
-                        certstreammonitor::base64::decode(s.trim().as_bytes()).unwrap(),
+                        certstreammonitor::net::base64::decode(s.trim().as_bytes()).unwrap(),
                     )
                     .unwrap()
                 };

@@ -1,4 +1,4 @@
-//! Table tests for `certstreammonitor::rules` against CPython 3.11's `re`.
+//! Table tests for `certstreammonitor::detect::rules` against CPython 3.11's `re`.
 //!
 //! The expected verdicts in `CASES` were produced by CPython 3.11.7 running the script
 //! below (the same expressions as CertStreamMonitor.py / check_rules.py), not by the Rust
@@ -180,7 +180,7 @@ mod common;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use certstreammonitor::rules::{RuleError, Rules, Verdict};
+use certstreammonitor::detect::rules::{RuleError, Rules, Verdict};
 use Verdict::*;
 
 type Case = (

@@ -4,7 +4,7 @@
 //! LOGIN checked against the exact base64 credentials, recording every command and the
 //! DATA payload. Plus `format_message` tables. Nothing listens beyond 127.0.0.1.
 
-use certstreammonitor::smtp::{self, Mail, SmtpSecurity, SmtpSettings};
+use certstreammonitor::notify::smtp::{self, Mail, SmtpSecurity, SmtpSettings};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -1154,7 +1154,7 @@ fn decode_any_words(v: &str) -> String {
             .unwrap_or_else(|| panic!("not an encoded word: {w}"));
         match inner.split_at(2) {
             ("B?" | "b?", text) => {
-                bytes.extend(certstreammonitor::base64::decode(text.as_bytes()).unwrap())
+                bytes.extend(certstreammonitor::net::base64::decode(text.as_bytes()).unwrap())
             }
             ("Q?" | "q?", text) => bytes.extend(qp_decode(&text.replace('_', " "))),
             _ => panic!("unknown encoding: {w}"),

@@ -1,4 +1,4 @@
-//! The lenient X.509 reader (`src/x509.rs`, `src/der.rs`, `src/sha1.rs`) on certificates
+//! The lenient X.509 reader (`src/x509/certificate.rs`, `src/x509/der.rs`, `src/x509/sha1.rs`) on certificates
 //! built at test time by `common::der`: table tests of the certstream fields, hostile
 //! encodings (every truncation, bad lengths, indefinite and 5-byte lengths, byte flips),
 //! a bounded run of the mutation fuzzer (`fuzz/fuzz_x509.rs`), a comparison with the
@@ -11,9 +11,11 @@ mod common;
 #[path = "../fuzz/fuzz_x509.rs"]
 mod fuzz_x509;
 
-use certstreammonitor::der;
-use certstreammonitor::sha1::{colon_hex, sha1};
-use certstreammonitor::x509::{parse_certificate, parse_tbs, DistinguishedName, ParsedCertificate};
+use certstreammonitor::x509::certificate::{
+    parse_certificate, parse_tbs, DistinguishedName, ParsedCertificate,
+};
+use certstreammonitor::x509::der;
+use certstreammonitor::x509::sha1::{colon_hex, sha1};
 use common::der::*;
 use std::time::Instant;
 
@@ -512,7 +514,10 @@ fn hostile_warnings_are_capped() {
     }
     let p = cert(&b);
     assert_eq!(names(&p), ["w.example"]);
-    assert_eq!(p.warnings.len(), certstreammonitor::x509::MAX_WARNINGS + 1);
+    assert_eq!(
+        p.warnings.len(),
+        certstreammonitor::x509::certificate::MAX_WARNINGS + 1
+    );
     assert!(p.warnings.last().unwrap().contains("more warnings"));
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Random differential check of the keyword rules (src/rules.rs) against CPython's `re`.
+"""Random differential check of the keyword rules (src/detect/rules.rs) against CPython's `re`.
 
 Generates random patterns in Python 3.11 syntax, heavy on what differs between the two
 engines (global and scoped flags `(?a) (?i) (?x) (?u) (?-i)`, `\\w \\d \\s \\b \\B` and

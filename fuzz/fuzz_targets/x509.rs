@@ -2,7 +2,7 @@
 //! not panic, and what they return must hold the invariants below.
 #![no_main]
 
-use certstreammonitor::{der, x509};
+use certstreammonitor::x509::{certificate as x509, der};
 use libfuzzer_sys::fuzz_target;
 
 fn walk(data: &[u8], depth: usize) {
@@ -16,7 +16,10 @@ fn walk(data: &[u8], depth: usize) {
 
 fuzz_target!(|data: &[u8]| {
     walk(data, 0);
-    for parsed in [x509::parse_certificate(data), x509::parse_tbs(data)].into_iter().flatten() {
+    for parsed in [x509::parse_certificate(data), x509::parse_tbs(data)]
+        .into_iter()
+        .flatten()
+    {
         assert!(parsed.warnings.len() <= x509::MAX_WARNINGS + 1);
         let mut seen = std::collections::HashSet::new();
         for n in &parsed.all_domains {

@@ -177,7 +177,7 @@ impl fmt::Display for HttpError {
         write!(
             f,
             "{}: {}",
-            crate::redact::without_credentials(&self.url),
+            crate::net::redact::without_credentials(&self.url),
             self.message
         )
     }

@@ -8,7 +8,7 @@
 //! monitor should not drop a certificate for it.
 //!
 //! ```
-//! use certstreammonitor::der::{read_tlv, SEQUENCE};
+//! use certstreammonitor::x509::der::{read_tlv, SEQUENCE};
 //! let mut input: &[u8] = &[0x30, 0x03, 0x02, 0x01, 0x07, 0xAA];
 //! let seq = read_tlv(&mut input).unwrap();
 //! assert_eq!(seq.tag, SEQUENCE);

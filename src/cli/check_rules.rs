@@ -3,8 +3,8 @@
 
 use crate::certificate::display_safe;
 use crate::config::Config;
-use crate::lookalike::{Explanation, Lookalike};
-use crate::rules::{Rules, Verdict};
+use crate::detect::lookalike::{Explanation, Lookalike};
+use crate::detect::rules::{Rules, Verdict};
 use crate::Failure;
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;

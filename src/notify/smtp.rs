@@ -16,7 +16,7 @@
 //! After STARTTLS the client refuses any byte the server sent after its 220 in the clear
 //! (the "STARTTLS command injection" class of bugs), and discards the pre-TLS EHLO answer.
 
-use crate::base64;
+use crate::net::base64;
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};

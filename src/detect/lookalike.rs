@@ -11,7 +11,7 @@
 //! every label, hyphen token, and pair of adjacent labels or tokens joined, by
 //! Damerau–Levenshtein distance (optimal string alignment); failing that, by containment.
 //!
-//! What keeps the false positives down is the common-word list ([`crate::common_words`]):
+//! What keeps the false positives down is the common-word list ([`crate::detect::common_words`]):
 //! a unit one or two edits from a brand that is itself a real word in one of 27
 //! languages (`impot`, `papal`, `range`, `amazone`) is not a typo; a brand inside a real
 //! word (`pineapple`, `purchase`) is not contained; and a brand glued or hyphenated to
@@ -25,7 +25,7 @@
 //! among them the smallest distance wins, ties going idn-homoglyph, ascii-homoglyph,
 //! contains (the brand verbatim as a whole label or token), split, typo.
 
-use crate::common_words;
+use crate::detect::common_words;
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;

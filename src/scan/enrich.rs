@@ -19,8 +19,8 @@
 //! * `[CONNECT] Proxy` applies to RDAP and Safe Browsing (the original used the environment
 //!   only). The whois conversation (TCP 43) always goes direct, as in the original.
 
-use crate::http::{HttpClient, HttpResponse};
 use crate::logging;
+use crate::net::http::{HttpClient, HttpResponse};
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, Read, Write};
@@ -251,7 +251,7 @@ fn whois_query(
     proxy: Option<&str>,
 ) -> Result<String, String> {
     let deadline = Instant::now() + timeout;
-    let (host, port) = crate::proxy::split_host_port(server.trim(), 43)
+    let (host, port) = crate::net::proxy::split_host_port(server.trim(), 43)
         .ok_or_else(|| format!("bad whois server {server:?}"))?;
     let addrs: Vec<SocketAddr> = match proxy {
         // The proxy resolves (socks5h) or connect_through does.
@@ -269,7 +269,7 @@ fn whois_query(
     };
     let connect = |deadline: Instant| -> io::Result<TcpStream> {
         match proxy {
-            Some(p) => crate::proxy::connect_through(p, &host, port, remaining(deadline)?),
+            Some(p) => crate::net::proxy::connect_through(p, &host, port, remaining(deadline)?),
             None => connect_first(&addrs, deadline),
         }
     };
@@ -473,7 +473,7 @@ fn encode_path_segment(s: &str) -> String {
 /// `json.dumps` string literal with `ensure_ascii=True`.
 fn python_json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    crate::alert::python_json_string(&mut out, s);
+    crate::scan::alert::python_json_string(&mut out, s);
     out
 }
 
@@ -662,8 +662,8 @@ impl Enricher {
         let sep = if endpoint.contains('?') { '&' } else { '?' };
         let url = format!("{endpoint}{sep}key={key}");
         // Never let the key reach a log line or an alert file, in any encoding
-        // ([`crate::redact::Secrets`]); the alert file gets the error text too.
-        let mut secrets = crate::redact::Secrets::new();
+        // ([`crate::net::redact::Secrets`]); the alert file gets the error text too.
+        let mut secrets = crate::net::redact::Secrets::new();
         secrets.add(key);
         let redact = |s: String| secrets.scrub(&s.replace(&url, endpoint));
         let fail = |reason: String| {

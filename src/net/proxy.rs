@@ -25,12 +25,15 @@ impl ProxySettings {
             Some(p) => format!("{user}:{p}"),
             None => user.to_string(),
         };
-        Some(format!("Basic {}", crate::base64::encode(creds.as_bytes())))
+        Some(format!(
+            "Basic {}",
+            crate::net::base64::encode(creds.as_bytes())
+        ))
     }
 
     /// The password and its encodings, to scrub out of what the proxy answers.
-    pub fn secrets(&self) -> crate::redact::Secrets {
-        let mut s = crate::redact::Secrets::new();
+    pub fn secrets(&self) -> crate::net::redact::Secrets {
+        let mut s = crate::net::redact::Secrets::new();
         if let Some(p) = self.password.as_deref().filter(|p| !p.is_empty()) {
             s.add_login(self.username.as_deref().unwrap_or(""), p);
         }
@@ -414,7 +417,7 @@ mod tests {
         p.password = Some(String::new());
         assert_eq!(
             p.authorization().unwrap(),
-            format!("Basic {}", crate::base64::encode(b"user"))
+            format!("Basic {}", crate::net::base64::encode(b"user"))
         );
         p.username = Some(String::new());
         assert_eq!(p.authorization(), None);

@@ -5,8 +5,8 @@
 //! that entry, never a panic.
 
 use crate::certificate::CertificateRecord;
-use crate::sha1;
-use crate::x509;
+use crate::x509::certificate as x509;
+use crate::x509::sha1;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -262,7 +262,7 @@ pub fn checkpoint_size(text: &[u8]) -> Result<u64, EntryError> {
         ));
     }
     let root = lines.next().unwrap_or("");
-    match crate::base64::decode(root.as_bytes()) {
+    match crate::net::base64::decode(root.as_bytes()) {
         Ok(h) if h.len() == 32 => {}
         _ => return err("checkpoint root hash is not 32 bytes of base64"),
     }

@@ -166,7 +166,7 @@ impl Secrets {
         if secret.chars().count() < MIN_LEN {
             return;
         }
-        let decoded = crate::proxy::percent_decode(secret);
+        let decoded = crate::net::proxy::percent_decode(secret);
         for s in [secret.to_string(), decoded] {
             for safe in [&b""[..], b"/", b":", b"/:"] {
                 for lower in [false, true] {
@@ -184,8 +184,8 @@ impl Secrets {
     /// (it is often an e-mail address shown elsewhere), the password and the encodings are.
     pub fn add_login(&mut self, user: &str, password: &str) {
         let (user, password) = (
-            crate::proxy::percent_decode(user),
-            crate::proxy::percent_decode(password),
+            crate::net::proxy::percent_decode(user),
+            crate::net::proxy::percent_decode(password),
         );
         if !password.is_empty() {
             self.add(&password);
@@ -199,7 +199,7 @@ impl Secrets {
             if blob.len() < MIN_LEN {
                 continue;
             }
-            let std = crate::base64::encode(blob.as_bytes());
+            let std = crate::net::base64::encode(blob.as_bytes());
             let url_safe = std.replace('+', "-").replace('/', "_");
             self.push(std.trim_end_matches('=').to_string());
             self.push(url_safe.trim_end_matches('=').to_string());
@@ -483,8 +483,8 @@ mod tests {
         let mut s = Secrets::new();
         s.add_url_credentials("http://user:p%40ss%2Fw0rd@proxy.example:3128/");
         let pass = "p@ss/w0rd";
-        let b64 = crate::base64::encode(format!("user:{pass}").as_bytes());
-        let plain = crate::base64::encode(format!("\0user\0{pass}").as_bytes());
+        let b64 = crate::net::base64::encode(format!("user:{pass}").as_bytes());
+        let plain = crate::net::base64::encode(format!("\0user\0{pass}").as_bytes());
         for text in [
             pass.to_string(),
             "p%40ss%2Fw0rd".into(),
@@ -493,7 +493,7 @@ mod tests {
             b64.clone(),
             b64.trim_end_matches('=').to_string(),
             plain,
-            crate::base64::encode(pass.as_bytes()),
+            crate::net::base64::encode(pass.as_bytes()),
         ] {
             let got = s.scrub(&format!("echo: [{text}] end"));
             assert_eq!(got, "echo: [***] end", "{text}");
@@ -586,7 +586,7 @@ mod tests {
         )
         .unwrap();
         let s = Secrets::from_config(&c);
-        let basic = |u: &str, p: &str| crate::base64::encode(format!("{u}:{p}").as_bytes());
+        let basic = |u: &str, p: &str| crate::net::base64::encode(format!("{u}:{p}").as_bytes());
         for secret in [
             "WSPASS1".to_string(),
             "PPASS22".into(),

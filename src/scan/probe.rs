@@ -52,7 +52,7 @@ struct RecordingResolver {
     overrides: HashMap<String, (IpAddr, Option<u16>)>,
     seen: Mutex<HashMap<String, IpAddr>>,
     /// Never a thread per lookup that could panic at a thread limit (see `http::Lookup`).
-    inner: crate::http::Lookup,
+    inner: crate::net::http::Lookup,
 }
 
 impl Resolver for RecordingResolver {
@@ -122,7 +122,7 @@ impl Prober {
     /// Errors name the `[CONNECT]` key at fault.
     pub fn new(settings: &ProbeSettings) -> Result<Prober, (&'static str, String)> {
         let roots = match &settings.ca_file {
-            Some(path) => crate::http::roots_with_extra(path).map_err(|e| ("CAFile", e))?,
+            Some(path) => crate::net::http::roots_with_extra(path).map_err(|e| ("CAFile", e))?,
             None => RootCerts::PlatformVerifier,
         };
         let proxy = match settings.proxy.as_deref().filter(|p| !p.trim().is_empty()) {
@@ -130,7 +130,7 @@ impl Prober {
             Some(p) => Some(ureq::Proxy::new(p.trim()).map_err(|e| {
                 (
                     "Proxy",
-                    format!("{}: {e}", crate::redact::without_credentials(p)),
+                    format!("{}: {e}", crate::net::redact::without_credentials(p)),
                 )
             })?),
             None => None,
@@ -139,13 +139,14 @@ impl Prober {
             p.trim().starts_with("socks5h://") || p.trim().starts_with("socks4a://")
         });
         // Each probe sends its own User-Agent header, which replaces the client's default.
-        let config = crate::http::config(settings.timeout, crate::http::native_tls(roots), 10)
-            // Two 128 KiB buffers per connection are more than a probe needs (measured: no
-            // visible RSS change; the pool's RSS came from the TLS connector, see warm_up).
-            .input_buffer_size(16 * 1024)
-            .output_buffer_size(16 * 1024)
-            .proxy(proxy)
-            .build();
+        let config =
+            crate::net::http::config(settings.timeout, crate::net::http::native_tls(roots), 10)
+                // Two 128 KiB buffers per connection are more than a probe needs (measured: no
+                // visible RSS change; the pool's RSS came from the TLS connector, see warm_up).
+                .input_buffer_size(16 * 1024)
+                .output_buffer_size(16 * 1024)
+                .proxy(proxy)
+                .build();
         let resolver = Arc::new(RecordingResolver {
             overrides: settings.resolve.clone(),
             ..Default::default()

@@ -8,12 +8,12 @@
 //! restart: nothing is skipped, nothing counted twice.
 
 use crate::backoff::Backoff;
-use crate::base64;
 use crate::certificate::CertificateRecord;
-use crate::ct_entry::{self, EntryError, LogEntry};
-use crate::http::{HttpClient, HttpResponse};
+use crate::ct::entry::{self, EntryError, LogEntry};
+use crate::ct::loglist::{CtLog, LogKind};
 use crate::logging;
-use crate::loglist::{CtLog, LogKind};
+use crate::net::base64;
+use crate::net::http::{HttpClient, HttpResponse};
 use crate::shutdown;
 use serde::Deserialize;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -214,7 +214,7 @@ impl CtLogCursor {
             LogKind::Tiled => {
                 let resp = self.get("checkpoint")?;
                 self.classify(&resp, "checkpoint")?;
-                ct_entry::checkpoint_size(&resp.body)
+                entry::checkpoint_size(&resp.body)
                     .map_err(|e| FetchError::Transient(format!("checkpoint: {e}")))
             }
         }
@@ -272,7 +272,7 @@ impl CtLogCursor {
             }
             let decoded = base64::decode_into(raw.leaf_input.as_bytes(), &mut self.leaf_buf)
                 .map_err(|e| EntryError(format!("leaf_input base64: {e}")))
-                .and_then(|_| ct_entry::parse_rfc6962(&self.leaf_buf, &self.extra_buf))
+                .and_then(|_| entry::parse_rfc6962(&self.leaf_buf, &self.extra_buf))
                 .map(|mut entry| {
                     if let Err(e) = extra_b64 {
                         entry.chain_error = Some(format!("extra_data base64: {e}"));
@@ -305,13 +305,13 @@ impl CtLogCursor {
     ) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
         let tile = next / 256;
         let width = (size - tile * 256).min(256);
-        let mut resp = self.get(&ct_entry::tile_path(tile, width))?;
+        let mut resp = self.get(&entry::tile_path(tile, width))?;
         if resp.status == 404 && width < 256 {
             // Logs may delete a partial tile once the full one exists.
-            resp = self.get(&ct_entry::tile_path(tile, 256))?;
+            resp = self.get(&entry::tile_path(tile, 256))?;
         }
         self.classify(&resp, "data tile")?;
-        let (leaves, problem) = ct_entry::parse_tile(&resp.body);
+        let (leaves, problem) = entry::parse_tile(&resp.body);
         let skip = (next - tile * 256) as usize;
         let usable = leaves.len().min(width as usize);
         if usable < width as usize && usable <= skip {
@@ -338,7 +338,7 @@ impl CtLogCursor {
 
     /// A decoded entry → record; a certificate that cannot be read at all is logged and skipped.
     fn record(&self, index: u64, entry: &LogEntry<'_>) -> Option<CertificateRecord<'static>> {
-        match ct_entry::record_from_entry(entry) {
+        match entry::record_from_entry(entry) {
             Ok((record, warnings, lossy)) => {
                 if let Some(why) = &entry.chain_error {
                     let n = self.stats.bad_chains.fetch_add(1, Ordering::Relaxed) + 1;
