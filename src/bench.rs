@@ -4,9 +4,9 @@
 //! The parent process plays the server; the measured pipeline runs in a child process
 //! (`bench-monitor --client`), so the RSS reported is the monitor's alone.
 
-use crate::certstream_client::ClientSettings;
 use crate::db::Database;
 use crate::detect::rules::Rules;
+use crate::monitor::certstream_client::ClientSettings;
 use crate::monitor::{run_pipeline, Counters, PipelineOptions, Source};
 use crate::Failure;
 use std::io::Write;

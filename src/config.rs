@@ -3,10 +3,10 @@
 //!
 //! Every error names the file, and where it can the line, section and key.
 
-use crate::certstream_client::{self, ClientSettings};
 use crate::ct::reader::{CtSettings, ReaderSettings, StartAt};
 use crate::detect::rules::Rules;
 use crate::logging::{self, LogTarget};
+use crate::monitor::certstream_client::{self, ClientSettings};
 use crate::net::proxy::ProxySettings;
 use crate::pycompat::ini::{IniError, IniErrorKind, IniFile};
 use std::fmt;

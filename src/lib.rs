@@ -1,8 +1,8 @@
 //! certstreammonitor: watch Certificate Transparency for hostnames that look like
 //! phishing of the brands you protect.
 //!
-//! Data flows one way. Monitor: a source ([`certstream_client`] or a replay file)
-//! → a [`certificate::CertificateRecord`] ([`certstream`] decodes the wire format)
+//! Data flows one way. Monitor: a source ([`monitor::certstream_client`] or a replay file)
+//! → a [`certificate::CertificateRecord`] ([`monitor::certstream_wire`] decodes the wire format)
 //! → [`detect::rules`] → [`db`] and stdout ([`monitor`]). Reading back: [`cli::gethost`].
 //! [`cli::check_rules`] runs the same rules on names given by hand.
 
@@ -10,13 +10,10 @@ pub mod atomic_file;
 pub mod backoff;
 pub mod bench;
 pub mod certificate;
-pub mod certstream;
-pub mod certstream_client;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod ct;
-pub mod ct_monitor;
 pub mod db;
 pub mod detect;
 pub mod logging;

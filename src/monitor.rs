@@ -7,8 +7,11 @@
 //! whatever a SOC pipeline reads from stdout is already in the DB.
 
 use crate::certificate::{display_safe, CertificateRecord};
-use crate::certstream::{parse_message, CertstreamMessage};
-use crate::certstream_client::{self, ClientEvent, ClientSettings, MAX_MESSAGE};
+use crate::monitor::certstream_wire::{parse_message, CertstreamMessage};
+pub mod certstream_client;
+pub mod certstream_wire;
+pub mod ct_driver;
+
 use crate::clock;
 use crate::config::SourceSettings;
 use crate::ct::reader::{CtBatch, CtSettings};
@@ -16,6 +19,7 @@ use crate::db::{Database, NewHost};
 use crate::detect::lookalike::{Lookalike, LookalikeHit};
 use crate::detect::rules::{Rules, Verdict};
 use crate::logging;
+use crate::monitor::certstream_client::{ClientEvent, ClientSettings, MAX_MESSAGE};
 use crate::shutdown;
 use std::io::{BufRead, Write};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -723,9 +727,9 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
             )?
         }
         Input::CtLogs(ct) => {
-            let logs = crate::ct_monitor::select_logs(&ct)
+            let logs = ct_driver::select_logs(&ct)
                 .map_err(|(key, m)| config.key_error("CTLOGS", key, m))?;
-            crate::ct_monitor::run(
+            ct_driver::run(
                 &rules,
                 lookalike.as_deref(),
                 &db,
