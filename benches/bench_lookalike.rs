@@ -14,7 +14,7 @@ use certstreammonitor::bench::{MessageGenerator, BENCH_KEYWORDS};
 use certstreammonitor::db::Database;
 use certstreammonitor::detect::lookalike::{Lookalike, LookalikeSettings, Technique};
 use certstreammonitor::detect::rules::Rules;
-use certstreammonitor::monitor::{Counters, Matcher};
+use certstreammonitor::monitor::matcher::{Counters, Matcher};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;

@@ -7,7 +7,8 @@
 use crate::db::Database;
 use crate::detect::rules::Rules;
 use crate::monitor::certstream_client::ClientSettings;
-use crate::monitor::{run_pipeline, Counters, PipelineOptions, Source};
+use crate::monitor::matcher::Counters;
+use crate::monitor::{run_pipeline, PipelineOptions, Source};
 use crate::Failure;
 use std::io::Write;
 use std::net::TcpListener;

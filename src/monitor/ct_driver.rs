@@ -11,7 +11,7 @@ use crate::ct::reader::{CtBatch, CtLogCursor, CtSettings, LogStats};
 use crate::db::Database;
 use crate::detect::rules::Rules;
 use crate::logging;
-use crate::monitor::{Counters, Matcher};
+use crate::monitor::matcher::{Counters, Matcher};
 use crate::shutdown;
 use crate::Failure;
 use std::collections::HashSet;

@@ -1,0 +1,332 @@
+//! The matcher: decodes each message into certificate records, runs the rules (and the
+//! lookalike engine) on every name, stores a match and prints its stdout line; plus the
+//! counters both monitor modes report.
+
+use crate::certificate::{display_safe, CertificateRecord};
+use crate::clock;
+use crate::ct::reader::CtBatch;
+use crate::db::{Database, NewHost};
+use crate::detect::lookalike::{Lookalike, LookalikeHit};
+use crate::detect::rules::{Rules, Verdict};
+use crate::logging;
+use crate::monitor::certstream_wire::{parse_message, CertstreamMessage};
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What happened, for the periodic stats line and the benchmark.
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub messages: AtomicU64,
+    pub certificates: AtomicU64,
+    pub names: AtomicU64,
+    pub matches: AtomicU64,
+    pub stored: AtomicU64,
+    pub known: AtomicU64,
+    pub below_threshold: AtomicU64,
+    pub blacklisted: AtomicU64,
+    pub malformed: AtomicU64,
+    /// Oversize or non-UTF-8 messages refused by the source.
+    pub rejected: AtomicU64,
+    /// Dropped because the matcher fell behind (live sources only).
+    pub dropped: AtomicU64,
+    pub db_errors: AtomicU64,
+    /// Names stored because the lookalike engine flagged them (the rules did not).
+    pub lookalikes: AtomicU64,
+}
+
+impl Counters {
+    pub fn get(c: &AtomicU64) -> u64 {
+        c.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn bump(c: &AtomicU64) -> u64 {
+        c.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    pub fn summary(&self) -> String {
+        let g = Self::get;
+        format!(
+            "messages={} certificates={} names={} matches={} stored={} already_known={} below_threshold={} blacklisted={} malformed={} rejected={} dropped={} db_errors={}",
+            g(&self.messages), g(&self.certificates), g(&self.names), g(&self.matches), g(&self.stored), g(&self.known),
+            g(&self.below_threshold), g(&self.blacklisted), g(&self.malformed), g(&self.rejected), g(&self.dropped), g(&self.db_errors)
+        ) + &match g(&self.lookalikes) {
+            0 => String::new(),
+            n => format!(" lookalikes={n}"),
+        }
+    }
+}
+
+/// Log the first few occurrences of a recurring problem, then one in a thousand.
+pub(crate) fn worth_logging(n: u64) -> bool {
+    n <= 20 || n.is_multiple_of(1000)
+}
+
+/// Decodes messages and applies the rules; owns the DB writes and the stdout lines.
+pub struct Matcher<'a, W: Write> {
+    rules: &'a Rules,
+    db: &'a Database,
+    out: W,
+    counters: Arc<Counters>,
+    stdout_broken: bool,
+    /// Inside a CT batch transaction, stdout lines wait here until the commit.
+    deferred: Option<Vec<String>>,
+    /// `[LOOKALIKE]` engine, when enabled.
+    lookalike: Option<&'a Lookalike>,
+}
+
+impl<'a, W: Write> Matcher<'a, W> {
+    pub fn new(rules: &'a Rules, db: &'a Database, out: W, counters: Arc<Counters>) -> Self {
+        Matcher {
+            rules,
+            db,
+            out,
+            counters,
+            stdout_broken: false,
+            deferred: None,
+            lookalike: None,
+        }
+    }
+
+    /// Also store the names the lookalike engine flags (see [`crate::detect::lookalike`]).
+    pub fn with_lookalike(mut self, engine: Option<&'a Lookalike>) -> Self {
+        self.lookalike = engine;
+        self
+    }
+
+    /// The engine's verdict on a name the rules did not store; the blacklist still vetoes.
+    fn lookalike_hit(&self, host: &str) -> Option<LookalikeHit> {
+        let hit = self.lookalike?.check(host)?;
+        if self.rules.blacklisted(host) {
+            Counters::bump(&self.counters.blacklisted);
+            return None;
+        }
+        Some(hit)
+    }
+
+    /// One raw certstream message.
+    pub fn handle_message(&mut self, bytes: &[u8]) {
+        Counters::bump(&self.counters.messages);
+        match parse_message(bytes) {
+            Ok(CertstreamMessage::Certificate(record)) => self.handle_record_autocommit(&record),
+            Ok(CertstreamMessage::DnsEntries(names)) => {
+                let record = CertificateRecord {
+                    all_domains: names,
+                    ..Default::default()
+                };
+                self.handle_record_autocommit(&record)
+            }
+            Ok(CertstreamMessage::Heartbeat) | Ok(CertstreamMessage::Other(_)) => {}
+            Err(e) => {
+                let n = Counters::bump(&self.counters.malformed);
+                if worth_logging(n) {
+                    logging::warning(
+                        "root",
+                        &format!(
+                            "skipped malformed message #{n} ({} bytes): {e}",
+                            bytes.len()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// A certificate outside any transaction: each stored row is its own commit. A locked
+    /// or failing DB is retried (inserts are idempotent), then the loss is logged in full.
+    pub fn handle_record_autocommit(&mut self, record: &CertificateRecord<'_>) {
+        for attempt in 1..=4u64 {
+            match self.handle_record(record) {
+                Ok(()) => return,
+                Err(e) if attempt < 4 => {
+                    logging::warning("root", &format!("DB write failed (attempt {attempt}): {e}"));
+                    std::thread::sleep(Duration::from_millis(200 * attempt));
+                }
+                Err(e) => {
+                    Counters::bump(&self.counters.db_errors);
+                    for host in &record.all_domains {
+                        let lookalike = || {
+                            self.lookalike.is_some_and(|l| {
+                                l.check(host).is_some() && !self.rules.blacklisted(host)
+                            })
+                        };
+                        if matches!(self.rules.evaluate(host), Verdict::Match { .. }) || lookalike()
+                        {
+                            logging::error(
+                                "root",
+                                &format!(
+                                    "LOST MATCH, could not store it: {e} - {}",
+                                    describe(record, host)
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One certificate, from any source: rules on every name, matches stored.
+    pub fn handle_record(
+        &mut self,
+        record: &CertificateRecord<'_>,
+    ) -> Result<(), crate::db::DbError> {
+        Counters::bump(&self.counters.certificates);
+        for host in &record.all_domains {
+            Counters::bump(&self.counters.names);
+            match self.rules.evaluate(host) {
+                Verdict::Match { .. } => self.store(record, host, None)?,
+                Verdict::BelowThreshold { .. } => {
+                    Counters::bump(&self.counters.below_threshold);
+                    if logging::enabled(logging::DEBUG) {
+                        logging::debug(
+                            "root",
+                            &format!(
+                                "DETECTION THRESHOLD VALUE NOT REACHED - {}",
+                                describe(record, host)
+                            ),
+                        );
+                    }
+                    if let Some(hit) = self.lookalike_hit(host) {
+                        self.store(record, host, Some(&hit))?;
+                    }
+                }
+                Verdict::Blacklisted { .. } => {
+                    Counters::bump(&self.counters.blacklisted);
+                }
+                Verdict::NoMatch => {
+                    if let Some(hit) = self.lookalike_hit(host) {
+                        self.store(record, host, Some(&hit))?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn store(
+        &mut self,
+        record: &CertificateRecord<'_>,
+        host: &str,
+        hit: Option<&LookalikeHit>,
+    ) -> Result<(), crate::db::DbError> {
+        Counters::bump(&self.counters.matches);
+        let san = record.san_for(host);
+        let startime = record.startime();
+        let first_seen = clock::utc_now_iso();
+        let row = NewHost {
+            domain: host,
+            san: &san,
+            issuer: &record.issuer,
+            fingerprint: &record.fingerprint,
+            startime: &startime,
+            first_seen: &first_seen,
+        };
+        if !self.db.insert_if_absent(&row)? {
+            Counters::bump(&self.counters.known);
+            return Ok(());
+        }
+        Counters::bump(&self.counters.stored);
+        let suffix = match hit {
+            Some(h) => {
+                Counters::bump(&self.counters.lookalikes);
+                h.suffix()
+            }
+            None => String::new(),
+        };
+        let line = format!(
+            "[{}] {}{suffix}\n",
+            clock::local_now_iso(),
+            describe_with(record, host, &san, &startime)
+        );
+        match self.deferred.as_mut() {
+            Some(lines) => lines.push(line),
+            None => self.print(&line),
+        }
+        Ok(())
+    }
+
+    /// The stdout line, after the row is committed. The log gets it too.
+    fn print(&mut self, line: &str) {
+        logging::info("root", &format!("New match stored: {}", line.trim_end()));
+        if !self.stdout_broken {
+            if let Err(e) = self
+                .out
+                .write_all(line.as_bytes())
+                .and_then(|_| self.out.flush())
+            {
+                // The DB has the row; keep monitoring even if nobody reads stdout.
+                self.stdout_broken = true;
+                logging::error(
+                    "root",
+                    &format!("stdout is not writable ({e}); matches are still stored in the DB"),
+                );
+            }
+        }
+    }
+
+    /// A CT batch: its rows and the log's new position in one transaction, then the
+    /// stdout lines. Retried whole on failure (nothing of a failed attempt remains).
+    pub fn handle_ct_batch(&mut self, batch: &CtBatch) -> Result<(), crate::db::DbError> {
+        let mut attempt = 0u64;
+        loop {
+            attempt += 1;
+            self.deferred = Some(Vec::new());
+            let result = (|| {
+                self.db.begin()?;
+                for record in &batch.records {
+                    self.handle_record(record)?;
+                }
+                self.db.save_ct_position(
+                    &batch.log.log_id,
+                    &batch.log.shown_url(),
+                    batch.next,
+                    batch.tree_size,
+                    &clock::utc_now_iso(),
+                )?;
+                self.db.commit()
+            })();
+            let lines = self.deferred.take().unwrap_or_default();
+            match result {
+                Ok(()) => {
+                    for line in lines {
+                        self.print(&line);
+                    }
+                    return Ok(());
+                }
+                Err(e) => {
+                    self.db.rollback();
+                    if attempt >= 4 {
+                        return Err(e);
+                    }
+                    logging::warning(
+                        "root",
+                        &format!(
+                            "committing {} entries {}..{} failed (attempt {attempt}): {e}",
+                            batch.log.description, batch.start, batch.next
+                        ),
+                    );
+                    std::thread::sleep(Duration::from_millis(250 * attempt));
+                }
+            }
+        }
+    }
+}
+
+/// `<host> (SAN: …) (Issuer: …) (Fingerprint: …) (StartTime: …)`, the contract's line body.
+pub fn describe(record: &CertificateRecord<'_>, host: &str) -> String {
+    describe_with(record, host, &record.san_for(host), &record.startime())
+}
+
+/// [`describe`] with the SAN and StartTime texts already made (`store` has them for the row).
+fn describe_with(record: &CertificateRecord<'_>, host: &str, san: &str, startime: &str) -> String {
+    format!(
+        "{} (SAN: {}) (Issuer: {}) (Fingerprint: {}) (StartTime: {})",
+        display_safe(host),
+        display_safe(san),
+        display_safe(&record.issuer),
+        display_safe(&record.fingerprint),
+        startime
+    )
+}
