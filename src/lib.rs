@@ -1,13 +1,25 @@
 //! certstreammonitor: watch Certificate Transparency for hostnames that look like
 //! phishing of the brands you protect.
 //!
-//! Data flows one way. Monitor: a source ([`monitor::certstream_client`] or a replay file)
-//! → a [`certificate::CertificateRecord`] ([`monitor::certstream_wire`] decodes the wire format)
-//! → [`detect::rules`] → [`db`] and stdout ([`monitor`]). Reading back: [`cli::gethost`].
-//! [`cli::check_rules`] runs the same rules on names given by hand.
+//! Data flows one way, in two commands, and the folders follow the stages.
+//!
+//! `monitor` ([`monitor`]): a source — a certstream feed
+//! ([`monitor::certstream_client`], wire format in [`monitor::certstream_wire`]), a replay
+//! file (`monitor::source`), or the CT logs themselves ([`ct`], certificates read by
+//! [`x509`]) — yields a [`certificate::CertificateRecord`]; [`detect`] (keyword rules and
+//! lookalikes) decides per name, and [`monitor::matcher`] stores a match in the [`db`]
+//! before printing its stdout line.
+//!
+//! `scan` ([`scan`]): a DB row → probe (`scan::probe`, the page title in [`scan::title`])
+//! → enrichment ([`scan::enrich`]) → alert file ([`scan::alert`]) → notification
+//! ([`notify`], mail in [`notify::smtp`]).
+//!
+//! Shared: [`config`] (read the way Python's configparser reads it, [`pycompat`]), [`net`]
+//! (HTTP, proxies, redaction of secrets), [`logging`], [`clock`]. [`cli`] holds the
+//! reporting subcommands (`check-rules`, `gethost`); `bench-monitor` is [`bench`](mod@bench).
 
 pub mod atomic_file;
-pub mod backoff;
+pub(crate) mod backoff;
 pub mod bench;
 pub mod certificate;
 pub mod cli;
@@ -22,7 +34,7 @@ pub mod net;
 pub mod notify;
 pub mod pycompat;
 pub mod scan;
-pub mod shutdown;
+pub(crate) mod shutdown;
 pub mod x509;
 
 use std::fmt;

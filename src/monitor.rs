@@ -8,9 +8,9 @@
 
 pub mod certstream_client;
 pub mod certstream_wire;
-pub mod ct_driver;
+pub(crate) mod ct_driver;
 pub mod matcher;
-pub mod source;
+pub(crate) mod source;
 
 use crate::config::SourceSettings;
 use crate::ct::reader::CtSettings;

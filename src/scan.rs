@@ -8,7 +8,7 @@
 
 pub mod alert;
 pub mod enrich;
-pub mod probe;
+pub(crate) mod probe;
 pub mod title;
 
 use crate::clock;
