@@ -771,25 +771,12 @@ fn sigterm_or_sigint_while_streaming_exits_zero_with_every_printed_row_committed
 // ---------------------------------------------------------------------------------------
 // Backpressure: a message that reached the monitor is never discarded (issue #10)
 
-/// The columns a match decides (FirstSeen is the clock's).
-fn decided(
-    rows: &[Row],
-) -> Vec<(
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-)> {
+/// The rows without FirstSeen (the clock's, not the match's).
+fn decided(rows: &[Row]) -> Vec<Row> {
     rows.iter()
-        .map(|r| {
-            (
-                r.domain.clone(),
-                r.san.clone(),
-                r.issuer.clone(),
-                r.fingerprint.clone(),
-                r.startime.clone(),
-            )
+        .map(|r| Row {
+            first_seen: None,
+            ..r.clone()
         })
         .collect()
 }
@@ -1053,10 +1040,11 @@ fn ping_flood_then_silence_moves_to_the_next_server() {
         let payload = vec![b'p'; 125];
         while t0.elapsed() < Duration::from_secs(4) && !ctl.stopped() {
             // Never read: the client's pongs pile up. A write that times out stays buffered.
-            match ws
-                .write(Message::Ping(payload.clone()))
-                .and_then(|_| ws.flush())
-            {
+            let sent = match ws.write(Message::Ping(payload.clone())) {
+                Ok(()) => ws.flush(),
+                Err(e) => Err(e),
+            };
+            match sent {
                 Ok(()) => {}
                 Err(tungstenite::Error::Io(e))
                     if matches!(
