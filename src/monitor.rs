@@ -406,7 +406,10 @@ struct QueueState {
     matcher_done: bool,
     /// Who is asleep, so that a push or pop only wakes the other side when it waits.
     matcher_waiting: bool,
+    /// The source holds a message and waits for room (until it has queued it).
     source_waiting: bool,
+    /// A wake-up is on its way to the waiting source: one is enough.
+    source_woken: bool,
 }
 
 enum Pop {
@@ -443,11 +446,14 @@ impl Queue {
             }
             s.source_waiting = true;
             s = self.drained.wait(s).unwrap_or_else(PoisonError::into_inner);
+            s.source_woken = false;
         }
         s.source_waiting = false;
         s.bytes += msg.len();
         s.messages.push_back(msg);
         if s.matcher_waiting {
+            // Cleared here so that one wake-up is sent, not one per message until it runs.
+            s.matcher_waiting = false;
             self.filled.notify_one();
         }
         true
@@ -464,7 +470,8 @@ impl Queue {
                 // Wake a waiting source only once half the room is back (or all of it, for
                 // a message above half the budget), not for every message taken.
                 let roomy = s.messages.len() <= QUEUE_MESSAGES / 2 && s.bytes <= QUEUE_BYTES / 2;
-                if s.source_waiting && (roomy || s.messages.is_empty()) {
+                if s.source_waiting && !s.source_woken && (roomy || s.messages.is_empty()) {
+                    s.source_woken = true;
                     self.drained.notify_one();
                 }
                 return Pop::Message(msg);
@@ -769,6 +776,43 @@ pub fn run_pipeline<W: Write>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn queue_waits_for_room_and_lets_a_big_message_in_alone() {
+        let queue = Arc::new(Queue::new());
+        let sender = QueueSender(queue.clone());
+        let count = QUEUE_MESSAGES * 3;
+        let producer = std::thread::spawn(move || {
+            for i in 0..count {
+                assert!(sender.push(i.to_le_bytes().to_vec()));
+            }
+            // Above the byte budget, below the message limit: queued once the queue is empty.
+            assert!(sender.push(vec![b'x'; QUEUE_BYTES + 1]));
+        });
+        let mut n = 0;
+        loop {
+            match queue.pop(Duration::from_secs(10), false) {
+                Pop::Message(m) if n < count => assert_eq!(m, n.to_le_bytes()),
+                Pop::Message(m) => assert_eq!(m.len(), QUEUE_BYTES + 1),
+                Pop::Ended => break,
+                Pop::Timeout => panic!("producer stuck after {n} messages"),
+            }
+            n += 1;
+            if n == 1 {
+                std::thread::sleep(Duration::from_millis(200));
+                let s = queue.lock();
+                assert!(s.source_waiting, "the producer waits instead of dropping");
+                // Full, minus at most the one just taken (room is handed back by halves).
+                assert!(
+                    s.messages.len() >= QUEUE_MESSAGES - 1,
+                    "{}",
+                    s.messages.len()
+                );
+            }
+        }
+        producer.join().unwrap();
+        assert_eq!(n, count + 1, "nothing dropped");
+    }
 
     #[test]
     fn bounded_lines() {
