@@ -105,6 +105,9 @@ pub struct Matcher<'a, W: Write> {
     deferred: Option<Vec<String>>,
     /// `[LOOKALIKE]` engine, when enabled.
     lookalike: Option<&'a Lookalike>,
+    /// The DB was still locked by another process when a stop was requested: the
+    /// messages left are not made to wait a busy timeout each (their matches are logged).
+    lock_abandoned: bool,
 }
 
 impl<'a, W: Write> Matcher<'a, W> {
@@ -117,6 +120,7 @@ impl<'a, W: Write> Matcher<'a, W> {
             stdout_broken: false,
             deferred: None,
             lookalike: None,
+            lock_abandoned: false,
         }
     }
 
@@ -195,6 +199,7 @@ impl<'a, W: Write> Matcher<'a, W> {
                             );
                         }
                     }
+                    return;
                 }
             }
         }
@@ -285,10 +290,20 @@ impl<'a, W: Write> Matcher<'a, W> {
     /// match is not lost: each try already waits SQLite's busy timeout, and the stall
     /// watch reports the wait. Only a stop request ends the wait (the caller then logs
     /// the match in full). Inside a CT batch the lock is taken by `BEGIN IMMEDIATE`.
-    fn insert(&self, row: &NewHost<'_>) -> Result<bool, crate::db::DbError> {
+    fn insert(&mut self, row: &NewHost<'_>) -> Result<bool, crate::db::DbError> {
+        if self.lock_abandoned {
+            return Err(crate::db::DbError {
+                path: self.db.path().to_path_buf(),
+                message: "database is locked (stopping: not waited for)".into(),
+            });
+        }
         loop {
             match self.db.insert_if_absent(row) {
-                Err(e) if self.deferred.is_none() && is_busy(&e) && !shutdown::requested() => {
+                Err(e) if self.deferred.is_none() && is_busy(&e) => {
+                    if shutdown::requested() {
+                        self.lock_abandoned = true;
+                        return Err(e);
+                    }
                     logging::debug("root", &format!("waiting for the DB write lock: {e}"));
                     shutdown::sleep(Duration::from_millis(50));
                 }
