@@ -1170,3 +1170,78 @@ fn sigterm_while_the_db_is_locked_exits_promptly_and_accounts_for_every_match() 
         "stored or logged as lost, each once, in stream order"
     );
 }
+
+/// The reader waits for a stalled matcher (DB locked) while the server sends its backlog and
+/// then goes silent with the socket open. Once the matcher moves again, the buffered
+/// backlog is read and stored, and the silence after it is still noticed: the client
+/// reconnects (here to the same URL, which now serves one more message).
+#[test]
+fn silence_after_a_stall_is_still_detected_once_reading_resumes() {
+    let dir = TempDir::new("stall-then-silence");
+    let host = |i: usize| format!("paypal-login-{i:05}.stall-silence.example");
+    let hosts: Vec<String> = (0..6_000).step_by(10).map(host).collect();
+    let msgs: Vec<String> = (0..6_000)
+        .map(|i| {
+            if i % 10 == 0 {
+                Cert::new(&[&host(i)]).lite()
+            } else {
+                Cert::new(&[&format!("www{i}.stall-silence.example")]).lite()
+            }
+        })
+        .collect();
+    let go = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let g = go.clone();
+    let server = WsServer::start(move |i, ws, ctl| {
+        if i == 0 {
+            send_all(ws, &msgs[..10]);
+            wait_until(Duration::from_secs(60), || {
+                g.load(std::sync::atomic::Ordering::SeqCst)
+            });
+            for m in &msgs[10..] {
+                if ws.write(Message::text(m.clone())).is_err() {
+                    return;
+                }
+            }
+            let _ = ws.flush();
+            // Gone, without closing: no data, no pong.
+            hold_silent(ctl, Duration::from_secs(300));
+        } else {
+            send_all(
+                ws,
+                &[Cert::new(&["paypal-login.after-silence.example"]).lite()],
+            );
+            hold(ws, ctl);
+        }
+    });
+    let mut conf = conf_for(vec![server.url()]);
+    conf.server_extra = vec!["IdleTimeout = 3".into(), "PingInterval = 1".into()];
+    let cfg = conf.write(&dir);
+    let mut p = Proc::monitor(&dir, &cfg);
+    let db = db_path(&dir);
+    wait_for_domains(&db, TABLE, &[hosts[0].as_str()]);
+    let lock = open_rw(&db).expect("db");
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    go.store(true, std::sync::atomic::Ordering::SeqCst);
+    std::thread::sleep(Duration::from_secs(8));
+    lock.execute_batch("COMMIT").unwrap();
+    drop(lock);
+    let mut want: Vec<&str> = hosts.iter().map(String::as_str).collect();
+    want.push("paypal-login.after-silence.example");
+    let got = wait_for_count(
+        &db,
+        want.len(),
+        Duration::from_secs(20),
+        Duration::from_secs(120),
+    );
+    assert_eq!(p.stop().code(), Some(0));
+    let err = p.stderr();
+    let got: Vec<&str> = got.iter().map(|r| r.domain.as_str()).collect();
+    assert_eq!(got.len(), want.len(), "stderr tail:\n{}", tail(&err));
+    assert_eq!(got, want);
+    assert_eq!(server.accepts(), 2, "{}", tail(&err));
+    assert!(
+        err.contains("no data and no pong for 3.0 s"),
+        "{}",
+        tail(&err)
+    );
+}
