@@ -1085,7 +1085,7 @@ fn ping_flood_then_silence_moves_to_the_next_server() {
         tail(&p.stderr())
     );
     assert!(flooder.accepts() >= 1);
-    assert_eq!(good.accepts(), 1);
+    assert!(good.accepts() >= 1);
     let err = p.stderr();
     assert!(
         err.lines().any(|l| l.starts_with("[ERROR:certstream]")
