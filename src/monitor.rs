@@ -1,10 +1,17 @@
 //! `monitor`: certificates in, matching hosts out.
 //!
 //! Two threads. The source thread (certstream websocket, or a replay file) only reads
-//! and queues raw messages, so the server never sees a slow reader. The matcher thread
-//! (the caller's) decodes each message into a [`CertificateRecord`], runs the rules on
-//! every name, and for a match commits the row *before* printing the stdout line, so
-//! whatever a SOC pipeline reads from stdout is already in the DB.
+//! and queues raw messages. The matcher thread (the caller's) decodes each message into
+//! a [`CertificateRecord`], runs the rules on every name, and for a match commits the row
+//! *before* printing the stdout line, so whatever a SOC pipeline reads from stdout is
+//! already in the DB.
+//!
+//! Backpressure, never loss: the queue between them is bounded, and when it is full the
+//! source waits. A certstream reader then stops reading its socket, so TCP flow control
+//! slows the server down; a message that reached us is never discarded. A third, idle
+//! thread watches the matcher and reports a *stall* (no progress for [`STALL_AFTER`]
+//! while it holds a message: a DB locked by another process, a slow disk, a stdout
+//! nobody reads) once when it is noticed, and its length when it ends.
 
 use crate::certificate::{display_safe, CertificateRecord};
 use crate::certstream::{parse_message, CertstreamMessage};
@@ -17,10 +24,10 @@ use crate::logging;
 use crate::lookalike::{Lookalike, LookalikeHit};
 use crate::rules::{Rules, Verdict};
 use crate::shutdown;
+use std::collections::VecDeque;
 use std::io::{BufRead, Write};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 /// Where certificates come from.
@@ -30,10 +37,14 @@ pub enum Source {
     Replay(String),
 }
 
-/// How much may wait between the socket reader and the matcher before messages are
-/// dropped (and counted): a stall of ~10 s at today's CT rate, a small RSS either way.
+/// How much may wait between the socket reader and the matcher before the reader waits
+/// (and stops reading the socket): ~10 s of today's CT rate, a small RSS either way. A
+/// single message larger than the byte budget (up to [`MAX_MESSAGE`]) is let in alone.
 const QUEUE_MESSAGES: usize = 4096;
 const QUEUE_BYTES: usize = 8 << 20;
+
+/// The matcher holding one message this long without finishing it is a stall.
+pub const STALL_AFTER: Duration = Duration::from_secs(5);
 
 /// What happened, for the periodic stats line and the benchmark.
 #[derive(Debug, Default)]
@@ -49,8 +60,8 @@ pub struct Counters {
     pub malformed: AtomicU64,
     /// Oversize or non-UTF-8 messages refused by the source.
     pub rejected: AtomicU64,
-    /// Dropped because the matcher fell behind (live sources only).
-    pub dropped: AtomicU64,
+    /// Times the matcher made no progress for [`STALL_AFTER`] (the source waited meanwhile).
+    pub stalls: AtomicU64,
     pub db_errors: AtomicU64,
     /// Names stored because the lookalike engine flagged them (the rules did not).
     pub lookalikes: AtomicU64,
@@ -68,9 +79,9 @@ impl Counters {
     pub fn summary(&self) -> String {
         let g = Self::get;
         format!(
-            "messages={} certificates={} names={} matches={} stored={} already_known={} below_threshold={} blacklisted={} malformed={} rejected={} dropped={} db_errors={}",
+            "messages={} certificates={} names={} matches={} stored={} already_known={} below_threshold={} blacklisted={} malformed={} rejected={} stalls={} db_errors={}",
             g(&self.messages), g(&self.certificates), g(&self.names), g(&self.matches), g(&self.stored), g(&self.known),
-            g(&self.below_threshold), g(&self.blacklisted), g(&self.malformed), g(&self.rejected), g(&self.dropped), g(&self.db_errors)
+            g(&self.below_threshold), g(&self.blacklisted), g(&self.malformed), g(&self.rejected), g(&self.stalls), g(&self.db_errors)
         ) + &match g(&self.lookalikes) {
             0 => String::new(),
             n => format!(" lookalikes={n}"),
@@ -94,6 +105,9 @@ pub struct Matcher<'a, W: Write> {
     deferred: Option<Vec<String>>,
     /// `[LOOKALIKE]` engine, when enabled.
     lookalike: Option<&'a Lookalike>,
+    /// The DB was still locked by another process when a stop was requested: the
+    /// messages left are not made to wait a busy timeout each (their matches are logged).
+    lock_abandoned: bool,
 }
 
 impl<'a, W: Write> Matcher<'a, W> {
@@ -106,6 +120,7 @@ impl<'a, W: Write> Matcher<'a, W> {
             stdout_broken: false,
             deferred: None,
             lookalike: None,
+            lock_abandoned: false,
         }
     }
 
@@ -153,13 +168,15 @@ impl<'a, W: Write> Matcher<'a, W> {
         }
     }
 
-    /// A certificate outside any transaction: each stored row is its own commit. A locked
-    /// or failing DB is retried (inserts are idempotent), then the loss is logged in full.
+    /// A certificate outside any transaction: each stored row is its own commit. A DB
+    /// locked by another process is waited for (see `insert`); a failing one is retried
+    /// (inserts are idempotent), then the loss is logged in full.
     pub fn handle_record_autocommit(&mut self, record: &CertificateRecord<'_>) {
         for attempt in 1..=4u64 {
             match self.handle_record(record) {
                 Ok(()) => return,
-                Err(e) if attempt < 4 => {
+                // A lock still held at a stop request is not waited for again.
+                Err(e) if attempt < 4 && !(is_busy(&e) && shutdown::requested()) => {
                     logging::warning("root", &format!("DB write failed (attempt {attempt}): {e}"));
                     std::thread::sleep(Duration::from_millis(200 * attempt));
                 }
@@ -182,6 +199,7 @@ impl<'a, W: Write> Matcher<'a, W> {
                             );
                         }
                     }
+                    return;
                 }
             }
         }
@@ -243,7 +261,7 @@ impl<'a, W: Write> Matcher<'a, W> {
             startime: &startime,
             first_seen: &first_seen,
         };
-        if !self.db.insert_if_absent(&row)? {
+        if !self.insert(&row)? {
             Counters::bump(&self.counters.known);
             return Ok(());
         }
@@ -265,6 +283,33 @@ impl<'a, W: Write> Matcher<'a, W> {
             None => self.print(&line),
         }
         Ok(())
+    }
+
+    /// Insert a row. Outside a transaction, a DB write-locked by another process (scan,
+    /// the Python scripts, an sqlite3 shell) is waited for as long as it takes, so the
+    /// match is not lost: each try already waits SQLite's busy timeout, and the stall
+    /// watch reports the wait. Only a stop request ends the wait (the caller then logs
+    /// the match in full). Inside a CT batch the lock is taken by `BEGIN IMMEDIATE`.
+    fn insert(&mut self, row: &NewHost<'_>) -> Result<bool, crate::db::DbError> {
+        if self.lock_abandoned {
+            return Err(crate::db::DbError {
+                path: self.db.path().to_path_buf(),
+                message: "database is locked (stopping: not waited for)".into(),
+            });
+        }
+        loop {
+            match self.db.insert_if_absent(row) {
+                Err(e) if self.deferred.is_none() && is_busy(&e) => {
+                    if shutdown::requested() {
+                        self.lock_abandoned = true;
+                        return Err(e);
+                    }
+                    logging::debug("root", &format!("waiting for the DB write lock: {e}"));
+                    shutdown::sleep(Duration::from_millis(50));
+                }
+                other => return other,
+            }
+        }
     }
 
     /// The stdout line, after the row is committed. The log gets it too.
@@ -334,6 +379,12 @@ impl<'a, W: Write> Matcher<'a, W> {
     }
 }
 
+/// SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock (SQLite's result-code
+/// texts, "database is locked" and "database table is locked").
+fn is_busy(e: &crate::db::DbError) -> bool {
+    e.message.contains("database is locked") || e.message.contains("database table is locked")
+}
+
 /// `<host> (SAN: …) (Issuer: …) (Fingerprint: …) (StartTime: …)`, the contract's line body.
 pub fn describe(record: &CertificateRecord<'_>, host: &str) -> String {
     describe_with(record, host, &record.san_for(host), &record.startime())
@@ -351,53 +402,116 @@ fn describe_with(record: &CertificateRecord<'_>, host: &str, san: &str, startime
     )
 }
 
-/// The bounded hand-off between the source thread and the matcher.
+/// The bounded hand-off between the source thread and the matcher: at most
+/// [`QUEUE_MESSAGES`] messages and [`QUEUE_BYTES`] bytes (or one larger message alone).
+/// When it is full the source waits; nothing offered to it is ever discarded.
 struct Queue {
-    tx: SyncSender<Vec<u8>>,
-    bytes: Arc<AtomicUsize>,
+    state: Mutex<QueueState>,
+    /// A message arrived or the source ended (the matcher waits on this).
+    filled: Condvar,
+    /// Room was made or the matcher stopped (the source waits on this).
+    drained: Condvar,
+}
+
+#[derive(Default)]
+struct QueueState {
+    messages: VecDeque<Vec<u8>>,
+    bytes: usize,
+    source_done: bool,
+    matcher_done: bool,
+    /// Who is asleep, so that a push or pop only wakes the other side when it waits.
+    matcher_waiting: bool,
+    /// The source holds a message and waits for room (until it has queued it).
+    source_waiting: bool,
+    /// A wake-up is on its way to the waiting source: one is enough.
+    source_woken: bool,
+}
+
+enum Pop {
+    Message(Vec<u8>),
+    Timeout,
+    /// The source ended and everything it queued was taken.
+    Ended,
 }
 
 impl Queue {
-    /// Live sources must never block: when the matcher is behind, drop and count.
-    fn offer(&self, msg: Vec<u8>, counters: &Counters) {
-        let len = msg.len();
-        if self.bytes.load(Ordering::Relaxed) + len > QUEUE_BYTES {
-            self.dropped(counters);
-            return;
-        }
-        self.bytes.fetch_add(len, Ordering::Relaxed);
-        match self.tx.try_send(msg) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
-                self.bytes.fetch_sub(len, Ordering::Relaxed);
-                self.dropped(counters);
-            }
+    fn new() -> Queue {
+        Queue {
+            state: Mutex::new(QueueState::default()),
+            filled: Condvar::new(),
+            drained: Condvar::new(),
         }
     }
 
-    fn dropped(&self, counters: &Counters) {
-        let n = Counters::bump(&counters.dropped);
-        if worth_logging(n) {
-            logging::warning(
-                "root",
-                &format!("matcher is behind: dropped message #{n} (queue full)"),
-            );
-        }
+    fn lock(&self) -> MutexGuard<'_, QueueState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Replays (and benchmarks) wait instead: a file does not drop data when read
-    /// slowly. The byte budget still holds, so memory stays bounded.
+    /// Queue a message, waiting for room as long as needed (this is the backpressure: a
+    /// socket reader blocked here reads nothing more). False once the matcher has stopped.
     fn push(&self, msg: Vec<u8>) -> bool {
-        while self.bytes.load(Ordering::Relaxed) != 0
-            && self.bytes.load(Ordering::Relaxed) + msg.len() > QUEUE_BYTES
-        {
-            if shutdown::requested() {
+        let mut s = self.lock();
+        loop {
+            if s.matcher_done {
                 return false;
             }
-            std::thread::sleep(Duration::from_micros(200));
+            let fits = s.messages.len() < QUEUE_MESSAGES && s.bytes + msg.len() <= QUEUE_BYTES;
+            if fits || s.messages.is_empty() {
+                break;
+            }
+            s.source_waiting = true;
+            s = self.drained.wait(s).unwrap_or_else(PoisonError::into_inner);
+            s.source_woken = false;
         }
-        self.bytes.fetch_add(msg.len(), Ordering::Relaxed);
-        self.tx.send(msg).is_ok()
+        s.source_waiting = false;
+        s.bytes += msg.len();
+        s.messages.push_back(msg);
+        if s.matcher_waiting {
+            // Cleared here so that one wake-up is sent, not one per message until it runs.
+            s.matcher_waiting = false;
+            self.filled.notify_one();
+        }
+        true
+    }
+
+    /// The next message, waiting up to `timeout` for one. `draining` (after a stop
+    /// request): only wait for a source that already holds a message and waits for room.
+    fn pop(&self, timeout: Duration, draining: bool) -> Pop {
+        let mut s = self.lock();
+        let mut waited = false;
+        loop {
+            if let Some(msg) = s.messages.pop_front() {
+                s.bytes -= msg.len();
+                // Wake a waiting source only once half the room is back (or all of it, for
+                // a message above half the budget), not for every message taken.
+                let roomy = s.messages.len() <= QUEUE_MESSAGES / 2 && s.bytes <= QUEUE_BYTES / 2;
+                if s.source_waiting && !s.source_woken && (roomy || s.messages.is_empty()) {
+                    s.source_woken = true;
+                    self.drained.notify_one();
+                }
+                return Pop::Message(msg);
+            }
+            if s.source_done {
+                return Pop::Ended;
+            }
+            if if draining { !s.source_waiting } else { waited } {
+                return Pop::Timeout;
+            }
+            s.matcher_waiting = true;
+            s = self
+                .filled
+                .wait_timeout(s, timeout)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+            s.matcher_waiting = false;
+            waited = true;
+        }
+    }
+
+    /// The matcher is leaving: a waiting source gives up instead of waiting forever.
+    fn close(&self) {
+        self.lock().matcher_done = true;
+        self.drained.notify_all();
     }
 }
 
@@ -437,25 +551,32 @@ fn spawn_retrying<F: FnOnce() + Send + 'static>(name: &str, body: F) -> bool {
     }
 }
 
-fn spawn_source(
-    source: Source,
-    counters: Arc<Counters>,
-    block_when_full: bool,
-) -> std::io::Result<(Receiver<Vec<u8>>, Arc<AtomicUsize>)> {
-    let (tx, rx) = mpsc::sync_channel(QUEUE_MESSAGES);
-    let bytes = Arc::new(AtomicUsize::new(0));
-    let queue = Queue {
-        tx,
-        bytes: bytes.clone(),
-    };
+/// The source thread's end of the queue; dropping it (the thread ended) tells the matcher.
+struct QueueSender(Arc<Queue>);
+
+impl QueueSender {
+    fn push(&self, msg: Vec<u8>) -> bool {
+        self.0.push(msg)
+    }
+}
+
+impl Drop for QueueSender {
+    fn drop(&mut self) {
+        self.0.lock().source_done = true;
+        self.0.filled.notify_all();
+    }
+}
+
+fn spawn_source(source: Source, counters: Arc<Counters>) -> std::io::Result<Arc<Queue>> {
+    let queue = Arc::new(Queue::new());
+    let sender = QueueSender(queue.clone());
     match source {
         Source::Certstream(settings) => {
             spawn_retrying("certstream", move || {
                 certstream_client::run(&settings, |event| match event {
-                    ClientEvent::Message(m) if block_when_full => {
-                        queue.push(m);
+                    ClientEvent::Message(m) => {
+                        sender.push(m);
                     }
-                    ClientEvent::Message(m) => queue.offer(m, &counters),
                     ClientEvent::Rejected(why) => {
                         let n = Counters::bump(&counters.rejected);
                         if worth_logging(n) {
@@ -474,13 +595,73 @@ fn spawn_source(
                 })?;
                 Box::new(std::io::BufReader::with_capacity(1 << 16, f))
             };
-            spawn_retrying("replay", move || replay(reader, &path, &queue, &counters));
+            spawn_retrying("replay", move || replay(reader, &path, &sender, &counters));
         }
     }
-    Ok((rx, bytes))
+    Ok(queue)
 }
 
-fn replay(mut reader: Box<dyn BufRead + Send>, path: &str, queue: &Queue, counters: &Counters) {
+/// What the stall watch sees of the matcher.
+#[derive(Default)]
+struct Progress {
+    /// The matcher holds a message (set before handling it, cleared after).
+    busy: AtomicBool,
+    /// The pipeline is over: the watch thread ends.
+    done: AtomicBool,
+}
+
+/// The stall watch: every quarter second, has the matcher moved on since last time? A
+/// stall (holding one message for [`STALL_AFTER`]) is counted and logged once at WARNING
+/// when noticed, and its length at INFO when the matcher moves again.
+fn watch_stalls(progress: &Progress, counters: &Counters) {
+    const TICK: Duration = Duration::from_millis(250);
+    let mut seen = Counters::get(&counters.messages);
+    let mut moved = Instant::now();
+    let mut stalled = false;
+    loop {
+        std::thread::park_timeout(TICK);
+        let done = progress.done.load(Ordering::SeqCst);
+        let now = Counters::get(&counters.messages);
+        if done || now != seen || !progress.busy.load(Ordering::SeqCst) {
+            if stalled {
+                logging::info(
+                    "root",
+                    &format!(
+                        "matcher stall over after {:.1} s{}",
+                        moved.elapsed().as_secs_f64(),
+                        if done {
+                            " (stopping)"
+                        } else {
+                            "; reading resumed"
+                        }
+                    ),
+                );
+                stalled = false;
+            }
+            if done {
+                return;
+            }
+            (seen, moved) = (now, Instant::now());
+        } else if !stalled && moved.elapsed() >= STALL_AFTER {
+            stalled = true;
+            Counters::bump(&counters.stalls);
+            logging::warning(
+                "root",
+                &format!(
+                    "matcher stalled: no progress for {:.1} s (database locked by another process? slow disk? stdout not read?); reading is paused until it catches up, nothing is dropped",
+                    moved.elapsed().as_secs_f64()
+                ),
+            );
+        }
+    }
+}
+
+fn replay(
+    mut reader: Box<dyn BufRead + Send>,
+    path: &str,
+    queue: &QueueSender,
+    counters: &Counters,
+) {
     let mut line_no = 0u64;
     loop {
         if shutdown::requested() {
@@ -563,11 +744,8 @@ pub fn read_line_bounded(r: &mut impl BufRead, limit: usize) -> std::io::Result<
 pub struct PipelineOptions {
     /// How often the INFO stats line is logged.
     pub stats_every: Duration,
-    /// Stop once this many messages were handled, dropped or rejected (benchmarks).
+    /// Stop once this many messages were handled or rejected (benchmarks).
     pub stop_after: Option<u64>,
-    /// Make a live source wait instead of dropping when the matcher is behind, so a
-    /// benchmark measures the pipeline's capacity rather than the drop rate.
-    pub block_when_full: bool,
     /// The `[LOOKALIKE]` engine, when enabled.
     pub lookalike: Option<Arc<Lookalike>>,
 }
@@ -577,7 +755,6 @@ impl Default for PipelineOptions {
         PipelineOptions {
             stats_every: Duration::from_secs(60),
             stop_after: None,
-            block_when_full: false,
             lookalike: None,
         }
     }
@@ -594,31 +771,46 @@ pub fn run_pipeline<W: Write>(
     options: &PipelineOptions,
 ) -> std::io::Result<()> {
     let (stats_every, stop_after) = (options.stats_every, options.stop_after);
-    let (rx, queued_bytes) = spawn_source(source, counters.clone(), options.block_when_full)?;
+    let queue = spawn_source(source, counters.clone())?;
+    let progress = Arc::new(Progress::default());
+    // The watch only reports: when the system refuses its thread (RLIMIT_NPROC, a pids
+    // cgroup) the monitor goes on without stall warnings rather than not at all.
+    let watch = {
+        let (progress, counters) = (progress.clone(), counters.clone());
+        std::thread::Builder::new()
+            .name("stall-watch".into())
+            .spawn(move || watch_stalls(&progress, &counters))
+            .map_err(|e| {
+                logging::warning(
+                    "root",
+                    &format!("cannot start the stall-watch thread ({e}): stalls are not reported in this run"),
+                )
+            })
+            .ok()
+    };
     let mut matcher =
         Matcher::new(rules, db, out, counters.clone()).with_lookalike(options.lookalike.as_deref());
+    let mut handle = |msg: &[u8]| {
+        progress.busy.store(true, Ordering::SeqCst);
+        matcher.handle_message(msg);
+        progress.busy.store(false, Ordering::SeqCst);
+    };
     let mut last_stats = Instant::now();
     loop {
-        match rx.recv_timeout(Duration::from_millis(200)) {
-            Ok(msg) => {
-                queued_bytes.fetch_sub(msg.len(), Ordering::Relaxed);
-                matcher.handle_message(&msg);
-            }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
+        match queue.pop(Duration::from_millis(200), false) {
+            Pop::Message(msg) => handle(&msg),
+            Pop::Timeout => {}
+            Pop::Ended => break,
         }
-        let seen = || {
-            Counters::get(&counters.messages)
-                + Counters::get(&counters.dropped)
-                + Counters::get(&counters.rejected)
-        };
+        let seen = || Counters::get(&counters.messages) + Counters::get(&counters.rejected);
         if stop_after.is_some_and(|n| seen() >= n) {
             shutdown::request();
         }
         if shutdown::requested() {
             // Stop reading, but handle what was already received: it is not coming back.
-            while let Ok(msg) = rx.try_recv() {
-                matcher.handle_message(&msg);
+            // (A source waiting for room gets it as the queue drains, then sees the stop.)
+            while let Pop::Message(msg) = queue.pop(Duration::from_millis(100), true) {
+                handle(&msg);
             }
             break;
         }
@@ -627,12 +819,55 @@ pub fn run_pipeline<W: Write>(
             logging::info("root", &format!("stats: {}", counters.summary()));
         }
     }
+    queue.close();
+    progress.done.store(true, Ordering::SeqCst);
+    if let Some(watch) = watch {
+        watch.thread().unpark();
+        let _ = watch.join();
+    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn queue_waits_for_room_and_lets_a_big_message_in_alone() {
+        let queue = Arc::new(Queue::new());
+        let sender = QueueSender(queue.clone());
+        let count = QUEUE_MESSAGES * 3;
+        let producer = std::thread::spawn(move || {
+            for i in 0..count {
+                assert!(sender.push(i.to_le_bytes().to_vec()));
+            }
+            // Above the byte budget, below the message limit: queued once the queue is empty.
+            assert!(sender.push(vec![b'x'; QUEUE_BYTES + 1]));
+        });
+        let mut n = 0;
+        loop {
+            match queue.pop(Duration::from_secs(10), false) {
+                Pop::Message(m) if n < count => assert_eq!(m, n.to_le_bytes()),
+                Pop::Message(m) => assert_eq!(m.len(), QUEUE_BYTES + 1),
+                Pop::Ended => break,
+                Pop::Timeout => panic!("producer stuck after {n} messages"),
+            }
+            n += 1;
+            if n == 1 {
+                std::thread::sleep(Duration::from_millis(200));
+                let s = queue.lock();
+                assert!(s.source_waiting, "the producer waits instead of dropping");
+                // Full, minus at most the one just taken (room is handed back by halves).
+                assert!(
+                    s.messages.len() >= QUEUE_MESSAGES - 1,
+                    "{}",
+                    s.messages.len()
+                );
+            }
+        }
+        producer.join().unwrap();
+        assert_eq!(n, count + 1, "nothing dropped");
+    }
 
     #[test]
     fn bounded_lines() {
