@@ -162,7 +162,6 @@ pub fn client(url: &str, count: u64, db_path: &Path) -> Result<(), Failure> {
     settings.backoff_min = Duration::from_millis(50);
     let options = PipelineOptions {
         stop_after: Some(count),
-        block_when_full: true,
         ..PipelineOptions::default()
     };
     let start = Instant::now();
@@ -177,11 +176,11 @@ pub fn client(url: &str, count: u64, db_path: &Path) -> Result<(), Failure> {
     let secs = start.elapsed().as_secs_f64();
     let handled = Counters::get(&counters.messages);
     println!(
-        "{{\"messages\":{handled},\"seconds\":{secs:.3},\"per_second\":{:.0},\"stored\":{},\"malformed\":{},\"dropped\":{},\"peak_rss_kib\":{}}}",
+        "{{\"messages\":{handled},\"seconds\":{secs:.3},\"per_second\":{:.0},\"stored\":{},\"malformed\":{},\"stalls\":{},\"peak_rss_kib\":{}}}",
         handled as f64 / secs,
         Counters::get(&counters.stored),
         Counters::get(&counters.malformed),
-        Counters::get(&counters.dropped),
+        Counters::get(&counters.stalls),
         peak_rss_kib().unwrap_or(0)
     );
     Ok(())

@@ -1,10 +1,17 @@
 //! `monitor`: certificates in, matching hosts out.
 //!
 //! Two threads. The source thread (certstream websocket, or a replay file) only reads
-//! and queues raw messages, so the server never sees a slow reader. The matcher thread
-//! (the caller's) decodes each message into a [`CertificateRecord`](crate::certificate::CertificateRecord), runs the rules on
-//! every name, and for a match commits the row *before* printing the stdout line, so
-//! whatever a SOC pipeline reads from stdout is already in the DB.
+//! and queues raw messages. The matcher thread (the caller's) decodes each message into
+//! a [`CertificateRecord`](crate::certificate::CertificateRecord), runs the rules on every name, and for a match commits the row
+//! *before* printing the stdout line, so whatever a SOC pipeline reads from stdout is
+//! already in the DB.
+//!
+//! Backpressure, never loss: the queue between them is bounded, and when it is full the
+//! source waits. A certstream reader then stops reading its socket, so TCP flow control
+//! slows the server down; a message that reached us is never discarded. A third, idle
+//! thread watches the matcher and reports a *stall* (no progress for [`STALL_AFTER`]
+//! while it holds a message: a DB locked by another process, a slow disk, a stdout
+//! nobody reads) once when it is noticed, and its length when it ends.
 
 pub mod certstream_client;
 pub mod certstream_wire;
@@ -20,11 +27,10 @@ use crate::detect::rules::Rules;
 use crate::logging;
 use crate::monitor::certstream_client::ClientSettings;
 use crate::monitor::matcher::{Counters, Matcher};
-use crate::monitor::source::spawn_source;
+use crate::monitor::source::{spawn_source, Pop};
 use crate::shutdown;
 use std::io::Write;
-use std::sync::atomic::Ordering;
-use std::sync::mpsc::RecvTimeoutError;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -35,16 +41,71 @@ pub enum Source {
     Replay(String),
 }
 
+/// The matcher holding one message this long without finishing it is a stall.
+pub const STALL_AFTER: Duration = Duration::from_secs(5);
+
+/// What the stall watch sees of the matcher.
+#[derive(Default)]
+struct Progress {
+    /// The matcher holds a message (set before handling it, cleared after).
+    busy: AtomicBool,
+    /// The pipeline is over: the watch thread ends.
+    done: AtomicBool,
+}
+
+/// The stall watch: every quarter second, has the matcher moved on since last time? A
+/// stall (holding one message for [`STALL_AFTER`]) is counted and logged once at WARNING
+/// when noticed, and its length at INFO when the matcher moves again.
+fn watch_stalls(progress: &Progress, counters: &Counters) {
+    const TICK: Duration = Duration::from_millis(250);
+    let mut seen = Counters::get(&counters.messages);
+    let mut moved = Instant::now();
+    let mut stalled = false;
+    loop {
+        std::thread::park_timeout(TICK);
+        let done = progress.done.load(Ordering::SeqCst);
+        let now = Counters::get(&counters.messages);
+        if done || now != seen || !progress.busy.load(Ordering::SeqCst) {
+            if stalled {
+                logging::info(
+                    "root",
+                    &format!(
+                        "matcher stall over after {:.1} s{}",
+                        moved.elapsed().as_secs_f64(),
+                        if done {
+                            " (stopping)"
+                        } else {
+                            "; reading resumed"
+                        }
+                    ),
+                );
+                stalled = false;
+            }
+            if done {
+                return;
+            }
+            (seen, moved) = (now, Instant::now());
+        } else if !stalled && moved.elapsed() >= STALL_AFTER {
+            stalled = true;
+            Counters::bump(&counters.stalls);
+            logging::warning(
+                "root",
+                &format!(
+                    "matcher stalled: no progress for {:.1} s (database locked by another process? slow disk? stdout not read?); reading is paused until it catches up, nothing is dropped",
+                    moved.elapsed().as_secs_f64()
+                ),
+            );
+        }
+    }
+}
+
 /// Knobs of [`run_pipeline`] that only tests and benchmarks change.
 #[derive(Debug, Clone)]
 pub struct PipelineOptions {
     /// How often the INFO stats line is logged.
     pub stats_every: Duration,
-    /// Stop once this many messages were handled, dropped or rejected (benchmarks).
+    /// Stop once this many messages were handled or rejected (benchmarks).
     pub stop_after: Option<u64>,
-    /// Make a live source wait instead of dropping when the matcher is behind, so a
-    /// benchmark measures the pipeline's capacity rather than the drop rate.
-    pub block_when_full: bool,
     /// The `[LOOKALIKE]` engine, when enabled.
     pub lookalike: Option<Arc<Lookalike>>,
 }
@@ -54,7 +115,6 @@ impl Default for PipelineOptions {
         PipelineOptions {
             stats_every: Duration::from_secs(60),
             stop_after: None,
-            block_when_full: false,
             lookalike: None,
         }
     }
@@ -71,31 +131,46 @@ pub fn run_pipeline<W: Write>(
     options: &PipelineOptions,
 ) -> std::io::Result<()> {
     let (stats_every, stop_after) = (options.stats_every, options.stop_after);
-    let (rx, queued_bytes) = spawn_source(source, counters.clone(), options.block_when_full)?;
+    let queue = spawn_source(source, counters.clone())?;
+    let progress = Arc::new(Progress::default());
+    // The watch only reports: when the system refuses its thread (RLIMIT_NPROC, a pids
+    // cgroup) the monitor goes on without stall warnings rather than not at all.
+    let watch = {
+        let (progress, counters) = (progress.clone(), counters.clone());
+        std::thread::Builder::new()
+            .name("stall-watch".into())
+            .spawn(move || watch_stalls(&progress, &counters))
+            .map_err(|e| {
+                logging::warning(
+                    "root",
+                    &format!("cannot start the stall-watch thread ({e}): stalls are not reported in this run"),
+                )
+            })
+            .ok()
+    };
     let mut matcher =
         Matcher::new(rules, db, out, counters.clone()).with_lookalike(options.lookalike.as_deref());
+    let mut handle = |msg: &[u8]| {
+        progress.busy.store(true, Ordering::SeqCst);
+        matcher.handle_message(msg);
+        progress.busy.store(false, Ordering::SeqCst);
+    };
     let mut last_stats = Instant::now();
     loop {
-        match rx.recv_timeout(Duration::from_millis(200)) {
-            Ok(msg) => {
-                queued_bytes.fetch_sub(msg.len(), Ordering::Relaxed);
-                matcher.handle_message(&msg);
-            }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
+        match queue.pop(Duration::from_millis(200), false) {
+            Pop::Message(msg) => handle(&msg),
+            Pop::Timeout => {}
+            Pop::Ended => break,
         }
-        let seen = || {
-            Counters::get(&counters.messages)
-                + Counters::get(&counters.dropped)
-                + Counters::get(&counters.rejected)
-        };
+        let seen = || Counters::get(&counters.messages) + Counters::get(&counters.rejected);
         if stop_after.is_some_and(|n| seen() >= n) {
             shutdown::request();
         }
         if shutdown::requested() {
             // Stop reading, but handle what was already received: it is not coming back.
-            while let Ok(msg) = rx.try_recv() {
-                matcher.handle_message(&msg);
+            // (A source waiting for room gets it as the queue drains, then sees the stop.)
+            while let Pop::Message(msg) = queue.pop(Duration::from_millis(100), true) {
+                handle(&msg);
             }
             break;
         }
@@ -103,6 +178,12 @@ pub fn run_pipeline<W: Write>(
             last_stats = Instant::now();
             logging::info("root", &format!("stats: {}", counters.summary()));
         }
+    }
+    queue.close();
+    progress.done.store(true, Ordering::SeqCst);
+    if let Some(watch) = watch {
+        watch.thread().unpark();
+        let _ = watch.join();
     }
     Ok(())
 }

@@ -887,4 +887,488 @@ fn thread_limit_delays_the_certstream_source_and_loses_nothing() {
         "{}",
         p.stderr()
     );
+    // Two tasks: main and the source; the stall watch (which only reports) is done without.
+    assert!(
+        p.stderr().contains("cannot start the stall-watch thread"),
+        "{}",
+        p.stderr()
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Backpressure: a message that reached the monitor is never discarded (issue #10)
+
+/// The rows without FirstSeen (the clock's, not the match's).
+fn decided(rows: &[Row]) -> Vec<Row> {
+    rows.iter()
+        .map(|r| Row {
+            first_seen: None,
+            ..r.clone()
+        })
+        .collect()
+}
+
+/// Wait until `db` holds `want` rows, or until its row count has not moved for `quiet`
+/// (then something was lost and the caller's comparison says what); returns the rows.
+fn wait_for_count(db: &std::path::Path, want: usize, quiet: Duration, max: Duration) -> Vec<Row> {
+    let start = std::time::Instant::now();
+    let (mut last_len, mut last_move) = (usize::MAX, std::time::Instant::now());
+    loop {
+        let got = rows(db, TABLE);
+        if got.len() >= want || start.elapsed() >= max {
+            return got;
+        }
+        if got.len() != last_len {
+            (last_len, last_move) = (got.len(), std::time::Instant::now());
+        } else if last_move.elapsed() >= quiet {
+            return got;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// The bench's keywords, every score ≥ 1 stored, no blacklist: ~1 % of generated messages match.
+fn flood_conf(servers: Vec<String>, db: &str) -> Conf {
+    Conf {
+        search: certstreammonitor::bench::BENCH_KEYWORDS.into(),
+        blacklist: None,
+        threshold: Some("1".into()),
+        db: db.into(),
+        servers,
+        ..Conf::default()
+    }
+}
+
+/// A server writing `count` generated messages as fast as TCP allows (a server flushing
+/// its buffer after a reconnect) must leave exactly the rows `--replay` of the same file
+/// leaves; it used to fill the reader→matcher queue and drop messages.
+fn flood_stores_what_replay_stores(tag: &str, count: u64, full: bool) {
+    let dir = TempDir::new(tag);
+    let feed = dir.join("feed.jsonl");
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&feed).unwrap());
+        let mut gen = certstreammonitor::bench::MessageGenerator::new(full);
+        for _ in 0..count {
+            w.write_all(gen.next_message().as_bytes()).unwrap();
+        }
+        w.flush().unwrap();
+    }
+    let cfg = flood_conf(vec!["ws://127.0.0.1:9/".into()], "data/replay.sqlite").write(&dir);
+    let replay = run(
+        dir.path(),
+        &["monitor", "-c", &cfg, "--replay", "feed.jsonl"],
+        None,
+    );
+    assert_eq!(replay.code, Some(0), "{}", replay.stderr);
+    let want = rows(&dir.join("data/replay.sqlite"), TABLE);
+    assert!(
+        want.len() > (count / 200) as usize,
+        "the feed has matches: {}",
+        want.len()
+    );
+
+    let f = feed.clone();
+    let server = WsServer::start(move |i, ws, ctl| {
+        if i == 0 {
+            use std::io::BufRead;
+            let r = std::io::BufReader::new(std::fs::File::open(&f).unwrap());
+            for line in r.lines() {
+                // Buffered writes, flushed by tungstenite whenever 128 KiB are pending: no pause.
+                if ws.write(Message::text(line.unwrap())).is_err() {
+                    return;
+                }
+            }
+            let _ = ws.flush();
+        }
+        hold(ws, ctl);
+    });
+    let cfg = flood_conf(vec![server.url()], DB).write(&dir);
+    let mut p = Proc::monitor(&dir, &cfg);
+    let got = wait_for_count(
+        &db_path(&dir),
+        want.len(),
+        Duration::from_secs(20),
+        Duration::from_secs(600),
+    );
+    assert_eq!(
+        p.stop().code(),
+        Some(0),
+        "stderr tail:\n{}",
+        tail(&p.stderr())
+    );
+    let err = p.stderr();
+    assert_eq!(
+        got.len(),
+        want.len(),
+        "live stored {} of the {} rows replay stored; stderr tail:\n{}",
+        got.len(),
+        want.len(),
+        tail(&err)
+    );
+    assert_eq!(decided(&got), decided(&want), "same rows, same order");
+    assert_eq!(
+        counter(&err, "messages"),
+        Some(count),
+        "every message handled:\n{}",
+        tail(&err)
+    );
+    assert!(!err.contains("dropped message"), "{}", tail(&err));
+}
+
+fn tail(s: &str) -> String {
+    let lines: Vec<&str> = s.lines().collect();
+    lines[lines.len().saturating_sub(30)..].join("\n")
+}
+
+#[test]
+fn flood_of_200000_lite_messages_loses_nothing() {
+    flood_stores_what_replay_stores("flood-lite", 200_000, false);
+}
+
+#[test]
+fn flood_of_50000_full_messages_loses_nothing() {
+    flood_stores_what_replay_stores("flood-full", 50_000, true);
+}
+
+/// Another connection write-locks the DB for 10 s mid-stream: the matcher waits for the
+/// lock (one stall, reported once), the reader stops reading meanwhile, nothing is lost.
+#[test]
+fn db_write_locked_for_10_s_mid_stream_is_one_stall_and_no_loss() {
+    let dir = TempDir::new("db-locked");
+    let total = 30_000usize;
+    let first = 2_000usize;
+    let host = |i: usize| format!("paypal-login-{i:05}.locked.example");
+    let msgs: Vec<String> = (0..total)
+        .map(|i| {
+            if i % 10 == 0 {
+                Cert::new(&[&host(i), "static.locked.example"]).lite()
+            } else {
+                Cert::new(&[&format!("www{i}.locked.example")]).lite()
+            }
+        })
+        .collect();
+    let hosts: Vec<String> = (0..total).step_by(10).map(host).collect();
+    let go = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let g = go.clone();
+    let server = WsServer::start(move |i, ws, ctl| {
+        if i == 0 {
+            send_all(ws, &msgs[..first]);
+            // The rest once the test holds the lock, as fast as TCP allows.
+            wait_until(Duration::from_secs(60), || {
+                g.load(std::sync::atomic::Ordering::SeqCst)
+            });
+            for m in &msgs[first..] {
+                if ws.write(Message::text(m.clone())).is_err() {
+                    return;
+                }
+            }
+            let _ = ws.flush();
+        }
+        hold(ws, ctl);
+    });
+    let mut conf = conf_for(vec![server.url()]);
+    // The reader waits for the matcher for ~10 s: that is not the server's silence.
+    conf.server_extra = vec!["IdleTimeout = 5".into(), "PingInterval = 1".into()];
+    let cfg = conf.write(&dir);
+    let mut p = Proc::monitor(&dir, &cfg);
+    let db = db_path(&dir);
+    let early: Vec<&str> = hosts[..first / 10].iter().map(String::as_str).collect();
+    wait_for_domains(&db, TABLE, &early);
+    let lock = open_rw(&db).expect("db");
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    go.store(true, std::sync::atomic::Ordering::SeqCst);
+    std::thread::sleep(Duration::from_secs(10));
+    lock.execute_batch("COMMIT").unwrap();
+    drop(lock);
+    let got = wait_for_count(
+        &db,
+        hosts.len(),
+        Duration::from_secs(20),
+        Duration::from_secs(300),
+    );
+    assert_eq!(
+        p.stop().code(),
+        Some(0),
+        "stderr tail:\n{}",
+        tail(&p.stderr())
+    );
+    let err = p.stderr();
+    let got: Vec<String> = got.into_iter().map(|r| r.domain).collect();
+    assert_eq!(got.len(), hosts.len(), "stderr tail:\n{}", tail(&err));
+    assert_eq!(got, hosts);
+    let stall_warnings: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("[WARNING") && l.contains("stall"))
+        .collect();
+    assert_eq!(
+        stall_warnings.len(),
+        1,
+        "one warning per stall:\n{}",
+        tail(&err)
+    );
+    let over = err
+        .lines()
+        .find(|l| l.contains("stall over after"))
+        .unwrap_or_else(|| panic!("the stall's length is logged when it ends:\n{}", tail(&err)));
+    let secs: f64 = over
+        .split("stall over after ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{over}"));
+    assert!((8.0..60.0).contains(&secs), "{over}");
+    assert_eq!(counter(&err, "stalls"), Some(1), "{}", tail(&err));
+    assert_eq!(
+        server.accepts(),
+        1,
+        "a reader waiting for the matcher is not a dead connection:\n{}",
+        tail(&err)
+    );
+    assert_eq!(counter(&err, "db_errors"), Some(0), "{}", tail(&err));
+}
+
+/// A valid 12 MiB message is under the documented 16 MiB limit: it is processed (it used
+/// to be dropped, with an empty queue, for exceeding the queue's byte budget).
+#[test]
+fn twelve_mib_message_is_processed() {
+    let dir = TempDir::new("twelve-mib");
+    let mut big: serde_json::Value =
+        serde_json::from_str(&Cert::new(&["paypal-login.twelve-mib.example"]).full()).unwrap();
+    big["data"]["leaf_cert"]["as_der"] = json!("A".repeat(12 << 20));
+    let big = big.to_string();
+    assert!(big.len() > 12 << 20 && big.len() < 16 << 20);
+    let server = serve_once(vec![
+        Cert::new(&["paypal-login.before-12.example"]).lite(),
+        big,
+        Cert::new(&["paypal-login.after-12.example"]).lite(),
+    ]);
+    let cfg = conf_for(vec![server.url()]).write(&dir);
+    let mut p = Proc::monitor(&dir, &cfg);
+    let want = [
+        "paypal-login.before-12.example",
+        "paypal-login.twelve-mib.example",
+        "paypal-login.after-12.example",
+    ];
+    let rows = wait_for_domains(&db_path(&dir), TABLE, &want);
+    assert_eq!(p.stop().code(), Some(0));
+    let got: Vec<&str> = rows.iter().map(|r| r.domain.as_str()).collect();
+    assert_eq!(got, want, "stderr:\n{}", tail(&p.stderr()));
+    assert_eq!(counter(&p.stderr(), "rejected"), Some(0));
+    assert_eq!(server.accepts(), 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// Keepalive that cannot be fooled (issue #10)
+
+/// A server floods pings for a few seconds without ever reading our pongs, then stays
+/// silent with the socket open. Its pings are not data: the idle timer runs out (or the
+/// pong writes time out), the connection is dropped, and the next ACTServer is used.
+/// It used to keep the client forever: every buffered ping reset the idle timer and each
+/// blocked pong write was swallowed.
+#[test]
+fn ping_flood_then_silence_moves_to_the_next_server() {
+    let dir = TempDir::new("ping-flood");
+    let flooder = WsServer::start(|_, ws, ctl| {
+        let _ = ws
+            .get_ref()
+            .set_write_timeout(Some(Duration::from_millis(100)));
+        let t0 = std::time::Instant::now();
+        let payload = vec![b'p'; 125];
+        while t0.elapsed() < Duration::from_secs(4) && !ctl.stopped() {
+            // Never read: the client's pongs pile up. A write that times out stays buffered.
+            let sent = match ws.write(Message::Ping(payload.clone())) {
+                Ok(()) => ws.flush(),
+                Err(e) => Err(e),
+            };
+            match sent {
+                Ok(()) => {}
+                Err(tungstenite::Error::Io(e))
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(_) => return,
+            }
+        }
+        hold_silent(ctl, Duration::from_secs(300));
+    });
+    let good = serve_once(vec![Cert::new(&["paypal-login.next-server.example"]).lite()]);
+    let mut conf = conf_for(vec![flooder.url(), good.url()]);
+    // Our own pings are rare here: the idle timer alone must notice (a ping whose write
+    // times out would end the connection too, but only after PingInterval).
+    conf.server_extra = vec!["IdleTimeout = 3".into(), "PingInterval = 120".into()];
+    let cfg = conf.write(&dir);
+    let mut p = Proc::monitor(&dir, &cfg);
+    let db = db_path(&dir);
+    // Idle timeout (3 s) or a pong write timing out (10 s), then 1 s of backoff: 30 s is generous.
+    let moved = wait_until(Duration::from_secs(30), || {
+        rows(&db, TABLE)
+            .iter()
+            .any(|r| r.domain == "paypal-login.next-server.example")
+    });
+    assert!(
+        moved,
+        "still on the flooding server after 30 s; stderr:\n{}",
+        tail(&p.stderr())
+    );
+    assert!(flooder.accepts() >= 1);
+    assert!(good.accepts() >= 1);
+    let err = p.stderr();
+    assert!(
+        err.lines().any(|l| l.starts_with("[ERROR:certstream]")
+            && l.contains(&format!(
+                "Error connecting to CertStream - {}",
+                flooder.url()
+            ))),
+        "the flooder's connection is dropped and logged:\n{}",
+        tail(&err)
+    );
+    assert_eq!(p.stop().code(), Some(0));
+}
+
+/// SIGTERM while another process holds the DB write lock: the monitor does not wait a busy
+/// timeout per queued message (it used to take 4 × 5 s each); it exits 0 promptly, and
+/// every match it received is either stored or logged in full as `LOST MATCH`: what is
+/// neither is a suffix of the stream it never read.
+#[test]
+fn sigterm_while_the_db_is_locked_exits_promptly_and_accounts_for_every_match() {
+    let dir = TempDir::new("sigterm-locked");
+    let host = |i: usize| format!("paypal-login-{i:05}.sigterm-locked.example");
+    let hosts: Vec<String> = (0..5_000).map(host).collect();
+    let msgs: Vec<String> = hosts.iter().map(|h| Cert::new(&[h]).lite()).collect();
+    let server = WsServer::start(move |i, ws, ctl| {
+        if i == 0 {
+            for m in &msgs {
+                if ws.write(Message::text(m.clone())).is_err() {
+                    return;
+                }
+            }
+            let _ = ws.flush();
+        }
+        hold(ws, ctl);
+    });
+    let cfg = conf_for(vec![server.url()]).write(&dir);
+    let mut p = Proc::monitor(&dir, &cfg);
+    let db = db_path(&dir);
+    assert!(
+        wait_until(WAIT, || rows(&db, TABLE).len() >= 50),
+        "{}",
+        tail(&p.stderr())
+    );
+    let lock = open_rw(&db).expect("db");
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    assert!(
+        p.wait_stderr("matcher stalled", WAIT),
+        "{}",
+        tail(&p.stderr())
+    );
+    p.sigterm();
+    let status = p.wait_exit(Duration::from_secs(20));
+    lock.execute_batch("COMMIT").unwrap();
+    drop(lock);
+    let status = status.unwrap_or_else(|| {
+        panic!(
+            "still running 20 s after SIGTERM with the DB locked:\n{}",
+            tail(&p.stderr())
+        )
+    });
+    assert_eq!(status.code(), Some(0), "{}", tail(&p.stderr()));
+    let err = p.stderr();
+    let stored: Vec<String> = rows(&db, TABLE).into_iter().map(|r| r.domain).collect();
+    let lost: Vec<String> = err
+        .lines()
+        .filter_map(|l| l.split("LOST MATCH, could not store it: ").nth(1))
+        .map(|l| {
+            l.split(" - ")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(!lost.is_empty(), "{}", tail(&err));
+    let mut accounted: Vec<&String> = stored.iter().chain(&lost).collect();
+    accounted.sort();
+    let prefix: Vec<&String> = hosts[..accounted.len()].iter().collect();
+    assert_eq!(
+        accounted, prefix,
+        "stored or logged as lost, each once, in stream order"
+    );
+}
+
+/// The reader waits for a stalled matcher (DB locked) while the server sends its backlog and
+/// then goes silent with the socket open. Once the matcher moves again, the buffered
+/// backlog is read and stored, and the silence after it is still noticed: the client
+/// reconnects (here to the same URL, which now serves one more message).
+#[test]
+fn silence_after_a_stall_is_still_detected_once_reading_resumes() {
+    let dir = TempDir::new("stall-then-silence");
+    let host = |i: usize| format!("paypal-login-{i:05}.stall-silence.example");
+    let hosts: Vec<String> = (0..6_000).step_by(10).map(host).collect();
+    let msgs: Vec<String> = (0..6_000)
+        .map(|i| {
+            if i % 10 == 0 {
+                Cert::new(&[&host(i)]).lite()
+            } else {
+                Cert::new(&[&format!("www{i}.stall-silence.example")]).lite()
+            }
+        })
+        .collect();
+    let go = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let g = go.clone();
+    let server = WsServer::start(move |i, ws, ctl| {
+        if i == 0 {
+            send_all(ws, &msgs[..10]);
+            wait_until(Duration::from_secs(60), || {
+                g.load(std::sync::atomic::Ordering::SeqCst)
+            });
+            for m in &msgs[10..] {
+                if ws.write(Message::text(m.clone())).is_err() {
+                    return;
+                }
+            }
+            let _ = ws.flush();
+            // Gone, without closing: no data, no pong.
+            hold_silent(ctl, Duration::from_secs(300));
+        } else {
+            send_all(
+                ws,
+                &[Cert::new(&["paypal-login.after-silence.example"]).lite()],
+            );
+            hold(ws, ctl);
+        }
+    });
+    let mut conf = conf_for(vec![server.url()]);
+    conf.server_extra = vec!["IdleTimeout = 3".into(), "PingInterval = 1".into()];
+    let cfg = conf.write(&dir);
+    let mut p = Proc::monitor(&dir, &cfg);
+    let db = db_path(&dir);
+    wait_for_domains(&db, TABLE, &[hosts[0].as_str()]);
+    let lock = open_rw(&db).expect("db");
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    go.store(true, std::sync::atomic::Ordering::SeqCst);
+    std::thread::sleep(Duration::from_secs(8));
+    lock.execute_batch("COMMIT").unwrap();
+    drop(lock);
+    let mut want: Vec<&str> = hosts.iter().map(String::as_str).collect();
+    want.push("paypal-login.after-silence.example");
+    let got = wait_for_count(
+        &db,
+        want.len(),
+        Duration::from_secs(20),
+        Duration::from_secs(120),
+    );
+    assert_eq!(p.stop().code(), Some(0));
+    let err = p.stderr();
+    let got: Vec<&str> = got.iter().map(|r| r.domain.as_str()).collect();
+    assert_eq!(got.len(), want.len(), "stderr tail:\n{}", tail(&err));
+    assert_eq!(got, want);
+    assert_eq!(server.accepts(), 2, "{}", tail(&err));
+    assert!(
+        err.contains("no data and no pong for 3.0 s"),
+        "{}",
+        tail(&err)
+    );
 }

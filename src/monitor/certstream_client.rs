@@ -1,9 +1,15 @@
 //! The certstream websocket client: connect (directly or through an HTTP CONNECT
 //! proxy), keep the connection alive, notice when it dies, reconnect with backoff.
 //!
-//! It does nothing with the messages but hand each one to a callback: a certstream
-//! server drops messages for clients that read slowly, so this loop must never wait on
-//! matching or the database.
+//! It does nothing with the messages but hand each one to a callback. The callback may
+//! block while the matcher is behind (backpressure): the loop then reads nothing, TCP
+//! flow control slows the server down, and the time spent in the callback is not counted
+//! as silence from the server.
+//!
+//! Keepalive: only application data, or the pong answering one of *our* pings, proves
+//! the server alive. Its own pings do not (RFC 6455 §5.5.2 lets an endpoint ping at
+//! will; a ping says nothing about whether it reads what we send), and a write that
+//! cannot finish within the write timeout (a pong, our ping) ends the connection.
 
 use crate::backoff::Backoff;
 use crate::logging;
@@ -26,8 +32,10 @@ pub struct ClientSettings {
     /// `[SERVER] Proxy_*`; when `None`, `https_proxy`/`http_proxy` from the environment.
     pub proxy: Option<ProxySettings>,
     pub ping_interval: Duration,
-    /// No frame at all for this long (servers ping every 30 s) means the connection is dead.
+    /// No data and no pong to our pings for this long means the connection is dead.
     pub dead_after: Duration,
+    /// Also the limit for any write once connected (a pong, our ping): a server that takes
+    /// no data for this long is dropped.
     pub connect_timeout: Duration,
     pub backoff_min: Duration,
     pub backoff_max: Duration,
@@ -144,7 +152,8 @@ fn connect(settings: &ClientSettings, url: &str) -> Result<Socket, String> {
                 tungstenite::HandshakeError::Interrupted(_) => "handshake timed out".to_string(),
             },
         )?;
-    // Short reads let the loop send pings, notice silence and see the stop flag.
+    // Short reads let the loop send pings, notice silence and see the stop flag; short
+    // writes come back as WouldBlock and are retried up to a deadline (`flush_within`).
     let tick = Some(Duration::from_millis(250));
     let sock = match ws.get_ref() {
         MaybeTlsStream::Plain(s) => s,
@@ -152,6 +161,7 @@ fn connect(settings: &ClientSettings, url: &str) -> Result<Socket, String> {
         _ => return Err("unexpected stream type".into()),
     };
     sock.set_read_timeout(tick).map_err(|e| e.to_string())?;
+    sock.set_write_timeout(tick).map_err(|e| e.to_string())?;
     Ok(ws)
 }
 
@@ -161,67 +171,127 @@ enum End {
     Lost(String),
 }
 
+/// Payload of our `n`th ping on a connection (RFC 6455 §5.5.3: the pong echoes it).
+fn ping_payload(n: u64) -> Vec<u8> {
+    n.to_be_bytes().to_vec()
+}
+
+/// Whether a pong answers one of the `sent` pings of this connection (unsolicited pongs,
+/// which RFC 6455 §5.5.3 allows as a one-way heartbeat, prove nothing).
+fn answers_our_ping(payload: &[u8], sent: u64) -> bool {
+    <[u8; 8]>::try_from(payload).is_ok_and(|b| (1..=sent).contains(&u64::from_be_bytes(b)))
+}
+
+fn is_timeout(e: &tungstenite::Error) -> bool {
+    matches!(e, tungstenite::Error::Io(e)
+        if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut))
+}
+
+/// Write out everything tungstenite holds (a pong, our ping, a close) within `limit`,
+/// however the socket trickles, and before `idle_deadline` (a connection that is dead
+/// for the idle timer is not kept alive by a blocked write). Each blocked write comes
+/// back after the socket's short write timeout and is retried (tungstenite keeps the
+/// unwritten bytes).
+fn flush_within(ws: &mut Socket, limit: Duration, idle_deadline: Instant) -> Result<(), String> {
+    let start = Instant::now();
+    loop {
+        match ws.flush() {
+            Ok(()) => return Ok(()),
+            Err(e) if is_timeout(&e) => {
+                if start.elapsed() >= limit
+                    || Instant::now() >= idle_deadline
+                    || shutdown::requested()
+                {
+                    return Err(format!(
+                        "the server took no data for {:.1} s",
+                        start.elapsed().as_secs_f64()
+                    ));
+                }
+            }
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+}
+
 fn pump(
     ws: &mut Socket,
     settings: &ClientSettings,
     on_event: &mut dyn FnMut(ClientEvent),
     got_data: &mut bool,
 ) -> End {
-    let mut last_rx = Instant::now();
+    // Last proof of life: application data, or the pong to one of our pings.
+    let mut alive = Instant::now();
     let mut last_ping = Instant::now();
+    let mut pings_sent = 0u64;
+    let write_limit = settings.connect_timeout;
     loop {
         if shutdown::requested() {
             let _ = ws.close(None);
             let _ = ws.flush();
             return End::Stopped;
         }
+        // Checked on every turn, not only when a read times out: a server can keep the
+        // socket busy with frames that are not proof of life.
+        if alive.elapsed() >= settings.dead_after {
+            return End::Lost(format!(
+                "no data and no pong for {:.1} s",
+                settings.dead_after.as_secs_f64()
+            ));
+        }
         if last_ping.elapsed() >= settings.ping_interval {
             last_ping = Instant::now();
-            if let Err(e) = ws.send(Message::Ping(Vec::new())) {
+            pings_sent += 1;
+            // A write that times out keeps the frame buffered: flush_within finishes it.
+            let sent = match ws.write(Message::Ping(ping_payload(pings_sent))) {
+                Err(e) if !is_timeout(&e) => Err(e.to_string()),
+                _ => flush_within(ws, write_limit, alive + settings.dead_after),
+            };
+            if let Err(e) = sent {
                 return End::Lost(format!("sending ping: {e}"));
             }
         }
         match ws.read() {
-            Ok(msg) => {
-                last_rx = Instant::now();
-                match msg {
-                    Message::Text(s) => {
-                        *got_data = true;
-                        on_event(ClientEvent::Message(s.into_bytes()))
-                    }
-                    Message::Binary(b) => {
-                        *got_data = true;
-                        on_event(ClientEvent::Message(b))
-                    }
-                    Message::Close(frame) => {
-                        return End::Lost(match frame {
-                            Some(f) => {
-                                format!("server closed the connection ({} {})", f.code, f.reason)
-                            }
-                            None => "server closed the connection".into(),
-                        })
-                    }
-                    Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
+            Ok(msg) => match msg {
+                Message::Text(s) => {
+                    *got_data = true;
+                    on_event(ClientEvent::Message(s.into_bytes()));
+                    // After the hand-over: time spent waiting for the matcher is not silence.
+                    alive = Instant::now();
                 }
-            }
-            Err(tungstenite::Error::Io(e))
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                if last_rx.elapsed() >= settings.dead_after {
-                    return End::Lost(format!(
-                        "nothing received for {:.1} s",
-                        settings.dead_after.as_secs_f64()
-                    ));
+                Message::Binary(b) => {
+                    *got_data = true;
+                    on_event(ClientEvent::Message(b));
+                    alive = Instant::now();
                 }
-            }
+                Message::Pong(p) => {
+                    if answers_our_ping(&p, pings_sent) {
+                        alive = Instant::now();
+                    }
+                }
+                Message::Ping(_) => {
+                    // tungstenite queued the pong; write it now. Its own attempt, at the
+                    // next read, would treat a blocked write as "try later" forever.
+                    if let Err(e) = flush_within(ws, write_limit, alive + settings.dead_after) {
+                        return End::Lost(format!("answering a ping: {e}"));
+                    }
+                }
+                Message::Close(frame) => {
+                    return End::Lost(match frame {
+                        Some(f) => {
+                            format!("server closed the connection ({} {})", f.code, f.reason)
+                        }
+                        None => "server closed the connection".into(),
+                    })
+                }
+                Message::Frame(_) => {}
+            },
+            Err(e) if is_timeout(&e) => {}
             Err(tungstenite::Error::Utf8) => {
                 // The frame is consumed; the stream itself is still in sync.
                 on_event(ClientEvent::Rejected(
                     "text frame is not valid UTF-8".into(),
                 ));
+                alive = Instant::now();
             }
             Err(tungstenite::Error::Capacity(e)) => {
                 on_event(ClientEvent::Rejected(format!("message too large: {e}")));
@@ -280,6 +350,19 @@ pub fn run(settings: &ClientSettings, mut on_event: impl FnMut(ClientEvent)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_pongs_to_our_pings_count() {
+        assert!(answers_our_ping(&ping_payload(1), 1));
+        assert!(
+            answers_our_ping(&ping_payload(2), 3),
+            "a late pong still answers"
+        );
+        assert!(!answers_our_ping(&ping_payload(4), 3), "never sent");
+        assert!(!answers_our_ping(&ping_payload(1), 0));
+        assert!(!answers_our_ping(b"", 5), "unsolicited heartbeat pong");
+        assert!(!answers_our_ping(b"csm-probe", 5));
+    }
 
     #[test]
     fn urls() {

@@ -10,6 +10,7 @@ use crate::detect::lookalike::{Lookalike, LookalikeHit};
 use crate::detect::rules::{Rules, Verdict};
 use crate::logging;
 use crate::monitor::certstream_wire::{parse_message, CertstreamMessage};
+use crate::shutdown;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -29,8 +30,8 @@ pub struct Counters {
     pub malformed: AtomicU64,
     /// Oversize or non-UTF-8 messages refused by the source.
     pub rejected: AtomicU64,
-    /// Dropped because the matcher fell behind (live sources only).
-    pub dropped: AtomicU64,
+    /// Times the matcher made no progress for [`STALL_AFTER`](crate::monitor::STALL_AFTER) (the source waited meanwhile).
+    pub stalls: AtomicU64,
     pub db_errors: AtomicU64,
     /// Names stored because the lookalike engine flagged them (the rules did not).
     pub lookalikes: AtomicU64,
@@ -48,9 +49,9 @@ impl Counters {
     pub fn summary(&self) -> String {
         let g = Self::get;
         format!(
-            "messages={} certificates={} names={} matches={} stored={} already_known={} below_threshold={} blacklisted={} malformed={} rejected={} dropped={} db_errors={}",
+            "messages={} certificates={} names={} matches={} stored={} already_known={} below_threshold={} blacklisted={} malformed={} rejected={} stalls={} db_errors={}",
             g(&self.messages), g(&self.certificates), g(&self.names), g(&self.matches), g(&self.stored), g(&self.known),
-            g(&self.below_threshold), g(&self.blacklisted), g(&self.malformed), g(&self.rejected), g(&self.dropped), g(&self.db_errors)
+            g(&self.below_threshold), g(&self.blacklisted), g(&self.malformed), g(&self.rejected), g(&self.stalls), g(&self.db_errors)
         ) + &match g(&self.lookalikes) {
             0 => String::new(),
             n => format!(" lookalikes={n}"),
@@ -74,6 +75,9 @@ pub struct Matcher<'a, W: Write> {
     deferred: Option<Vec<String>>,
     /// `[LOOKALIKE]` engine, when enabled.
     lookalike: Option<&'a Lookalike>,
+    /// The DB was still locked by another process when a stop was requested: the
+    /// messages left are not made to wait a busy timeout each (their matches are logged).
+    lock_abandoned: bool,
 }
 
 impl<'a, W: Write> Matcher<'a, W> {
@@ -86,6 +90,7 @@ impl<'a, W: Write> Matcher<'a, W> {
             stdout_broken: false,
             deferred: None,
             lookalike: None,
+            lock_abandoned: false,
         }
     }
 
@@ -133,13 +138,15 @@ impl<'a, W: Write> Matcher<'a, W> {
         }
     }
 
-    /// A certificate outside any transaction: each stored row is its own commit. A locked
-    /// or failing DB is retried (inserts are idempotent), then the loss is logged in full.
+    /// A certificate outside any transaction: each stored row is its own commit. A DB
+    /// locked by another process is waited for (see `insert`); a failing one is retried
+    /// (inserts are idempotent), then the loss is logged in full.
     pub fn handle_record_autocommit(&mut self, record: &CertificateRecord<'_>) {
         for attempt in 1..=4u64 {
             match self.handle_record(record) {
                 Ok(()) => return,
-                Err(e) if attempt < 4 => {
+                // A lock still held at a stop request is not waited for again.
+                Err(e) if attempt < 4 && !(is_busy(&e) && shutdown::requested()) => {
                     logging::warning("root", &format!("DB write failed (attempt {attempt}): {e}"));
                     std::thread::sleep(Duration::from_millis(200 * attempt));
                 }
@@ -162,6 +169,7 @@ impl<'a, W: Write> Matcher<'a, W> {
                             );
                         }
                     }
+                    return;
                 }
             }
         }
@@ -223,7 +231,7 @@ impl<'a, W: Write> Matcher<'a, W> {
             startime: &startime,
             first_seen: &first_seen,
         };
-        if !self.db.insert_if_absent(&row)? {
+        if !self.insert(&row)? {
             Counters::bump(&self.counters.known);
             return Ok(());
         }
@@ -245,6 +253,33 @@ impl<'a, W: Write> Matcher<'a, W> {
             None => self.print(&line),
         }
         Ok(())
+    }
+
+    /// Insert a row. Outside a transaction, a DB write-locked by another process (scan,
+    /// the Python scripts, an sqlite3 shell) is waited for as long as it takes, so the
+    /// match is not lost: each try already waits SQLite's busy timeout, and the stall
+    /// watch reports the wait. Only a stop request ends the wait (the caller then logs
+    /// the match in full). Inside a CT batch the lock is taken by `BEGIN IMMEDIATE`.
+    fn insert(&mut self, row: &NewHost<'_>) -> Result<bool, crate::db::DbError> {
+        if self.lock_abandoned {
+            return Err(crate::db::DbError {
+                path: self.db.path().to_path_buf(),
+                message: "database is locked (stopping: not waited for)".into(),
+            });
+        }
+        loop {
+            match self.db.insert_if_absent(row) {
+                Err(e) if self.deferred.is_none() && is_busy(&e) => {
+                    if shutdown::requested() {
+                        self.lock_abandoned = true;
+                        return Err(e);
+                    }
+                    logging::debug("root", &format!("waiting for the DB write lock: {e}"));
+                    shutdown::sleep(Duration::from_millis(50));
+                }
+                other => return other,
+            }
+        }
     }
 
     /// The stdout line, after the row is committed. The log gets it too.
@@ -312,6 +347,12 @@ impl<'a, W: Write> Matcher<'a, W> {
             }
         }
     }
+}
+
+/// SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock (SQLite's result-code
+/// texts, "database is locked" and "database table is locked").
+fn is_busy(e: &crate::db::DbError) -> bool {
+    e.message.contains("database is locked") || e.message.contains("database table is locked")
 }
 
 /// `<host> (SAN: …) (Issuer: …) (Fingerprint: …) (StartTime: …)`, the contract's line body.

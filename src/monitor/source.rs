@@ -6,64 +6,127 @@ use crate::monitor::certstream_client::{self, ClientEvent, MAX_MESSAGE};
 use crate::monitor::matcher::{worth_logging, Counters};
 use crate::monitor::Source;
 use crate::shutdown;
+use std::collections::VecDeque;
 use std::io::BufRead;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-/// How much may wait between the socket reader and the matcher before messages are
-/// dropped (and counted): a stall of ~10 s at today's CT rate, a small RSS either way.
+/// How much may wait between the socket reader and the matcher before the reader waits
+/// (and stops reading the socket): ~10 s of today's CT rate, a small RSS either way. A
+/// single message larger than the byte budget (up to [`MAX_MESSAGE`]) is let in alone.
 const QUEUE_MESSAGES: usize = 4096;
 const QUEUE_BYTES: usize = 8 << 20;
 
-/// The bounded hand-off between the source thread and the matcher.
-struct Queue {
-    tx: SyncSender<Vec<u8>>,
-    bytes: Arc<AtomicUsize>,
+/// The bounded hand-off between the source thread and the matcher: at most
+/// [`QUEUE_MESSAGES`] messages and [`QUEUE_BYTES`] bytes (or one larger message alone).
+/// When it is full the source waits; nothing offered to it is ever discarded.
+pub(crate) struct Queue {
+    state: Mutex<QueueState>,
+    /// A message arrived or the source ended (the matcher waits on this).
+    filled: Condvar,
+    /// Room was made or the matcher stopped (the source waits on this).
+    drained: Condvar,
+}
+
+#[derive(Default)]
+struct QueueState {
+    messages: VecDeque<Vec<u8>>,
+    bytes: usize,
+    source_done: bool,
+    matcher_done: bool,
+    /// Who is asleep, so that a push or pop only wakes the other side when it waits.
+    matcher_waiting: bool,
+    /// The source holds a message and waits for room (until it has queued it).
+    source_waiting: bool,
+    /// A wake-up is on its way to the waiting source: one is enough.
+    source_woken: bool,
+}
+
+pub(crate) enum Pop {
+    Message(Vec<u8>),
+    Timeout,
+    /// The source ended and everything it queued was taken.
+    Ended,
 }
 
 impl Queue {
-    /// Live sources must never block: when the matcher is behind, drop and count.
-    fn offer(&self, msg: Vec<u8>, counters: &Counters) {
-        let len = msg.len();
-        if self.bytes.load(Ordering::Relaxed) + len > QUEUE_BYTES {
-            self.dropped(counters);
-            return;
-        }
-        self.bytes.fetch_add(len, Ordering::Relaxed);
-        match self.tx.try_send(msg) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
-                self.bytes.fetch_sub(len, Ordering::Relaxed);
-                self.dropped(counters);
-            }
+    fn new() -> Queue {
+        Queue {
+            state: Mutex::new(QueueState::default()),
+            filled: Condvar::new(),
+            drained: Condvar::new(),
         }
     }
 
-    fn dropped(&self, counters: &Counters) {
-        let n = Counters::bump(&counters.dropped);
-        if worth_logging(n) {
-            logging::warning(
-                "root",
-                &format!("matcher is behind: dropped message #{n} (queue full)"),
-            );
-        }
+    fn lock(&self) -> MutexGuard<'_, QueueState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Replays (and benchmarks) wait instead: a file does not drop data when read
-    /// slowly. The byte budget still holds, so memory stays bounded.
+    /// Queue a message, waiting for room as long as needed (this is the backpressure: a
+    /// socket reader blocked here reads nothing more). False once the matcher has stopped.
     fn push(&self, msg: Vec<u8>) -> bool {
-        while self.bytes.load(Ordering::Relaxed) != 0
-            && self.bytes.load(Ordering::Relaxed) + msg.len() > QUEUE_BYTES
-        {
-            if shutdown::requested() {
+        let mut s = self.lock();
+        loop {
+            if s.matcher_done {
                 return false;
             }
-            std::thread::sleep(Duration::from_micros(200));
+            let fits = s.messages.len() < QUEUE_MESSAGES && s.bytes + msg.len() <= QUEUE_BYTES;
+            if fits || s.messages.is_empty() {
+                break;
+            }
+            s.source_waiting = true;
+            s = self.drained.wait(s).unwrap_or_else(PoisonError::into_inner);
+            s.source_woken = false;
         }
-        self.bytes.fetch_add(msg.len(), Ordering::Relaxed);
-        self.tx.send(msg).is_ok()
+        s.source_waiting = false;
+        s.bytes += msg.len();
+        s.messages.push_back(msg);
+        if s.matcher_waiting {
+            // Cleared here so that one wake-up is sent, not one per message until it runs.
+            s.matcher_waiting = false;
+            self.filled.notify_one();
+        }
+        true
+    }
+
+    /// The next message, waiting up to `timeout` for one. `draining` (after a stop
+    /// request): only wait for a source that already holds a message and waits for room.
+    pub(crate) fn pop(&self, timeout: Duration, draining: bool) -> Pop {
+        let mut s = self.lock();
+        let mut waited = false;
+        loop {
+            if let Some(msg) = s.messages.pop_front() {
+                s.bytes -= msg.len();
+                // Wake a waiting source only once half the room is back (or all of it, for
+                // a message above half the budget), not for every message taken.
+                let roomy = s.messages.len() <= QUEUE_MESSAGES / 2 && s.bytes <= QUEUE_BYTES / 2;
+                if s.source_waiting && !s.source_woken && (roomy || s.messages.is_empty()) {
+                    s.source_woken = true;
+                    self.drained.notify_one();
+                }
+                return Pop::Message(msg);
+            }
+            if s.source_done {
+                return Pop::Ended;
+            }
+            if if draining { !s.source_waiting } else { waited } {
+                return Pop::Timeout;
+            }
+            s.matcher_waiting = true;
+            s = self
+                .filled
+                .wait_timeout(s, timeout)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+            s.matcher_waiting = false;
+            waited = true;
+        }
+    }
+
+    /// The matcher is leaving: a waiting source gives up instead of waiting forever.
+    pub(crate) fn close(&self) {
+        self.lock().matcher_done = true;
+        self.drained.notify_all();
     }
 }
 
@@ -103,25 +166,32 @@ fn spawn_retrying<F: FnOnce() + Send + 'static>(name: &str, body: F) -> bool {
     }
 }
 
-pub(crate) fn spawn_source(
-    source: Source,
-    counters: Arc<Counters>,
-    block_when_full: bool,
-) -> std::io::Result<(Receiver<Vec<u8>>, Arc<AtomicUsize>)> {
-    let (tx, rx) = mpsc::sync_channel(QUEUE_MESSAGES);
-    let bytes = Arc::new(AtomicUsize::new(0));
-    let queue = Queue {
-        tx,
-        bytes: bytes.clone(),
-    };
+/// The source thread's end of the queue; dropping it (the thread ended) tells the matcher.
+struct QueueSender(Arc<Queue>);
+
+impl QueueSender {
+    fn push(&self, msg: Vec<u8>) -> bool {
+        self.0.push(msg)
+    }
+}
+
+impl Drop for QueueSender {
+    fn drop(&mut self) {
+        self.0.lock().source_done = true;
+        self.0.filled.notify_all();
+    }
+}
+
+pub(crate) fn spawn_source(source: Source, counters: Arc<Counters>) -> std::io::Result<Arc<Queue>> {
+    let queue = Arc::new(Queue::new());
+    let sender = QueueSender(queue.clone());
     match source {
         Source::Certstream(settings) => {
             spawn_retrying("certstream", move || {
                 certstream_client::run(&settings, |event| match event {
-                    ClientEvent::Message(m) if block_when_full => {
-                        queue.push(m);
+                    ClientEvent::Message(m) => {
+                        sender.push(m);
                     }
-                    ClientEvent::Message(m) => queue.offer(m, &counters),
                     ClientEvent::Rejected(why) => {
                         let n = Counters::bump(&counters.rejected);
                         if worth_logging(n) {
@@ -140,13 +210,18 @@ pub(crate) fn spawn_source(
                 })?;
                 Box::new(std::io::BufReader::with_capacity(1 << 16, f))
             };
-            spawn_retrying("replay", move || replay(reader, &path, &queue, &counters));
+            spawn_retrying("replay", move || replay(reader, &path, &sender, &counters));
         }
     }
-    Ok((rx, bytes))
+    Ok(queue)
 }
 
-fn replay(mut reader: Box<dyn BufRead + Send>, path: &str, queue: &Queue, counters: &Counters) {
+fn replay(
+    mut reader: Box<dyn BufRead + Send>,
+    path: &str,
+    queue: &QueueSender,
+    counters: &Counters,
+) {
     let mut line_no = 0u64;
     loop {
         if shutdown::requested() {
@@ -227,6 +302,43 @@ pub fn read_line_bounded(r: &mut impl BufRead, limit: usize) -> std::io::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn queue_waits_for_room_and_lets_a_big_message_in_alone() {
+        let queue = Arc::new(Queue::new());
+        let sender = QueueSender(queue.clone());
+        let count = QUEUE_MESSAGES * 3;
+        let producer = std::thread::spawn(move || {
+            for i in 0..count {
+                assert!(sender.push(i.to_le_bytes().to_vec()));
+            }
+            // Above the byte budget, below the message limit: queued once the queue is empty.
+            assert!(sender.push(vec![b'x'; QUEUE_BYTES + 1]));
+        });
+        let mut n = 0;
+        loop {
+            match queue.pop(Duration::from_secs(10), false) {
+                Pop::Message(m) if n < count => assert_eq!(m, n.to_le_bytes()),
+                Pop::Message(m) => assert_eq!(m.len(), QUEUE_BYTES + 1),
+                Pop::Ended => break,
+                Pop::Timeout => panic!("producer stuck after {n} messages"),
+            }
+            n += 1;
+            if n == 1 {
+                std::thread::sleep(Duration::from_millis(200));
+                let s = queue.lock();
+                assert!(s.source_waiting, "the producer waits instead of dropping");
+                // Full, minus at most the one just taken (room is handed back by halves).
+                assert!(
+                    s.messages.len() >= QUEUE_MESSAGES - 1,
+                    "{}",
+                    s.messages.len()
+                );
+            }
+        }
+        producer.join().unwrap();
+        assert_eq!(n, count + 1, "nothing dropped");
+    }
 
     #[test]
     fn bounded_lines() {
