@@ -3,6 +3,11 @@
 //! AUTH PLAIN / LOGIN, one text/plain message shaped like the one apprise sends: 7-bit only
 //! (quoted-printable body, RFC 2047 headers), so any server takes it as is.
 //!
+//! Hand-written rather than taken from a mail crate: the message must be laid out as
+//! apprise 1.7.1's `mailto` lays it out (its headers, RFC 2047 words, quoted-printable body),
+//! which a general-purpose crate would not reproduce, and a few hundred lines over std and
+//! native-tls do it without a new dependency.
+//!
 //! One session per [`send`]: connect (implicit TLS wraps at once), 220 greeting, EHLO (HELO
 //! if EHLO is refused), STARTTLS + EHLO again, AUTH, MAIL FROM, RCPT TO for every
 //! recipient, DATA, the message, QUIT. Every reply is read and checked; an error names the
