@@ -951,8 +951,19 @@ fn flood_stores_what_replay_stores(tag: &str, count: u64, full: bool) {
         for _ in 0..count {
             w.write_all(gen.next_message().as_bytes()).unwrap();
         }
+        // A matching last message: once its row is stored, every message before it has
+        // been handled (they are handled in order), so stopping then cannot race the
+        // reader for the non-matching tail of the feed.
+        let sentinel = Cert::new(&[&format!("paypal-login.{tag}.sentinel.example")]);
+        let last = if full {
+            sentinel.full()
+        } else {
+            sentinel.lite()
+        };
+        writeln!(w, "{last}").unwrap();
         w.flush().unwrap();
     }
+    let count = count + 1;
     let cfg = flood_conf(vec!["ws://127.0.0.1:9/".into()], "data/replay.sqlite").write(&dir);
     let replay = run(
         dir.path(),
