@@ -10,7 +10,13 @@
 //! engine nor the other sets (`tools/gen_lookalike_blind*.py`). README "Lookalike
 //! detection" gives each blind set's first-contact figures.
 
-use certstreammonitor::bench::{MessageGenerator, BENCH_KEYWORDS};
+#[path = "../tests/common/certstream_feed.rs"]
+#[allow(dead_code)]
+mod certstream_feed;
+#[path = "../tests/common/der.rs"]
+mod der;
+
+use certstream_feed::{MessageGenerator, BENCH_KEYWORDS};
 use certstreammonitor::db::Database;
 use certstreammonitor::detect::lookalike::{Lookalike, LookalikeSettings, Technique};
 use certstreammonitor::detect::rules::Rules;

@@ -104,8 +104,6 @@ fn watch_stalls(progress: &Progress, counters: &Counters) {
 pub struct PipelineOptions {
     /// How often the INFO stats line is logged.
     pub stats_every: Duration,
-    /// Stop once this many messages were handled or rejected (benchmarks).
-    pub stop_after: Option<u64>,
     /// The `[LOOKALIKE]` engine, when enabled.
     pub lookalike: Option<Arc<Lookalike>>,
 }
@@ -114,14 +112,12 @@ impl Default for PipelineOptions {
     fn default() -> Self {
         PipelineOptions {
             stats_every: Duration::from_secs(60),
-            stop_after: None,
             lookalike: None,
         }
     }
 }
 
-/// Run the pipeline until the source ends (replay), a stop is requested, or
-/// `stop_after` messages have been seen.
+/// Run the pipeline until the source ends (replay) or a stop is requested.
 pub fn run_pipeline<W: Write>(
     rules: &Rules,
     db: &Database,
@@ -130,7 +126,7 @@ pub fn run_pipeline<W: Write>(
     counters: Arc<Counters>,
     options: &PipelineOptions,
 ) -> std::io::Result<()> {
-    let (stats_every, stop_after) = (options.stats_every, options.stop_after);
+    let stats_every = options.stats_every;
     let queue = spawn_source(source, counters.clone())?;
     let progress = Arc::new(Progress::default());
     // The watch only reports: when the system refuses its thread (RLIMIT_NPROC, a pids
@@ -161,10 +157,6 @@ pub fn run_pipeline<W: Write>(
             Pop::Message(msg) => handle(&msg),
             Pop::Timeout => {}
             Pop::Ended => break,
-        }
-        let seen = || Counters::get(&counters.messages) + Counters::get(&counters.rejected);
-        if stop_after.is_some_and(|n| seen() >= n) {
-            shutdown::request();
         }
         if shutdown::requested() {
             // Stop reading, but handle what was already received: it is not coming back.

@@ -344,7 +344,6 @@ fn help_and_version_everywhere() {
         Some("monitor"),
         Some("check-rules"),
         Some("gethost"),
-        Some("bench-monitor"),
     ] {
         for flag in ["--help", "-h", "--version", "-V"] {
             let args: Vec<&str> = sub.into_iter().chain([flag]).collect();

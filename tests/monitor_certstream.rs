@@ -930,7 +930,7 @@ fn wait_for_count(db: &std::path::Path, want: usize, quiet: Duration, max: Durat
 /// The bench's keywords, every score ≥ 1 stored, no blacklist: ~1 % of generated messages match.
 fn flood_conf(servers: Vec<String>, db: &str) -> Conf {
     Conf {
-        search: certstreammonitor::bench::BENCH_KEYWORDS.into(),
+        search: certstream_feed::BENCH_KEYWORDS.into(),
         blacklist: None,
         threshold: Some("1".into()),
         db: db.into(),
@@ -947,7 +947,7 @@ fn flood_stores_what_replay_stores(tag: &str, count: u64, full: bool) {
     let feed = dir.join("feed.jsonl");
     {
         let mut w = std::io::BufWriter::new(std::fs::File::create(&feed).unwrap());
-        let mut gen = certstreammonitor::bench::MessageGenerator::new(full);
+        let mut gen = certstream_feed::MessageGenerator::new(full);
         for _ in 0..count {
             w.write_all(gen.next_message().as_bytes()).unwrap();
         }

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod apprise;
+pub mod certstream_feed;
 pub mod ctlog;
 pub mod der;
 pub mod limits;
