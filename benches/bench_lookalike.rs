@@ -7,8 +7,8 @@
 //! Eight labeled sets: *dev* and *held-out* are generated here (brands, word lists and
 //! seeds below; both were looked at while developing); *blind 1–6* are read from
 //! `benches/data/lookalike_blind*.tsv`, each written by a helper that saw neither the
-//! engine nor the other sets (`tools/gen_lookalike_blind*.py`). README "Lookalike
-//! detection" gives each blind set's first-contact figures.
+//! engine nor the other sets (`tools/gen_lookalike_blind*.py`). `docs/lookalike.md`
+//! gives each blind set's first-contact figures.
 
 #[path = "../tests/common/certstream_feed.rs"]
 #[allow(dead_code)]
