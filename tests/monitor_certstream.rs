@@ -603,9 +603,8 @@ fn hostile_messages_are_survived_and_stored_safely() {
     assert_eq!(skipped, 5, "skipped messages are counted:\n{err}");
 }
 
-/// One certificate per wrongly-typed field; each must still be stored (ct-protocols.md §1.8:
-/// "Deserialize leniently"; src/monitor/certstream_wire.rs's own doc: "a field of an unexpected type
-/// becomes 'unknown' instead of failing the message").
+/// One certificate per wrongly-typed field; each must still be stored (src/monitor/certstream_wire.rs's
+/// own doc: "a field of an unexpected type becomes 'unknown' instead of failing the message").
 /// Regression: a `subject` or `issuer` that is not an object (string, number) used to fail
 /// the whole message, so its names were never matched.
 #[test]
