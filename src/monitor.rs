@@ -19,9 +19,9 @@ pub(crate) mod ct_driver;
 pub mod matcher;
 pub(crate) mod source;
 
-use crate::config::SourceSettings;
+use crate::config::{split_list, Config, ConfigError};
 use crate::ct::reader::CtSettings;
-use crate::db::Database;
+use crate::db::{Database, DatabaseSettings};
 use crate::detect::lookalike::Lookalike;
 use crate::detect::rules::Rules;
 use crate::logging;
@@ -96,6 +96,33 @@ fn watch_stalls(progress: &Progress, counters: &Counters) {
                 ),
             );
         }
+    }
+}
+
+/// The monitor's certificate source.
+#[derive(Debug, Clone)]
+pub enum SourceSettings {
+    Certstream(ClientSettings),
+    CtLogs(CtSettings),
+}
+
+impl SourceSettings {
+    /// Where certificates come from: `ACTServer = ct://` reads the CT logs directly
+    /// (`[CTLOGS]`), anything else is one or more certstream servers.
+    pub fn from_config(c: &Config) -> Result<SourceSettings, ConfigError> {
+        let raw = c.require("SERVER", "ACTServer")?;
+        let urls = split_list(&raw);
+        if urls.iter().any(|u| u.starts_with("ct://")) {
+            if urls.len() != 1 || urls[0] != "ct://" {
+                return Err(c.key_error(
+                    "SERVER",
+                    "ACTServer",
+                    "ct:// (direct CT log reading) must be the only value",
+                ));
+            }
+            return Ok(SourceSettings::CtLogs(c.ct_logs()?));
+        }
+        Ok(SourceSettings::Certstream(ClientSettings::from_config(c)?))
     }
 }
 
@@ -201,11 +228,11 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     crate::net::redact::register(&crate::net::redact::Secrets::from_config(&config));
     let rules = config.rules()?;
     let lookalike = config.lookalike()?.map(|s| Arc::new(Lookalike::new(&s)));
-    let db_settings = config.database()?;
-    let log_settings = config.logging()?;
+    let db_settings = DatabaseSettings::from_config(&config)?;
+    let log_settings = logging::LoggingSettings::from_config(&config)?;
     let input = match &args.replay {
         Some(path) => Input::Frames(Source::Replay(path.clone())),
-        None => match config.source()? {
+        None => match SourceSettings::from_config(&config)? {
             SourceSettings::Certstream(c) => Input::Frames(Source::Certstream(c)),
             SourceSettings::CtLogs(c) => Input::CtLogs(c),
         },
