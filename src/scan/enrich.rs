@@ -1,7 +1,6 @@
 //! Enrichment of an up host for `scan`: ASN, prefix, country and AS name from Team Cymru's
 //! whois service, the abuse e-mail from RDAP, and the Safe Browsing v4 verdict — what the
-//! original got from `ipwhois.IPWhois(ip).lookup_rdap(depth=1)` and `safebrowsing.py`
-//! (ipwhois 1.2.0's `lookup_rdap`, the original's `safebrowsing.py`).
+//! original got from ipwhois 1.2.0's `IPWhois(ip).lookup_rdap(depth=1)` and its own `safebrowsing.py`.
 //!
 //! Differences from the original, on purpose:
 //! * only the Cymru *whois* path is used (no DNS crate); the reply parser takes the last line
