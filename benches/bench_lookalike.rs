@@ -7,10 +7,16 @@
 //! Eight labeled sets: *dev* and *held-out* are generated here (brands, word lists and
 //! seeds below; both were looked at while developing); *blind 1–6* are read from
 //! `benches/data/lookalike_blind*.tsv`, each written by a helper that saw neither the
-//! engine nor the other sets (`tools/gen_lookalike_blind*.py`). README "Lookalike
-//! detection" gives each blind set's first-contact figures.
+//! engine nor the other sets (`tools/gen_lookalike_blind*.py`). `docs/lookalike.md`
+//! gives each blind set's first-contact figures.
 
-use certstreammonitor::bench::{MessageGenerator, BENCH_KEYWORDS};
+#[path = "../tests/common/certstream_feed.rs"]
+#[allow(dead_code)]
+mod certstream_feed;
+#[path = "../tests/common/der.rs"]
+mod der;
+
+use certstream_feed::{MessageGenerator, BENCH_KEYWORDS};
 use certstreammonitor::db::Database;
 use certstreammonitor::detect::lookalike::{Lookalike, LookalikeSettings, Technique};
 use certstreammonitor::detect::rules::Rules;

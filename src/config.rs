@@ -1,13 +1,13 @@
-//! Typed settings read from the INI file, one accessor per concern, each requiring
-//! only the keys it uses (the original required keys no tool needed and failed late).
+//! Typed access to the INI file: [`Config::get`], [`Config::require`], [`Config::yes_no`],
+//! [`Config::seconds_in`] and the parse helpers below. Each stage reads its own settings
+//! with them (`DatabaseSettings::from_config` in `db.rs`, `LoggingSettings` in
+//! `logging.rs`, `SourceSettings` in `monitor.rs`, …), requiring only the keys it uses (the
+//! original required keys no tool needed and failed late).
 //!
 //! Every error names the file, and where it can the line, section and key.
 
 use crate::ct::reader::{CtSettings, ReaderSettings, StartAt};
 use crate::detect::rules::Rules;
-use crate::logging::{self, LogTarget};
-use crate::monitor::certstream_client::{self, ClientSettings};
-use crate::net::proxy::ProxySettings;
 use crate::pycompat::ini::{IniError, IniErrorKind, IniFile};
 use std::fmt;
 use std::ops::{Bound, RangeBounds};
@@ -85,25 +85,6 @@ fn holds_secrets(key: &str) -> bool {
         || ["pass", "secret", "token", "api_key"]
             .iter()
             .any(|w| key.contains(w))
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DatabaseSettings {
-    pub path: PathBuf,
-    pub table: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoggingSettings {
-    pub target: LogTarget,
-    pub level: u32,
-}
-
-/// The monitor's certificate source.
-#[derive(Debug, Clone)]
-pub enum SourceSettings {
-    Certstream(ClientSettings),
-    CtLogs(CtSettings),
 }
 
 /// A loaded configuration file.
@@ -280,69 +261,6 @@ impl Config {
         }))
     }
 
-    /// `[DATABASE]`: `DBFile`, `TABLEname`.
-    pub fn database(&self) -> Result<DatabaseSettings, ConfigError> {
-        let path = self.require("DATABASE", "DBFile")?;
-        let table = self.require("DATABASE", "TABLEname")?;
-        if path.trim().is_empty() {
-            return Err(self.key_error("DATABASE", "DBFile", "empty path"));
-        }
-        if !crate::db::valid_table_name(&table) {
-            return Err(self.key_error(
-                "DATABASE",
-                "TABLEname",
-                format!("{table:?} is not a plain identifier (letters, digits, _; not starting with a digit)"),
-            ));
-        }
-        Ok(DatabaseSettings {
-            path: PathBuf::from(path),
-            table,
-        })
-    }
-
-    /// `[LOGGING]`: `LogType` (file), `LogFile` (needed for file only), `LogLevel` (DEBUG).
-    pub fn logging(&self) -> Result<LoggingSettings, ConfigError> {
-        let kind = self
-            .get("LOGGING", "LogType")?
-            .unwrap_or_else(|| "file".into());
-        let level = match self.get("LOGGING", "LogLevel")? {
-            None => logging::DEBUG,
-            Some(v) => {
-                logging::parse_level(&v).map_err(|m| self.key_error("LOGGING", "LogLevel", m))?
-            }
-        };
-        let file = if kind.trim().eq_ignore_ascii_case("file") {
-            let f = self.require("LOGGING", "LogFile")?;
-            if f.trim().is_empty() {
-                return Err(self.key_error("LOGGING", "LogFile", "empty path"));
-            }
-            Some(PathBuf::from(f))
-        } else {
-            None
-        };
-        let target = logging::parse_target(&kind, file.as_deref())
-            .map_err(|m| self.key_error("LOGGING", "LogType", m))?;
-        Ok(LoggingSettings { target, level })
-    }
-
-    /// Where certificates come from: `ACTServer = ct://` reads the CT logs directly
-    /// (`[CTLOGS]`), anything else is one or more certstream servers.
-    pub fn source(&self) -> Result<SourceSettings, ConfigError> {
-        let raw = self.require("SERVER", "ACTServer")?;
-        let urls = split_list(&raw);
-        if urls.iter().any(|u| u.starts_with("ct://")) {
-            if urls.len() != 1 || urls[0] != "ct://" {
-                return Err(self.key_error(
-                    "SERVER",
-                    "ACTServer",
-                    "ct:// (direct CT log reading) must be the only value",
-                ));
-            }
-            return Ok(SourceSettings::CtLogs(self.ct_logs()?));
-        }
-        Ok(SourceSettings::Certstream(self.certstream()?))
-    }
-
     /// `[CTLOGS]`: every key optional.
     pub fn ct_logs(&self) -> Result<CtSettings, ConfigError> {
         let log_list = self
@@ -395,29 +313,8 @@ impl Config {
         })
     }
 
-    /// `[SERVER]`: `ACTServer` (one or more ws:// / wss:// URLs) and the optional proxy.
-    pub fn certstream(&self) -> Result<ClientSettings, ConfigError> {
-        let raw = self.require("SERVER", "ACTServer")?;
-        let urls = split_list(&raw);
-        if urls.is_empty() {
-            return Err(self.key_error("SERVER", "ACTServer", "no server URL given"));
-        }
-        for u in &urls {
-            certstream_client::parse_ws_url(u)
-                .map_err(|m| self.key_error("SERVER", "ACTServer", m))?;
-        }
-        let mut settings = ClientSettings::new(urls, self.server_proxy()?);
-        if let Some(secs) = self.seconds("SERVER", "PingInterval")? {
-            settings.ping_interval = secs;
-        }
-        if let Some(secs) = self.seconds("SERVER", "IdleTimeout")? {
-            settings.dead_after = secs;
-        }
-        Ok(settings)
-    }
-
     /// An optional positive number of seconds (fractions allowed), below 10⁹.
-    fn seconds(
+    pub fn seconds(
         &self,
         section: &str,
         key: &str,
@@ -448,42 +345,6 @@ impl Config {
                 _ => Err(self.key_error(section, key, format!("{v:?} is not a {what}"))),
             },
         }
-    }
-
-    fn server_proxy(&self) -> Result<Option<ProxySettings>, ConfigError> {
-        let host = match self
-            .get("SERVER", "Proxy_Host")?
-            .filter(|h| !h.trim().is_empty())
-        {
-            Some(h) => h.trim().to_string(),
-            None => return Ok(None),
-        };
-        let port = match self
-            .get("SERVER", "Proxy_Port")?
-            .filter(|p| !p.trim().is_empty())
-        {
-            None => 80,
-            Some(p) => p
-                .trim()
-                .parse::<u16>()
-                .ok()
-                .filter(|&n| n > 0)
-                .ok_or_else(|| {
-                    self.key_error("SERVER", "Proxy_Port", format!("{p:?} is not a TCP port"))
-                })?,
-        };
-        let username = self
-            .get("SERVER", "Proxy_Username")?
-            .map(|u| strip_quotes(&u).to_string());
-        let password = self
-            .get("SERVER", "Proxy_Password")?
-            .map(|p| strip_quotes(&p).to_string());
-        Ok(Some(ProxySettings {
-            host,
-            port,
-            username,
-            password,
-        }))
     }
 }
 

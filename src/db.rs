@@ -6,6 +6,7 @@
 //! table name is validated once, and the DB runs in WAL mode with a busy timeout so that
 //! `monitor` and `scan` can share it.
 
+use crate::config::{Config, ConfigError};
 use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OpenFlags};
 use std::fmt;
@@ -34,6 +35,35 @@ pub fn valid_table_name(name: &str) -> bool {
     let mut bytes = name.bytes();
     matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic() || b == b'_')
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Where the store is: `[DATABASE]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseSettings {
+    pub path: PathBuf,
+    pub table: String,
+}
+
+impl DatabaseSettings {
+    /// `[DATABASE]`: `DBFile`, `TABLEname`.
+    pub fn from_config(c: &Config) -> Result<DatabaseSettings, ConfigError> {
+        let path = c.require("DATABASE", "DBFile")?;
+        let table = c.require("DATABASE", "TABLEname")?;
+        if path.trim().is_empty() {
+            return Err(c.key_error("DATABASE", "DBFile", "empty path"));
+        }
+        if !valid_table_name(&table) {
+            return Err(c.key_error(
+                "DATABASE",
+                "TABLEname",
+                format!("{table:?} is not a plain identifier (letters, digits, _; not starting with a digit)"),
+            ));
+        }
+        Ok(DatabaseSettings {
+            path: PathBuf::from(path),
+            table,
+        })
+    }
 }
 
 /// A host the monitor decided to store.

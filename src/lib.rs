@@ -16,11 +16,10 @@
 //!
 //! Shared: [`config`] (read the way Python's configparser reads it, [`pycompat`]), [`net`]
 //! (HTTP, proxies, redaction of secrets), [`logging`], [`clock`]. [`cli`] holds the
-//! reporting subcommands (`check-rules`, `gethost`); `bench-monitor` is [`bench`](mod@bench).
+//! reporting subcommands (`check-rules`, `gethost`).
 
 pub mod atomic_file;
 pub(crate) mod backoff;
-pub mod bench;
 pub mod certificate;
 pub mod cli;
 pub mod clock;

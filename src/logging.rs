@@ -4,6 +4,7 @@
 //! (one per match, error or connection event), so contention does not matter, and a
 //! global keeps every module free of a logger parameter.
 
+use crate::config::{Config, ConfigError};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::net::UnixDatagram;
@@ -29,6 +30,38 @@ pub enum LogTarget {
     /// The local syslog daemon on `/dev/log` (the original wrote to stderr instead).
     Syslog,
     Stderr,
+}
+
+/// Where log lines go and from which level: `[LOGGING]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggingSettings {
+    pub target: LogTarget,
+    pub level: u32,
+}
+
+impl LoggingSettings {
+    /// `[LOGGING]`: `LogType` (file), `LogFile` (needed for file only), `LogLevel` (DEBUG).
+    pub fn from_config(c: &Config) -> Result<LoggingSettings, ConfigError> {
+        let kind = c
+            .get("LOGGING", "LogType")?
+            .unwrap_or_else(|| "file".into());
+        let level = match c.get("LOGGING", "LogLevel")? {
+            None => DEBUG,
+            Some(v) => parse_level(&v).map_err(|m| c.key_error("LOGGING", "LogLevel", m))?,
+        };
+        let file = if kind.trim().eq_ignore_ascii_case("file") {
+            let f = c.require("LOGGING", "LogFile")?;
+            if f.trim().is_empty() {
+                return Err(c.key_error("LOGGING", "LogFile", "empty path"));
+            }
+            Some(PathBuf::from(f))
+        } else {
+            None
+        };
+        let target = parse_target(&kind, file.as_deref())
+            .map_err(|m| c.key_error("LOGGING", "LogType", m))?;
+        Ok(LoggingSettings { target, level })
+    }
 }
 
 /// Parse `LogLevel`: a number (`10`, `20`, …) or a name in any case.

@@ -1,6 +1,5 @@
 //! Command-line entry: parse flags, hand off to the subcommand, print its error once.
 
-use certstreammonitor::bench;
 use certstreammonitor::cli::check_rules::{self, CheckRulesArgs};
 use certstreammonitor::cli::gethost::{self, GethostArgs};
 use certstreammonitor::monitor::{self, MonitorArgs};
@@ -20,7 +19,6 @@ Usage:
   certstreammonitor check-rules -c FILE -d NAME [-d NAME ...]   (-d - reads names from stdin)
   certstreammonitor gethost -c FILE [--since SECONDS] [--json]
   certstreammonitor loglist --update FILE [--url URL]
-  certstreammonitor bench-monitor [--messages N] [--runs N]
 
 Subcommands:
   monitor        follow a certstream server (ACTServer) and store matching hosts (default)
@@ -29,7 +27,6 @@ Subcommands:
   check-rules    show how the configured rules judge the given names
   gethost        list hosts first seen in the last SECONDS (default 3600)
   loglist        download the CT log list used by direct CT mode (ACTServer = ct://)
-  bench-monitor  measure the monitor pipeline against a loopback server
 
 Options:
   -c, --config FILE   configuration file (INI, same format as the Python version)
@@ -90,17 +87,6 @@ rebuild; or point `[CTLOGS] LogList` at FILE.
   --url URL       list to fetch (default: Chrome's log_list.json)
   -h, --help      this help
   -V, --version   print the version
-";
-
-const BENCH_USAGE: &str = "\
-Usage: certstreammonitor bench-monitor [--messages N] [--runs N]
-
-Serve N generated lite messages, then N full messages, from a loopback certstream
-server to a child process running the monitor pipeline (websocket, JSON, rules,
-SQLite); print messages/s (median of the runs) and the child's peak RSS.
-
-  --messages N   messages per run (default 200000)
-  --runs N       runs per format (default 3)
 ";
 
 /// `--help` / `--version` inside any subcommand.
@@ -354,34 +340,6 @@ fn run_loglist(parser: &mut lexopt::Parser) -> Result<(), Failure> {
     Ok(())
 }
 
-fn run_bench(parser: &mut lexopt::Parser) -> Result<(), Failure> {
-    let (mut messages, mut runs, mut client, mut db) =
-        (200_000u64, 3u32, None::<String>, None::<PathBuf>);
-    let num = |v: std::ffi::OsString| -> Result<u64, Failure> {
-        v.to_string_lossy()
-            .parse()
-            .map_err(|_| Failure::new(2, format!("{v:?} is not a number")))
-    };
-    let go_on = Flags::parse(parser, BENCH_USAGE, |arg, flags| {
-        match arg {
-            Long("messages") => messages = num(flags.value()?)?,
-            Long("runs") => runs = num(flags.value()?)?.clamp(1, 100) as u32,
-            // Internal: the measured child process.
-            Long("client") => client = Some(flags.value()?.to_string_lossy().into_owned()),
-            Long("db") => db = Some(flags.value()?.into()),
-            other => return Err(flags.unexpected(other)),
-        }
-        Ok(())
-    })?;
-    if !go_on {
-        return Ok(());
-    }
-    match (client, db) {
-        (Some(url), Some(db)) => bench::client(&url, messages, &db),
-        _ => bench::run(messages, runs),
-    }
-}
-
 fn run() -> Result<(), Failure> {
     let mut parser = lexopt::Parser::from_env();
     let first = parser.next().map_err(|e| bad_arg(e, USAGE))?;
@@ -391,7 +349,6 @@ fn run() -> Result<(), Failure> {
             "monitor" => run_monitor(&mut parser, None),
             "check-rules" | "check_rules" => run_check_rules(&mut parser),
             "gethost" => run_gethost(&mut parser),
-            "bench-monitor" => run_bench(&mut parser),
             "loglist" => run_loglist(&mut parser),
             "scan" => run_scan(&mut parser),
             "notify-test" | "notify_test" => run_notify_test(&mut parser),

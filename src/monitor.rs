@@ -19,9 +19,9 @@ pub(crate) mod ct_driver;
 pub mod matcher;
 pub(crate) mod source;
 
-use crate::config::SourceSettings;
+use crate::config::{split_list, Config, ConfigError};
 use crate::ct::reader::CtSettings;
-use crate::db::Database;
+use crate::db::{Database, DatabaseSettings};
 use crate::detect::lookalike::Lookalike;
 use crate::detect::rules::Rules;
 use crate::logging;
@@ -99,13 +99,38 @@ fn watch_stalls(progress: &Progress, counters: &Counters) {
     }
 }
 
+/// The monitor's certificate source.
+#[derive(Debug, Clone)]
+pub enum SourceSettings {
+    Certstream(ClientSettings),
+    CtLogs(CtSettings),
+}
+
+impl SourceSettings {
+    /// Where certificates come from: `ACTServer = ct://` reads the CT logs directly
+    /// (`[CTLOGS]`), anything else is one or more certstream servers.
+    pub fn from_config(c: &Config) -> Result<SourceSettings, ConfigError> {
+        let raw = c.require("SERVER", "ACTServer")?;
+        let urls = split_list(&raw);
+        if urls.iter().any(|u| u.starts_with("ct://")) {
+            if urls.len() != 1 || urls[0] != "ct://" {
+                return Err(c.key_error(
+                    "SERVER",
+                    "ACTServer",
+                    "ct:// (direct CT log reading) must be the only value",
+                ));
+            }
+            return Ok(SourceSettings::CtLogs(c.ct_logs()?));
+        }
+        Ok(SourceSettings::Certstream(ClientSettings::from_config(c)?))
+    }
+}
+
 /// Knobs of [`run_pipeline`] that only tests and benchmarks change.
 #[derive(Debug, Clone)]
 pub struct PipelineOptions {
     /// How often the INFO stats line is logged.
     pub stats_every: Duration,
-    /// Stop once this many messages were handled or rejected (benchmarks).
-    pub stop_after: Option<u64>,
     /// The `[LOOKALIKE]` engine, when enabled.
     pub lookalike: Option<Arc<Lookalike>>,
 }
@@ -114,14 +139,12 @@ impl Default for PipelineOptions {
     fn default() -> Self {
         PipelineOptions {
             stats_every: Duration::from_secs(60),
-            stop_after: None,
             lookalike: None,
         }
     }
 }
 
-/// Run the pipeline until the source ends (replay), a stop is requested, or
-/// `stop_after` messages have been seen.
+/// Run the pipeline until the source ends (replay) or a stop is requested.
 pub fn run_pipeline<W: Write>(
     rules: &Rules,
     db: &Database,
@@ -130,7 +153,7 @@ pub fn run_pipeline<W: Write>(
     counters: Arc<Counters>,
     options: &PipelineOptions,
 ) -> std::io::Result<()> {
-    let (stats_every, stop_after) = (options.stats_every, options.stop_after);
+    let stats_every = options.stats_every;
     let queue = spawn_source(source, counters.clone())?;
     let progress = Arc::new(Progress::default());
     // The watch only reports: when the system refuses its thread (RLIMIT_NPROC, a pids
@@ -161,10 +184,6 @@ pub fn run_pipeline<W: Write>(
             Pop::Message(msg) => handle(&msg),
             Pop::Timeout => {}
             Pop::Ended => break,
-        }
-        let seen = || Counters::get(&counters.messages) + Counters::get(&counters.rejected);
-        if stop_after.is_some_and(|n| seen() >= n) {
-            shutdown::request();
         }
         if shutdown::requested() {
             // Stop reading, but handle what was already received: it is not coming back.
@@ -209,11 +228,11 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     crate::net::redact::register(&crate::net::redact::Secrets::from_config(&config));
     let rules = config.rules()?;
     let lookalike = config.lookalike()?.map(|s| Arc::new(Lookalike::new(&s)));
-    let db_settings = config.database()?;
-    let log_settings = config.logging()?;
+    let db_settings = DatabaseSettings::from_config(&config)?;
+    let log_settings = logging::LoggingSettings::from_config(&config)?;
     let input = match &args.replay {
         Some(path) => Input::Frames(Source::Replay(path.clone())),
-        None => match config.source()? {
+        None => match SourceSettings::from_config(&config)? {
             SourceSettings::Certstream(c) => Input::Frames(Source::Certstream(c)),
             SourceSettings::CtLogs(c) => Input::CtLogs(c),
         },

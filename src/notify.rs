@@ -1,5 +1,5 @@
 //! Notifications for `scan` (issue 5): the apprise URLs of `[REPORTING] Notification_Destination`,
-//! sent the way apprise 1.7.1 sends them (`original-behaviour.md` §6), and a command hook
+//! sent the way apprise 1.7.1 sends them (apprise's documentation and its plugins' source), and a command hook
 //! (`Notification_Command`), with retries and an outbox table so that no alert is lost.
 //!
 //! * **Parsing** ([`NotifySettings::from_config`]): the value is split into URLs where commas

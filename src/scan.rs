@@ -13,7 +13,7 @@ pub mod title;
 
 use crate::clock;
 use crate::config::{parse_python_int, split_list, Config, ConfigError};
-use crate::db::{Database, ScanCandidate};
+use crate::db::{Database, DatabaseSettings, ScanCandidate};
 use crate::logging;
 use crate::net::redact;
 use crate::notify::{Notifier, NotifySettings};
@@ -60,7 +60,7 @@ const DEFAULT_UA: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/
 
 impl ScanSettings {
     pub fn from_config(c: &Config) -> Result<ScanSettings, ConfigError> {
-        let db = c.database()?;
+        let db = DatabaseSettings::from_config(c)?;
         let alerts_dir = c.require("REPORTING", "Alerts_dir")?;
         let timelapse_days = match c.get("REPORTING", "Alert_Monitor_timelapse")? {
             None => 180,

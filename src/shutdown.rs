@@ -31,11 +31,6 @@ pub fn requested() -> bool {
     STOP.load(Ordering::Relaxed)
 }
 
-/// Ask every loop to stop (used when a source ends or by in-process benchmarks).
-pub fn request() {
-    STOP.store(true, Ordering::SeqCst);
-}
-
 /// Sleep up to `d`, waking early when a stop is requested. Returns whether to go on.
 pub fn sleep(d: std::time::Duration) -> bool {
     let until = std::time::Instant::now() + d;

@@ -42,7 +42,7 @@ fn without_email(mut a: AsnInfo) -> AsnInfo {
     a
 }
 
-/// The ARIN answer of original-behaviour.md §3.1 (abuse entity nested in the registrant).
+/// An ARIN-style RDAP answer (RFC 9083), the abuse entity nested in the registrant.
 fn arin_sample() -> Value {
     serde_json::from_str(
         r#"{

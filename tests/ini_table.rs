@@ -1,6 +1,5 @@
-//! Table-driven tests for `certstreammonitor::pycompat::ini`: every row of the verified table in
-//! `specs/original-behaviour.md` §1.4, plus our own cases whose expected results were produced by
-//! running each input through Python 3.11.7 `configparser.ConfigParser().read_file(open(path,
+//! Table-driven tests for `certstreammonitor::pycompat::ini`: every expected result was produced by
+//! running the input through Python 3.11.7 `configparser.ConfigParser().read_file(open(path,
 //! encoding='utf-8'))` followed by `cp[section][key]` (Absent = Python's KeyError).
 
 mod common;
@@ -85,7 +84,8 @@ fn check(cases: &[Case]) {
     );
 }
 
-/// Spec §1.4, one row per line, same case names as the spec table.
+/// Answers of Python 3.11.7 `configparser` (`read_file(io.StringIO(input))`, then
+/// `cp[section][option]`), one row per line.
 #[rustfmt::skip]
 #[test]
 fn spec_table() {

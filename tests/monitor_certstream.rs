@@ -603,9 +603,8 @@ fn hostile_messages_are_survived_and_stored_safely() {
     assert_eq!(skipped, 5, "skipped messages are counted:\n{err}");
 }
 
-/// One certificate per wrongly-typed field; each must still be stored (ct-protocols.md §1.8:
-/// "Deserialize leniently"; src/monitor/certstream_wire.rs's own doc: "a field of an unexpected type
-/// becomes 'unknown' instead of failing the message").
+/// One certificate per wrongly-typed field; each must still be stored (src/monitor/certstream_wire.rs's
+/// own doc: "a field of an unexpected type becomes 'unknown' instead of failing the message").
 /// Regression: a `subject` or `issuer` that is not an object (string, number) used to fail
 /// the whole message, so its names were never matched.
 #[test]
@@ -930,7 +929,7 @@ fn wait_for_count(db: &std::path::Path, want: usize, quiet: Duration, max: Durat
 /// The bench's keywords, every score ≥ 1 stored, no blacklist: ~1 % of generated messages match.
 fn flood_conf(servers: Vec<String>, db: &str) -> Conf {
     Conf {
-        search: certstreammonitor::bench::BENCH_KEYWORDS.into(),
+        search: certstream_feed::BENCH_KEYWORDS.into(),
         blacklist: None,
         threshold: Some("1".into()),
         db: db.into(),
@@ -947,7 +946,7 @@ fn flood_stores_what_replay_stores(tag: &str, count: u64, full: bool) {
     let feed = dir.join("feed.jsonl");
     {
         let mut w = std::io::BufWriter::new(std::fs::File::create(&feed).unwrap());
-        let mut gen = certstreammonitor::bench::MessageGenerator::new(full);
+        let mut gen = certstream_feed::MessageGenerator::new(full);
         for _ in 0..count {
             w.write_all(gen.next_message().as_bytes()).unwrap();
         }

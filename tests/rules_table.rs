@@ -22,7 +22,7 @@
 // py:
 // py: KW = "paypal|apple|account|secure|login"
 // py: CASES = [
-// py:     # The spec's verified table (§5.4), at several thresholds.
+// py:     # The original check_rules.py's scores, checked against CPython, at several thresholds.
 // py:     (KW, "", 1, "login-paypal-secure.com"), (KW, "", 3, "login-paypal-secure.com"),
 // py:     (KW, "", 4, "login-paypal-secure.com"), (KW, "", 1, "paypal-paypal.com"),
 // py:     (KW, "", 2, "paypal-paypal.com"), (KW, "", 1, "PayPal-login.com"),

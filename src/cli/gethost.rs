@@ -2,7 +2,7 @@
 
 use crate::clock;
 use crate::config::Config;
-use crate::db::{Database, HostRow};
+use crate::db::{Database, DatabaseSettings, HostRow};
 use crate::Failure;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -47,7 +47,7 @@ pub fn is_recent(first_seen: i64, now: f64, since: i64) -> bool {
 
 pub fn command(args: &GethostArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let config = Config::load(&args.config)?;
-    let settings = config.database()?;
+    let settings = DatabaseSettings::from_config(&config)?;
     let db = Database::open_existing(&settings.path, &settings.table)?;
     let rows = db.host_rows()?;
     let now = std::time::SystemTime::now()

@@ -12,6 +12,7 @@
 //! cannot finish within the write timeout (a pong, our ping) ends the connection.
 
 use crate::backoff::Backoff;
+use crate::config::{split_list, strip_quotes, Config, ConfigError};
 use crate::logging;
 use crate::net::proxy::{self, ProxySettings};
 use crate::shutdown;
@@ -53,6 +54,63 @@ impl ClientSettings {
             backoff_max: Duration::from_secs(60),
         }
     }
+
+    /// `[SERVER]`: `ACTServer` (one or more ws:// / wss:// URLs) and the optional proxy.
+    pub fn from_config(c: &Config) -> Result<ClientSettings, ConfigError> {
+        let raw = c.require("SERVER", "ACTServer")?;
+        let urls = split_list(&raw);
+        if urls.is_empty() {
+            return Err(c.key_error("SERVER", "ACTServer", "no server URL given"));
+        }
+        for u in &urls {
+            parse_ws_url(u).map_err(|m| c.key_error("SERVER", "ACTServer", m))?;
+        }
+        let mut settings = ClientSettings::new(urls, proxy_from_config(c)?);
+        if let Some(secs) = c.seconds("SERVER", "PingInterval")? {
+            settings.ping_interval = secs;
+        }
+        if let Some(secs) = c.seconds("SERVER", "IdleTimeout")? {
+            settings.dead_after = secs;
+        }
+        Ok(settings)
+    }
+}
+
+/// `[SERVER] Proxy_Host`, `Proxy_Port` (80), `Proxy_Username`, `Proxy_Password`.
+fn proxy_from_config(c: &Config) -> Result<Option<ProxySettings>, ConfigError> {
+    let host = match c
+        .get("SERVER", "Proxy_Host")?
+        .filter(|h| !h.trim().is_empty())
+    {
+        Some(h) => h.trim().to_string(),
+        None => return Ok(None),
+    };
+    let port = match c
+        .get("SERVER", "Proxy_Port")?
+        .filter(|p| !p.trim().is_empty())
+    {
+        None => 80,
+        Some(p) => p
+            .trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or_else(|| {
+                c.key_error("SERVER", "Proxy_Port", format!("{p:?} is not a TCP port"))
+            })?,
+    };
+    let username = c
+        .get("SERVER", "Proxy_Username")?
+        .map(|u| strip_quotes(&u).to_string());
+    let password = c
+        .get("SERVER", "Proxy_Password")?
+        .map(|p| strip_quotes(&p).to_string());
+    Ok(Some(ProxySettings {
+        host,
+        port,
+        username,
+        password,
+    }))
 }
 
 /// What the caller learns about the stream besides the messages.

@@ -1,8 +1,9 @@
 //! INI reader with the exact semantics of Python 3.11 `configparser.ConfigParser()` (all
 //! defaults, `BasicInterpolation`), because existing CertStreamMonitor config files must keep
 //! meaning exactly what they meant to the Python original. Off-the-shelf crates differ on
-//! quotes, escapes, continuation lines, key case, `[DEFAULT]` and `%%` (spec §1.5), so this
-//! follows CPython's `RawConfigParser._read` and `BasicInterpolation` line by line (spec §1.2-1.3).
+//! quotes, escapes, continuation lines, key case, `[DEFAULT]` and `%%` (rust-ini, for one), so
+//! this follows CPython's `RawConfigParser._read` and `BasicInterpolation` line by line (Python's
+//! `configparser` documentation, "Supported INI File Structure" and "Interpolation of values").
 
 use std::cell::Cell;
 use std::collections::HashMap;

@@ -1,7 +1,6 @@
 //! Enrichment of an up host for `scan`: ASN, prefix, country and AS name from Team Cymru's
 //! whois service, the abuse e-mail from RDAP, and the Safe Browsing v4 verdict — what the
-//! original got from `ipwhois.IPWhois(ip).lookup_rdap(depth=1)` and `safebrowsing.py`
-//! (original-behaviour.md §3, §4).
+//! original got from ipwhois 1.2.0's `IPWhois(ip).lookup_rdap(depth=1)` and its own `safebrowsing.py`.
 //!
 //! Differences from the original, on purpose:
 //! * only the Cymru *whois* path is used (no DNS crate); the reply parser takes the last line
@@ -41,7 +40,7 @@ const SAFE_BROWSING_LIMIT: u64 = 1024 * 1024;
 const MAX_ENTITY_FETCHES: usize = 5;
 /// A 429 is retried once, after `Retry-After` but never longer than this.
 const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(5);
-/// RIRs Cymru may name, with their RDAP base (https; original-behaviour.md §3.2).
+/// RIRs Cymru may name, with their RDAP base (https; the five RIRs' public RDAP services).
 const RDAP_BASES: [(&str, &str); 5] = [
     ("arin", "https://rdap.arin.net/registry/"),
     ("ripencc", "https://rdap.db.ripe.net/"),

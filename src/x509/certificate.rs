@@ -13,7 +13,7 @@
 //! CNs: surrounding whitespace trimmed, an `http://`/`https://` prefix stripped, trailing
 //! dots stripped, ASCII lower-cased; wildcards are kept. A name containing NUL or `/` is
 //! kept whole *and* its part before the NUL / `/` is added too (the part a browser or a
-//! careless parser would see, ct-protocols.md §5.7). Names that clean up to nothing are
+//! careless parser would see; certspotter's `identifiers.go` does the same). Names that clean up to nothing are
 //! dropped; iPAddress SANs never give names.
 
 use crate::clock;
@@ -616,7 +616,7 @@ fn is_string_tag(tag: u8) -> bool {
     )
 }
 
-/// A DN value as text (ct-protocols.md §5.3) and whether it was decoded lossily.
+/// A DN value as text (the string types of RFC 5280 §4.1.2.4 / X.520) and whether it was decoded lossily.
 /// UTF8String: UTF-8; PrintableString, IA5String, TeletexString, VisibleString: each byte
 /// is the code point of the same value (Latin-1, charset not enforced); BMPString: UTF-16BE;
 /// UniversalString: UTF-32BE. Any other type: `#` + lower-case hex of the whole element.

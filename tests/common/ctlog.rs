@@ -1,4 +1,4 @@
-//! Loopback Certificate Transparency logs for the direct-CT tests (`ct-protocols.md` §2–§3):
+//! Loopback Certificate Transparency logs for the direct-CT tests (RFC 6962 §4, C2SP static-ct-api):
 //! an RFC 6962 log (`ct/v1/get-sth`, `ct/v1/get-entries`) and a static-ct-api tiled log
 //! (`checkpoint`, gzip `tile/data/<N>[.p/<W>]`), both holding a growable list of entries
 //! built with [`super::der`], with faults the test can switch on while the monitor runs.
@@ -511,7 +511,8 @@ pub fn parse_get_entries(path: &str) -> Option<(u64, u64)> {
     Some((start?, end?))
 }
 
-/// Independent encoder for tile paths (§3.2): 1234067 → `x001/x234/067`.
+/// Independent encoder for tile paths (C2SP tlog-tiles, which static-ct-api uses):
+/// 1234067 → `x001/x234/067`.
 pub fn tile_index_path(n: u64) -> String {
     let mut groups = vec![format!("{:03}", n % 1000)];
     let mut v = n / 1000;

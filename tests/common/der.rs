@@ -1,6 +1,6 @@
 //! A small DER writer and certificate builder for tests, plus the CT framings that wrap
-//! certificates (RFC 6962 MerkleTreeLeaf / extra_data, static-ct-api TileLeaf; see
-//! `ct-protocols.md` §2.3, §2.4, §3.3).
+//! certificates (RFC 6962 §3.4 MerkleTreeLeaf, §4.6 extra_data; C2SP static-ct-api
+//! TileLeaf).
 //!
 //! Self-contained (std only) so examples and fuzz targets can include it with
 //! `#[path = "../tests/common/der.rs"] mod der_writer;`.

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod apprise;
+pub mod certstream_feed;
 pub mod ctlog;
 pub mod der;
 pub mod limits;
@@ -854,7 +855,7 @@ pub fn closed_port() -> u16 {
 // ---------------------------------------------------------------------------------------
 // Database
 
-/// The original's DDL (original-behaviour.md §5.4), byte for byte.
+/// The original's DDL (the Python CertStreamMonitor's `CREATE TABLE`), byte for byte.
 pub fn original_ddl(table: &str) -> String {
     format!(
         "CREATE TABLE IF NOT EXISTS {table} (Domain TEXT NOT NULL PRIMARY KEY, SAN TEXT, Issuer TEXT, Fingerprint TEXT, Startime TEXT, FirstSeen TEXT, StillInvestig TEXT)"
