@@ -2,8 +2,11 @@
 //! static-ct-api tiled logs) instead of a certstream feed.
 //!
 //! [`loglist`] says which logs exist and how to read them, [`reader`] follows one log
-//! batch by batch, and [`entry`] turns each log entry into a certificate record.
+//! batch by batch (over `rfc6962` or `static_ct`, the log's protocol), and [`entry`] turns
+//! each log entry into a certificate record.
 
 pub mod entry;
 pub mod loglist;
 pub mod reader;
+mod rfc6962;
+mod static_ct;
