@@ -3,7 +3,7 @@
 //!
 //! Every error names the file, and where it can the line, section and key.
 
-use crate::ct::reader::{CtSettings, ReaderSettings, StartAt};
+use crate::ct::CtSettings;
 use crate::detect::rules::Rules;
 use crate::logging::{self, LogTarget};
 use crate::monitor::certstream_client::{self, ClientSettings};
@@ -338,61 +338,9 @@ impl Config {
                     "ct:// (direct CT log reading) must be the only value",
                 ));
             }
-            return Ok(SourceSettings::CtLogs(self.ct_logs()?));
+            return Ok(SourceSettings::CtLogs(CtSettings::from_config(self)?));
         }
         Ok(SourceSettings::Certstream(self.certstream()?))
-    }
-
-    /// `[CTLOGS]`: every key optional.
-    pub fn ct_logs(&self) -> Result<CtSettings, ConfigError> {
-        let log_list = self
-            .get("CTLOGS", "LogList")?
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty());
-        let logs = self
-            .get("CTLOGS", "Logs")?
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty());
-        let mut reader = ReaderSettings::default();
-        if let Some(v) = self
-            .get("CTLOGS", "StartAt")?
-            .filter(|v| !v.trim().is_empty())
-        {
-            reader.start_at = match v.trim().to_ascii_lowercase().as_str() {
-                "end" => StartAt::End,
-                "beginning" => StartAt::Beginning,
-                _ => {
-                    return Err(self.key_error(
-                        "CTLOGS",
-                        "StartAt",
-                        format!("{v:?}: use end or beginning"),
-                    ))
-                }
-            };
-        }
-        if let Some(d) = self.seconds("CTLOGS", "PollInterval")? {
-            reader.poll_interval = d;
-        }
-        if let Some(v) = self
-            .get("CTLOGS", "BatchSize")?
-            .filter(|v| !v.trim().is_empty() && !v.trim().eq_ignore_ascii_case("adaptive"))
-        {
-            let n = parse_python_int(&v)
-                .filter(|n| (1..=100_000).contains(n))
-                .ok_or_else(|| {
-                    self.key_error(
-                        "CTLOGS",
-                        "BatchSize",
-                        format!("{v:?}: use a number of entries (1 to 100000) or adaptive"),
-                    )
-                })?;
-            reader.batch_size = Some(n as u64);
-        }
-        Ok(CtSettings {
-            log_list: log_list.unwrap_or_else(|| "embedded".into()),
-            logs: logs.unwrap_or_else(|| "all".into()),
-            reader,
-        })
     }
 
     /// `[SERVER]`: `ACTServer` (one or more ws:// / wss:// URLs) and the optional proxy.
@@ -417,7 +365,7 @@ impl Config {
     }
 
     /// An optional positive number of seconds (fractions allowed), below 10⁹.
-    fn seconds(
+    pub fn seconds(
         &self,
         section: &str,
         key: &str,
@@ -598,7 +546,7 @@ mod tests {
             )
             .unwrap()
         };
-        let poll = |v: &str| conf(v).ct_logs().map(|c| c.reader.poll_interval);
+        let poll = |v: &str| CtSettings::from_config(&conf(v)).map(|c| c.reader.poll_interval);
         let timeout = |v: &str| {
             conf(v).seconds_in(
                 "CONNECT",

@@ -20,7 +20,7 @@ pub mod matcher;
 pub(crate) mod source;
 
 use crate::config::SourceSettings;
-use crate::ct::reader::CtSettings;
+use crate::ct::CtSettings;
 use crate::db::Database;
 use crate::detect::lookalike::Lookalike;
 use crate::detect::rules::Rules;

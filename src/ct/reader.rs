@@ -437,13 +437,3 @@ fn record(
         }
     }
 }
-
-/// `[CTLOGS]` settings of direct CT mode (`ACTServer = ct://`).
-#[derive(Debug, Clone)]
-pub struct CtSettings {
-    /// `embedded`, a file path, or an http(s) URL.
-    pub log_list: String,
-    /// `all`, or a list of log URLs / descriptions.
-    pub logs: String,
-    pub reader: ReaderSettings,
-}

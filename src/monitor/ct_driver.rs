@@ -7,7 +7,8 @@
 use crate::backoff::Backoff;
 use crate::clock;
 use crate::ct::loglist::{self, CtLog, LogList};
-use crate::ct::reader::{CtBatch, CtLogCursor, CtSettings, LogStats};
+use crate::ct::reader::{CtBatch, CtLogCursor, LogStats};
+use crate::ct::CtSettings;
 use crate::db::Database;
 use crate::detect::rules::Rules;
 use crate::logging;
