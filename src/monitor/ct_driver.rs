@@ -331,10 +331,26 @@ fn commit<W: Write>(
     counters
         .messages
         .fetch_add(batch.next - batch.start, Ordering::Relaxed);
-    matcher.handle_ct_batch(batch).map_err(|e| {
-        Failure::new(
-            1,
-            format!("cannot commit {} entries {}..{}: {e} (its position was not advanced; a restart resumes there)", batch.log.description, batch.start, batch.next),
+    let what = format!(
+        "{} entries {}..{}",
+        batch.log.description, batch.start, batch.next
+    );
+    // The log's new position is committed with the batch's rows, or not at all.
+    let position = |db: &Database| {
+        db.save_ct_position(
+            &batch.log.log_id,
+            &batch.log.shown_url(),
+            batch.next,
+            batch.tree_size,
+            &clock::utc_now_iso(),
         )
-    })
+    };
+    matcher
+        .handle_batch(&batch.records, &what, position)
+        .map_err(|e| {
+            Failure::new(
+                1,
+                format!("cannot commit {what}: {e} (its position was not advanced; a restart resumes there)"),
+            )
+        })
 }
