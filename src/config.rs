@@ -6,7 +6,6 @@
 //!
 //! Every error names the file, and where it can the line, section and key.
 
-use crate::ct::reader::{CtSettings, ReaderSettings, StartAt};
 use crate::detect::rules::Rules;
 use crate::pycompat::ini::{IniError, IniErrorKind, IniFile};
 use std::fmt;
@@ -261,58 +260,6 @@ impl Config {
         }))
     }
 
-    /// `[CTLOGS]`: every key optional.
-    pub fn ct_logs(&self) -> Result<CtSettings, ConfigError> {
-        let log_list = self
-            .get("CTLOGS", "LogList")?
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty());
-        let logs = self
-            .get("CTLOGS", "Logs")?
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty());
-        let mut reader = ReaderSettings::default();
-        if let Some(v) = self
-            .get("CTLOGS", "StartAt")?
-            .filter(|v| !v.trim().is_empty())
-        {
-            reader.start_at = match v.trim().to_ascii_lowercase().as_str() {
-                "end" => StartAt::End,
-                "beginning" => StartAt::Beginning,
-                _ => {
-                    return Err(self.key_error(
-                        "CTLOGS",
-                        "StartAt",
-                        format!("{v:?}: use end or beginning"),
-                    ))
-                }
-            };
-        }
-        if let Some(d) = self.seconds("CTLOGS", "PollInterval")? {
-            reader.poll_interval = d;
-        }
-        if let Some(v) = self
-            .get("CTLOGS", "BatchSize")?
-            .filter(|v| !v.trim().is_empty() && !v.trim().eq_ignore_ascii_case("adaptive"))
-        {
-            let n = parse_python_int(&v)
-                .filter(|n| (1..=100_000).contains(n))
-                .ok_or_else(|| {
-                    self.key_error(
-                        "CTLOGS",
-                        "BatchSize",
-                        format!("{v:?}: use a number of entries (1 to 100000) or adaptive"),
-                    )
-                })?;
-            reader.batch_size = Some(n as u64);
-        }
-        Ok(CtSettings {
-            log_list: log_list.unwrap_or_else(|| "embedded".into()),
-            logs: logs.unwrap_or_else(|| "all".into()),
-            reader,
-        })
-    }
-
     /// An optional positive number of seconds (fractions allowed), below 10⁹.
     pub fn seconds(
         &self,
@@ -402,6 +349,7 @@ pub fn parse_python_int(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ct::CtSettings;
 
     /// A lone '%' in a secret-bearing value: the error names file, line, section and key but
     /// does not quote the value (configparser would); elsewhere the value is quoted.
@@ -459,7 +407,7 @@ mod tests {
             )
             .unwrap()
         };
-        let poll = |v: &str| conf(v).ct_logs().map(|c| c.reader.poll_interval);
+        let poll = |v: &str| CtSettings::from_config(&conf(v)).map(|c| c.reader.poll_interval);
         let timeout = |v: &str| {
             conf(v).seconds_in(
                 "CONNECT",

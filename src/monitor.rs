@@ -20,7 +20,7 @@ pub mod matcher;
 pub(crate) mod source;
 
 use crate::config::{split_list, Config, ConfigError};
-use crate::ct::reader::CtSettings;
+use crate::ct::CtSettings;
 use crate::db::{Database, DatabaseSettings};
 use crate::detect::lookalike::Lookalike;
 use crate::detect::rules::Rules;
@@ -120,7 +120,7 @@ impl SourceSettings {
                     "ct:// (direct CT log reading) must be the only value",
                 ));
             }
-            return Ok(SourceSettings::CtLogs(c.ct_logs()?));
+            return Ok(SourceSettings::CtLogs(CtSettings::from_config(c)?));
         }
         Ok(SourceSettings::Certstream(ClientSettings::from_config(c)?))
     }

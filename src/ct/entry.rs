@@ -218,96 +218,9 @@ pub fn record_from_entry(
     Ok((record, parsed.warnings, parsed.lossy))
 }
 
-/// `tile/data/<N>[.p/<W>]` path component for tile `n` (3-digit groups, `x` prefixes).
-pub fn tile_path(n: u64, width: u64) -> String {
-    let mut groups = Vec::new();
-    let mut v = n;
-    loop {
-        groups.push(v % 1000);
-        v /= 1000;
-        if v == 0 {
-            break;
-        }
-    }
-    let mut s = String::from("tile/data/");
-    for (i, g) in groups.iter().rev().enumerate() {
-        if i + 1 < groups.len() {
-            s.push_str(&format!("x{g:03}/"));
-        } else {
-            s.push_str(&format!("{g:03}"));
-        }
-    }
-    if width < 256 {
-        s.push_str(&format!(".p/{width}"));
-    }
-    s
-}
-
-/// The tree size from a signed-note checkpoint (line 2); signatures are not checked.
-pub fn checkpoint_size(text: &[u8]) -> Result<u64, EntryError> {
-    let text =
-        std::str::from_utf8(text).map_err(|_| EntryError("checkpoint is not UTF-8".into()))?;
-    let mut lines = text.split('\n');
-    let origin = lines.next().unwrap_or("");
-    if origin.is_empty() {
-        return err("checkpoint has no origin line");
-    }
-    let size = lines.next().unwrap_or("");
-    if size.is_empty()
-        || !size.bytes().all(|b| b.is_ascii_digit())
-        || (size.len() > 1 && size.starts_with('0'))
-    {
-        return err(format!(
-            "checkpoint size line {size:?} is not a decimal number"
-        ));
-    }
-    let root = lines.next().unwrap_or("");
-    match crate::net::base64::decode(root.as_bytes()) {
-        Ok(h) if h.len() == 32 => {}
-        _ => return err("checkpoint root hash is not 32 bytes of base64"),
-    }
-    size.parse()
-        .map_err(|_| EntryError(format!("checkpoint size {size} out of range")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tile_paths() {
-        let cases: &[(u64, u64, &str)] = &[
-            (0, 256, "tile/data/000"),
-            (5, 256, "tile/data/005"),
-            (1000, 256, "tile/data/x001/000"),
-            (1_234_067, 256, "tile/data/x001/x234/067"),
-            (3_554_687, 256, "tile/data/x003/x554/687"),
-            (7, 13, "tile/data/007.p/13"),
-        ];
-        for (n, w, want) in cases {
-            assert_eq!(tile_path(*n, *w), *want);
-        }
-    }
-
-    #[test]
-    fn checkpoints() {
-        let ok = b"log.example/2026h1\n910004669\nr4hBntWxgz2ver0Q24tx3uAt+XdpbZxZnyChZT2BHzc=\n\n\xe2\x80\x94 log.example/2026h1 AAAA\n";
-        assert_eq!(checkpoint_size(ok).unwrap(), 910_004_669);
-        for bad in [
-            &b""[..],
-            b"o\n",
-            b"o\n12a\nx\n",
-            b"o\n012\nr4hBntWxgz2ver0Q24tx3uAt+XdpbZxZnyChZT2BHzc=\n",
-            b"o\n5\nAAAA\n",
-            b"\xff\n1\n",
-        ] {
-            assert!(
-                checkpoint_size(bad).is_err(),
-                "{:?}",
-                String::from_utf8_lossy(bad)
-            );
-        }
-    }
 
     #[test]
     fn rfc6962_structure_errors() {

@@ -1,4 +1,4 @@
-//! The Certificate Transparency log list (Chrome's v3 schema, `ct-protocols.md` §4): which
+//! The Certificate Transparency log list (Chrome's CT log list, schema v3): which
 //! logs exist, how to read them (RFC 6962 `url` or a tiled log's `monitoring_url`), their
 //! state and temporal shard, and the `[CTLOGS] LogList` / `Logs` config values.
 //!
@@ -87,7 +87,8 @@ impl LogState {
         }
     }
 
-    /// States worth polling: usable, qualified, readonly (`ct-protocols.md` §4).
+    /// States worth polling: usable, qualified, readonly (a readonly log is read up to its
+    /// `final_tree_head`); pending, retired and rejected logs are not.
     pub fn followable(self) -> bool {
         matches!(
             self,

@@ -6,16 +6,19 @@
 //! batch's rows and the new position in one transaction. The reader never writes the
 //! position itself, so a batch that was not committed is simply read again after a
 //! restart: nothing is skipped, nothing counted twice.
+//!
+//! This file is the part both protocols share (the loop, backoff and retries, skipping
+//! undecodable entries, the hand-over); what differs is in `rfc6962.rs` and
+//! `static_ct.rs`.
 
 use crate::backoff::Backoff;
 use crate::certificate::CertificateRecord;
-use crate::ct::entry::{self, EntryError, LogEntry};
+use crate::ct::entry::{self, LogEntry};
 use crate::ct::loglist::{CtLog, LogKind};
+use crate::ct::{rfc6962, static_ct};
 use crate::logging;
-use crate::net::base64;
 use crate::net::http::{HttpClient, HttpResponse};
 use crate::shutdown;
-use serde::Deserialize;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::SyncSender;
 use std::sync::{Arc, Mutex};
@@ -88,7 +91,7 @@ impl LogStats {
 }
 
 /// Why a fetch did not produce a batch.
-enum FetchError {
+pub(super) enum FetchError {
     /// 429 or 503, with the server's `Retry-After` when it gave one.
     RateLimited(Option<Duration>),
     /// Network error, timeout, 5xx, garbled or short response: try again later.
@@ -97,19 +100,47 @@ enum FetchError {
     Malformed { index: u64, message: String },
 }
 
+/// A log's base URL and the HTTP client that reads it, for either protocol.
+pub(super) struct Endpoint {
+    url: String,
+    http: HttpClient,
+}
+
+impl Endpoint {
+    /// `path` under the log's URL; a failure to get any answer is [`FetchError::Transient`].
+    pub(super) fn get(&self, path: &str) -> Result<HttpResponse, FetchError> {
+        let url = format!("{}{}", self.url, path);
+        self.http
+            .get(&url, BODY_LIMIT)
+            .map_err(|e| FetchError::Transient(e.to_string()))
+    }
+}
+
+/// 200 passes; 429 and 503 are rate limiting (with the server's `Retry-After`); any other
+/// status is a transient error naming `what` was asked.
+pub(super) fn check_status(resp: &HttpResponse, what: &str) -> Result<(), FetchError> {
+    match resp.status {
+        200 => Ok(()),
+        429 | 503 => Err(FetchError::RateLimited(resp.retry_after)),
+        s => Err(FetchError::Transient(format!("{what}: HTTP {s}"))),
+    }
+}
+
+/// How a log is read: the protocol of its list entry ([`LogKind`]), with the state that
+/// protocol keeps between requests.
+enum Protocol {
+    Rfc6962(rfc6962::GetEntries),
+    StaticCt,
+}
+
 /// Reads one log. `next` is the first entry not yet handed over.
 pub struct CtLogCursor {
     log: Arc<CtLog>,
     settings: ReaderSettings,
-    http: HttpClient,
+    endpoint: Endpoint,
+    protocol: Protocol,
     next: Option<u64>,
-    batch: u64,
-    /// The largest answer the log gave to a capped request: its real cap. Aligned logs
-    /// (Trillian, CTile) answer short at every boundary; those must not shrink the batch.
-    largest_answer: u64,
     stats: Arc<LogStats>,
-    leaf_buf: Vec<u8>,
-    extra_buf: Vec<u8>,
     /// Consecutive failures to decode the entry at this index.
     malformed_at: Option<(u64, u32)>,
     /// The tree size last reported as shrunk, so the report is not repeated every poll.
@@ -119,25 +150,6 @@ pub struct CtLogCursor {
 /// How often an undecodable entry is re-fetched before it is skipped (a truncated or
 /// garbled response looks the same as a bad entry the first time).
 const MALFORMED_RETRIES: u32 = 3;
-
-#[derive(Deserialize)]
-struct Sth {
-    tree_size: u64,
-}
-
-#[derive(Deserialize)]
-struct Entries<'a> {
-    #[serde(borrow)]
-    entries: Vec<RawEntry<'a>>,
-}
-
-#[derive(Deserialize)]
-struct RawEntry<'a> {
-    #[serde(borrow)]
-    leaf_input: std::borrow::Cow<'a, str>,
-    #[serde(borrow)]
-    extra_data: std::borrow::Cow<'a, str>,
-}
 
 /// The largest position (and tree size) a log can have here: `CTLogState` stores them as
 /// SQLite INTEGERs, signed 64-bit.
@@ -153,39 +165,27 @@ impl CtLogCursor {
         settings: ReaderSettings,
         stats: Arc<LogStats>,
     ) -> CtLogCursor {
-        let http = HttpClient::new(settings.http_timeout);
-        let batch = settings.batch_size.unwrap_or(256).max(1);
+        let endpoint = Endpoint {
+            url: log.url.clone(),
+            http: HttpClient::new(settings.http_timeout),
+        };
+        let protocol = match log.kind {
+            LogKind::Rfc6962 => Protocol::Rfc6962(rfc6962::GetEntries::new(settings.batch_size)),
+            LogKind::Tiled => Protocol::StaticCt,
+        };
         if let Some(n) = saved_next {
             stats.next.store(n, Ordering::Relaxed);
         }
         CtLogCursor {
             log,
             settings,
-            http,
+            endpoint,
+            protocol,
             next: saved_next,
-            batch,
-            largest_answer: 0,
             stats,
-            leaf_buf: Vec::new(),
-            extra_buf: Vec::new(),
             malformed_at: None,
             shrink_reported: None,
         }
-    }
-
-    fn classify(&self, resp: &HttpResponse, what: &str) -> Result<(), FetchError> {
-        match resp.status {
-            200 => Ok(()),
-            429 | 503 => Err(FetchError::RateLimited(resp.retry_after)),
-            s => Err(FetchError::Transient(format!("{what}: HTTP {s}"))),
-        }
-    }
-
-    fn get(&self, path: &str) -> Result<HttpResponse, FetchError> {
-        let url = format!("{}{}", self.log.url, path);
-        self.http
-            .get(&url, BODY_LIMIT)
-            .map_err(|e| FetchError::Transient(e.to_string()))
     }
 
     /// The log's current size. A size of 2^63 or more cannot be a position: the positions
@@ -202,21 +202,9 @@ impl CtLogCursor {
     }
 
     fn reported_size(&self) -> Result<u64, FetchError> {
-        match self.log.kind {
-            LogKind::Rfc6962 => {
-                let resp = self.get("ct/v1/get-sth")?;
-                self.classify(&resp, "get-sth")?;
-                let sth: Sth = serde_json::from_slice(&resp.body).map_err(|e| {
-                    FetchError::Transient(format!("get-sth: invalid response: {e}"))
-                })?;
-                Ok(sth.tree_size)
-            }
-            LogKind::Tiled => {
-                let resp = self.get("checkpoint")?;
-                self.classify(&resp, "checkpoint")?;
-                entry::checkpoint_size(&resp.body)
-                    .map_err(|e| FetchError::Transient(format!("checkpoint: {e}")))
-            }
+        match self.protocol {
+            Protocol::Rfc6962(_) => rfc6962::tree_size(&self.endpoint),
+            Protocol::StaticCt => static_ct::tree_size(&self.endpoint),
         }
     }
 
@@ -226,166 +214,11 @@ impl CtLogCursor {
         next: u64,
         size: u64,
     ) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
-        match self.log.kind {
-            LogKind::Rfc6962 => self.fetch_rfc6962(next, size),
-            LogKind::Tiled => self.fetch_tile(next, size),
-        }
-    }
-
-    fn fetch_rfc6962(
-        &mut self,
-        next: u64,
-        size: u64,
-    ) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
-        // Requests end on a multiple of the batch: logs that align their answers
-        // (Trillian, CTile) then answer every request in full.
-        let end = (next - next % self.batch + self.batch - 1).min(size - 1);
-        let wanted = end - next + 1;
-        let resp = self.get(&format!("ct/v1/get-entries?start={next}&end={end}"))?;
-        self.classify(&resp, "get-entries")?;
-        let parsed: Entries<'_> = serde_json::from_slice(&resp.body)
-            .map_err(|e| FetchError::Transient(format!("get-entries: invalid response: {e}")))?;
-        let n = parsed.entries.len() as u64;
-        if n == 0 || n > wanted {
-            return Err(FetchError::Transient(format!(
-                "get-entries returned {n} entries for a request of {wanted}"
-            )));
-        }
-        if n < wanted && self.settings.batch_size.is_none() {
-            // The log caps its answers. Its cap is at least the largest answer seen; caps
-            // are round numbers (32, 256, 1000, 1024), so ask for the next power of two.
-            self.largest_answer = self.largest_answer.max(n);
-            self.batch = self
-                .largest_answer
-                .next_power_of_two()
-                .min(self.settings.batch_size.unwrap_or(256))
-                .max(1);
-        }
-        let mut records = Vec::with_capacity(n as usize);
-        for (k, raw) in parsed.entries.iter().enumerate() {
-            let index = next + k as u64;
-            // The names are in leaf_input; extra_data (the chain) only adds the precert's
-            // fingerprint, so unreadable extra_data is reported with the entry, not fatal.
-            let extra_b64 = base64::decode_into(raw.extra_data.as_bytes(), &mut self.extra_buf);
-            if extra_b64.is_err() {
-                self.extra_buf.clear();
-            }
-            let decoded = base64::decode_into(raw.leaf_input.as_bytes(), &mut self.leaf_buf)
-                .map_err(|e| EntryError(format!("leaf_input base64: {e}")))
-                .and_then(|_| entry::parse_rfc6962(&self.leaf_buf, &self.extra_buf))
-                .map(|mut entry| {
-                    if let Err(e) = extra_b64 {
-                        entry.chain_error = Some(format!("extra_data base64: {e}"));
-                    }
-                    entry
-                });
-            match decoded {
-                Ok(entry) => {
-                    if let Some(r) = self.record(index, &entry) {
-                        records.push(r);
-                    }
-                }
-                // Keep the good prefix; the next request starts at the bad entry.
-                Err(_) if k > 0 => return Ok((records, index)),
-                Err(e) => {
-                    return Err(FetchError::Malformed {
-                        index,
-                        message: e.0,
-                    })
-                }
-            }
-        }
-        Ok((records, next + n))
-    }
-
-    fn fetch_tile(
-        &mut self,
-        next: u64,
-        size: u64,
-    ) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
-        let tile = next / 256;
-        let width = (size - tile * 256).min(256);
-        let mut resp = self.get(&entry::tile_path(tile, width))?;
-        if resp.status == 404 && width < 256 {
-            // Logs may delete a partial tile once the full one exists.
-            resp = self.get(&entry::tile_path(tile, 256))?;
-        }
-        self.classify(&resp, "data tile")?;
-        let (leaves, problem) = entry::parse_tile(&resp.body);
-        let skip = (next - tile * 256) as usize;
-        let usable = leaves.len().min(width as usize);
-        if usable < width as usize && usable <= skip {
-            // Nothing new before the problem: report it at the first entry we need.
-            let why = problem.map_or_else(
-                || format!("{} entries, expected {width}", leaves.len()),
-                |e| e.0,
-            );
-            return Err(FetchError::Malformed {
-                index: next,
-                message: format!("data tile {tile}: {why}"),
-            });
-        }
-        let mut records = Vec::with_capacity(usable - skip);
-        for (k, entry) in leaves.iter().enumerate().take(usable).skip(skip) {
-            if let Some(r) = self.record(tile * 256 + k as u64, entry) {
-                records.push(r);
-            }
-        }
-        // A bad leaf ends what can be read of a tile: keep the good ones before it; the
-        // next fetch starts at the bad one.
-        Ok((records, tile * 256 + usable as u64))
-    }
-
-    /// A decoded entry → record; a certificate that cannot be read at all is logged and skipped.
-    fn record(&self, index: u64, entry: &LogEntry<'_>) -> Option<CertificateRecord<'static>> {
-        match entry::record_from_entry(entry) {
-            Ok((record, warnings, lossy)) => {
-                if let Some(why) = &entry.chain_error {
-                    let n = self.stats.bad_chains.fetch_add(1, Ordering::Relaxed) + 1;
-                    // Counted always; logged for the first ones, then every thousandth.
-                    if n <= 20 || n.is_multiple_of(1000) {
-                        logging::warning(
-                            "ct",
-                            &format!(
-                                "{} ({}) entry {index}: BAD CHAIN ({why}); certificate kept, its names come from the leaf (bad chain #{n} of this log)",
-                                self.log.description, self.log.url
-                            ),
-                        );
-                    }
-                }
-                if lossy {
-                    logging::warning(
-                        "ct",
-                        &format!(
-                            "{} entry {index}: names not valid UTF-8, kept lossily",
-                            self.log.description
-                        ),
-                    );
-                }
-                if !warnings.is_empty() && logging::enabled(logging::DEBUG) {
-                    logging::debug(
-                        "ct",
-                        &format!(
-                            "{} entry {index}: {}",
-                            self.log.description,
-                            warnings.join("; ")
-                        ),
-                    );
-                }
-                Some(record)
-            }
-            Err(e) => {
-                self.stats.malformed.fetch_add(1, Ordering::Relaxed);
-                logging::error(
-                    "ct",
-                    &format!(
-                        "MALFORMED ENTRY {} ({}) index {index}: {e}; skipped",
-                        self.log.description,
-                        self.log.shown_url()
-                    ),
-                );
-                None
-            }
+        let (log, stats) = (&self.log, &self.stats);
+        let record = |index: u64, entry: &LogEntry<'_>| record(log, stats, index, entry);
+        match &mut self.protocol {
+            Protocol::Rfc6962(get_entries) => get_entries.fetch(&self.endpoint, next, size, record),
+            Protocol::StaticCt => static_ct::fetch(&self.endpoint, next, size, record),
         }
     }
 
@@ -483,9 +316,9 @@ impl CtLogCursor {
                             continue;
                         }
                         // Deterministically bad: skip it (the whole tile for tiled logs), loudly.
-                        let skip_to = match self.log.kind {
-                            LogKind::Rfc6962 => index + 1,
-                            LogKind::Tiled => ((index / 256 + 1) * 256).min(size),
+                        let skip_to = match self.protocol {
+                            Protocol::Rfc6962(_) => index + 1,
+                            Protocol::StaticCt => static_ct::skip_past(index, size),
                         };
                         self.stats
                             .malformed
@@ -551,12 +384,56 @@ impl CtLogCursor {
     }
 }
 
-/// `[CTLOGS]` settings of direct CT mode (`ACTServer = ct://`).
-#[derive(Debug, Clone)]
-pub struct CtSettings {
-    /// `embedded`, a file path, or an http(s) URL.
-    pub log_list: String,
-    /// `all`, or a list of log URLs / descriptions.
-    pub logs: String,
-    pub reader: ReaderSettings,
+/// A decoded entry → record; a certificate that cannot be read at all is logged and skipped.
+fn record(
+    log: &CtLog,
+    stats: &LogStats,
+    index: u64,
+    entry: &LogEntry<'_>,
+) -> Option<CertificateRecord<'static>> {
+    match entry::record_from_entry(entry) {
+        Ok((record, warnings, lossy)) => {
+            if let Some(why) = &entry.chain_error {
+                let n = stats.bad_chains.fetch_add(1, Ordering::Relaxed) + 1;
+                // Counted always; logged for the first ones, then every thousandth.
+                if n <= 20 || n.is_multiple_of(1000) {
+                    logging::warning(
+                        "ct",
+                        &format!(
+                            "{} ({}) entry {index}: BAD CHAIN ({why}); certificate kept, its names come from the leaf (bad chain #{n} of this log)",
+                            log.description, log.url
+                        ),
+                    );
+                }
+            }
+            if lossy {
+                logging::warning(
+                    "ct",
+                    &format!(
+                        "{} entry {index}: names not valid UTF-8, kept lossily",
+                        log.description
+                    ),
+                );
+            }
+            if !warnings.is_empty() && logging::enabled(logging::DEBUG) {
+                logging::debug(
+                    "ct",
+                    &format!("{} entry {index}: {}", log.description, warnings.join("; ")),
+                );
+            }
+            Some(record)
+        }
+        Err(e) => {
+            stats.malformed.fetch_add(1, Ordering::Relaxed);
+            logging::error(
+                "ct",
+                &format!(
+                    "MALFORMED ENTRY {} ({}) index {index}: {e}; skipped",
+                    log.description,
+                    log.shown_url()
+                ),
+            );
+            None
+        }
+    }
 }

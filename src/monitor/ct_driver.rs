@@ -7,7 +7,8 @@
 use crate::backoff::Backoff;
 use crate::clock;
 use crate::ct::loglist::{self, CtLog, LogList};
-use crate::ct::reader::{CtBatch, CtLogCursor, CtSettings, LogStats};
+use crate::ct::reader::{CtBatch, CtLogCursor, LogStats};
+use crate::ct::CtSettings;
 use crate::db::Database;
 use crate::detect::rules::Rules;
 use crate::logging;
@@ -21,8 +22,6 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Chrome stops enforcing CT on a list this stale; new shards will be missing from it.
-const STALE_LIST_DAYS: f64 = 70.0;
 /// How often the log list is reloaded to pick up new logs and shards.
 const LIST_REFRESH: Duration = Duration::from_secs(24 * 3600);
 
@@ -63,11 +62,14 @@ pub fn load_list(source: &str) -> Result<LogList, String> {
 pub fn select_logs(settings: &CtSettings) -> Result<Vec<CtLog>, (&'static str, String)> {
     let list = load_list(&settings.log_list).map_err(|e| ("LogList", e))?;
     let now = clock::now_unix();
-    if let Some(age) = list.age_days(now).filter(|a| *a > STALE_LIST_DAYS) {
-        logging::warning(
-            "ct",
-            &format!("the CT log list is {age:.0} days old (version {}, {}): newer logs are missing; run `certstreammonitor loglist --update FILE`", list.version, list.timestamp),
-        );
+    if list.is_stale(now) {
+        // An undated list is stale too, but has no age to give: it is not warned about.
+        if let Some(age) = list.age_days(now) {
+            logging::warning(
+                "ct",
+                &format!("the CT log list is {age:.0} days old (version {}, {}): newer logs are missing; run `certstreammonitor loglist --update FILE`", list.version, list.timestamp),
+            );
+        }
     }
     let logs = list.select(&settings.logs, now).map_err(|e| ("Logs", e))?;
     if logs.is_empty() {
@@ -330,10 +332,26 @@ fn commit<W: Write>(
     counters
         .messages
         .fetch_add(batch.next - batch.start, Ordering::Relaxed);
-    matcher.handle_ct_batch(batch).map_err(|e| {
-        Failure::new(
-            1,
-            format!("cannot commit {} entries {}..{}: {e} (its position was not advanced; a restart resumes there)", batch.log.description, batch.start, batch.next),
+    let what = format!(
+        "{} entries {}..{}",
+        batch.log.description, batch.start, batch.next
+    );
+    // The log's new position is committed with the batch's rows, or not at all.
+    let position = |db: &Database| {
+        db.save_ct_position(
+            &batch.log.log_id,
+            &batch.log.shown_url(),
+            batch.next,
+            batch.tree_size,
+            &clock::utc_now_iso(),
         )
-    })
+    };
+    matcher
+        .handle_batch(&batch.records, &what, position)
+        .map_err(|e| {
+            Failure::new(
+                1,
+                format!("cannot commit {what}: {e} (its position was not advanced; a restart resumes there)"),
+            )
+        })
 }

@@ -4,8 +4,7 @@
 
 use crate::certificate::{display_safe, CertificateRecord};
 use crate::clock;
-use crate::ct::reader::CtBatch;
-use crate::db::{Database, NewHost};
+use crate::db::{Database, DbError, NewHost};
 use crate::detect::lookalike::{Lookalike, LookalikeHit};
 use crate::detect::rules::{Rules, Verdict};
 use crate::logging;
@@ -71,7 +70,7 @@ pub struct Matcher<'a, W: Write> {
     out: W,
     counters: Arc<Counters>,
     stdout_broken: bool,
-    /// Inside a CT batch transaction, stdout lines wait here until the commit.
+    /// Inside a batch transaction, stdout lines wait here until the commit.
     deferred: Option<Vec<String>>,
     /// `[LOOKALIKE]` engine, when enabled.
     lookalike: Option<&'a Lookalike>,
@@ -176,10 +175,7 @@ impl<'a, W: Write> Matcher<'a, W> {
     }
 
     /// One certificate, from any source: rules on every name, matches stored.
-    pub fn handle_record(
-        &mut self,
-        record: &CertificateRecord<'_>,
-    ) -> Result<(), crate::db::DbError> {
+    pub fn handle_record(&mut self, record: &CertificateRecord<'_>) -> Result<(), DbError> {
         Counters::bump(&self.counters.certificates);
         for host in &record.all_domains {
             Counters::bump(&self.counters.names);
@@ -218,7 +214,7 @@ impl<'a, W: Write> Matcher<'a, W> {
         record: &CertificateRecord<'_>,
         host: &str,
         hit: Option<&LookalikeHit>,
-    ) -> Result<(), crate::db::DbError> {
+    ) -> Result<(), DbError> {
         Counters::bump(&self.counters.matches);
         let san = record.san_for(host);
         let startime = record.startime();
@@ -260,9 +256,9 @@ impl<'a, W: Write> Matcher<'a, W> {
     /// match is not lost: each try already waits SQLite's busy timeout, and the stall
     /// watch reports the wait. Only a stop request ends the wait (the caller then logs
     /// the match in full). Inside a CT batch the lock is taken by `BEGIN IMMEDIATE`.
-    fn insert(&mut self, row: &NewHost<'_>) -> Result<bool, crate::db::DbError> {
+    fn insert(&mut self, row: &NewHost<'_>) -> Result<bool, DbError> {
         if self.lock_abandoned {
-            return Err(crate::db::DbError {
+            return Err(DbError {
                 path: self.db.path().to_path_buf(),
                 message: "database is locked (stopping: not waited for)".into(),
             });
@@ -301,25 +297,25 @@ impl<'a, W: Write> Matcher<'a, W> {
         }
     }
 
-    /// A CT batch: its rows and the log's new position in one transaction, then the
-    /// stdout lines. Retried whole on failure (nothing of a failed attempt remains).
-    pub fn handle_ct_batch(&mut self, batch: &CtBatch) -> Result<(), crate::db::DbError> {
+    /// A batch of records and what the source writes with them (a CT log's new position,
+    /// `progress`) in one transaction, then the stdout lines. Retried whole on failure
+    /// (nothing of a failed attempt remains); `what` names the batch in the warnings.
+    pub fn handle_batch(
+        &mut self,
+        records: &[CertificateRecord<'_>],
+        what: &str,
+        progress: impl Fn(&Database) -> Result<(), DbError>,
+    ) -> Result<(), DbError> {
         let mut attempt = 0u64;
         loop {
             attempt += 1;
             self.deferred = Some(Vec::new());
             let result = (|| {
                 self.db.begin()?;
-                for record in &batch.records {
+                for record in records {
                     self.handle_record(record)?;
                 }
-                self.db.save_ct_position(
-                    &batch.log.log_id,
-                    &batch.log.shown_url(),
-                    batch.next,
-                    batch.tree_size,
-                    &clock::utc_now_iso(),
-                )?;
+                progress(self.db)?;
                 self.db.commit()
             })();
             let lines = self.deferred.take().unwrap_or_default();
@@ -337,10 +333,7 @@ impl<'a, W: Write> Matcher<'a, W> {
                     }
                     logging::warning(
                         "root",
-                        &format!(
-                            "committing {} entries {}..{} failed (attempt {attempt}): {e}",
-                            batch.log.description, batch.start, batch.next
-                        ),
+                        &format!("committing {what} failed (attempt {attempt}): {e}"),
                     );
                     std::thread::sleep(Duration::from_millis(250 * attempt));
                 }
@@ -351,7 +344,7 @@ impl<'a, W: Write> Matcher<'a, W> {
 
 /// SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock (SQLite's result-code
 /// texts, "database is locked" and "database table is locked").
-fn is_busy(e: &crate::db::DbError) -> bool {
+fn is_busy(e: &DbError) -> bool {
     e.message.contains("database is locked") || e.message.contains("database table is locked")
 }
 
