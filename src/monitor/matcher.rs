@@ -308,20 +308,19 @@ impl<'a, W: Write> Matcher<'a, W> {
         loop {
             attempt += 1;
             self.deferred = Some(Vec::new());
-            let result = (|| {
-                self.db.begin()?;
+            let db = self.db;
+            let result = db.write_transaction(|| {
                 for record in &batch.records {
                     self.handle_record(record)?;
                 }
-                self.db.save_ct_position(
+                db.save_ct_position(
                     &batch.log.log_id,
                     &batch.log.shown_url(),
                     batch.next,
                     batch.tree_size,
                     &clock::utc_now_iso(),
-                )?;
-                self.db.commit()
-            })();
+                )
+            });
             let lines = self.deferred.take().unwrap_or_default();
             match result {
                 Ok(()) => {
@@ -331,7 +330,6 @@ impl<'a, W: Write> Matcher<'a, W> {
                     return Ok(());
                 }
                 Err(e) => {
-                    self.db.rollback();
                     if attempt >= 4 {
                         return Err(e);
                     }
