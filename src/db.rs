@@ -155,10 +155,6 @@ impl Database {
         &self.table
     }
 
-    pub fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     /// Insert unless the Domain is already known; committed when this returns.
     /// Returns whether a row was added (a renewed certificate for a known host is not).
     pub fn insert_if_absent(&self, host: &NewHost<'_>) -> Result<bool, DbError> {
