@@ -1,3 +1,5 @@
+//! Hand-written because ureq's proxy support carries only ureq's own requests; the websocket and the whois query need a raw TCP stream through HTTP CONNECT or SOCKS5 (RFC 1928).
+//!
 //! TCP tunnels through proxies: HTTP CONNECT for the certstream websocket (`[SERVER]
 //! Proxy_*` or the `https_proxy` environment variable, as websocket-client did for the
 //! original), and CONNECT or SOCKS for the whois query of `scan` when `[ENRICH]
