@@ -37,6 +37,7 @@ use crate::notify::smtp::{Mail, SmtpSecurity, SmtpSettings};
 use crate::scan::alert::{self, Alert};
 use crate::shutdown;
 use crate::Failure;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use regex::Regex;
 use serde_json::Value;
 use std::fmt;
@@ -290,25 +291,25 @@ pub fn split_urls(s: &str) -> Vec<String> {
 // ---------------------------------------------------------------------------------------------
 // URL parsing (apprise's `parse_url` semantics where they matter)
 
-/// Python's `urllib.parse.quote(s, safe)`.
-fn quote(s: &str, safe: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
-        if b.is_ascii_alphanumeric()
-            || b"_.-~".contains(&b)
-            || (b.is_ascii() && safe.as_bytes().contains(&b))
-        {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+/// What Python's `urllib.parse.quote` encodes with `safe=''`: all but `A-Z a-z 0-9 _ . - ~`.
+const QUOTE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'~');
+/// `quote(s, safe='/')`, Python's default.
+const QUOTE_PATH: &AsciiSet = &QUOTE.remove(b'/');
+/// `quote(s, safe=' ')`, the first step of `quote_plus`.
+const QUOTE_PLUS: &AsciiSet = &QUOTE.remove(b' ');
+
+/// Python's `urllib.parse.quote(s, safe)`, `safe` being one of the sets above.
+fn quote(s: &str, safe: &'static AsciiSet) -> String {
+    utf8_percent_encode(s, safe).to_string()
 }
 
 /// Python's `urllib.parse.quote_plus(s)`.
 fn quote_plus(s: &str) -> String {
-    quote(s, " ").replace(' ', "+")
+    quote(s, QUOTE_PLUS).replace(' ', "+")
 }
 
 /// An insertion-ordered dict with Python's assignment semantics (a new key goes last, an
@@ -823,7 +824,7 @@ fn json_path(raw: &str) -> String {
             collapsed.push(ch);
         }
     }
-    quote(&collapsed, "/")
+    quote(&collapsed, QUOTE_PATH)
 }
 
 fn channels_of(u: &UrlParts, path_items: &[String], keys: &[&str]) -> Vec<Option<String>> {
@@ -954,7 +955,10 @@ fn parse_mattermost(u: &UrlParts) -> Result<Kind, String> {
     if !token_ok(token, b"_-") {
         return Err("the token must be letters, digits, _ and -".into());
     }
-    let path: String = path.iter().map(|s| format!("/{}", quote(s, ""))).collect();
+    let path: String = path
+        .iter()
+        .map(|s| format!("/{}", quote(s, QUOTE)))
+        .collect();
     Ok(Kind::Mattermost {
         secure: u.scheme == "mmosts",
         host: u.url_host(),
