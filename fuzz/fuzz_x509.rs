@@ -423,7 +423,7 @@ fn bench() {
     let t = Instant::now();
     let mut x = 0u8;
     for _ in 0..rounds {
-        x ^= certstreammonitor::x509::sha1::sha1(std::hint::black_box(&der))[0];
+        x ^= certstreammonitor::x509::fingerprint::sha1(std::hint::black_box(&der))[0];
     }
     let hash = t.elapsed() / rounds;
     let t = Instant::now();

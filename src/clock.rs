@@ -127,23 +127,8 @@ pub fn date_time_prefix(b: &[u8], max_second: u32) -> Option<i64> {
     Some(days_from_civil(y as i64, mo, d) * 86_400 + (h * 3600 + mi * 60 + se) as i64)
 }
 
-#[repr(C)]
-struct Tm {
-    tm_sec: i32,
-    tm_min: i32,
-    tm_hour: i32,
-    tm_mday: i32,
-    tm_mon: i32,
-    tm_year: i32,
-    tm_wday: i32,
-    tm_yday: i32,
-    tm_isdst: i32,
-    tm_gmtoff: i64,
-    tm_zone: *const u8,
-}
-
 extern "C" {
-    fn localtime_r(t: *const i64, out: *mut Tm) -> *mut Tm;
+    // POSIX tzset(3); the libc crate does not declare it.
     fn tzset();
 }
 
@@ -155,21 +140,11 @@ pub fn init_timezone() {
 
 /// Local calendar time of a Unix timestamp (falls back to UTC if the C library refuses).
 pub fn local(ts: i64) -> CivilTime {
-    let mut tm = Tm {
-        tm_sec: 0,
-        tm_min: 0,
-        tm_hour: 0,
-        tm_mday: 0,
-        tm_mon: 0,
-        tm_year: 0,
-        tm_wday: 0,
-        tm_yday: 0,
-        tm_isdst: 0,
-        tm_gmtoff: 0,
-        tm_zone: std::ptr::null(),
-    };
+    let t: libc::time_t = ts;
+    // SAFETY: `tm` is plain integers and a pointer, for which all-zero is a valid value.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     // SAFETY: both pointers are valid for the call; localtime_r is the thread-safe variant.
-    let r = unsafe { localtime_r(&ts, &mut tm) };
+    let r = unsafe { libc::localtime_r(&t, &mut tm) };
     if r.is_null() {
         return utc(ts);
     }

@@ -8,7 +8,7 @@
 
 use crate::config::{Config, ConfigError};
 use rusqlite::types::ValueRef;
-use rusqlite::{params, Connection, OpenFlags};
+use rusqlite::{params, Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -185,10 +185,6 @@ impl Database {
         &self.table
     }
 
-    pub fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     /// Insert unless the Domain is already known; committed when this returns.
     /// Returns whether a row was added (a renewed certificate for a known host is not).
     pub fn insert_if_absent(&self, host: &NewHost<'_>) -> Result<bool, DbError> {
@@ -359,22 +355,19 @@ impl Database {
         Ok(())
     }
 
-    /// Start a write transaction now (not at the first write), so the lock wait happens here.
-    pub fn begin(&self) -> Result<(), DbError> {
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(|e| self.err(e))
-    }
-
-    pub fn commit(&self) -> Result<(), DbError> {
-        self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))
-    }
-
-    /// Undo an open transaction; harmless when none is open.
-    pub fn rollback(&self) {
-        if !self.conn.is_autocommit() {
-            let _ = self.conn.execute_batch("ROLLBACK");
-        }
+    /// Run `writes` in one write transaction and commit it: all of it is stored or none.
+    /// The transaction starts now (`BEGIN IMMEDIATE`, not at the first write), so the lock
+    /// wait happens here; an error from `writes` or from the `COMMIT` rolls it back (rusqlite's
+    /// `Transaction` does so when dropped uncommitted).
+    pub fn write_transaction<T>(
+        &self,
+        writes: impl FnOnce() -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+            .map_err(|e| self.err(e))?;
+        let value = writes()?;
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(value)
     }
 }
 

@@ -3,6 +3,10 @@
 //! A single process-wide sink behind a mutex: log lines are rare next to certificates
 //! (one per match, error or connection event), so contention does not matter, and a
 //! global keeps every module free of a logger parameter.
+//!
+//! The dependencies (ureq, tungstenite, native-tls) report through the `log` facade;
+//! [`init`] installs this sink as its logger, so their warnings and errors are written in
+//! the same format under their module path as logger name, instead of vanishing.
 
 use crate::config::{Config, ConfigError};
 use std::fs::{File, OpenOptions};
@@ -155,7 +159,48 @@ pub fn init(target: &LogTarget, level: u32) -> io::Result<()> {
     };
     *SINK.lock().unwrap_or_else(|p| p.into_inner()) = Some(sink);
     LEVEL.store(level, Ordering::Relaxed);
+    // Only the first call installs it (the facade takes one logger per process).
+    let _ = log::set_logger(&DEPENDENCIES);
+    log::set_max_level(DEPENDENCY_LEVEL);
     Ok(())
+}
+
+/// The most verbose level taken from the dependencies. Their DEBUG and TRACE records can
+/// carry request and response headers (credentials among them), so they are never
+/// formatted at all, whatever `LogLevel` says.
+const DEPENDENCY_LEVEL: log::LevelFilter = log::LevelFilter::Warn;
+
+/// The `log` facade's records from the dependencies, written like our own lines (and so
+/// through [`crate::net::redact::clean`]).
+struct Dependencies;
+
+static DEPENDENCIES: Dependencies = Dependencies;
+
+fn python_level(level: log::Level) -> u32 {
+    match level {
+        log::Level::Error => ERROR,
+        log::Level::Warn => WARNING,
+        log::Level::Info => INFO,
+        log::Level::Debug | log::Level::Trace => DEBUG,
+    }
+}
+
+impl log::Log for Dependencies {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.level() <= DEPENDENCY_LEVEL && enabled(python_level(metadata.level()))
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) {
+            log(
+                python_level(record.level()),
+                record.target(),
+                &record.args().to_string(),
+            );
+        }
+    }
+
+    fn flush(&self) {}
 }
 
 /// Whether a line at `level` would be written: lets hot paths skip formatting.
@@ -311,6 +356,46 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(parse_level(input).map_err(|_| ()), *want, "{input:?}");
         }
+    }
+
+    /// A dependency's `log::warn!` reaches our log in our format (redacted); its DEBUG
+    /// records, which may hold headers, do not.
+    #[test]
+    fn dependency_records_reach_the_log() {
+        let dir = std::env::temp_dir().join(format!("csm-deplog-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("x.log");
+        init(&LogTarget::File(path.clone()), DEBUG).unwrap();
+        let mut secrets = crate::net::redact::Secrets::new();
+        secrets.add("s3cret-deplog-pw");
+        crate::net::redact::register(&secrets);
+        log::warn!(target: "ureq::proxy", "CONNECT refused for s3cret-deplog-pw");
+        log::warn!(target: "ureq::unversioned::transport", "proxy said\nno to line {}", 7);
+        log::error!(target: "tungstenite::protocol", "frame too big");
+        log::debug!(target: "ureq::run", "Authorization: Basic dXNlcjpzZWNyZXQ=");
+        log::info!(target: "ureq::run", "info is below the dependency level");
+        // Another unit test may log meanwhile; only these lines matter.
+        init(&LogTarget::Stderr, WARNING).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let line = |needle: &str| {
+            text.lines()
+                .find(|l| l.contains(needle))
+                .map(str::to_string)
+        };
+        let warn = line("proxy said").expect("the warning is logged");
+        assert!(
+            warn.starts_with("[WARNING:ureq::unversioned::transport] "),
+            "{warn}"
+        );
+        assert!(warn.ends_with(" - proxy said\\x0ano to line 7"), "{warn}");
+        let leak = line("CONNECT refused").expect("the warning with a secret is logged");
+        assert!(!leak.contains("s3cret-deplog-pw"), "{leak}");
+        let err = line("frame too big").expect("the error is logged");
+        assert!(err.starts_with("[ERROR:tungstenite::protocol] "), "{err}");
+        assert!(!text.contains("Authorization"), "{text}");
+        assert!(!text.contains("below the dependency level"), "{text}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -309,14 +309,6 @@ pub struct Summary {
     pub skipped: u64,
 }
 
-fn is_tty(fd: i32) -> bool {
-    extern "C" {
-        fn isatty(fd: i32) -> i32;
-    }
-    // SAFETY: isatty only inspects the descriptor.
-    unsafe { isatty(fd) == 1 }
-}
-
 /// Pick a User-Agent: xorshift seeded per worker (the choice needs no secrecy).
 struct UaPicker {
     uas: Arc<Vec<String>>,
@@ -522,7 +514,7 @@ fn run<W: Write>(
         let uas = Arc::new(uas);
         let (started, done) = spawn_workers(workers, &jobs, &prober, &enricher, &uas);
         let mut picker = ua_picker(&uas, workers);
-        let progress = is_tty(2);
+        let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
         let mut finished = 0usize;
         let mut interrupted = false;
         loop {

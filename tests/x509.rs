@@ -1,4 +1,4 @@
-//! The lenient X.509 reader (`src/x509/certificate.rs`, `src/x509/der.rs`, `src/x509/sha1.rs`) on certificates
+//! The lenient X.509 reader (`src/x509/certificate.rs`, `src/x509/der.rs`, `src/x509/fingerprint.rs`) on certificates
 //! built at test time by `common::der`: table tests of the certstream fields, hostile
 //! encodings (every truncation, bad lengths, indefinite and 5-byte lengths, byte flips),
 //! a bounded run of the mutation fuzzer (`fuzz/fuzz_x509.rs`), a comparison with the
@@ -15,7 +15,7 @@ use certstreammonitor::x509::certificate::{
     parse_certificate, parse_tbs, DistinguishedName, ParsedCertificate,
 };
 use certstreammonitor::x509::der;
-use certstreammonitor::x509::sha1::{colon_hex, sha1};
+use certstreammonitor::x509::fingerprint::{colon_hex, sha1};
 use common::der::*;
 use std::time::Instant;
 

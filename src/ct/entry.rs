@@ -6,7 +6,7 @@
 
 use crate::certificate::CertificateRecord;
 use crate::x509::certificate as x509;
-use crate::x509::sha1;
+use crate::x509::fingerprint;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -212,7 +212,7 @@ pub fn record_from_entry(
         all_domains: parsed.all_domains.into_iter().map(Cow::Owned).collect(),
         subject: Cow::Owned(parsed.subject.aggregated()),
         issuer: Cow::Owned(parsed.issuer.aggregated()),
-        fingerprint: Cow::Owned(sha1::colon_hex(&sha1::sha1(fingerprint_of))),
+        fingerprint: Cow::Owned(fingerprint::colon_hex(&fingerprint::sha1(fingerprint_of))),
         not_before: parsed.not_before,
     };
     Ok((record, parsed.warnings, parsed.lossy))

@@ -310,14 +310,13 @@ impl<'a, W: Write> Matcher<'a, W> {
         loop {
             attempt += 1;
             self.deferred = Some(Vec::new());
-            let result = (|| {
-                self.db.begin()?;
+            let db = self.db;
+            let result = db.write_transaction(|| {
                 for record in records {
                     self.handle_record(record)?;
                 }
-                progress(self.db)?;
-                self.db.commit()
-            })();
+                progress(db)
+            });
             let lines = self.deferred.take().unwrap_or_default();
             match result {
                 Ok(()) => {
@@ -327,7 +326,6 @@ impl<'a, W: Write> Matcher<'a, W> {
                     return Ok(());
                 }
                 Err(e) => {
-                    self.db.rollback();
                     if attempt >= 4 {
                         return Err(e);
                     }

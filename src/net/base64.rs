@@ -1,34 +1,25 @@
-//! Standard base64 (RFC 4648, with padding): proxy credentials out, CT log entries in.
+//! Standard base64 (RFC 4648 §4): proxy and SMTP credentials out, CT log entries in.
+//!
+//! The codec is the `base64` crate's (already compiled in through ureq). This wrapper only
+//! keeps the leniency the decoders have always had: padding is optional (up to two `=`),
+//! and unused bits of the last character are ignored; whitespace and any other character
+//! are errors.
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
+use base64::engine::DecodePaddingMode;
+use base64::Engine;
 
+/// The standard alphabet, decoding input whose `=` padding has been stripped.
+const UNPADDED: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// Encode with padding.
 pub fn encode(input: &[u8]) -> String {
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, &b)| acc | (b as u32) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-fn value(c: u8) -> Option<u32> {
-    Some(match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        b'/' => 63,
-        _ => return None,
-    } as u32)
+    STANDARD.encode(input)
 }
 
 /// Decode into `out` (cleared first), so a reader can reuse one buffer for every entry.
@@ -42,21 +33,10 @@ pub fn decode_into(input: &[u8], out: &mut Vec<u8>) -> Result<(), &'static str> 
     if input.len() - trimmed.len() > 2 {
         return Err("too much padding");
     }
-    out.reserve(trimmed.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for &c in trimmed {
-        acc = (acc << 6) | value(c).ok_or("invalid base64 character")?;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    if bits >= 6 {
-        return Err("truncated base64");
-    }
-    Ok(())
+    UNPADDED.decode_vec(trimmed, out).map_err(|e| match e {
+        base64::DecodeError::InvalidLength(_) => "truncated base64",
+        _ => "invalid base64 character",
+    })
 }
 
 pub fn decode(input: &[u8]) -> Result<Vec<u8>, &'static str> {

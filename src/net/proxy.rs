@@ -1,3 +1,5 @@
+//! Hand-written because ureq's proxy support carries only ureq's own requests; the websocket and the whois query need a raw TCP stream through HTTP CONNECT or SOCKS5 (RFC 1928).
+//!
 //! TCP tunnels through proxies: HTTP CONNECT for the certstream websocket (`[SERVER]
 //! Proxy_*` or the `https_proxy` environment variable, as websocket-client did for the
 //! original), and CONNECT or SOCKS for the whois query of `scan` when `[ENRICH]
@@ -291,22 +293,9 @@ pub fn split_host_port(s: &str, default_port: u16) -> Option<(String, u16)> {
 
 /// `%XX` decoded (invalid escapes kept), as UTF-8 (lossy): URL userinfo and parameters.
 pub fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = |c: u8| (c as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Connect to the first address of `host:port` that answers within `timeout`.

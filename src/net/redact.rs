@@ -117,6 +117,7 @@ pub fn without_credentials(url: &str) -> Cow<'_, str> {
 }
 
 /// Percent-encoding (RFC 3986 §2.1): every byte but the unreserved ones and those of `safe`.
+/// Hand-written because the lower-case hex form is wanted too, which `percent_encoding` never writes.
 fn percent_encode(s: &str, safe: &[u8], lower: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {

@@ -132,12 +132,9 @@ pub(crate) fn run(dest: &Destination, msg: &Message, timeout: Duration) -> Resul
 /// Kill a hook and the process group it leads (it was started with `process_group(0)`), and
 /// reap it.
 fn kill_group(child: &mut std::process::Child) {
-    extern "C" {
-        fn kill(pid: i32, sig: i32) -> i32;
-    }
     // SAFETY: kill(2) with a negative pid signals that process group; no memory is touched.
     unsafe {
-        kill(-(child.id() as i32), 9);
+        libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL);
     }
     let _ = child.kill();
     let _ = child.wait();

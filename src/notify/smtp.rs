@@ -1,3 +1,5 @@
+//! Hand-written because the message must be the one apprise's `mailto://` sends (its headers, encodings and AUTH choice), which an SMTP crate would shape its own way.
+//!
 //! A small blocking SMTP client for the `mailto://` / `mailtos://` notification
 //! destinations (issue 5): plain, STARTTLS or implicit TLS,
 //! AUTH PLAIN / LOGIN, one text/plain message shaped like the one apprise sends: 7-bit only

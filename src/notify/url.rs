@@ -4,6 +4,8 @@
 //! Pure functions: every service file builds on them, and apprise's quirks (a comma inside
 //! `?to=` is not a separator, keys are case-folded, values stripped) live here once.
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
 /// Split `Notification_Destination` as apprise does: at commas and/or whitespace that are
 /// followed by `scheme://` (1 to 12 letters or digits), so commas inside a URL's query stay.
 pub fn split_urls(s: &str) -> Vec<String> {
@@ -41,25 +43,25 @@ pub fn split_urls(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Python's `urllib.parse.quote(s, safe)`.
-pub(crate) fn quote(s: &str, safe: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
-        if b.is_ascii_alphanumeric()
-            || b"_.-~".contains(&b)
-            || (b.is_ascii() && safe.as_bytes().contains(&b))
-        {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+/// What Python's `urllib.parse.quote` encodes with `safe=''`: all but `A-Z a-z 0-9 _ . - ~`.
+pub(crate) const QUOTE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'~');
+/// `quote(s, safe='/')`, Python's default.
+pub(crate) const QUOTE_PATH: &AsciiSet = &QUOTE.remove(b'/');
+/// `quote(s, safe=' ')`, the first step of `quote_plus`.
+const QUOTE_PLUS: &AsciiSet = &QUOTE.remove(b' ');
+
+/// Python's `urllib.parse.quote(s, safe)`, `safe` being one of the sets above.
+pub(crate) fn quote(s: &str, safe: &'static AsciiSet) -> String {
+    utf8_percent_encode(s, safe).to_string()
 }
 
 /// Python's `urllib.parse.quote_plus(s)`.
 pub(crate) fn quote_plus(s: &str) -> String {
-    quote(s, " ").replace(' ', "+")
+    quote(s, QUOTE_PLUS).replace(' ', "+")
 }
 
 /// An insertion-ordered dict with Python's assignment semantics (a new key goes last, an

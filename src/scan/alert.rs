@@ -1,3 +1,5 @@
+//! Hand-written because serde_json writes neither Python's `json.dump` (`ensure_ascii` escapes, `indent=4` separators) nor Python's `repr`, and the alert must match both byte for byte.
+//!
 //! The alert a scan writes for a host found online: the original's dict, written exactly as
 //! Python wrote it.
 //!

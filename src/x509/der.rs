@@ -1,3 +1,5 @@
+//! Hand-written because DER crates are strict: they refuse the malformed encodings CT logs do hold (non-minimal lengths and the like), which a monitor must still read.
+//!
 //! A minimal DER (TLV) reader for certificates: no allocation, no panics on any input.
 //!
 //! Only what X.509 needs: single-byte tags (multi-byte tags, `0x1F` in the low bits, never

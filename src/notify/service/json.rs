@@ -4,7 +4,7 @@
 
 use super::{py_json, s, ua_headers, Request};
 use crate::notify::sender::{Check, HttpSpec, Target};
-use crate::notify::url::{quote, quote_plus, UrlParts};
+use crate::notify::url::{quote, quote_plus, UrlParts, QUOTE_PATH};
 use serde_json::Value;
 
 /// A parsed `json(s)://` URL.
@@ -122,7 +122,7 @@ fn json_path(raw: &str) -> String {
             collapsed.push(ch);
         }
     }
-    quote(&collapsed, "/")
+    quote(&collapsed, QUOTE_PATH)
 }
 
 /// Python's `payload[new] = payload[old]; del payload[old]` (and plain assignment for new keys).

@@ -4,7 +4,7 @@
 
 use super::{obj, post, s, ua_headers, Request, APP_ID, IMAGE_72};
 use crate::notify::sender::{Check, Target};
-use crate::notify::url::{channels_of, quote, token_ok, UrlParts};
+use crate::notify::url::{channels_of, quote, token_ok, UrlParts, QUOTE};
 use serde_json::Value;
 
 /// A parsed `mmost(s)://` URL.
@@ -33,7 +33,10 @@ impl Mattermost {
         if !token_ok(token, b"_-") {
             return Err("the token must be letters, digits, _ and -".into());
         }
-        let path: String = path.iter().map(|s| format!("/{}", quote(s, ""))).collect();
+        let path: String = path
+            .iter()
+            .map(|s| format!("/{}", quote(s, QUOTE)))
+            .collect();
         Ok(Mattermost {
             secure: u.scheme == "mmosts",
             host: u.url_host(),

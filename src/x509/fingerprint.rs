@@ -1,72 +1,16 @@
-//! SHA-1 (FIPS 180-4 §6.1), for certstream-compatible certificate fingerprints only.
+//! Certificate fingerprints the way certstream names certificates: SHA-1 (FIPS 180-4) of
+//! the DER, as colon-separated upper-case hex.
 //!
 //! SHA-1 is broken for collision resistance; here it only names certificates the way
-//! certstream does (`fingerprint`/`sha1`), it protects nothing.
+//! certstream does (`fingerprint`/`sha1`), it protects nothing. The digest is the `sha1`
+//! crate's (already compiled in through tungstenite's handshake; it uses the CPU's SHA
+//! instructions where there are some).
+
+use sha1::Digest;
 
 /// SHA-1 digest of `data`.
 pub fn sha1(data: &[u8]) -> [u8; 20] {
-    let mut h: [u32; 5] = [
-        0x6745_2301,
-        0xEFCD_AB89,
-        0x98BA_DCFE,
-        0x1032_5476,
-        0xC3D2_E1F0,
-    ];
-    let mut blocks = data.chunks_exact(64);
-    for block in &mut blocks {
-        compress(&mut h, block.try_into().expect("64-byte chunk"));
-    }
-    // Padding: 0x80, zeros, then the message length in bits as a big-endian u64.
-    let rest = blocks.remainder();
-    let mut last = [0u8; 128];
-    last[..rest.len()].copy_from_slice(rest);
-    last[rest.len()] = 0x80;
-    let total = if rest.len() < 56 { 64 } else { 128 };
-    let bits = (data.len() as u64).wrapping_mul(8);
-    last[total - 8..total].copy_from_slice(&bits.to_be_bytes());
-    for block in last[..total].chunks_exact(64) {
-        compress(&mut h, block.try_into().expect("64-byte chunk"));
-    }
-    let mut out = [0u8; 20];
-    for (o, v) in out.chunks_exact_mut(4).zip(h) {
-        o.copy_from_slice(&v.to_be_bytes());
-    }
-    out
-}
-
-fn compress(h: &mut [u32; 5], block: &[u8; 64]) {
-    let mut w = [0u32; 80];
-    for (i, word) in block.chunks_exact(4).enumerate() {
-        w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
-    }
-    for i in 16..80 {
-        w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
-    }
-    let [mut a, mut b, mut c, mut d, mut e] = *h;
-    for (i, &wi) in w.iter().enumerate() {
-        let (f, k) = match i {
-            0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
-            20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
-            40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
-            _ => (b ^ c ^ d, 0xCA62_C1D6),
-        };
-        let t = a
-            .rotate_left(5)
-            .wrapping_add(f)
-            .wrapping_add(e)
-            .wrapping_add(k)
-            .wrapping_add(wi);
-        e = d;
-        d = c;
-        c = b.rotate_left(30);
-        b = a;
-        a = t;
-    }
-    h[0] = h[0].wrapping_add(a);
-    h[1] = h[1].wrapping_add(b);
-    h[2] = h[2].wrapping_add(c);
-    h[3] = h[3].wrapping_add(d);
-    h[4] = h[4].wrapping_add(e);
+    sha1::Sha1::digest(data).into()
 }
 
 /// Upper-case hex bytes joined by `:` (`95:CA:86:…`), certstream's fingerprint format.
