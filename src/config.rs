@@ -4,7 +4,6 @@
 //! Every error names the file, and where it can the line, section and key.
 
 use crate::ct::reader::{CtSettings, ReaderSettings, StartAt};
-use crate::detect::rules::Rules;
 use crate::logging::{self, LogTarget};
 use crate::monitor::certstream_client::{self, ClientSettings};
 use crate::net::proxy::ProxySettings;
@@ -160,24 +159,6 @@ impl Config {
             )),
             None => Err(self.key_error(section, key, "required, but missing")),
         }
-    }
-
-    /// `[SEARCH]`: `SearchKeywords` (required), `BlacklistKeywords`, `DetectionThreshold` (default 1).
-    pub fn rules(&self) -> Result<Rules, ConfigError> {
-        let search = self.require("SEARCH", "SearchKeywords")?;
-        let blacklist = self.get("SEARCH", "BlacklistKeywords")?.unwrap_or_default();
-        let threshold = match self.get("SEARCH", "DetectionThreshold")? {
-            None => 1,
-            Some(v) => parse_python_int(&v).ok_or_else(|| {
-                self.key_error(
-                    "SEARCH",
-                    "DetectionThreshold",
-                    format!("{v:?} is not a whole number"),
-                )
-            })?,
-        };
-        Rules::new(&search, &blacklist, threshold)
-            .map_err(|e| self.key_error("SEARCH", e.key, e.message.clone()))
     }
 
     /// A yes/no key (`yes`/`no`, `true`/`false`, `on`/`off`, `1`/`0`); absent or empty is no.

@@ -207,7 +207,7 @@ enum Input {
 pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     let config = crate::config::Config::load(&args.config)?;
     crate::net::redact::register(&crate::net::redact::Secrets::from_config(&config));
-    let rules = config.rules()?;
+    let rules = Rules::from_config(&config)?;
     let lookalike = config.lookalike()?.map(|s| Arc::new(Lookalike::new(&s)));
     let db_settings = config.database()?;
     let log_settings = config.logging()?;

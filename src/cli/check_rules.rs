@@ -88,7 +88,7 @@ pub fn command(
         ));
     }
     let config = Config::load(&args.config)?;
-    let rules = config.rules()?;
+    let rules = Rules::from_config(&config)?;
     let lookalike = config.lookalike()?.map(|s| Lookalike::new(&s));
     let (names, from_stdin) = collect_names(args, input)?;
     let tabbed = from_stdin || names.len() > 1;
