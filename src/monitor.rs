@@ -22,7 +22,7 @@ pub(crate) mod source;
 use crate::config::SourceSettings;
 use crate::ct::reader::CtSettings;
 use crate::db::Database;
-use crate::detect::lookalike::Lookalike;
+use crate::detect::lookalike::{Lookalike, LookalikeSettings};
 use crate::detect::rules::Rules;
 use crate::logging;
 use crate::monitor::certstream_client::ClientSettings;
@@ -208,7 +208,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     let config = crate::config::Config::load(&args.config)?;
     crate::net::redact::register(&crate::net::redact::Secrets::from_config(&config));
     let rules = Rules::from_config(&config)?;
-    let lookalike = config.lookalike()?.map(|s| Arc::new(Lookalike::new(&s)));
+    let lookalike = LookalikeSettings::from_config(&config)?.map(|s| Arc::new(Lookalike::new(&s)));
     let db_settings = config.database()?;
     let log_settings = config.logging()?;
     let input = match &args.replay {
