@@ -6,7 +6,6 @@
 //!
 //! Every error names the file, and where it can the line, section and key.
 
-use crate::detect::rules::Rules;
 use crate::pycompat::ini::{IniError, IniErrorKind, IniFile};
 use std::fmt;
 use std::ops::{Bound, RangeBounds};
@@ -142,24 +141,6 @@ impl Config {
         }
     }
 
-    /// `[SEARCH]`: `SearchKeywords` (required), `BlacklistKeywords`, `DetectionThreshold` (default 1).
-    pub fn rules(&self) -> Result<Rules, ConfigError> {
-        let search = self.require("SEARCH", "SearchKeywords")?;
-        let blacklist = self.get("SEARCH", "BlacklistKeywords")?.unwrap_or_default();
-        let threshold = match self.get("SEARCH", "DetectionThreshold")? {
-            None => 1,
-            Some(v) => parse_python_int(&v).ok_or_else(|| {
-                self.key_error(
-                    "SEARCH",
-                    "DetectionThreshold",
-                    format!("{v:?} is not a whole number"),
-                )
-            })?,
-        };
-        Rules::new(&search, &blacklist, threshold)
-            .map_err(|e| self.key_error("SEARCH", e.key, e.message.clone()))
-    }
-
     /// A yes/no key (`yes`/`no`, `true`/`false`, `on`/`off`, `1`/`0`); absent or empty is no.
     pub fn yes_no(&self, section: &str, key: &str) -> Result<bool, ConfigError> {
         match self.get(section, key)? {
@@ -172,92 +153,6 @@ impl Config {
                 )
             }),
         }
-    }
-
-    /// `[LOOKALIKE]`: `None` unless the section exists and `Enabled` is true. Then
-    /// `Brands` is required; `OwnedDomains`, `MaxDistance` (`auto`), `MinBrandLength` (5)
-    /// are optional.
-    pub fn lookalike(
-        &self,
-    ) -> Result<Option<crate::detect::lookalike::LookalikeSettings>, ConfigError> {
-        const S: &str = "LOOKALIKE";
-        if !self.yes_no(S, "Enabled")? {
-            return Ok(None);
-        }
-        let raw = self.require(S, "Brands")?;
-        let mut brands = Vec::new();
-        for b in split_list(&raw) {
-            let b = b.to_lowercase();
-            if b.contains('.') || b.starts_with("xn--") || b.chars().any(|c| c.is_control()) {
-                return Err(self.key_error(
-                    S,
-                    "Brands",
-                    format!(
-                        "{b:?}: a brand is one label as people read it (paypal, not paypal.com)"
-                    ),
-                ));
-            }
-            brands.push(b);
-        }
-        if brands.is_empty() {
-            return Err(self.key_error(S, "Brands", "no brand given"));
-        }
-        let mut owned = Vec::new();
-        for d in split_list(&self.get(S, "OwnedDomains")?.unwrap_or_default()) {
-            let d = d
-                .trim_start_matches("*.")
-                .trim_end_matches('.')
-                .to_ascii_lowercase();
-            if !d.is_ascii() || !d.contains('.') || d.starts_with('.') || d.contains("..") {
-                return Err(self.key_error(
-                    S,
-                    "OwnedDomains",
-                    format!("{d:?}: use registered domains in ASCII (xn-- form), e.g. paypal.com"),
-                ));
-            }
-            owned.push(d);
-        }
-        let max_distance = match self
-            .get(S, "MaxDistance")?
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-        {
-            None => None,
-            Some(v) if v.eq_ignore_ascii_case("auto") => None,
-            Some(v) => Some(
-                parse_python_int(&v)
-                    .filter(|n| (0..=3).contains(n))
-                    .ok_or_else(|| {
-                        self.key_error(
-                            S,
-                            "MaxDistance",
-                            format!("{v:?}: use auto or a whole number from 0 to 3"),
-                        )
-                    })? as usize,
-            ),
-        };
-        let min_brand_length = match self
-            .get(S, "MinBrandLength")?
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-        {
-            None => crate::detect::lookalike::DEFAULT_MIN_BRAND_LENGTH,
-            Some(v) => parse_python_int(&v)
-                .filter(|n| (1..=63).contains(n))
-                .ok_or_else(|| {
-                    self.key_error(
-                        S,
-                        "MinBrandLength",
-                        format!("{v:?}: use a whole number from 1 to 63"),
-                    )
-                })? as usize,
-        };
-        Ok(Some(crate::detect::lookalike::LookalikeSettings {
-            brands,
-            owned_domains: owned,
-            max_distance,
-            min_brand_length,
-        }))
     }
 
     /// An optional positive number of seconds (fractions allowed), below 10⁹.

@@ -1,7 +1,7 @@
 //! Detection: is a host name worth recording? [`rules`] applies the keyword settings of
-//! the original, [`lookalike`] catches the brand lookalikes keywords miss, consulting the
-//! [`common_words`] list.
+//! the original (their Python `re` patterns translated by `pyregex`), [`lookalike`]
+//! catches the brand lookalikes keywords miss.
 
-pub mod common_words;
 pub mod lookalike;
+mod pyregex;
 pub mod rules;

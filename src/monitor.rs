@@ -22,7 +22,7 @@ pub(crate) mod source;
 use crate::config::{split_list, Config, ConfigError};
 use crate::ct::CtSettings;
 use crate::db::{Database, DatabaseSettings};
-use crate::detect::lookalike::Lookalike;
+use crate::detect::lookalike::{Lookalike, LookalikeSettings};
 use crate::detect::rules::Rules;
 use crate::logging;
 use crate::monitor::certstream_client::ClientSettings;
@@ -226,8 +226,8 @@ enum Input {
 pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     let config = crate::config::Config::load(&args.config)?;
     crate::net::redact::register(&crate::net::redact::Secrets::from_config(&config));
-    let rules = config.rules()?;
-    let lookalike = config.lookalike()?.map(|s| Arc::new(Lookalike::new(&s)));
+    let rules = Rules::from_config(&config)?;
+    let lookalike = LookalikeSettings::from_config(&config)?.map(|s| Arc::new(Lookalike::new(&s)));
     let db_settings = DatabaseSettings::from_config(&config)?;
     let log_settings = logging::LoggingSettings::from_config(&config)?;
     let input = match &args.replay {

@@ -357,7 +357,7 @@ fn owned_domains_and_their_subdomains_are_never_flagged() {
 fn config_parsing_and_errors_name_the_key() {
     let base = "[SEARCH]\nSearchKeywords = x\n";
     let c = Config::parse("t.conf", &format!("{base}[LOOKALIKE]\nEnabled = yes\nBrands = paypal, Apple\n  microsoft\nOwnedDomains = paypal.com *.apple.com\nMaxDistance = 2\nMinBrandLength = 4\n")).unwrap();
-    let s = c.lookalike().unwrap().unwrap();
+    let s = LookalikeSettings::from_config(&c).unwrap().unwrap();
     assert_eq!(s.brands, vec!["paypal", "apple", "microsoft"]);
     assert_eq!(s.owned_domains, vec!["paypal.com", "apple.com"]);
     assert_eq!((s.max_distance, s.min_brand_length), (Some(2), 4));
@@ -368,7 +368,7 @@ fn config_parsing_and_errors_name_the_key() {
         format!("{base}[LOOKALIKE]\nEnabled = no\n"),
     ] {
         assert_eq!(
-            Config::parse("t.conf", &text).unwrap().lookalike().unwrap(),
+            LookalikeSettings::from_config(&Config::parse("t.conf", &text).unwrap()).unwrap(),
             None
         );
     }
@@ -377,7 +377,7 @@ fn config_parsing_and_errors_name_the_key() {
         &format!("{base}[LOOKALIKE]\nEnabled = true\nBrands = paypal\nMaxDistance = auto\n"),
     )
     .unwrap();
-    let d = defaults.lookalike().unwrap().unwrap();
+    let d = LookalikeSettings::from_config(&defaults).unwrap().unwrap();
     assert_eq!((d.max_distance, d.min_brand_length), (None, 5));
     let cases = [
         ("Enabled = maybe\n", "Enabled", 4),
@@ -402,7 +402,7 @@ fn config_parsing_and_errors_name_the_key() {
     ];
     for (body, key, line) in cases {
         let c = Config::parse("t.conf", &format!("{base}[LOOKALIKE]\n{body}")).unwrap();
-        let e = c.lookalike().unwrap_err();
+        let e = LookalikeSettings::from_config(&c).unwrap_err();
         assert_eq!(e.key.as_deref(), Some(key), "{body}: {e}");
         assert_eq!(e.section.as_deref(), Some("LOOKALIKE"));
         let msg = e.to_string();

@@ -3,7 +3,7 @@
 
 use crate::certificate::display_safe;
 use crate::config::Config;
-use crate::detect::lookalike::{Explanation, Lookalike};
+use crate::detect::lookalike::{Explanation, Lookalike, LookalikeSettings};
 use crate::detect::rules::{Rules, Verdict};
 use crate::Failure;
 use std::io::{self, BufRead, Write};
@@ -88,8 +88,8 @@ pub fn command(
         ));
     }
     let config = Config::load(&args.config)?;
-    let rules = config.rules()?;
-    let lookalike = config.lookalike()?.map(|s| Lookalike::new(&s));
+    let rules = Rules::from_config(&config)?;
+    let lookalike = LookalikeSettings::from_config(&config)?.map(|s| Lookalike::new(&s));
     let (names, from_stdin) = collect_names(args, input)?;
     let tabbed = from_stdin || names.len() > 1;
     let result = (|| -> io::Result<()> {

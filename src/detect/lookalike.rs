@@ -11,12 +11,12 @@
 //! every label, hyphen token, and pair of adjacent labels or tokens joined, by
 //! Damerau–Levenshtein distance (optimal string alignment); failing that, by containment.
 //!
-//! What keeps the false positives down is the common-word list ([`crate::detect::common_words`]):
+//! What keeps the false positives down is the common-word list (`common_words`):
 //! a unit one or two edits from a brand that is itself a real word in one of 27
 //! languages (`impot`, `papal`, `range`, `amazone`) is not a typo; a brand inside a real
 //! word (`pineapple`, `purchase`) is not contained; and a brand glued or hyphenated to
 //! ordinary words only (`orangetheory`, `orange-county`) is a company name — unless a
-//! piece around it is bait (`BAIT_WORDS`: `paypalsecure`, `moncompte-ameli`) or not made
+//! piece around it is bait (`words::BAIT_WORDS`: `paypalsecure`, `moncompte-ameli`) or not made
 //! of words at all (`paypal24`). The brand alone as a label (`paypal.co`) always counts.
 //! Digits read as letters only when they could be letters: a run of three, or of two
 //! ending a token (`app13`, `web01`), is a number, and a number is never half of a split.
@@ -24,13 +24,27 @@
 //! Which technique is reported (see [`Technique`]): whole-unit matches beat containment;
 //! among them the smallest distance wins, ties going idn-homoglyph, ascii-homoglyph,
 //! contains (the brand verbatim as a whole label or token), split, typo.
+//!
+//! This file is the engine (which units are compared with which brand, and which match
+//! wins); `skeleton` turns names into skeletons, `distance` measures them, `words` holds
+//! the word checks and bait tables, `common_words` the compiled-in word list.
 
-use crate::detect::common_words;
+mod common_words;
+mod distance;
+mod skeleton;
+mod words;
+
+pub use skeleton::skeleton;
+
+use crate::config::{parse_python_int, split_list, Config, ConfigError};
+use distance::{mask, osa_within};
+use skeleton::{clean, has_pairs, push_label_skeleton, skeleton_label};
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
+use words::{bait_around, ordinary_compound, plausible};
 
-/// `[LOOKALIKE]` settings, validated by [`crate::config::Config::lookalike`].
+/// `[LOOKALIKE]` settings, read and validated by [`LookalikeSettings::from_config`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LookalikeSettings {
     /// Brand labels, lower-case (`paypal`, `apple`).
@@ -53,6 +67,90 @@ impl LookalikeSettings {
             max_distance: None,
             min_brand_length: DEFAULT_MIN_BRAND_LENGTH,
         }
+    }
+
+    /// `[LOOKALIKE]`: `None` unless the section exists and `Enabled` is true. Then
+    /// `Brands` is required; `OwnedDomains`, `MaxDistance` (`auto`), `MinBrandLength` (5)
+    /// are optional.
+    pub fn from_config(config: &Config) -> Result<Option<LookalikeSettings>, ConfigError> {
+        const S: &str = "LOOKALIKE";
+        if !config.yes_no(S, "Enabled")? {
+            return Ok(None);
+        }
+        let raw = config.require(S, "Brands")?;
+        let mut brands = Vec::new();
+        for b in split_list(&raw) {
+            let b = b.to_lowercase();
+            if b.contains('.') || b.starts_with("xn--") || b.chars().any(|c| c.is_control()) {
+                return Err(config.key_error(
+                    S,
+                    "Brands",
+                    format!(
+                        "{b:?}: a brand is one label as people read it (paypal, not paypal.com)"
+                    ),
+                ));
+            }
+            brands.push(b);
+        }
+        if brands.is_empty() {
+            return Err(config.key_error(S, "Brands", "no brand given"));
+        }
+        let mut owned = Vec::new();
+        for d in split_list(&config.get(S, "OwnedDomains")?.unwrap_or_default()) {
+            let d = d
+                .trim_start_matches("*.")
+                .trim_end_matches('.')
+                .to_ascii_lowercase();
+            if !d.is_ascii() || !d.contains('.') || d.starts_with('.') || d.contains("..") {
+                return Err(config.key_error(
+                    S,
+                    "OwnedDomains",
+                    format!("{d:?}: use registered domains in ASCII (xn-- form), e.g. paypal.com"),
+                ));
+            }
+            owned.push(d);
+        }
+        let max_distance = match config
+            .get(S, "MaxDistance")?
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+        {
+            None => None,
+            Some(v) if v.eq_ignore_ascii_case("auto") => None,
+            Some(v) => Some(
+                parse_python_int(&v)
+                    .filter(|n| (0..=3).contains(n))
+                    .ok_or_else(|| {
+                        config.key_error(
+                            S,
+                            "MaxDistance",
+                            format!("{v:?}: use auto or a whole number from 0 to 3"),
+                        )
+                    })? as usize,
+            ),
+        };
+        let min_brand_length = match config
+            .get(S, "MinBrandLength")?
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+        {
+            None => DEFAULT_MIN_BRAND_LENGTH,
+            Some(v) => parse_python_int(&v)
+                .filter(|n| (1..=63).contains(n))
+                .ok_or_else(|| {
+                    config.key_error(
+                        S,
+                        "MinBrandLength",
+                        format!("{v:?}: use a whole number from 1 to 63"),
+                    )
+                })? as usize,
+        };
+        Ok(Some(LookalikeSettings {
+            brands,
+            owned_domains: owned,
+            max_distance,
+            min_brand_length,
+        }))
     }
 }
 
@@ -207,10 +305,6 @@ impl Candidate {
     }
 }
 
-fn has_pairs(s: &[u8]) -> bool {
-    s.windows(2).any(|w| w == b"rn" || w == b"vv")
-}
-
 impl Lookalike {
     pub fn new(settings: &LookalikeSettings) -> Lookalike {
         let mut brands = Vec::new();
@@ -264,10 +358,6 @@ impl Lookalike {
             max_brand,
             word_filter: true,
         }
-    }
-
-    pub fn brand_count(&self) -> usize {
-        self.brands.len()
     }
 
     pub fn min_brand_length(&self) -> usize {
@@ -638,47 +728,6 @@ impl Lookalike {
     }
 }
 
-/// Would a SOC want this match? A unit at distance ≥ 1 that is itself a common word
-/// (`impot` for `impots`, `range` for `orange`; three- and four-letter units must be
-/// frequent words, see `common_words::common_enough`) is an ordinary name, not a typo. The
-/// brand verbatim as a hyphen token counts unless the rest of the label is ordinary
-/// words (`orange-county`, see [`ordinary_compound`]); as a whole label it always does.
-/// A brand that is itself a phrase (`desjardins` = des + jardins) has neighbours that are
-/// other phrases (`lesjardins`, `nosjardins`): the same word after another function word
-/// is not a typo either.
-fn plausible(
-    unit: &[u8],
-    brand: &[u8],
-    distance: usize,
-    within: Option<(&[u8], usize, bool)>,
-) -> bool {
-    if distance > 0 {
-        let digits = within.is_some_and(|w| w.2);
-        return digits
-            || !(common_words::common_enough(unit) || same_phrase_other_article(unit, brand));
-    }
-    // A brand spelt with digits (`r3vo1ut`) is disguised on purpose, whatever surrounds it.
-    match within {
-        Some((label, start, false)) if unit.len() < label.len() => {
-            !ordinary_compound(label, start, start + unit.len())
-        }
-        _ => true,
-    }
-}
-
-/// `unit` and `brand` are a function word followed by the same common word, the function
-/// words differing (`lesjardins` / `desjardins`).
-fn same_phrase_other_article(unit: &[u8], brand: &[u8]) -> bool {
-    // What follows each function word a string starts with.
-    fn rests(w: &[u8]) -> impl Iterator<Item = &[u8]> {
-        common_words::FUNCTION_WORDS
-            .iter()
-            .filter_map(move |f| w.strip_prefix(f.as_bytes()))
-            .filter(|r| !r.is_empty())
-    }
-    rests(unit).any(|r| r.len() >= 5 && rests(brand).any(|b| b == r) && common_words::contains(r))
-}
-
 fn has_digit(s: &str) -> bool {
     s.bytes().any(|c| c.is_ascii_digit())
 }
@@ -698,201 +747,9 @@ fn last_token(label: &[u8]) -> &[u8] {
 /// Brands shorter than this are found inside a longer token only next to bait.
 const SHORT_BRAND: usize = 6;
 
-/// The non-empty hyphen pieces of `label` around the brand at `label[start..end]`, each
-/// with whether it stands before the brand.
-fn pieces_around(label: &[u8], start: usize, end: usize) -> impl Iterator<Item = (&[u8], bool)> {
-    let before = label[..start].split(|&c| c == b'-').map(|p| (p, true));
-    let after = label[end..].split(|&c| c == b'-').map(|p| (p, false));
-    before.chain(after).filter(|(p, _)| !p.is_empty())
-}
-
-/// Is a piece of `label` around the brand at `label[start..end]` bait?
-fn bait_around(label: &[u8], start: usize, end: usize) -> bool {
-    pieces_around(label, start, end).any(|(piece, before_brand)| is_bait(piece, before_brand))
-}
-
 /// The brand must be at least this many characters shorter than a token it is found in
 /// (one extra character is a typo, found by distance instead).
 const MIN_EXTRA: usize = 2;
-
-/// Derivational and inflectional endings (English, Romance languages, German, Dutch) that
-/// turn a brand-like stem into another word: plurals, agent nouns, demonyms, minerals,
-/// drinks, places.
-#[rustfmt::skip]
-const ENDINGS: &[&str] = &[
-    "s", "es", "er", "ers", "ed", "ing", "ings", "ade", "ades", "ery", "eries", "erie",
-    "eria", "ite", "ites", "ian", "ians", "ean", "eans", "ism", "ist", "ists", "ette",
-    "ettes", "ine", "ines", "ina", "ino", "inos", "ero", "eros", "era", "eras", "ier",
-    "iers", "iere", "ish", "ic", "ics", "y", "ie", "ies", "ia", "ias", "as", "os", "is",
-    "us", "um", "en", "ern", "ano", "ana", "anos", "anas", "eano", "eana", "eanos", "eanas",
-    "ense", "ese", "ois", "oise", "ais", "aise", "ien", "ienne", "ness", "ment", "ful",
-    "less", "able", "ible", "ize", "ise", "ity", "ory", "ories", "ology",
-];
-
-/// Words phishing names put next to a brand (`paypal-secure`, `appleidverify`,
-/// `moncompte-ameli`): a concept × language table in English, French, Spanish, German,
-/// Italian, Portuguese and Dutch, after x0rz's phishing_catcher keyword list and what CERT
-/// teams publish, and its core concepts in ten more languages. Words of five
-/// letters or more count anywhere around the brand; shorter ones (`my`, `id`, `app`) only
-/// as a whole piece or right against the brand, since they hide inside ordinary words
-/// (`happy`, `taxi`).
-#[rustfmt::skip]
-const BAIT_WORDS: &[&str] = &[
-    // Concepts × languages (en, fr, es, de, it, pt, nl); accents folded as in skeletons.
-    // account, sign-in, identity
-    "account", "compte", "comptes", "cuenta", "cuentas", "konto", "conto", "conta", "rekening",
-    "login", "logon", "signin", "signon", "signup", "connexion", "iniciar", "sesion", "session",
-    "ingreso", "ingresar", "anmelden", "anmeldung", "accedi", "accesso", "acesso", "acceso",
-    "acces", "access", "entrar", "inloggen", "auth", "authenticate", "authentication",
-    "authentification", "authorize", "identifiant", "identity", "credential", "id", "sso",
-    "mfa", "otp", "user", "member", "membership", "my", "mon", "mes", "mi", "mein", "mio",
-    "meu", "minha", "mijn", "espace", "portal", "online", "web", "webmail", "mail", "app",
-    "apps", "mobile", "home",
-    // verify, confirm, secure, unlock, password
-    "verify", "verification", "verifier", "verificar", "verificacion", "verificacao",
-    "verifizieren", "verifica", "verifieren", "verificatie", "validate", "validation",
-    "confirm", "confirmation", "confirmer", "confirmar", "bestaetigen", "bestatigen",
-    "conferma", "bevestigen", "secure", "security", "securite", "seguridad", "seguranca",
-    "sicherheit", "sicurezza", "beveiliging", "safe", "safety", "protect", "protection",
-    "fraud", "unlock", "locked", "suspend", "suspended", "unusual", "debloquer", "bloque",
-    "desbloquear", "bloqueado", "entsperren", "gesperrt", "sblocca", "bloccato",
-    "ontgrendelen", "password", "passwd", "motdepasse", "contrasena", "passwort", "kennwort",
-    "senha", "wachtwoord", "reset", "recover", "recovery", "restore", "activate",
-    "activation", "activity",
-    // update, alert, notice
-    "update", "upgrade", "miseajour", "majour", "actualizar", "actualizacion",
-    "aktualisieren", "aggiorna", "aggiornamento", "atualizar", "atualizacao", "bijwerken",
-    "alert", "alerte", "alerta", "warnung", "avviso", "aviso", "waarschuwing", "notice",
-    "avis", "notification", "review", "official",
-    // payment, refund, invoice, money
-    "pay", "payment", "paiement", "pago", "pagos", "zahlung", "pagamento", "betaling",
-    "refund", "remboursement", "reembolso", "erstattung", "rueckerstattung", "rimborso",
-    "terugbetaling", "invoice", "billing", "facture", "factura", "rechnung", "fattura",
-    "fatura", "factuur", "bank", "banking", "banca", "card", "carte", "credit", "debit",
-    "cash", "money", "transfer", "wallet", "portefeuille", "billetera", "carteira",
-    "portafoglio", "crypto", "exchange", "token", "tax", "amende", "multa", "bussgeld",
-    "declaration", "vitale", "claim", "dispute", "resolution", "renew", "renewal",
-    "subscription", "cancel", "premium", "bonus", "gift", "promo", "prize", "reward",
-    "winner", "giveaway", "free",
-    // delivery, parcel, tracking, order
-    "delivery", "parcel", "tracking", "shipping", "shipment", "order", "livraison", "colis",
-    "suivi", "envio", "paquete", "seguimiento", "entrega", "paket", "sendung", "lieferung",
-    "zustellung", "pacco", "spedizione", "consegna", "encomenda", "rastreio", "pakket",
-    "bezorging", "zending", "shop", "store", "checkout",
-    // support, help, customer service
-    "support", "help", "helpdesk", "service", "customer", "client", "cliente", "clientes",
-    "kunde", "kunden", "klant", "assistance", "aide", "soporte", "ayuda", "hilfe",
-    "kundendienst", "assistenza", "aiuto", "suporte", "ajuda", "hulp", "klantenservice",
-    "desk", "ticket", "center", "centre", "team", "careteam", "info", "check",
-    // documents, cloud
-    "document", "docs", "esign", "drive", "cloud", "kyc", "vip", "limited",
-    "atendimento", "atencion",
-    // The same concepts (account, sign-in, verify, confirm, security, payment, refund,
-    // invoice, parcel, delivery, tracking, customer, help, password, update, unlock) in
-    // more of the word list's languages. Short words that begin many ordinary words
-    // (Romanian `cont`, Finnish `tili`) are left out.
-    // Polish
-    "logowanie", "zaloguj", "weryfikacja", "potwierdz", "bezpieczenstwo", "platnosc",
-    "doplata", "zwrot", "faktura", "przesylka", "paczka", "dostawa", "sledzenie", "obsluga",
-    "pomoc", "haslo", "aktualizacja", "odblokuj", "klient",
-    // Czech, Slovak
-    "ucet", "prihlaseni", "overeni", "potvrzeni", "bezpecnost", "platba", "doplatek",
-    "vraceni", "zasilka", "balik", "doruceni", "sledovani", "zakaznik", "podpora", "heslo",
-    "aktualizace", "odblokovat",
-    // Turkish
-    "hesap", "giris", "dogrulama", "onayla", "guvenlik", "odeme", "iade", "kargo",
-    "teslimat", "takip", "musteri", "destek", "sifre", "guncelle",
-    // Romanian
-    "autentificare", "verificare", "confirmare", "securitate", "rambursare", "colet",
-    "livrare", "asistenta", "parola", "actualizare", "deblocare",
-    // Hungarian
-    "fiok", "bejelentkezes", "ellenorzes", "megerosites", "biztonsag", "fizetes",
-    "visszaterites", "szamla", "csomag", "szallitas", "ugyfel", "jelszo", "frissites",
-    // Swedish, Danish, Norwegian
-    "inloggning", "verifiera", "bekrafta", "bekreft", "sakerhet", "sikkerhet", "sikkerhed",
-    "betalning", "aterbetalning", "refusjon", "leverans", "levering", "sparning", "sporing",
-    "kundtjanst", "kundeservice", "losenord", "passord", "adgangskode", "uppdatera",
-    "oppdater", "logind", "innlogging",
-    // Finnish
-    "kirjaudu", "kirjautuminen", "vahvista", "tunnistautuminen", "maksu", "palautus",
-    "lasku", "paketti", "toimitus", "seuranta", "asiakas", "salasana", "paivitys",
-    // Indonesian, Malay
-    "akun", "masuk", "verifikasi", "konfirmasi", "keamanan", "pembayaran", "bayar",
-    "pengembalian", "tagihan", "pengiriman", "lacak", "pelanggan", "bantuan", "sandi",
-    "perbarui",
-];
-
-/// Bait words that only make sense before the brand (`mipaypal`, `mon-ameli`): after it
-/// they are just the start of another word (`allegromicro`, `orangemonkey`).
-const POSSESSIVES: &[&str] = &["my", "mi", "mon", "mes", "mein", "mio", "meu", "mijn"];
-
-fn is_bait(piece: &[u8], before_brand: bool) -> bool {
-    BAIT_WORDS.iter().any(|b| {
-        if !before_brand && POSSESSIVES.contains(b) {
-            return false;
-        }
-        let b = b.as_bytes();
-        if b.len() >= 5 {
-            find(piece, b).is_some()
-        } else if before_brand {
-            piece.ends_with(b)
-        } else {
-            piece.starts_with(b)
-        }
-    })
-}
-
-/// Is the brand at `label[start..end]` (a skeleton) just part of an ordinary name: inside
-/// a real word (`pineapple`, `purchase`), glued or hyphenated to ordinary words only
-/// (`orangetheory`, `bluechase`, `orange-county`), or inside a token made of ordinary
-/// words that cut through it (`santaisabel` for `antai`)? Not when a piece around it is bait
-/// (`paypalsecure`, `my-paypal`), is not made of common words (`paypal24`, `paypalxq`),
-/// or when nothing surrounds it.
-fn ordinary_compound(label: &[u8], start: usize, end: usize) -> bool {
-    let tok_start = label[..start]
-        .iter()
-        .rposition(|&c| c == b'-')
-        .map_or(0, |i| i + 1);
-    let tok_end = label[end..]
-        .iter()
-        .position(|&c| c == b'-')
-        .map_or(label.len(), |i| end + i);
-    if (tok_start, tok_end) != (start, end) && common_words::contains(&label[tok_start..tok_end]) {
-        return true;
-    }
-    let after = &label[end..];
-    if start == 0 && after.is_empty() {
-        return false;
-    }
-    let last = label[end - 1];
-    let mut words_around = true;
-    for (piece, before_brand) in pieces_around(label, start, end) {
-        if is_bait(piece, before_brand) {
-            return false;
-        }
-        // Right after the brand, in its token, an ending makes a derived word
-        // (`orangeade`, `amazonite`, `dropboxes`; a final e is shared: `orange|ry`; a
-        // final consonant may double: `instagram|ming`), possibly followed by more words.
-        let derived = !before_brand && piece.as_ptr() == after.as_ptr() && end < tok_end && {
-            let doubled = !b"aeiouy".contains(&last) && piece.first() == Some(&last);
-            let piece = if doubled { &piece[1..] } else { piece };
-            ENDINGS.iter().any(|e| {
-                let e = e.as_bytes();
-                let e = match e.strip_prefix(b"e") {
-                    Some(rest) if last == b'e' && !piece.starts_with(e) => rest,
-                    _ => e,
-                };
-                piece.starts_with(e) && common_words::segments(&piece[e.len()..])
-            })
-        };
-        words_around &= derived || common_words::segments(piece);
-    }
-    // Words around the brand (`orange|theory`), or words across it: the brand straddles
-    // word boundaries (`s|antai|sabel` is santa + isabel).
-    words_around
-        || ((tok_start, tok_end) != (start, end)
-            && common_words::segments(&label[tok_start..tok_end]))
-}
 
 fn unit_text(skel: &[u8], labels: &[(usize, usize, bool)], unit: Unit) -> Vec<u8> {
     let label = |i: usize| &skel[labels[i].0..labels[i].1];
@@ -927,380 +784,10 @@ fn unit_text_raw(labels: &[&str], unit: Unit) -> String {
     }
 }
 
-/// Lower-cased, without `*.`, surrounding blanks and the trailing dot. Borrows when it can.
-fn clean(host: &str) -> std::borrow::Cow<'_, str> {
-    let h = host.trim().trim_end_matches('.');
-    let h = h.strip_prefix("*.").unwrap_or(h);
-    if h.bytes().any(|c| c.is_ascii_uppercase()) || !h.is_ascii() {
-        std::borrow::Cow::Owned(h.to_lowercase())
-    } else {
-        std::borrow::Cow::Borrowed(h)
-    }
-}
-
-/// Append the skeleton of one (lower-case) label of a host to `out`; returns whether it
-/// held non-ASCII characters (an `xn--` label that decoded, or raw Unicode).
-fn push_label_skeleton(label: &str, out: &mut Vec<u8>, collapse: bool) -> bool {
-    if let Some(puny) = label.strip_prefix("xn--") {
-        if let Some(decoded) = punycode_decode(puny) {
-            use unicode_normalization::UnicodeNormalization;
-            let text: String = decoded.nfkc().collect::<String>().to_lowercase();
-            let idn = !text.is_ascii();
-            skeleton_label(&text, out, collapse);
-            return idn;
-        }
-    }
-    skeleton_label(label, out, collapse);
-    !label.is_ascii()
-}
-
-/// The confusable skeleton of one label (see the module doc), appended to `out`.
-pub fn skeleton_label(label: &str, out: &mut Vec<u8>, collapse: bool) {
-    let start = out.len();
-    let mut skip = 0;
-    for (i, c) in label.char_indices() {
-        if skip > 0 {
-            skip -= 1;
-            continue;
-        }
-        if c.is_ascii_digit() {
-            // `paypa1`, `g00gle`: digits standing in for letters. But a run of three or more
-            // digits, or of two ending a token (`app13`, `web01`), is a number.
-            let run = label[i..].bytes().take_while(u8::is_ascii_digit).count();
-            let end = label.as_bytes().get(i + run).is_none_or(|&c| c == b'-');
-            let number = run >= 3 || (run == 2 && end);
-            for &d in &label.as_bytes()[i..i + run] {
-                out.push(if number { d } else { ascii_trick(d) });
-            }
-            skip = run - 1;
-            continue;
-        }
-        if c.is_ascii() {
-            out.push(ascii_trick(c.to_ascii_lowercase() as u8));
-            continue;
-        }
-        let mut buf = [0u8; 4];
-        for m in unicode_security::confusable_detection::skeleton(c.encode_utf8(&mut buf)) {
-            if unicode_normalization::char::is_combining_mark(m) {
-                continue;
-            }
-            let m = match m {
-                'I' => 'l',
-                // Prototypes TR39 leaves outside ASCII although they read as Latin letters.
-                'ĸ' => 'k',
-                'ᴛ' => 't',
-                'χ' => 'x',
-                'ƅ' => 'b',
-                _ => m,
-            };
-            for m in m.to_lowercase() {
-                if m.is_ascii() {
-                    out.push(ascii_trick(m as u8));
-                } else {
-                    let mut b = [0u8; 4];
-                    out.extend_from_slice(m.encode_utf8(&mut b).as_bytes());
-                }
-            }
-        }
-    }
-    if !collapse {
-        return;
-    }
-    // rn → m, vv → w, in place.
-    let mut w = start;
-    let mut r = start;
-    while r < out.len() {
-        let c = out[r];
-        let next = out.get(r + 1).copied();
-        if (c == b'r' && next == Some(b'n')) || (c == b'v' && next == Some(b'v')) {
-            out[w] = if c == b'r' { b'm' } else { b'w' };
-            r += 2;
-        } else {
-            out[w] = c;
-            r += 1;
-        }
-        w += 1;
-    }
-    out.truncate(w);
-}
-
-/// The skeleton of a whole host name (for tests and check-rules).
-pub fn skeleton(host: &str) -> String {
-    let h = clean(host);
-    let mut out = Vec::new();
-    for (i, label) in h.split('.').enumerate() {
-        if i > 0 {
-            out.push(b'.');
-        }
-        push_label_skeleton(label, &mut out, true);
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn ascii_trick(c: u8) -> u8 {
-    match c {
-        b'0' => b'o',
-        b'1' => b'l',
-        b'3' => b'e',
-        b'5' => b's',
-        _ => c,
-    }
-}
-
-fn mask(s: &[u8]) -> u64 {
-    s.iter().fold(0u64, |m, &c| {
-        m | match c {
-            b'a'..=b'z' => 1 << (c - b'a'),
-            b'0'..=b'9' => 1 << (26 + c - b'0'),
-            _ => 1 << 63,
-        }
-    })
-}
-
+/// Where `needle` first occurs in `hay` (never for an empty needle).
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.is_empty() || hay.len() < needle.len() {
         return None;
     }
     hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Optimal-string-alignment (restricted Damerau–Levenshtein) distance if it is at most
-/// `max`; stops as soon as a whole row exceeds `max`.
-pub fn osa_within(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
-    let (n, m) = (a.len(), b.len());
-    if n.abs_diff(m) > max {
-        return None;
-    }
-    if a == b {
-        return Some(0);
-    }
-    if n == 0 || m == 0 {
-        return Some(n.max(m)).filter(|&d| d <= max);
-    }
-    const CAP: usize = 128;
-    if m + 1 > CAP {
-        return osa_vec(a, b).filter(|&d| d <= max);
-    }
-    let mut prev2 = [0usize; CAP];
-    let mut prev = [0usize; CAP];
-    let mut cur = [0usize; CAP];
-    for (j, p) in prev.iter_mut().enumerate().take(m + 1) {
-        *p = j;
-    }
-    for i in 1..=n {
-        cur[0] = i;
-        let mut row_min = cur[0];
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
-            row_min = row_min.min(v);
-        }
-        if row_min > max {
-            return None;
-        }
-        prev2[..=m].copy_from_slice(&prev[..=m]);
-        prev[..=m].copy_from_slice(&cur[..=m]);
-    }
-    Some(prev[m]).filter(|&d| d <= max)
-}
-
-fn osa_vec(a: &[u8], b: &[u8]) -> Option<usize> {
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    Some(d[n][m])
-}
-
-/// RFC 3492 punycode decoding of one label (without `xn--`); `None` when malformed.
-pub fn punycode_decode(input: &str) -> Option<String> {
-    const BASE: u32 = 36;
-    const TMIN: u32 = 1;
-    const TMAX: u32 = 26;
-    const SKEW: u32 = 38;
-    const DAMP: u32 = 700;
-    fn adapt(mut delta: u32, numpoints: u32, first: bool) -> u32 {
-        delta = if first { delta / DAMP } else { delta / 2 };
-        delta += delta / numpoints;
-        let mut k = 0;
-        while delta > ((BASE - TMIN) * TMAX) / 2 {
-            delta /= BASE - TMIN;
-            k += BASE;
-        }
-        k + (BASE - TMIN + 1) * delta / (delta + SKEW)
-    }
-    if !input.is_ascii() {
-        return None;
-    }
-    let (basic, ext) = match input.rfind('-') {
-        Some(i) => (&input[..i], &input[i + 1..]),
-        None => ("", input),
-    };
-    let mut output: Vec<char> = basic.chars().collect();
-    let (mut n, mut i, mut bias) = (128u32, 0u32, 72u32);
-    let mut it = ext.bytes().peekable();
-    while it.peek().is_some() {
-        let oldi = i;
-        let mut w = 1u32;
-        let mut k = BASE;
-        loop {
-            let c = it.next()?;
-            let digit = match c {
-                b'a'..=b'z' => c - b'a',
-                b'A'..=b'Z' => c - b'A',
-                b'0'..=b'9' => c - b'0' + 26,
-                _ => return None,
-            } as u32;
-            i = i.checked_add(digit.checked_mul(w)?)?;
-            let t = if k <= bias {
-                TMIN
-            } else if k >= bias + TMAX {
-                TMAX
-            } else {
-                k - bias
-            };
-            if digit < t {
-                break;
-            }
-            w = w.checked_mul(BASE - t)?;
-            k += BASE;
-        }
-        let len = output.len() as u32 + 1;
-        bias = adapt(i - oldi, len, oldi == 0);
-        n = n.checked_add(i / len)?;
-        i %= len;
-        output.insert(i as usize, char::from_u32(n)?);
-        i += 1;
-        if output.len() > 63 {
-            return None;
-        }
-    }
-    Some(output.into_iter().collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn punycode_rfc_vectors() {
-        assert_eq!(punycode_decode("pple-43d").as_deref(), Some("\u{430}pple"));
-        assert_eq!(punycode_decode("mnchen-3ya").as_deref(), Some("münchen"));
-        assert_eq!(
-            punycode_decode("ihqwcrb4cv8a8dqg056pqjye").as_deref(),
-            Some("他们为什么不说中文")
-        );
-        assert_eq!(punycode_decode("!!"), None);
-    }
-
-    #[test]
-    fn osa() {
-        assert_eq!(osa_within(b"pyapal", b"paypal", 2), Some(1));
-        assert_eq!(osa_within(b"paypl", b"paypal", 2), Some(1));
-        assert_eq!(osa_within(b"shop", b"paypal", 2), None);
-        assert_eq!(osa_within(b"microsfot", b"microsoft", 2), Some(1));
-    }
-
-    #[test]
-    fn skeletons() {
-        assert_eq!(skeleton("xn--pple-43d.com"), "apple.com");
-        assert_eq!(skeleton("PAYPA1-L0GIN.com"), "paypal-login.com");
-        assert_eq!(skeleton("rnicrosoft.vvin"), "microsoft.win");
-        // Digit runs: single digits and inner pairs are letters in disguise; a run of three,
-        // or of two ending a token, is a number.
-        let cases = [
-            ("g00gle", "google"),
-            ("app1e", "apple"),
-            ("app13", "app13"),
-            ("app13-x", "app13-x"),
-            ("web01", "web01"),
-            ("a13b", "aleb"),
-            ("host135a", "host135a"),
-            ("5ecure", "secure"),
-        ];
-        for (label, want) in cases {
-            assert_eq!(skeleton(label), want, "{label}");
-        }
-    }
-
-    #[test]
-    fn phrases_with_another_article() {
-        let cases: &[(&str, &str, bool)] = &[
-            ("lesjardins", "desjardins", true),
-            ("nosjardins", "desjardins", true),
-            ("desjardin", "desjardins", false), // a typo, not another article
-            ("maazon", "amazon", false),        // "am"+"azon": the rest is too short
-            ("leposte", "laposte", true),
-            ("lapost", "laposte", false),
-        ];
-        for &(unit, brand, want) in cases {
-            assert_eq!(
-                same_phrase_other_article(unit.as_bytes(), brand.as_bytes()),
-                want,
-                "{unit}"
-            );
-        }
-    }
-
-    #[test]
-    fn ordinary_compounds() {
-        // (label, brand) → is the brand just part of an ordinary name?
-        let cases: &[(&str, &str, bool)] = &[
-            ("pineapple", "apple", true),
-            ("orangetheory", "orange", true),
-            ("theorangewoodfarm", "orange", true),
-            ("orange-county", "orange", true),
-            ("bluechase", "chase", true),
-            ("orange", "orange", false),
-            ("orangesecure", "orange", false),
-            ("secure-orange", "orange", false),
-            ("myorange", "orange", false),
-            ("orange-id", "orange", false),
-            ("orangeapp", "orange", false),
-            ("happyorange", "orange", true), // "py" is not bait at a distance
-            ("orange24", "orange", false),
-            ("orangexq", "orange", false),
-            ("orange-county-login", "orange", false),
-            ("moncompte-orange", "orange", false),
-            ("orangeade", "orange", true),
-            ("orangery", "orange", true),
-            ("dropboxes", "dropbox", true),
-            ("amazonite", "amazon", true),
-            ("amazonitesecure", "amazon", false),
-            ("orangexyz", "orange", false), // "xyz" is in the list, but rare for 3 letters
-            ("instagramming", "instagram", true),
-            ("orangemonkey", "orange", true), // possessives count before the brand only
-            ("monorange", "orange", false),
-            ("aufildesjardins", "desjardins", true), // au + fil: function words count
-            ("lejournaldesjardins", "desjardins", true),
-        ];
-        for &(label, brand, want) in cases {
-            let at = find(label.as_bytes(), brand.as_bytes()).unwrap();
-            assert_eq!(
-                ordinary_compound(label.as_bytes(), at, at + brand.len()),
-                want,
-                "{label}"
-            );
-        }
-    }
 }

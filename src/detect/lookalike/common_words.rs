@@ -20,7 +20,7 @@
 
 use std::sync::OnceLock;
 
-static DATA: &[u8] = include_bytes!("../../assets/common_words.fc");
+static DATA: &[u8] = include_bytes!("../../../assets/common_words.fc");
 const BLOCK: usize = 32;
 
 /// Words are at most this long; longer input is never a word.
