@@ -964,10 +964,13 @@ fn flood_stores_what_replay_stores(tag: &str, count: u64, full: bool) {
     }
     let count = count + 1;
     let cfg = flood_conf(vec!["ws://127.0.0.1:9/".into()], "data/replay.sqlite").write(&dir);
-    let replay = run(
+    // A few seconds on an idle machine; minutes when the suite shares two cores with builds.
+    let replay = run_within(
         dir.path(),
         &["monitor", "-c", &cfg, "--replay", "feed.jsonl"],
+        &[],
         None,
+        Duration::from_secs(600),
     );
     assert_eq!(replay.code, Some(0), "{}", replay.stderr);
     let want = rows(&dir.join("data/replay.sqlite"), TABLE);

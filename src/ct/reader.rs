@@ -401,7 +401,8 @@ fn record(
                         "ct",
                         &format!(
                             "{} ({}) entry {index}: BAD CHAIN ({why}); certificate kept, its names come from the leaf (bad chain #{n} of this log)",
-                            log.description, log.url
+                            log.description,
+                            log.shown_url()
                         ),
                     );
                 }

@@ -355,11 +355,23 @@ pub fn run(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Out {
 }
 
 pub fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Out {
+    run_within(dir, args, env, stdin, WAIT)
+}
+
+/// [`run_env`] with a limit of its own, for runs whose length grows with the machine's load
+/// (a replay of a large feed while the other tests run).
+pub fn run_within(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: Option<&[u8]>,
+    limit: Duration,
+) -> Out {
     let mut p = Proc::spawn(dir, args, env, stdin.map(<[u8]>::to_vec));
-    let status = match p.wait_exit(WAIT) {
+    let status = match p.wait_exit(limit) {
         Some(s) => s,
         None => panic!(
-            "{args:?} did not finish within {WAIT:?}; stderr:\n{}",
+            "{args:?} did not finish within {limit:?}; stderr:\n{}",
             p.stderr()
         ),
     };
