@@ -140,6 +140,9 @@ pub fn init_timezone() {
 
 /// Local calendar time of a Unix timestamp (falls back to UTC if the C library refuses).
 pub fn local(ts: i64) -> CivilTime {
+    // The libc crate marks musl's `time_t` deprecated (its width is due to change); it is
+    // 64-bit on every target this is built for, glibc and musl alike.
+    #[allow(deprecated)]
     let t: libc::time_t = ts;
     // SAFETY: `tm` is plain integers and a pointer, for which all-zero is a valid value.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
