@@ -130,11 +130,12 @@ impl Resolver for Lookup {
     }
 }
 
-/// The agent owns its resolver; the client keeps a handle to make it forget.
+/// A resolver the agent owns while its creator keeps a handle on it (the client, to make the
+/// lookup cache forget; the prober, to read which address each host got).
 #[derive(Debug)]
-struct SharedLookup(Arc<Lookup>);
+pub(crate) struct SharedResolver<R>(pub(crate) Arc<R>);
 
-impl Resolver for SharedLookup {
+impl<R: Resolver> Resolver for SharedResolver<R> {
     fn resolve(
         &self,
         uri: &ureq::http::Uri,
@@ -151,7 +152,7 @@ impl HttpClient {
         let agent = ureq::Agent::with_parts(
             config,
             DefaultConnector::default(),
-            SharedLookup(lookup.clone()),
+            SharedResolver(lookup.clone()),
         );
         HttpClient { agent, lookup }
     }

@@ -103,21 +103,6 @@ pub struct Prober {
     socks_remote_dns: bool,
 }
 
-/// The agent owns its resolver; this lets the prober read the same record.
-#[derive(Debug)]
-struct SharedResolver(Arc<RecordingResolver>);
-
-impl Resolver for SharedResolver {
-    fn resolve(
-        &self,
-        uri: &ureq::http::Uri,
-        config: &ureq::config::Config,
-        timeout: ureq::unversioned::transport::NextTimeout,
-    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        self.0.resolve(uri, config, timeout)
-    }
-}
-
 impl Prober {
     /// Errors name the `[CONNECT]` key at fault.
     pub fn new(settings: &ProbeSettings) -> Result<Prober, (&'static str, String)> {
@@ -154,7 +139,7 @@ impl Prober {
         let agent = ureq::Agent::with_parts(
             config,
             DefaultConnector::default(),
-            SharedResolver(resolver.clone()),
+            crate::net::http::SharedResolver(resolver.clone()),
         );
         Ok(Prober {
             agent,
