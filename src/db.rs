@@ -30,6 +30,56 @@ impl fmt::Display for DbError {
 
 impl std::error::Error for DbError {}
 
+impl DbError {
+    /// SQLite's error, and for "attempt to write a readonly database" the file behind it:
+    /// most often a -wal or -shm file another user (root running a tool) created, which
+    /// SQLite's own message does not name.
+    fn sqlite(path: &Path, e: rusqlite::Error) -> DbError {
+        let mut message = e.to_string();
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) {
+            let blocked = not_writable(path);
+            if !blocked.is_empty() {
+                message.push_str(&format!(
+                    " ({} not writable by this process, uid {})",
+                    blocked.join(", "),
+                    // SAFETY: geteuid has no preconditions.
+                    unsafe { libc::geteuid() }
+                ));
+            }
+        }
+        DbError {
+            path: path.to_path_buf(),
+            message,
+        }
+    }
+}
+
+/// Of the DB, its -wal and -shm files and its directory, those that exist and that this
+/// process may not write, each with its owner: `data/certs.sqlite-shm (owner uid 0)`.
+fn not_writable(db: &Path) -> Vec<String> {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::MetadataExt;
+    let dir = match db.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let side = |suffix: &str| {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        PathBuf::from(p)
+    };
+    [db.to_path_buf(), side("-wal"), side("-shm"), dir]
+        .into_iter()
+        .filter_map(|p| {
+            let meta = std::fs::metadata(&p).ok()?;
+            let c = std::ffi::CString::new(p.as_os_str().as_bytes()).ok()?;
+            // SAFETY: `c` is a valid NUL-terminated path for the duration of the call.
+            let writable = unsafe { libc::access(c.as_ptr(), libc::W_OK) } == 0;
+            (!writable).then(|| format!("{} (owner uid {})", p.display(), meta.uid()))
+        })
+        .collect()
+}
+
 /// `TABLEname` is spliced into SQL (identifiers cannot be bound), so it must be a plain identifier.
 pub fn valid_table_name(name: &str) -> bool {
     let mut bytes = name.bytes();
@@ -105,6 +155,7 @@ impl Database {
         }
         let db = Self::connect(path, table, OpenFlags::default())?;
         db.create_table()?;
+        db.check_writable()?;
         Ok(db)
     }
 
@@ -123,10 +174,7 @@ impl Database {
     }
 
     fn connect(path: &Path, table: &str, flags: OpenFlags) -> Result<Database, DbError> {
-        let err = |e: rusqlite::Error| DbError {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        };
+        let err = |e: rusqlite::Error| DbError::sqlite(path, e);
         if !valid_table_name(table) {
             return Err(DbError {
                 path: path.to_path_buf(),
@@ -162,9 +210,29 @@ impl Database {
     }
 
     fn err(&self, e: rusqlite::Error) -> DbError {
-        DbError {
-            path: self.path.clone(),
-            message: e.to_string(),
+        DbError::sqlite(&self.path, e)
+    }
+
+    /// Fail now, not at the first match, when this process cannot write the DB (a -wal or
+    /// -shm file of another user, a read-only mount): a monitor that runs but cannot store
+    /// would lose every match. Taking the write lock proves it; another process holding
+    /// that lock (busy) proves the file itself is fine, so that is not an error.
+    fn check_writable(&self) -> Result<(), DbError> {
+        // No waiting for that other writer: startup must not take a busy timeout longer.
+        self.conn
+            .busy_timeout(Duration::ZERO)
+            .map_err(|e| self.err(e))?;
+        let tried = self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK");
+        self.conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| self.err(e))?;
+        match tried {
+            Ok(()) => Ok(()),
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => Ok(()),
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(self.err(e))
+            }
         }
     }
 

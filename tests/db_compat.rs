@@ -355,3 +355,109 @@ fn a_writer_holding_the_lock_briefly_does_not_lose_matches() {
         Some("held")
     );
 }
+
+/// Run as root (an operator's `gethost`, `scan` or second monitor) on a DB that belongs to
+/// the monitor's user, we must not leave root-owned -wal/-shm files behind: the monitor
+/// running as that user could then no longer write ("attempt to write a readonly
+/// database"). SQLite gives those files the database's owner when it runs as root (the
+/// bundled build has HAVE_FCHOWN); this keeps that true, with a second writer as the user.
+#[test]
+fn run_as_root_the_wal_files_keep_the_database_owner() {
+    let Some(uid) = limits::unused_uid() else {
+        return limits::skipped_not_root();
+    };
+    let dir = TempDir::new("wal-owner");
+    let db = dir.join(DB);
+    create_original_db(&db, TABLE);
+    let c = Connection::open(&db).unwrap();
+    let _: String = c
+        .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+        .unwrap();
+    drop(c);
+    let wal = PathBuf::from(format!("{}-wal", db.display()));
+    let shm = PathBuf::from(format!("{}-shm", db.display()));
+    assert!(!wal.exists() && !shm.exists(), "a clean close removes them");
+    let feed = [Cert::new(&["paypal-login.owner.example"]).lite()];
+    dir.write("feed.jsonl", feed.join("\n"));
+    let server = serve_once(Vec::new());
+    let cfg = Conf {
+        servers: vec![server.url()],
+        ..Conf::default()
+    }
+    .write(&dir);
+    limits::chown_tree(dir.path(), uid);
+
+    // Root's monitor opens the DB first, so it creates the -wal and -shm files.
+    let mut root = Proc::spawn(dir.path(), &["monitor", "-c", &cfg], &[], None);
+    assert!(
+        wait_until(WAIT, || wal.exists() && shm.exists()),
+        "{}",
+        root.stderr()
+    );
+    use std::os::unix::fs::MetadataExt;
+    for f in [&wal, &shm] {
+        let owner = std::fs::metadata(f).unwrap().uid();
+        assert_eq!(owner, uid, "{} belongs to uid {owner}", f.display());
+    }
+    // The monitor's user writes while root's process keeps those files open.
+    let mut user = Proc::spawn_adjusted(
+        dir.path(),
+        &["monitor", "-c", &cfg, "--replay", "feed.jsonl"],
+        &[],
+        None,
+        |c| {
+            use std::os::unix::process::CommandExt;
+            c.uid(uid).gid(uid);
+        },
+    );
+    let status = user.wait_exit(WAIT).expect("replay ends");
+    assert_eq!(status.code(), Some(0), "{}", user.stderr());
+    assert!(domains(&db, TABLE).contains(&"paypal-login.owner.example".to_string()));
+    assert_eq!(root.stop().code(), Some(0), "{}", root.stderr());
+}
+
+/// When root left -wal/-shm files the monitor's user cannot write (a tool run as root with
+/// an SQLite that does not hand them over), SQLite only says "attempt to write a readonly
+/// database"; the error names the files and their owner, so the operator knows what to fix.
+#[test]
+fn readonly_database_error_names_the_file_and_its_owner() {
+    let Some(uid) = limits::unused_uid() else {
+        return limits::skipped_not_root();
+    };
+    let dir = TempDir::new("wal-root");
+    let db = dir.join(DB);
+    create_original_db(&db, TABLE);
+    // Root keeps the DB open in WAL mode: its -wal and -shm stay root's, 0644.
+    let holder = Connection::open(&db).unwrap();
+    let _: String = holder
+        .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+        .unwrap();
+    let _: i64 = holder
+        .query_row(&format!("SELECT count(*) FROM {TABLE}"), [], |r| r.get(0))
+        .unwrap();
+    dir.write("feed.jsonl", Cert::new(&["paypal-login.ro.example"]).lite());
+    let cfg = Conf::default().write(&dir);
+    for p in [dir.path(), &dir.join("data"), &db] {
+        std::os::unix::fs::chown(p, Some(uid), Some(uid)).unwrap();
+    }
+    let mut user = Proc::spawn_adjusted(
+        dir.path(),
+        &["monitor", "-c", &cfg, "--replay", "feed.jsonl"],
+        &[],
+        None,
+        |c| {
+            use std::os::unix::process::CommandExt;
+            c.uid(uid).gid(uid);
+        },
+    );
+    let status = user.wait_exit(WAIT).expect("monitor ends");
+    let stderr = user.stderr();
+    assert_ne!(status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("attempt to write a readonly database")
+            && stderr.contains(&format!("data/certs.sqlite-shm (owner uid 0)"))
+            && stderr.contains(&format!("not writable by this process, uid {uid})")),
+        "{stderr}"
+    );
+    drop(holder);
+}

@@ -122,6 +122,41 @@ pub fn chown_tree(path: &Path, uid: u32) {
     }
 }
 
+/// While alive, this thread reads and creates files as another user (Linux's file-system
+/// uid and gid, which belong to one thread: the test's other threads stay root). Files it
+/// creates are that user's from the start, with no window in which they are root's.
+pub struct AsOwner {
+    // Thread-bound: the ids were changed for the creating thread only.
+    _not_send: std::marker::PhantomData<*const ()>,
+}
+
+impl AsOwner {
+    /// Act as `uid`/`gid` when we are root and they are someone else's; `None` otherwise.
+    pub fn of(uid: u32, gid: u32) -> Option<AsOwner> {
+        // SAFETY: geteuid has no preconditions; setfsgid/setfsuid change this thread only.
+        unsafe {
+            if libc::geteuid() != 0 || uid == 0 {
+                return None;
+            }
+            libc::setfsgid(gid);
+            libc::setfsuid(uid);
+        }
+        Some(AsOwner {
+            _not_send: std::marker::PhantomData,
+        })
+    }
+}
+
+impl Drop for AsOwner {
+    fn drop(&mut self) {
+        // SAFETY: as above; root again (its capabilities come back with file-system uid 0).
+        unsafe {
+            libc::setfsuid(0);
+            libc::setfsgid(0);
+        }
+    }
+}
+
 pub fn skipped_not_root() {
     eprintln!("skipped: RLIMIT_NPROC is only exact for a uid of its own, which needs root");
 }

@@ -890,18 +890,40 @@ pub struct Row {
     pub still: Option<String>,
 }
 
-/// The DB read-write (5 s busy timeout), or `None` while the file does not exist yet.
-pub fn open_rw(db: &Path) -> Option<Connection> {
-    if !db.exists() {
-        return None;
+/// A test's connection to the DB. When the tests run as root and the DB belongs to another
+/// user (a child started by `limits::limit_tasks`), this thread works on files as that user
+/// for as long as the connection lives (`limits::AsOwner`): SQLite, run as root, creates a
+/// missing -wal or -shm file as root and only then gives it to the DB's owner, and a child
+/// opening the file in between gets a read-only handle and fails with "attempt to write a
+/// readonly database" (seen in CI).
+pub struct TestDb {
+    // Declared first: dropped (closed) before the thread becomes root again.
+    conn: Connection,
+    _as_owner: Option<limits::AsOwner>,
+}
+
+impl std::ops::Deref for TestDb {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
     }
-    let c = Connection::open_with_flags(
+}
+
+/// The DB read-write (5 s busy timeout), or `None` while the file does not exist yet.
+pub fn open_rw(db: &Path) -> Option<TestDb> {
+    use std::os::unix::fs::MetadataExt;
+    let owner = std::fs::metadata(db).ok()?;
+    let as_owner = limits::AsOwner::of(owner.uid(), owner.gid());
+    let conn = Connection::open_with_flags(
         db,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .ok()?;
-    c.busy_timeout(Duration::from_secs(5)).ok()?;
-    Some(c)
+    conn.busy_timeout(Duration::from_secs(5)).ok()?;
+    Some(TestDb {
+        conn,
+        _as_owner: as_owner,
+    })
 }
 
 /// All rows in rowid order; empty if the file or table does not exist yet.
