@@ -455,7 +455,7 @@ fn readonly_database_error_names_the_file_and_its_owner() {
     assert_ne!(status.code(), Some(0), "{stderr}");
     assert!(
         stderr.contains("attempt to write a readonly database")
-            && stderr.contains(&format!("data/certs.sqlite-shm (owner uid 0)"))
+            && stderr.contains("data/certs.sqlite-shm (owner uid 0)")
             && stderr.contains(&format!("not writable by this process, uid {uid})")),
         "{stderr}"
     );
