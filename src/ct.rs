@@ -78,3 +78,25 @@ impl CtSettings {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn poll_interval_bounds_and_messages() {
+        let poll = |v: &str| {
+            let c = Config::parse("t.conf", &format!("[CTLOGS]\nPollInterval = {v}\n")).unwrap();
+            CtSettings::from_config(&c).map(|c| c.reader.poll_interval)
+        };
+        assert_eq!(poll("0.25").unwrap(), std::time::Duration::from_millis(250));
+        assert_eq!(poll("3601").unwrap(), std::time::Duration::from_secs(3601));
+        for bad in ["0", "-1", "1e9", "soon", "inf", "NaN"] {
+            let e = poll(bad).unwrap_err();
+            assert_eq!(
+                e.message,
+                format!("{bad:?} is not a positive number of seconds")
+            );
+        }
+    }
+}

@@ -11,13 +11,16 @@
 //! before printing its stdout line.
 //!
 //! `scan` ([`scan`]): a DB row → probe (`scan::probe`, the page title in [`scan::title`])
-//! → enrichment ([`scan::enrich`]) → alert file ([`scan::alert`]) → notification
+//! → enrichment ([`scan::enrich`]) → alert ([`alert`], its file placed by [`scan::alert`]) → notification
 //! ([`notify`], mail in [`notify::smtp`]).
 //!
 //! Shared: [`config`] (read the way Python's configparser reads it, [`pycompat`]), [`net`]
-//! (HTTP, proxies, redaction of secrets), [`logging`], [`clock`]. [`cli`] holds the
-//! reporting subcommands (`check-rules`, `gethost`).
+//! (HTTP, proxies), [`redact`] (secrets out of everything shown or stored; `secrets`
+//! gathers them from the configuration), [`logging`], [`clock`]. [`cli`] holds the small
+//! subcommands (`check-rules`, `gethost`, `notify-test`). Modules depend downwards only:
+//! `docs/architecture.md` lists the layers.
 
+pub mod alert;
 pub mod atomic_file;
 pub(crate) mod backoff;
 pub mod certificate;
@@ -32,7 +35,9 @@ pub mod monitor;
 pub mod net;
 pub mod notify;
 pub mod pycompat;
+pub mod redact;
 pub mod scan;
+pub(crate) mod secrets;
 pub(crate) mod shutdown;
 pub mod x509;
 

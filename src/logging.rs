@@ -171,7 +171,7 @@ pub fn init(target: &LogTarget, level: u32) -> io::Result<()> {
 const DEPENDENCY_LEVEL: log::LevelFilter = log::LevelFilter::Warn;
 
 /// The `log` facade's records from the dependencies, written like our own lines (and so
-/// through [`crate::net::redact::clean`]).
+/// through [`crate::redact::clean`]).
 struct Dependencies;
 
 static DEPENDENCIES: Dependencies = Dependencies;
@@ -209,14 +209,14 @@ pub fn enabled(level: u32) -> bool {
 }
 
 /// Write one line as logger `name` (`root`, `certstream`, …).
-/// The message is passed through [`crate::net::redact::clean`] first: no registered secret, nothing
+/// The message is passed through [`crate::redact::clean`] first: no registered secret, nothing
 /// shaped like a credential, and no control character (a `\n` from a certificate or a server
 /// would forge a line) reaches the log.
 pub fn log(level: u32, name: &str, msg: &str) {
     if !enabled(level) {
         return;
     }
-    let msg = crate::net::redact::clean(msg);
+    let msg = crate::redact::clean(msg);
     let mut guard = SINK.lock().unwrap_or_else(|p| p.into_inner());
     let line = format!(
         "[{}:{}] {} - {}\n",
@@ -367,9 +367,9 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("x.log");
         init(&LogTarget::File(path.clone()), DEBUG).unwrap();
-        let mut secrets = crate::net::redact::Secrets::new();
+        let mut secrets = crate::redact::Secrets::new();
         secrets.add("s3cret-deplog-pw");
-        crate::net::redact::register(&secrets);
+        crate::redact::register(&secrets);
         log::warn!(target: "ureq::proxy", "CONNECT refused for s3cret-deplog-pw");
         log::warn!(target: "ureq::unversioned::transport", "proxy said\nno to line {}", 7);
         log::error!(target: "tungstenite::protocol", "frame too big");

@@ -282,7 +282,7 @@ fn run_notify_test(parser: &mut lexopt::Parser) -> Result<(), Failure> {
         return Ok(());
     };
     let stdout = std::io::stdout();
-    certstreammonitor::notify::test_command(&config, &mut stdout.lock())
+    certstreammonitor::cli::notify_test::test_command(&config, &mut stdout.lock())
 }
 
 fn run_gethost(parser: &mut lexopt::Parser) -> Result<(), Failure> {
@@ -371,7 +371,7 @@ fn main() {
     clock::init_timezone();
     if let Err(e) = run() {
         // Errors may quote what a server answered: no secret goes out with them.
-        let message = certstreammonitor::net::redact::scrub(&e.message);
+        let message = certstreammonitor::redact::scrub(&e.message);
         eprintln!("certstreammonitor: error: {message}");
         std::process::exit(e.code);
     }

@@ -225,7 +225,7 @@ enum Input {
 /// The `monitor` subcommand: validate the whole config, then open DB and log, then follow the source.
 pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     let config = crate::config::Config::load(&args.config)?;
-    crate::net::redact::register(&crate::net::redact::Secrets::from_config(&config));
+    crate::redact::register(&crate::secrets::in_config(&config));
     let rules = Rules::from_config(&config)?;
     let lookalike = LookalikeSettings::from_config(&config)?.map(|s| Arc::new(Lookalike::new(&s)));
     let db_settings = DatabaseSettings::from_config(&config)?;

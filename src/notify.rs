@@ -29,7 +29,7 @@
 //! the hook, and what of it is secret), `service/` (one file per scheme: its URL form and the
 //! request it sends), `message` (title, body, the hook's environment), `sender` (one attempt
 //! to one destination), `command` (the hook), [`smtp`] (mail), `notifier` (the scan's lanes,
-//! retries and outbox) and `test_command` (`notify-test`).
+//! retries and outbox). `notify-test` is [`crate::cli::notify_test`].
 
 mod command;
 mod destination;
@@ -38,18 +38,16 @@ mod notifier;
 mod sender;
 mod service;
 pub mod smtp;
-mod test_command;
 mod url;
 
 pub use destination::Destination;
 pub use message::{alert_from_json, Message, ALERT_TITLE_PREFIX, TEST_BODY, TEST_TITLE};
 pub use notifier::{Notifier, ATTEMPTS, MAX_RETRY_AFTER};
 pub use sender::{Check, HttpSpec, Sender, Target, Undelivered};
-pub use test_command::test_command;
 pub use url::split_urls;
 
 use crate::config::{Config, ConfigError};
-use crate::net::redact::mask_url;
+use crate::redact::mask_url;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

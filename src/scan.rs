@@ -11,13 +11,13 @@ pub mod enrich;
 pub(crate) mod probe;
 pub mod title;
 
+use crate::alert::Alert;
 use crate::clock;
 use crate::config::{parse_python_int, split_list, Config, ConfigError};
 use crate::db::{Database, DatabaseSettings, ScanCandidate};
 use crate::logging;
-use crate::net::redact;
 use crate::notify::{Notifier, NotifySettings};
-use crate::scan::alert::Alert;
+use crate::redact;
 use crate::scan::enrich::{EnrichSettings, Enricher};
 use crate::scan::probe::{ProbeOutcome, ProbeSettings, Prober};
 use crate::shutdown;
@@ -422,7 +422,7 @@ fn age_days(first_seen: i64, now: i64) -> i64 {
 
 pub fn command(args: &ScanArgs) -> Result<(), Failure> {
     let config = Config::load(&args.config)?;
-    crate::net::redact::register(&crate::net::redact::Secrets::from_config(&config));
+    crate::redact::register(&crate::secrets::in_config(&config));
     let settings = ScanSettings::from_config(&config)?;
     let prober =
         Prober::new(&settings.probe).map_err(|(key, m)| config.key_error("CONNECT", key, m))?;

@@ -2,10 +2,10 @@
 //! Python (tools/gen_alert_title.py writes the GENERATED block below; rerun it after changing
 //! its tables: `python3 tools/gen_alert_title.py`).
 
+use certstreammonitor::alert::Alert;
 use certstreammonitor::clock::CivilTime;
-use certstreammonitor::scan::alert::{
-    alert_path, alerts_dir, py_isprintable, unsafe_name_reason, write_atomic, Alert,
-};
+use certstreammonitor::pycompat::python_literal::py_isprintable;
+use certstreammonitor::scan::alert::{alert_path, alerts_dir, unsafe_name_reason, write_atomic};
 use certstreammonitor::scan::title::{decode, page_title};
 use serde_json::Value;
 use std::fs;

@@ -10,9 +10,9 @@
 
 mod common;
 
+use certstreammonitor::alert::Alert;
 use certstreammonitor::config::Config;
 use certstreammonitor::notify::{BodyFormat, Message, NotifySettings, Sender};
-use certstreammonitor::scan::alert::Alert;
 use common::sites::{pki, Reply, Site};
 use common::{fingerprint_of, iso, now, run_env, Out, TempDir, DB, TABLE};
 use serde_json::{json, Value};

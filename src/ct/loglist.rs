@@ -117,9 +117,9 @@ pub struct CtLog {
 
 impl CtLog {
     /// The URL as logs and the DB show it: user name, password and query values of an ad-hoc
-    /// URL (`[CTLOGS] Logs = https://user:pass@…`) masked ([`crate::net::redact::without_credentials`]).
+    /// URL (`[CTLOGS] Logs = https://user:pass@…`) masked ([`crate::redact::without_credentials`]).
     pub fn shown_url(&self) -> std::borrow::Cow<'_, str> {
-        crate::net::redact::without_credentials(&self.url)
+        crate::redact::without_credentials(&self.url)
     }
 }
 
@@ -523,7 +523,7 @@ fn ad_hoc(url: &str, kind: LogKind) -> CtLog {
     let url = with_slash(url.trim());
     CtLog {
         operator: "ad-hoc".into(),
-        description: crate::net::redact::without_credentials(&url).into_owned(),
+        description: crate::redact::without_credentials(&url).into_owned(),
         log_id: format!("adhoc:{}", normalise_url(&url)),
         kind,
         url,
@@ -588,7 +588,7 @@ pub fn load(source: &str) -> Result<LogList, String> {
     if is_http_url(source) {
         let body = fetch(source)?;
         return LogList::parse(&body)
-            .map_err(|e| format!("{}: {e}", crate::net::redact::without_credentials(source)));
+            .map_err(|e| format!("{}: {e}", crate::redact::without_credentials(source)));
     }
     let body = fs::read(source).map_err(|e| format!("{source}: {e}"))?;
     LogList::parse(&body).map_err(|e| format!("{source}: {e}"))
@@ -598,7 +598,7 @@ pub fn load(source: &str) -> Result<LogList, String> {
 fn fetch(url: &str) -> Result<Vec<u8>, String> {
     let client = crate::net::http::HttpClient::new(FETCH_TIMEOUT);
     let resp = client.get(url, FETCH_LIMIT).map_err(|e| e.to_string())?;
-    let url = crate::net::redact::without_credentials(url);
+    let url = crate::redact::without_credentials(url);
     if resp.status != 200 {
         return Err(format!("{url}: HTTP {}", resp.status));
     }
@@ -611,7 +611,7 @@ fn fetch(url: &str) -> Result<Vec<u8>, String> {
 /// directory. On any error `path` is left as it was. Returns a one-line summary.
 pub fn update_file(path: &Path, url: &str) -> Result<String, String> {
     let body = fetch(url)?;
-    let url = crate::net::redact::without_credentials(url);
+    let url = crate::redact::without_credentials(url);
     let list =
         LogList::parse(&body).map_err(|e| format!("{url}: {e}; {} not changed", path.display()))?;
     if list.logs.is_empty() {

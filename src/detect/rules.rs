@@ -12,7 +12,7 @@
 //! [`Rules`] reproduces that with Rust's `regex` crate, which is a different engine with a
 //! different syntax. Two things make that safe:
 //!
-//! 1. **The pattern is translated, never passed through.** [`super::pyregex`] reads it with
+//! 1. **The pattern is translated, never passed through.** `detect::pyregex` reads it with
 //!    Python 3.11 `re` syntax rules and writes an equivalent Rust pattern, or refuses it
 //!    (a [`RuleError`] naming the configuration key); its module doc lists what is
 //!    re-spelled, what is refused, and the differences no pattern analysis can detect.

@@ -368,7 +368,7 @@ pub fn run(settings: &ClientSettings, mut on_event: impl FnMut(ClientEvent)) {
     while !shutdown::requested() && !settings.urls.is_empty() {
         let url = &settings.urls[turn % settings.urls.len()];
         // As logged: without user info or query values (a token there is a credential).
-        let shown = crate::net::redact::without_credentials(url);
+        let shown = crate::redact::without_credentials(url);
         let reason = match connect(settings, url) {
             Ok(mut ws) => {
                 logging::info(

@@ -312,7 +312,7 @@ pub fn run<W: Write>(
             }));
             for line in lines {
                 if stats_to_stderr {
-                    eprintln!("{}", crate::net::redact::clean(&line));
+                    eprintln!("{}", crate::redact::clean(&line));
                 }
                 logging::info("ct", &format!("stats: {line}"));
             }

@@ -178,7 +178,7 @@ impl fmt::Display for HttpError {
         write!(
             f,
             "{}: {}",
-            crate::net::redact::without_credentials(&self.url),
+            crate::redact::without_credentials(&self.url),
             self.message
         )
     }

@@ -34,8 +34,8 @@ impl ProxySettings {
     }
 
     /// The password and its encodings, to scrub out of what the proxy answers.
-    pub fn secrets(&self) -> crate::net::redact::Secrets {
-        let mut s = crate::net::redact::Secrets::new();
+    pub fn secrets(&self) -> crate::redact::Secrets {
+        let mut s = crate::redact::Secrets::new();
         if let Some(p) = self.password.as_deref().filter(|p| !p.is_empty()) {
             s.add_login(self.username.as_deref().unwrap_or(""), p);
         }

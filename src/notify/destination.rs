@@ -4,9 +4,9 @@
 //! ([`Destination::display`], [`Destination::id`]), and every error text about it passes
 //! through [`Destination::scrub`].
 
-use crate::net::redact::{mask_url, Secrets};
 use crate::notify::service::{Discord, Email, Json, Mattermost, MsTeams, Slack, Telegram};
 use crate::notify::url::{token_ok, UrlParts};
+use crate::redact::{mask_url, Secrets};
 use std::fmt;
 
 /// The schemes [`Destination::parse`] knows, listed when it meets another.
@@ -143,7 +143,7 @@ impl Destination {
             .filter(|s| s.as_str() != "/" && !public.contains(s))
         {
             set.add(s);
-            if crate::net::redact::token_like(s) {
+            if crate::redact::token_like(s) {
                 shared.add(s);
             }
         }
@@ -174,7 +174,7 @@ impl Destination {
             secrets.add(a);
             // `--token=abc…`: the value.
             let value = a.split_once('=').map_or(a.as_str(), |(_, v)| v);
-            if crate::net::redact::token_like(value) {
+            if crate::redact::token_like(value) {
                 shared.add(value);
             }
         }
@@ -215,7 +215,7 @@ impl Destination {
         self.secrets.scrub(text)
     }
 
-    /// This destination's secrets for the process-wide set ([`crate::net::redact::register`]):
+    /// This destination's secrets for the process-wide set ([`crate::redact::register`]):
     /// passwords, secret query values, and tokens in the host or path.
     pub fn shared_secrets(&self) -> &Secrets {
         &self.shared

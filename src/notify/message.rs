@@ -2,9 +2,9 @@
 //! JSON), and what the command hook gets besides (`CSM_*` variables, the alert JSON on stdin).
 //! Built from an alert when it is written, or again from an outbox row on a later run.
 
+use crate::alert::Alert;
 use crate::db::PendingNotification;
 use crate::notify::BodyFormat;
-use crate::scan::alert::Alert;
 use serde_json::Value;
 use std::path::Path;
 

@@ -3,6 +3,7 @@
 //! is written to the outbox (table `Notifications`) before it is queued, tried up to
 //! [`ATTEMPTS`] times, and its row marked sent or left for the next scan, which retries it.
 
+use crate::alert::Alert;
 use crate::clock;
 use crate::db::Database;
 use crate::logging;
@@ -10,7 +11,6 @@ use crate::notify::destination::Destination;
 use crate::notify::message::Message;
 use crate::notify::sender::{Sender, Undelivered};
 use crate::notify::{BodyFormat, NotifySettings};
-use crate::scan::alert::Alert;
 use crate::shutdown;
 use crate::Failure;
 use std::path::Path;

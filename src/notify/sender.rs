@@ -201,7 +201,7 @@ impl Sender {
         } else {
             // The process-wide set too (a proxy's password), control characters escaped: the
             // text goes to the log, the `Notifications` table and `notify-test`'s output.
-            let message = crate::net::redact::clean(&dest.scrub(&errors.join("; ")));
+            let message = crate::redact::clean(&dest.scrub(&errors.join("; ")));
             Err(Undelivered {
                 message,
                 retry_after,

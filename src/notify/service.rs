@@ -21,7 +21,7 @@ pub(crate) use slack::Slack;
 pub(crate) use telegram::Telegram;
 
 use crate::notify::sender::{Check, HttpSpec, Target};
-use crate::scan::alert;
+use crate::pycompat::python_literal;
 use serde_json::Value;
 
 pub(crate) const APP_ID: &str = "Apprise";
@@ -67,7 +67,7 @@ fn post(url: String, headers: Vec<(String, String)>, payload: &Value, check: Che
 }
 
 // Bodies are `serde_json::Value`s (objects keep insertion order: the `preserve_order`
-// feature), written by `alert::python_json_compact` as Python's `json.dumps` would.
+// feature), written by `python_literal::python_json_compact` as Python's `json.dumps` would.
 
 pub(crate) fn s(v: &str) -> Value {
     Value::String(v.to_string())
@@ -79,7 +79,7 @@ pub(crate) fn obj(pairs: Vec<(&str, Value)>) -> Value {
 
 /// `json.dumps(v)`: `", "` and `": "` separators, ASCII only (`\uXXXX`, surrogate pairs).
 pub(crate) fn py_json(v: &Value) -> String {
-    alert::python_json_compact(v)
+    python_literal::python_json_compact(v)
 }
 
 /// `&`, `<` and `>` as entities: Slack's mrkdwn escapes, and the three Telegram's HTML parse

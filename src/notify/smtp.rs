@@ -166,8 +166,8 @@ pub fn default_helo_name() -> String {
 /// apprise, through Python's `email` package with its `add_charset('utf-8', QP, QP)`, sends
 /// every body quoted-printable (RFC 2045 §6.7) and every non-ASCII header as Q encoded-words
 /// (RFC 2047 §4.2), and the encodings here are the same, byte for byte for the body (see
-/// [`quoted_printable`]). Where Python writes one encoded-word however long, this splits the
-/// text into words of at most [`WORD_TEXT`] encoded characters on character boundaries
+/// `quoted_printable`). Where Python writes one encoded-word however long, this splits the
+/// text into words of at most `WORD_TEXT` encoded characters on character boundaries
 /// (RFC 2047 §2 and §5), folded; readers join them back (§6.2).
 ///
 /// CRLF line endings everywhere: a bare LF or CR in the body becomes CRLF, and the body

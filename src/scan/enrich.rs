@@ -471,7 +471,7 @@ fn encode_path_segment(s: &str) -> String {
 /// `json.dumps` string literal with `ensure_ascii=True`.
 fn python_json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    crate::scan::alert::python_json_string(&mut out, s);
+    crate::pycompat::python_literal::python_json_string(&mut out, s);
     out
 }
 
@@ -650,7 +650,7 @@ impl Enricher {
     /// `safe_browsing_status`: the string "No API key in config file" when no key; else the
     /// answer of the Safe Browsing v4 Lookup API as-is (key order kept, any HTTP status) to the
     /// original's exact request for the bare hostname; a non-JSON answer or a network error
-    /// gives the string "error: <reason>" (the API key is never part of it).
+    /// gives the string `"error: <reason>"` (the API key is never part of it).
     pub fn safe_browsing(&self, hostname: &str) -> Value {
         let key = match self.settings.safe_browsing_key.as_deref() {
             Some(k) if !k.is_empty() => k,
@@ -660,8 +660,8 @@ impl Enricher {
         let sep = if endpoint.contains('?') { '&' } else { '?' };
         let url = format!("{endpoint}{sep}key={key}");
         // Never let the key reach a log line or an alert file, in any encoding
-        // ([`crate::net::redact::Secrets`]); the alert file gets the error text too.
-        let mut secrets = crate::net::redact::Secrets::new();
+        // ([`crate::redact::Secrets`]); the alert file gets the error text too.
+        let mut secrets = crate::redact::Secrets::new();
         secrets.add(key);
         let redact = |s: String| secrets.scrub(&s.replace(&url, endpoint));
         let fail = |reason: String| {

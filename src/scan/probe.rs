@@ -115,7 +115,7 @@ impl Prober {
             Some(p) => Some(ureq::Proxy::new(p.trim()).map_err(|e| {
                 (
                     "Proxy",
-                    format!("{}: {e}", crate::net::redact::without_credentials(p)),
+                    format!("{}: {e}", crate::redact::without_credentials(p)),
                 )
             })?),
             None => None,

@@ -12,17 +12,29 @@
 //!   Slack and Discord webhook paths, `key=`/`token=` query values), with `***`. A server that
 //!   echoes our request in its error page or status line cannot put them in our logs.
 //! * [`register`] / [`scrub`] / [`clean`]: the process-wide set every command fills from its
-//!   configuration at startup ([`Secrets::from_config`]); [`crate::logging`] passes every line
+//!   configuration at startup (`secrets::in_config`); [`crate::logging`] passes every line
 //!   through [`clean`], and so do the console and the DB writes of network error texts.
 //!
 //! Control characters are shown as `\xNN` by [`crate::certificate::display_safe`], the one
 //! escaping function of the program (`monitor`'s stdout uses it too).
 
 use crate::certificate::display_safe;
-use crate::config::{split_list, Config};
 use regex::Regex;
 use std::borrow::Cow;
 use std::sync::{OnceLock, RwLock};
+
+/// `%XX` escapes decoded, invalid UTF-8 replaced (the forms a secret takes in a URL).
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// Padded standard base64 (HTTP Basic, SMTP AUTH PLAIN).
+fn base64_encode(input: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(input)
+}
 
 /// What a secret becomes.
 pub const MASK: &str = "***";
@@ -167,7 +179,7 @@ impl Secrets {
         if secret.chars().count() < MIN_LEN {
             return;
         }
-        let decoded = crate::net::proxy::percent_decode(secret);
+        let decoded = percent_decode(secret);
         for s in [secret.to_string(), decoded] {
             for safe in [&b""[..], b"/", b":", b"/:"] {
                 for lower in [false, true] {
@@ -184,10 +196,7 @@ impl Secrets {
     /// and AUTH LOGIN (the password alone in base64). The user name alone is not a secret
     /// (it is often an e-mail address shown elsewhere), the password and the encodings are.
     pub fn add_login(&mut self, user: &str, password: &str) {
-        let (user, password) = (
-            crate::net::proxy::percent_decode(user),
-            crate::net::proxy::percent_decode(password),
-        );
+        let (user, password) = (percent_decode(user), percent_decode(password));
         if !password.is_empty() {
             self.add(&password);
         }
@@ -200,7 +209,7 @@ impl Secrets {
             if blob.len() < MIN_LEN {
                 continue;
             }
-            let std = crate::net::base64::encode(blob.as_bytes());
+            let std = base64_encode(blob.as_bytes());
             let url_safe = std.replace('+', "-").replace('/', "_");
             self.push(std.trim_end_matches('=').to_string());
             self.push(url_safe.trim_end_matches('=').to_string());
@@ -249,75 +258,6 @@ impl Secrets {
         for f in &other.forms {
             self.push(f.clone());
         }
-    }
-
-    /// The secrets a configuration holds: the notification destinations (tokens, passwords,
-    /// webhook paths: see [`crate::notify::Destination`]) and command arguments, the
-    /// credentials in `[SERVER] ACTServer`, `Proxy_Username`/`Proxy_Password`, `[CONNECT]
-    /// Proxy`, `[CTLOGS] Logs` and `LogList`, `[ENRICH] RDAPServer`, the Safe Browsing API
-    /// key, and those of the `*_proxy` environment variables (the certstream client and the
-    /// CT log readers use them).
-    pub fn from_config(c: &Config) -> Secrets {
-        let get = |s: &str, k: &str| c.get(s, k).ok().flatten().unwrap_or_default();
-        let mut out = Secrets::new();
-        for u in split_list(&get("SERVER", "ACTServer")) {
-            out.add_url_credentials(&u);
-        }
-        let (user, pass) = (
-            get("SERVER", "Proxy_Username"),
-            get("SERVER", "Proxy_Password"),
-        );
-        let (user, pass) = (
-            crate::config::strip_quotes(&user),
-            crate::config::strip_quotes(&pass),
-        );
-        if !pass.is_empty() {
-            out.add_login(user, pass);
-        }
-        for (s, k) in [
-            ("CONNECT", "Proxy"),
-            ("CTLOGS", "LogList"),
-            ("ENRICH", "RDAPServer"),
-            ("ENRICH", "WhoisServer"),
-        ] {
-            out.add_url_credentials(&get(s, k));
-        }
-        for item in get("CTLOGS", "Logs").split([',', ' ', '\t', '\n']) {
-            out.add_url_credentials(item.trim().trim_start_matches("tiled:"));
-        }
-        out.add(&get("SAFEBROWSING", "Safe_Browsing_API_Key"));
-        for (i, u) in crate::notify::split_urls(&get("REPORTING", "Notification_Destination"))
-            .iter()
-            .enumerate()
-        {
-            if let Ok(d) = crate::notify::Destination::parse(i + 1, u) {
-                out.extend(d.shared_secrets());
-            }
-        }
-        if let Some(d) =
-            crate::notify::Destination::command(&get("REPORTING", "Notification_Command"))
-        {
-            out.extend(d.shared_secrets());
-        }
-        for var in [
-            "https_proxy",
-            "HTTPS_PROXY",
-            "http_proxy",
-            "HTTP_PROXY",
-            "all_proxy",
-            "ALL_PROXY",
-        ] {
-            if let Some(v) = std::env::var_os(var) {
-                let v = v.to_string_lossy();
-                let v = if v.contains("://") {
-                    v.into_owned()
-                } else {
-                    format!("http://{v}")
-                };
-                out.add_url_credentials(&v);
-            }
-        }
-        out
     }
 
     /// `text` with every known secret form, and every credential recognisable by its shape,
@@ -484,8 +424,8 @@ mod tests {
         let mut s = Secrets::new();
         s.add_url_credentials("http://user:p%40ss%2Fw0rd@proxy.example:3128/");
         let pass = "p@ss/w0rd";
-        let b64 = crate::net::base64::encode(format!("user:{pass}").as_bytes());
-        let plain = crate::net::base64::encode(format!("\0user\0{pass}").as_bytes());
+        let b64 = base64_encode(format!("user:{pass}").as_bytes());
+        let plain = base64_encode(format!("\0user\0{pass}").as_bytes());
         for text in [
             pass.to_string(),
             "p%40ss%2Fw0rd".into(),
@@ -494,7 +434,7 @@ mod tests {
             b64.clone(),
             b64.trim_end_matches('=').to_string(),
             plain,
-            crate::net::base64::encode(pass.as_bytes()),
+            base64_encode(pass.as_bytes()),
         ] {
             let got = s.scrub(&format!("echo: [{text}] end"));
             assert_eq!(got, "echo: [***] end", "{text}");
@@ -571,52 +511,6 @@ mod tests {
         s.add_login("u", "");
         assert!(s.is_empty(), "{s:?}");
         assert_eq!(s.scrub("ab u"), "ab u");
-    }
-
-    #[test]
-    fn secrets_of_a_config() {
-        let c = Config::parse(
-            "t.conf",
-            "[SERVER]\nACTServer = wss://wsuser:WSPASS1@cs.example/, ws://plain.example/\n\
-             Proxy_Host = p.example\nProxy_Username = \"puser\"\nProxy_Password = \"PPASS22\"\n\
-             [CONNECT]\nProxy = socks5h://su:SOCKSPW3@127.0.0.1:1080\n\
-             [CTLOGS]\nLogs = https://ct.example/a/?format=full&apikey=CK9, tiled:https://cu:CTPW44@ct.example/b/\n\
-             [SAFEBROWSING]\nSafe_Browsing_API_Key = AIzaKEY555\n\
-             [REPORTING]\nNotification_Destination = tgram://123:AAbbTGTOK66/5/, json://127.0.0.1/x?-apikey=QK777\n\
-             Notification_Command = /bin/hook --token HOOK8888 --format json\n",
-        )
-        .unwrap();
-        let s = Secrets::from_config(&c);
-        let basic = |u: &str, p: &str| crate::net::base64::encode(format!("{u}:{p}").as_bytes());
-        for secret in [
-            "WSPASS1".to_string(),
-            "PPASS22".into(),
-            basic("puser", "PPASS22"),
-            "SOCKSPW3".into(),
-            "CTPW44".into(),
-            basic("cu", "CTPW44"),
-            "AIzaKEY555".into(),
-            "CK9".into(),
-            "AAbbTGTOK66".into(),
-            "QK777".into(),
-            "HOOK8888".into(),
-        ] {
-            assert_eq!(s.scrub(&format!("<{secret}>")), "<***>", "{secret}");
-        }
-        // Public parts stay readable.
-        for public in [
-            "cs.example",
-            "plain.example",
-            "ct.example/a/",
-            "puser",
-            "/bin/hook",
-            "--token --format json",
-            "format=full",
-            "tgram://123:",
-            "127.0.0.1/x?",
-        ] {
-            assert_eq!(s.scrub(public), public);
-        }
     }
 
     #[test]

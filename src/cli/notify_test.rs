@@ -2,10 +2,9 @@
 //! attempt each, so a configuration can be checked before a scan relies on it.
 
 use crate::config::Config;
-use crate::net::redact::Secrets;
-use crate::notify::message::Message;
-use crate::notify::sender::Sender;
+use crate::notify::Message;
 use crate::notify::NotifySettings;
+use crate::notify::Sender;
 use crate::Failure;
 use std::io::Write;
 use std::path::Path;
@@ -15,7 +14,7 @@ use std::path::Path;
 /// `…: FAILED: <error>`. Exit 1 when any failed, 2 when nothing is configured.
 pub fn test_command(config_path: &Path, out: &mut dyn Write) -> Result<(), Failure> {
     let config = Config::load(config_path)?;
-    crate::net::redact::register(&Secrets::from_config(&config));
+    crate::redact::register(&crate::secrets::in_config(&config));
     let settings = NotifySettings::from_config(&config)?;
     if settings.is_empty() {
         return Err(Failure::new(
