@@ -58,7 +58,7 @@ pub struct EnrichSettings {
     pub rdap_server: Option<String>,
     /// `[SAFEBROWSING] Safe_Browsing_API_Key`; None or empty → "No API key in config file".
     pub safe_browsing_key: Option<String>,
-    /// `[SAFEBROWSING] Endpoint`, default "https://safebrowsing.googleapis.com/v4/threatMatches:find".
+    /// `[SAFEBROWSING] Endpoint`, default `https://safebrowsing.googleapis.com/v4/threatMatches:find`.
     pub safe_browsing_endpoint: String,
     /// Test option: also look up loopback/private/reserved addresses (ipwhois refuses them).
     pub allow_reserved: bool,
