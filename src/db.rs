@@ -354,34 +354,66 @@ impl Database {
     }
 }
 
+/// Where a CT log's reading stands (a `CTLogState` row).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedPosition {
+    /// The first entry not yet processed.
+    pub next: u64,
+    /// The compact Merkle frontier of the first `next` entries (see `ct::merkle`), saved
+    /// when the log's signed tree heads are verified; `None` when they are not (no key in
+    /// the log list) or for rows written before verification existed.
+    pub frontier: Option<Vec<u8>>,
+}
+
 /// Per-log reading positions for direct CT mode, beside the original's table.
 impl Database {
     pub fn ensure_ct_state(&self) -> Result<(), DbError> {
         self.conn
             .execute_batch(
-                "CREATE TABLE IF NOT EXISTS CTLogState (LogID TEXT PRIMARY KEY, URL TEXT, NextIndex INTEGER NOT NULL, TreeSize INTEGER, UpdatedAt TEXT)",
+                "CREATE TABLE IF NOT EXISTS CTLogState (LogID TEXT PRIMARY KEY, URL TEXT, NextIndex INTEGER NOT NULL, TreeSize INTEGER, UpdatedAt TEXT, Frontier BLOB)",
             )
-            .map_err(|e| self.err(e))
+            .map_err(|e| self.err(e))?;
+        // A table made by an older version lacks the Frontier column: add it, keep the rows.
+        let has_frontier = self
+            .conn
+            .prepare("SELECT 1 FROM pragma_table_info('CTLogState') WHERE name = 'Frontier'")
+            .and_then(|mut st| st.exists([]))
+            .map_err(|e| self.err(e))?;
+        if !has_frontier {
+            self.conn
+                .execute_batch("ALTER TABLE CTLogState ADD COLUMN Frontier BLOB")
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(())
     }
 
-    /// `LogID` → `NextIndex` (the first entry not yet processed).
-    pub fn ct_positions(&self) -> Result<std::collections::HashMap<String, u64>, DbError> {
+    /// `LogID` → where that log's reading stands.
+    pub fn ct_positions(
+        &self,
+    ) -> Result<std::collections::HashMap<String, SavedPosition>, DbError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT LogID, NextIndex FROM CTLogState")
+            .prepare("SELECT LogID, NextIndex, Frontier FROM CTLogState")
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .query_map([], |r| {
+                // Anything but a BLOB (a hand-edited row) is no frontier: it is rebuilt.
+                let frontier = match r.get_ref(2)? {
+                    ValueRef::Blob(b) => Some(b.to_vec()),
+                    _ => None,
+                };
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, frontier))
+            })
             .map_err(|e| self.err(e))?;
         let mut out = std::collections::HashMap::new();
         for row in rows {
-            let (id, next) = row.map_err(|e| self.err(e))?;
+            let (id, next, frontier) = row.map_err(|e| self.err(e))?;
             // A negative position (written by an older version that took a log's impossible
             // tree size of 2^63 or more) is no position: reading that log from entry 0 would
             // be a backfill nobody asked for. The log starts as on a first run (`StartAt`).
             match u64::try_from(next) {
                 Ok(n) => {
-                    out.insert(id, n);
+                    out.insert(id, SavedPosition { next: n, frontier });
                 }
                 Err(_) => crate::logging::warning(
                     "ct",
@@ -392,7 +424,8 @@ impl Database {
         Ok(out)
     }
 
-    /// Record that entries before `next` are processed. Positions never move backwards.
+    /// Record that entries before `next` are processed, with the Merkle frontier of those
+    /// entries when verification is on. Positions never move backwards.
     pub fn save_ct_position(
         &self,
         log_id: &str,
@@ -400,6 +433,7 @@ impl Database {
         next: u64,
         tree_size: u64,
         updated_at: &str,
+        frontier: Option<&[u8]>,
     ) -> Result<(), DbError> {
         // Stored as SQLite INTEGERs (signed 64-bit): a larger value would come back negative.
         let (Ok(next), Ok(tree_size)) = (i64::try_from(next), i64::try_from(tree_size)) else {
@@ -413,12 +447,13 @@ impl Database {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "INSERT INTO CTLogState (LogID, URL, NextIndex, TreeSize, UpdatedAt) VALUES (?1, ?2, ?3, ?4, ?5) \
+                "INSERT INTO CTLogState (LogID, URL, NextIndex, TreeSize, UpdatedAt, Frontier) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
                  ON CONFLICT(LogID) DO UPDATE SET URL = excluded.URL, NextIndex = excluded.NextIndex, \
-                 TreeSize = excluded.TreeSize, UpdatedAt = excluded.UpdatedAt WHERE excluded.NextIndex >= CTLogState.NextIndex",
+                 TreeSize = excluded.TreeSize, UpdatedAt = excluded.UpdatedAt, Frontier = excluded.Frontier \
+                 WHERE excluded.NextIndex >= CTLogState.NextIndex",
             )
             .map_err(|e| self.err(e))?;
-        stmt.execute(params![log_id, url, next, tree_size, updated_at])
+        stmt.execute(params![log_id, url, next, tree_size, updated_at, frontier])
             .map_err(|e| self.err(e))?;
         Ok(())
     }
@@ -573,17 +608,56 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let db = Database::open(&dir.join("t.sqlite3"), "CertMon").unwrap();
         db.ensure_ct_state().unwrap();
-        db.save_ct_position("a", "u", 5, 7, "t").unwrap();
+        db.save_ct_position("a", "u", 5, 7, "t", None).unwrap();
         assert!(db
-            .save_ct_position("a", "u", 1 << 63, 1 << 63, "t")
+            .save_ct_position("a", "u", 1 << 63, 1 << 63, "t", None)
             .is_err());
-        assert!(db.save_ct_position("a", "u", 6, u64::MAX, "t").is_err());
+        assert!(db
+            .save_ct_position("a", "u", 6, u64::MAX, "t", None)
+            .is_err());
         db.conn
             .execute_batch("INSERT INTO CTLogState (LogID, URL, NextIndex) VALUES ('b', 'u', -9223372036854775808)")
             .unwrap();
         let got = db.ct_positions().unwrap();
-        assert_eq!(got.get("a"), Some(&5));
+        assert_eq!(got.get("a").map(|p| p.next), Some(5));
         assert_eq!(got.get("b"), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A CTLogState made before the Frontier column gets it, rows kept; a frontier is
+    /// stored with its position and read back; a non-BLOB value reads as no frontier.
+    #[test]
+    fn ct_state_gains_the_frontier_column() {
+        let dir = std::env::temp_dir().join(format!("csm-db-ctf-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = Database::open(&dir.join("t.sqlite3"), "CertMon").unwrap();
+        db.conn
+            .execute_batch(
+                "CREATE TABLE CTLogState (LogID TEXT PRIMARY KEY, URL TEXT, NextIndex INTEGER NOT NULL, TreeSize INTEGER, UpdatedAt TEXT);\
+                 INSERT INTO CTLogState VALUES ('old', 'u', 42, 50, 't');",
+            )
+            .unwrap();
+        db.ensure_ct_state().unwrap();
+        db.ensure_ct_state().unwrap();
+        let got = db.ct_positions().unwrap();
+        assert_eq!(
+            got.get("old"),
+            Some(&SavedPosition {
+                next: 42,
+                frontier: None
+            })
+        );
+        db.save_ct_position("old", "u", 43, 50, "t", Some(&[7u8; 64]))
+            .unwrap();
+        assert_eq!(
+            db.ct_positions().unwrap()["old"].frontier.as_deref(),
+            Some(&[7u8; 64][..])
+        );
+        db.conn
+            .execute_batch("UPDATE CTLogState SET Frontier = 'not a blob'")
+            .unwrap();
+        assert_eq!(db.ct_positions().unwrap()["old"].frontier, None);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

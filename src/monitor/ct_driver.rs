@@ -224,7 +224,7 @@ pub fn run<W: Write>(
         let positions = db.ct_positions()?;
         for log in logs {
             if running.insert(log.log_id.clone()) {
-                let saved = positions.get(&log.log_id).copied();
+                let saved = positions.get(&log.log_id).map(|p| p.next);
                 waiting.readers.push((log, saved));
             }
         }
@@ -344,6 +344,7 @@ fn commit<W: Write>(
             batch.next,
             batch.tree_size,
             &clock::utc_now_iso(),
+            None,
         )
     };
     matcher

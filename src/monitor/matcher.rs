@@ -176,11 +176,26 @@ impl<'a, W: Write> Matcher<'a, W> {
 
     /// One certificate, from any source: rules on every name, matches stored.
     pub fn handle_record(&mut self, record: &CertificateRecord<'_>) -> Result<(), DbError> {
+        for (host, hit) in self.select(record) {
+            self.store(record, &host, hit.as_ref())?;
+        }
+        Ok(())
+    }
+
+    /// The names of `record` that the rules or the lookalike engine would store, each with
+    /// its lookalike hit, counted as [`Self::handle_record`] counts them; nothing is stored.
+    /// Direct CT mode with verification keeps only these for the entries it has read but
+    /// not yet verified against a signed tree head.
+    pub fn select(
+        &mut self,
+        record: &CertificateRecord<'_>,
+    ) -> Vec<(String, Option<LookalikeHit>)> {
         Counters::bump(&self.counters.certificates);
+        let mut selected = Vec::new();
         for host in &record.all_domains {
             Counters::bump(&self.counters.names);
             match self.rules.evaluate(host) {
-                Verdict::Match { .. } => self.store(record, host, None)?,
+                Verdict::Match { .. } => selected.push((host.to_string(), None)),
                 Verdict::BelowThreshold { .. } => {
                     Counters::bump(&self.counters.below_threshold);
                     if logging::enabled(logging::DEBUG) {
@@ -193,7 +208,7 @@ impl<'a, W: Write> Matcher<'a, W> {
                         );
                     }
                     if let Some(hit) = self.lookalike_hit(host) {
-                        self.store(record, host, Some(&hit))?;
+                        selected.push((host.to_string(), Some(hit)));
                     }
                 }
                 Verdict::Blacklisted { .. } => {
@@ -201,12 +216,30 @@ impl<'a, W: Write> Matcher<'a, W> {
                 }
                 Verdict::NoMatch => {
                     if let Some(hit) = self.lookalike_hit(host) {
-                        self.store(record, host, Some(&hit))?;
+                        selected.push((host.to_string(), Some(hit)));
                     }
                 }
             }
         }
-        Ok(())
+        selected
+    }
+
+    /// Store names chosen earlier by [`Self::select`], in one transaction with `progress`,
+    /// then print their stdout lines (as [`Self::handle_batch`] does for whole records).
+    pub fn store_selected(
+        &mut self,
+        selected: &[SelectedRecord],
+        what: &str,
+        progress: impl Fn(&Database) -> Result<(), DbError>,
+    ) -> Result<(), DbError> {
+        self.in_transaction(what, progress, |m| {
+            for (record, hosts) in selected {
+                for (host, hit) in hosts {
+                    m.store(record, host, hit.as_ref())?;
+                }
+            }
+            Ok(())
+        })
     }
 
     fn store(
@@ -306,15 +339,29 @@ impl<'a, W: Write> Matcher<'a, W> {
         what: &str,
         progress: impl Fn(&Database) -> Result<(), DbError>,
     ) -> Result<(), DbError> {
+        self.in_transaction(what, progress, |m| {
+            for record in records {
+                m.handle_record(record)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// `writes` and `progress` in one write transaction, then the stdout lines of the rows
+    /// it added; retried whole (up to 4 attempts) when the transaction fails.
+    fn in_transaction(
+        &mut self,
+        what: &str,
+        progress: impl Fn(&Database) -> Result<(), DbError>,
+        mut writes: impl FnMut(&mut Self) -> Result<(), DbError>,
+    ) -> Result<(), DbError> {
         let mut attempt = 0u64;
         loop {
             attempt += 1;
             self.deferred = Some(Vec::new());
             let db = self.db;
             let result = db.write_transaction(|| {
-                for record in records {
-                    self.handle_record(record)?;
-                }
+                writes(self)?;
                 progress(db)
             });
             let lines = self.deferred.take().unwrap_or_default();
@@ -339,6 +386,12 @@ impl<'a, W: Write> Matcher<'a, W> {
         }
     }
 }
+
+/// A name [`Matcher::select`] chose, with its lookalike hit (`None`: the keyword rules).
+pub type SelectedName = (String, Option<LookalikeHit>);
+
+/// A certificate kept for later storing, with the names chosen from it.
+pub type SelectedRecord = (CertificateRecord<'static>, Vec<SelectedName>);
 
 /// SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock (SQLite's result-code
 /// texts, "database is locked" and "database table is locked").
