@@ -512,9 +512,18 @@ fn after() { $crate::logging::x!(); }
     let found = cycles(&g);
     assert_eq!(found.len(), 1, "{found:?}");
     let text = describe(&g, &found[0]);
-    assert!(text.contains("cycle: redact -> scan -> net -> redact\n"), "{text}");
-    assert!(text.contains("  redact -> scan: src/redact.rs:7\n"), "{text}");
-    assert!(text.contains("  net -> redact: src/net/http.rs:9\n"), "{text}");
+    assert!(
+        text.contains("cycle: redact -> scan -> net -> redact\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  redact -> scan: src/redact.rs:7\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  net -> redact: src/net/http.rs:9\n"),
+        "{text}"
+    );
     g.get_mut("redact").unwrap().clear();
     assert!(cycles(&g).is_empty());
 }
