@@ -275,7 +275,7 @@ pub fn verify_checkpoint(
     if !sigs.ends_with('\n') {
         return Err("checkpoint does not end with a newline".into());
     }
-    let mut lines = body.lines();
+    let mut lines = body[..body.len() - 1].split('\n');
     let (Some(note_origin), Some(size), Some(root)) = (lines.next(), lines.next(), lines.next())
     else {
         return Err("checkpoint body has fewer than three lines (origin, size, root)".into());
@@ -313,27 +313,40 @@ pub fn verify_checkpoint(
     }
 
     let want_id = rfc6962_note_key_id(note_origin, &key.log_id);
+    // c2sp.org/signed-note: each line is "— name signature\n", the name non-empty without
+    // spaces or '+', the signature base64. Check the framing of every line before trusting
+    // any of them; at most MAX_NOTE_SIGNATURES lines.
+    let lines: Vec<&str> = sigs[..sigs.len() - 1].split('\n').collect();
+    if lines.len() > MAX_NOTE_SIGNATURES {
+        return Err(format!(
+            "checkpoint has {} signature lines, more than {MAX_NOTE_SIGNATURES}",
+            lines.len()
+        ));
+    }
+    let mut ours = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let framed = line.strip_prefix("\u{2014} ").and_then(|rest| {
+            let (name, sig) = rest.split_once(' ')?;
+            let ok = !name.is_empty()
+                && !name.contains(['+', '\r', '\t'])
+                && !sig.is_empty()
+                && sig
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+            ok.then_some((name, sig))
+        });
+        let Some((name, sig_b64)) = framed else {
+            return Err(format!(
+                "checkpoint signature line {} is not \"\u{2014} name base64\"",
+                i + 1
+            ));
+        };
+        if name == note_origin {
+            ours.push(sig_b64);
+        }
+    }
     let mut last_error = None;
-    for (i, line) in sigs.lines().enumerate() {
-        if i >= MAX_NOTE_SIGNATURES {
-            break;
-        }
-        let Some(rest) = line.strip_prefix("\u{2014} ") else {
-            return Err(format!(
-                "checkpoint signature line {} does not start with an em dash",
-                i + 1
-            ));
-        };
-        let Some((name, sig_b64)) = rest.split_once(' ') else {
-            return Err(format!(
-                "checkpoint signature line {} has no signature",
-                i + 1
-            ));
-        };
-        if name != note_origin {
-            continue;
-        }
-        // Skip cheaply by key ID before decoding a possibly large line.
+    for sig_b64 in ours {
         let Ok(sig) = base64::decode(sig_b64.as_bytes()) else {
             continue;
         };
@@ -507,10 +520,19 @@ mod tests {
             "{origin}\n77\n{}\nextension line\n",
             base64::encode(&[3; 32])
         );
-        assert!(verify_checkpoint(&key, None, note(&ext, &[ours.clone()]).as_bytes()).is_ok());
+        assert!(verify_checkpoint(
+            &key,
+            None,
+            note(&ext, std::slice::from_ref(&ours)).as_bytes()
+        )
+        .is_ok());
         // No signature by this key.
-        let e =
-            verify_checkpoint(&key, None, note(&body, &[grease.clone()]).as_bytes()).unwrap_err();
+        let e = verify_checkpoint(
+            &key,
+            None,
+            note(&body, std::slice::from_ref(&grease)).as_bytes(),
+        )
+        .unwrap_err();
         assert!(e.contains("no signature by the log's key"), "{e}");
         // Another key of the same name (a different ID): also "no signature".
         let other = p256();
@@ -528,6 +550,11 @@ mod tests {
             good.replacen("\n77\n", "\n18446744073709551616\n", 1),
             good.replacen(&format!("{}\n", base64::encode(&[3; 32])), "AAAA\n", 1),
             format!("{origin}\n77\n\n\u{2014} {ours}\n"),
+            format!("{good}\n"),
+            good.replace('\n', "\r\n"),
+            good.replace("grease.invalid ", "grease.invalid  "),
+            good.replace("grease.invalid AAECAwQFBgc=", "grease.invalid"),
+            good.replace("AAECAwQFBgc=", "AAEC AwQFBgc="),
             format!("\n77\n{}\n\n\u{2014} {ours}\n", base64::encode(&[3; 32])),
         ] {
             assert!(
