@@ -621,3 +621,47 @@ fn mutated_real_heads_never_panic() {
         }
     }
 }
+
+/// A static-ct-api monitor starting mid-log builds the frontier from hash tiles
+/// (c2sp.org/tlog-tiles) and checks it against the signed checkpoint root.
+#[test]
+fn frontier_from_the_fake_tiled_logs_hash_tiles() {
+    let entries: Vec<Entry> = (0..300)
+        .map(|i| Entry::x509(&CertBuilder::new().dns_names(&[&format!("h{i}.example")])))
+        .collect();
+    let log = FakeLog::tiled(entries);
+    let key = key_of(&log);
+    let sth = signature::verify_checkpoint(&key, None, &get(&format!("{}checkpoint", log.url())).1)
+        .unwrap();
+    assert_eq!(sth.tree_size, 300);
+    let tile = |level: u32, n: u64, width: u64| -> Vec<[u8; 32]> {
+        let path = if width < 256 {
+            format!("tile/{level}/{}.p/{width}", ctlog::tile_index_path(n))
+        } else {
+            format!("tile/{level}/{}", ctlog::tile_index_path(n))
+        };
+        let (status, body) = get(&format!("{}{path}", log.url()));
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(body.len() as u64, 32 * width, "{path}");
+        body.chunks(32).map(|c| c.try_into().unwrap()).collect()
+    };
+    // Level 0 holds leaf hashes, level 1 the roots of 256-leaf subtrees.
+    let level0 = [tile(0, 0, 256), tile(0, 1, 44)].concat();
+    let level1 = tile(1, 0, 1);
+    let mut roots = Vec::new();
+    for (h, start) in merkle::frontier_subtrees(300) {
+        let (hashes, first) = if h >= 8 {
+            (&level1, start >> 8)
+        } else {
+            (&level0, start)
+        };
+        let count = 1usize << (h % 8);
+        let first = first as usize;
+        roots.push(merkle::perfect_root(&hashes[first..first + count]).unwrap());
+    }
+    let f = MerkleFrontier::from_subtree_roots(300, &roots).unwrap();
+    assert_eq!(f.root(), sth.root_hash);
+    // Missing or too-wide tiles are 404.
+    assert_eq!(get(&format!("{}tile/1/000", log.url())).0, 404);
+    assert_eq!(get(&format!("{}tile/0/001.p/45", log.url())).0, 404);
+}

@@ -186,6 +186,62 @@ impl MerkleFrontier {
     }
 }
 
+/// The perfect subtrees that make up a tree of `size` leaves, left to right: `(height,
+/// first leaf)`, a subtree of height `h` holding `2^h` leaves. Their roots, in this order,
+/// are the frontier ([`MerkleFrontier::from_subtree_roots`]). A static-ct-api monitor that
+/// starts in the middle of a log reads them from hash tiles (c2sp.org/tlog-tiles: the tile
+/// at level `L` holds the roots of subtrees of height `8L`; see [`perfect_root`]).
+pub fn frontier_subtrees(size: u64) -> Vec<(u32, u64)> {
+    let mut out = Vec::with_capacity(size.count_ones() as usize);
+    let mut start = 0u64;
+    for h in (0..64u32).rev() {
+        if size >> h & 1 == 1 {
+            out.push((h, start));
+            start += 1u64 << h;
+        }
+    }
+    out
+}
+
+/// The root of a perfect subtree from the roots of its `2^k` equal, adjacent subtrees, left
+/// to right (for example `2^(h - 8L)` hashes of a level-`L` tile give the subtree of height
+/// `h`). A count that is not a power of two is an error.
+pub fn perfect_root(hashes: &[Hash]) -> Result<Hash, String> {
+    if !hashes.len().is_power_of_two() {
+        return Err(format!(
+            "{} hashes do not make a perfect subtree",
+            hashes.len()
+        ));
+    }
+    let mut level = hashes.to_vec();
+    while level.len() > 1 {
+        level = level
+            .chunks_exact(2)
+            .map(|p| node_hash(&p[0], &p[1]))
+            .collect();
+    }
+    Ok(level[0])
+}
+
+impl MerkleFrontier {
+    /// The frontier of a tree of `size` leaves from the roots of its
+    /// [`frontier_subtrees`], left to right. Check its [`root`](Self::root) against the
+    /// signed root before trusting it: this only checks the count.
+    pub fn from_subtree_roots(size: u64, roots: &[Hash]) -> Result<MerkleFrontier, String> {
+        if roots.len() != size.count_ones() as usize {
+            return Err(format!(
+                "a tree of size {size} has {} perfect subtrees, not {}",
+                size.count_ones(),
+                roots.len()
+            ));
+        }
+        Ok(MerkleFrontier {
+            size,
+            nodes: roots.to_vec(),
+        })
+    }
+}
+
 /// Check an RFC 6962 consistency proof (`get-sth-consistency`, §2.1.2 and §4.4) that the
 /// tree of size `n` with root `root_n` extends the tree of size `m` with root `root_m`,
 /// with the verification algorithm of RFC 9162 §2.1.4.2. `Ok(())` when it does.
@@ -489,6 +545,41 @@ mod tests {
         assert!(verify_consistency(3, &r5, 5, &r5, &huge).is_err());
         assert!(verify_consistency(u64::MAX - 1, &r5, u64::MAX, &r5, &[r5; 70]).is_err());
         assert!(verify_consistency(1, &r5, u64::MAX, &r5, &[r5; 64]).is_err());
+    }
+
+    #[test]
+    fn frontier_from_subtree_roots() {
+        let all = leaves(300);
+        assert_eq!(frontier_subtrees(0), vec![]);
+        assert_eq!(
+            frontier_subtrees(300),
+            vec![(8, 0), (5, 256), (3, 288), (2, 296)]
+        );
+        assert_eq!(frontier_subtrees(u64::MAX).len(), 64);
+        assert_eq!(frontier_subtrees(u64::MAX)[63], (0, u64::MAX - 1));
+        for p in [1usize, 2, 3, 7, 8, 100, 255, 256, 257, 300] {
+            let roots: Vec<Hash> = frontier_subtrees(p as u64)
+                .iter()
+                .map(|&(h, start)| {
+                    let s = start as usize;
+                    perfect_root(&all[s..s + (1 << h)]).unwrap()
+                })
+                .collect();
+            for (&(h, start), r) in frontier_subtrees(p as u64).iter().zip(&roots) {
+                let s = start as usize;
+                assert_eq!(*r, mth(&all[s..s + (1 << h)]));
+            }
+            let f = MerkleFrontier::from_subtree_roots(p as u64, &roots).unwrap();
+            assert_eq!(f.root(), mth(&all[..p]), "size {p}");
+            assert_eq!(
+                MerkleFrontier::from_subtree_roots(p as u64 + 1, &roots).is_err(),
+                (p + 1).count_ones() != p.count_ones()
+            );
+            assert!(MerkleFrontier::from_subtree_roots(p as u64, &roots[1..]).is_err());
+        }
+        assert!(perfect_root(&[]).is_err());
+        assert!(perfect_root(&all[..3]).is_err());
+        assert_eq!(perfect_root(&all[..1]).unwrap(), all[0]);
     }
 
     #[test]

@@ -16,7 +16,8 @@
 //! [`FakeLog::origin`]. The signed root is the Merkle Tree Hash (RFC 6962 §2.1) of the
 //! entries, computed here by the naive recursive definition ([`mth`]), not by the crate.
 //! RFC 6962 logs also answer `get-sth-consistency` and `get-entry-and-proof` (RFC 6962
-//! §4.4, §4.5… §4.8) from the same naive tree. [`log_list_json`] lists the logs with their
+//! §4.4 and §4.8) from the same naive tree; tiled logs serve its hash tiles
+//! (`tile/<L>/<N>[.p/<W>]`, c2sp.org/tlog-tiles). [`log_list_json`] lists the logs with their
 //! keys in Chrome's v3 log-list schema.
 #![allow(dead_code)]
 
@@ -1030,6 +1031,39 @@ fn route(st: &LogState, kind: LogType, path: &str, key: &SigningKey) -> Answer {
                     base64(&sig)
                 );
                 return Answer::new(200, body);
+            }
+            if let Some((level, rest)) = path
+                .strip_prefix("tile/")
+                .and_then(|r| r.split_once('/'))
+                .filter(|(l, _)| {
+                    !l.is_empty() && l.len() <= 2 && l.bytes().all(|b| b.is_ascii_digit())
+                })
+            {
+                // C2SP tlog-tiles hash tile: level L holds the roots of the subtrees of
+                // 2^(8L) leaves, 256 per tile, of the original (untampered) entries.
+                let Some((n, w)) = parse_data_tile(&format!("tile/data/{rest}")) else {
+                    return Answer::new(400, format!("malformed tile path {path}\n"));
+                };
+                let height: u32 = level.parse().unwrap_or(99) * 8;
+                let Some(leaves) = st.leaf_hashes(st.stored_size()).filter(|_| height < 40) else {
+                    return Answer::new(404, "no such hash tile\n");
+                };
+                let nodes = leaves.len() as u64 >> height;
+                let available = nodes.saturating_sub(n * 256).min(256);
+                let width = match w {
+                    None if available < 256 => return Answer::new(404, "no such tile\n"),
+                    None => 256,
+                    Some(w) if w > available => return Answer::new(404, "no such partial tile\n"),
+                    Some(w) => w,
+                };
+                let mut body = Vec::new();
+                for j in n * 256..n * 256 + width {
+                    let (a, b) = ((j << height) as usize, ((j + 1) << height) as usize);
+                    body.extend(mth(&leaves[a..b]));
+                }
+                let mut a = Answer::new(200, body);
+                a.content_type = "application/octet-stream";
+                return a;
             }
             if path.starts_with("tile/data/") {
                 let Some((n, w)) = parse_data_tile(path) else {
