@@ -534,6 +534,7 @@ fn update_file_replaces_the_file_atomically() {
         "62 logs",
         "35 RFC 6962",
         "27 tiled",
+        "62 with a key",
     ] {
         assert!(summary.contains(part), "{summary}");
     }
@@ -554,6 +555,45 @@ fn update_file_replaces_the_file_atomically() {
 
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&fresh);
+}
+
+/// A fetched list whose key does not hash to its log_id is still written (the other logs
+/// are fine), and the summary says which key is ignored.
+#[test]
+fn update_file_names_an_ignored_key() {
+    let dir = temp_dir("update-badkey");
+    let path = dir.join("log_list.json");
+    let list = LogList::embedded();
+    let (a, b) = (&list.logs[0], &list.logs[1]);
+    let text = std::str::from_utf8(EMBEDDED).unwrap();
+    let key_of = |id: &str| {
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        v["operators"][0]["logs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["log_id"] == id)
+            .unwrap()["key"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // Log 0 gets log 1's key.
+    let swapped = text.replacen(&key_of(&a.log_id), &key_of(&b.log_id), 1);
+    let (url, server) = serve_once("200 OK", swapped.clone().into_bytes());
+    let summary = loglist::update_file(&path, &url).unwrap();
+    server.join().unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), swapped);
+    assert!(summary.contains("61 with a key"), "{summary}");
+    assert!(
+        summary.contains("1 key ignored") && summary.contains(&a.log_id),
+        "{summary}"
+    );
+    let reloaded = loglist::load(path.to_str().unwrap()).unwrap();
+    assert_eq!(reloaded.logs[0].key, None);
+    assert_eq!(reloaded.logs[1].key, b.key);
+    assert_eq!(reloaded.warnings.len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

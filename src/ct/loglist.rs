@@ -666,7 +666,8 @@ fn fetch(url: &str) -> Result<Vec<u8>, String> {
 /// `certstreammonitor loglist --update FILE [--url URL]`: fetch `url` (normally
 /// [`CHROME_V3_URL`]), check that it parses and names at least one log, then replace
 /// `path` atomically: a temporary file in the same directory, fsync, rename, fsync of the
-/// directory. On any error `path` is left as it was. Returns a one-line summary.
+/// directory. On any error `path` is left as it was. Returns a one-line summary, which
+/// says how many logs carry a usable key and names a key that was ignored.
 pub fn update_file(path: &Path, url: &str) -> Result<String, String> {
     let body = fetch(url)?;
     let url = crate::redact::without_credentials(url);
@@ -684,8 +685,14 @@ pub fn update_file(path: &Path, url: &str) -> Result<String, String> {
         .iter()
         .filter(|l| l.kind == LogKind::Tiled)
         .count();
+    let keyed = list.logs.iter().filter(|l| l.key.is_some()).count();
+    let ignored = match list.warnings.as_slice() {
+        [] => String::new(),
+        [one] => format!("; 1 key ignored: {one}"),
+        [first, ..] => format!("; {} keys ignored, first: {first}", list.warnings.len()),
+    };
     Ok(format!(
-        "{}: log list version {}, log_list_timestamp {}, {} logs ({} RFC 6962, {} tiled)",
+        "{}: log list version {}, log_list_timestamp {}, {} logs ({} RFC 6962, {} tiled), {keyed} with a key{ignored}",
         path.display(),
         if list.version.is_empty() {
             "?"
