@@ -7,8 +7,10 @@
 
 pub(crate) mod entry;
 pub mod loglist;
+pub mod merkle;
 pub(crate) mod reader;
 mod rfc6962;
+pub mod signature;
 mod static_ct;
 
 use crate::config::{parse_python_int, Config, ConfigError};

@@ -27,11 +27,12 @@ fn descriptions(logs: &[CtLog]) -> Vec<&str> {
 fn embedded_list_parses_and_is_consistent() {
     let list = LogList::embedded();
     assert_eq!(list, LogList::parse(EMBEDDED).unwrap());
-    assert_eq!(list.version, "89.34");
-    assert_eq!(list.timestamp, "2026-08-29T13:39:10Z");
+    // Chrome's list v86.4 with keys (README "CT log list").
+    assert_eq!(list.version, "86.4");
+    assert_eq!(list.timestamp, "2026-06-23T13:36:44Z");
     assert_eq!(
         list.timestamp_unix,
-        Some(at(2026, 8, 29) + 13 * 3600 + 39 * 60 + 10)
+        Some(at(2026, 6, 23) + 13 * 3600 + 36 * 60 + 44)
     );
 
     let mut by: BTreeMap<String, usize> = BTreeMap::new();
@@ -53,13 +54,14 @@ fn embedded_list_parses_and_is_consistent() {
     }
     println!("  followable on 2026-11-26: {}", followable.len());
 
-    assert_eq!(list.logs.len(), 48);
-    assert_eq!(by["kind rfc6962"], 26);
-    assert_eq!(by["kind tiled"], 22);
-    assert_eq!(by["state usable"], 37);
+    assert_eq!(list.logs.len(), 62);
+    assert_eq!(by["kind rfc6962"], 35);
+    assert_eq!(by["kind tiled"], 27);
+    assert_eq!(by["state usable"], 48);
     assert_eq!(by["state qualified"], 6);
-    assert_eq!(by["state retired"], 3);
-    assert_eq!(by["state readonly"], 2);
+    assert_eq!(by["state retired"], 4);
+    assert_eq!(by["state readonly"], 4);
+    assert!(list.warnings.is_empty(), "{:?}", list.warnings);
 
     let mut ids = std::collections::HashSet::new();
     for l in &list.logs {
@@ -96,6 +98,8 @@ fn embedded_list_parses_and_is_consistent() {
             "{}",
             l.description
         );
+        // Every log of this list carries its key (RFC 6962 §3.2: log_id = SHA-256(key)).
+        assert!(l.key.is_some(), "{}: key", l.description);
     }
 
     let sabre = list
@@ -280,6 +284,7 @@ fn select_all_urls_descriptions_and_adhoc() {
             state: LogState::Usable,
             final_tree_size: None,
             temporal_interval: None,
+            key: None,
         }]
     );
     assert_eq!(
@@ -421,19 +426,19 @@ fn parse_errors_say_what_is_wrong() {
 fn age_days_and_staleness() {
     let list = LogList::embedded();
     let age = list.age_days(now()).unwrap();
-    // 2026-08-29T13:39:10Z → 2026-11-26T00:00:00Z
-    let want = (now() - (at(2026, 8, 29) + 13 * 3600 + 39 * 60 + 10)) as f64 / 86_400.0;
+    // 2026-06-23T13:36:44Z → 2026-11-26T00:00:00Z
+    let listed = at(2026, 6, 23) + 13 * 3600 + 36 * 60 + 44;
+    let want = (now() - listed) as f64 / 86_400.0;
     assert!(
-        (age - want).abs() < 1e-9 && (88.4..88.5).contains(&age),
+        (age - want).abs() < 1e-9 && (155.4..155.5).contains(&age),
         "{age}"
     );
     assert!(list.is_stale(now()));
-    assert!(!list.is_stale(at(2026, 9, 1)));
-    assert_eq!(
-        list.age_days(at(2026, 8, 29) + 13 * 3600 + 39 * 60 + 10),
-        Some(0.0)
-    );
-    assert!(list.age_days(at(2026, 8, 28)).unwrap() < 0.0);
+    assert!(!list.is_stale(at(2026, 7, 1)));
+    assert!(!list.is_stale(at(2026, 9, 1)), "69.4 days after 2026-06-23");
+    assert!(list.is_stale(at(2026, 9, 2)), "70.4 days after 2026-06-23");
+    assert_eq!(list.age_days(listed), Some(0.0));
+    assert!(list.age_days(at(2026, 6, 22)).unwrap() < 0.0);
     let undated = LogList::parse(b"{\"operators\": []}").unwrap();
     assert_eq!(undated.age_days(now()), None);
     assert!(undated.is_stale(now()));
@@ -524,11 +529,12 @@ fn update_file_replaces_the_file_atomically() {
     );
     assert!(!summary.contains('\n'));
     for part in [
-        "89.34",
-        "2026-08-29T13:39:10Z",
-        "48 logs",
-        "26 RFC 6962",
-        "22 tiled",
+        "86.4",
+        "2026-06-23T13:36:44Z",
+        "62 logs",
+        "35 RFC 6962",
+        "27 tiled",
+        "62 with a key",
     ] {
         assert!(summary.contains(part), "{summary}");
     }
@@ -549,6 +555,45 @@ fn update_file_replaces_the_file_atomically() {
 
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&fresh);
+}
+
+/// A fetched list whose key does not hash to its log_id is still written (the other logs
+/// are fine), and the summary says which key is ignored.
+#[test]
+fn update_file_names_an_ignored_key() {
+    let dir = temp_dir("update-badkey");
+    let path = dir.join("log_list.json");
+    let list = LogList::embedded();
+    let (a, b) = (&list.logs[0], &list.logs[1]);
+    let text = std::str::from_utf8(EMBEDDED).unwrap();
+    let key_of = |id: &str| {
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        v["operators"][0]["logs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["log_id"] == id)
+            .unwrap()["key"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // Log 0 gets log 1's key.
+    let swapped = text.replacen(&key_of(&a.log_id), &key_of(&b.log_id), 1);
+    let (url, server) = serve_once("200 OK", swapped.clone().into_bytes());
+    let summary = loglist::update_file(&path, &url).unwrap();
+    server.join().unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), swapped);
+    assert!(summary.contains("61 with a key"), "{summary}");
+    assert!(
+        summary.contains("1 key ignored") && summary.contains(&a.log_id),
+        "{summary}"
+    );
+    let reloaded = loglist::load(path.to_str().unwrap()).unwrap();
+    assert_eq!(reloaded.logs[0].key, None);
+    assert_eq!(reloaded.logs[1].key, b.key);
+    assert_eq!(reloaded.warnings.len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

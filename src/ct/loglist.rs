@@ -4,9 +4,17 @@
 //!
 //! A snapshot ships in the binary (`assets/log_list.json`, refreshed with
 //! `certstreammonitor loglist --update FILE`, see [`update_file`]). Parsing is lenient
-//! about unknown fields and fields this program does not use (`key`, `mmd`, `email`,
+//! about unknown fields and fields this program does not use (`mmd`, `email`,
 //! `log_type`, `dns`, `previous_operators`, …) and strict about the ones it does, with
 //! errors that name the operator and log.
+//!
+//! Each log's `key` (base64 DER SubjectPublicKeyInfo) is what its signed tree heads are
+//! checked against ([`crate::ct::signature`]). RFC 6962 §3.2 defines the log ID as the
+//! SHA-256 of that key, so a key that does not hash to the entry's `log_id` belongs to some
+//! other log: such a key (or one that does not parse as an ECDSA P-256 or RSA key) is
+//! dropped with a warning ([`LogList::warnings`]) rather than failing the whole list, so
+//! one bad entry does not stop every other log from being followed; that log is then
+//! treated as having no key.
 
 use std::fs;
 use std::path::Path;
@@ -14,6 +22,8 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
+
+use crate::ct::signature::LogKey;
 
 /// Logs Chrome currently recognises.
 pub const CHROME_V3_URL: &str = "https://www.gstatic.com/ct/log_list/v3/log_list.json";
@@ -113,6 +123,9 @@ pub struct CtLog {
     pub final_tree_size: Option<u64>,
     /// Unix seconds `[start_inclusive, end_exclusive)` of certificates' notAfter.
     pub temporal_interval: Option<(i64, i64)>,
+    /// The log's public key (`key`), only when it parses and its SHA-256 is `log_id`
+    /// (RFC 6962 §3.2); `None` for ad-hoc logs, lists without keys and rejected keys.
+    pub key: Option<LogKey>,
 }
 
 impl CtLog {
@@ -131,6 +144,9 @@ pub struct LogList {
     pub timestamp_unix: Option<i64>,
     /// In list order: operators in order, each operator's `logs` then its `tiled_logs`.
     pub logs: Vec<CtLog>,
+    /// Problems that did not fail the list (a `key` that does not parse or does not match
+    /// its `log_id`), one line each naming the log; [`load`] logs them as warnings.
+    pub warnings: Vec<String>,
 }
 
 impl LogList {
@@ -165,6 +181,7 @@ impl LogList {
             None => return Err("log list: no \"operators\" array (is this a v3 log list?)".into()),
         };
         let mut logs = Vec::new();
+        let mut warnings = Vec::new();
         for (i, op) in operators.iter().enumerate() {
             let op = op
                 .as_object()
@@ -196,7 +213,7 @@ impl LogList {
                     let entry = entry
                         .as_object()
                         .ok_or_else(|| format!("{at}: not an object"))?;
-                    logs.push(parse_log(entry, &name, kind, &at)?);
+                    logs.push(parse_log(entry, &name, kind, &at, &mut warnings)?);
                 }
             }
         }
@@ -205,6 +222,7 @@ impl LogList {
             timestamp,
             timestamp_unix,
             logs,
+            warnings,
         })
     }
 
@@ -375,6 +393,7 @@ fn parse_log(
     operator: &str,
     kind: LogKind,
     at: &str,
+    warnings: &mut Vec<String>,
 ) -> Result<CtLog, String> {
     let log_id = get_str(entry, "log_id", true, at)?.unwrap_or_default();
     let at = format!("{at} (log_id {log_id})");
@@ -405,6 +424,13 @@ fn parse_log(
         }
         Some(_) => return Err(format!("{at}: \"temporal_interval\" is not an object")),
     };
+    let key = match parse_key(entry.get("key"), &log_id) {
+        Ok(k) => k,
+        Err(e) => {
+            warnings.push(format!("{at}: {e}; this log's key is ignored"));
+            None
+        }
+    };
     Ok(CtLog {
         operator: operator.to_string(),
         description,
@@ -415,7 +441,27 @@ fn parse_log(
         state,
         final_tree_size,
         temporal_interval,
+        key,
     })
+}
+
+/// The `key` field: absent or null → `Ok(None)`; otherwise base64 DER SubjectPublicKeyInfo
+/// whose SHA-256 must be the base64 `log_id` (RFC 6962 §3.2).
+fn parse_key(v: Option<&Value>, log_id: &str) -> Result<Option<LogKey>, String> {
+    let b64 = match v {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) => s,
+        Some(_) => return Err("\"key\" is not a string".into()),
+    };
+    let key = LogKey::from_base64(b64).map_err(|e| format!("\"key\": {e}"))?;
+    let id = crate::net::base64::decode(log_id.as_bytes()).ok();
+    if id.as_deref() != Some(&key.log_id()[..]) {
+        return Err(format!(
+            "\"key\" hashes to log ID {}, not this log's",
+            crate::net::base64::encode(&key.log_id())
+        ));
+    }
+    Ok(Some(key))
 }
 
 /// A string field, trimmed; `Ok(None)` when absent, null or blank and not `required`.
@@ -531,6 +577,7 @@ fn ad_hoc(url: &str, kind: LogKind) -> CtLog {
         state: LogState::Usable,
         final_tree_size: None,
         temporal_interval: None,
+        key: None,
     }
 }
 
@@ -580,18 +627,29 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
 
 /// The `LogList` config value: `embedded`, an http(s) URL (fetched with a 30 s timeout and
 /// a 16 MiB limit), or a file path.
+/// Problems that do not fail the list ([`LogList::warnings`]) are logged as warnings.
 pub fn load(source: &str) -> Result<LogList, String> {
     let source = source.trim();
-    if source.eq_ignore_ascii_case("embedded") {
-        return Ok(LogList::embedded());
-    }
-    if is_http_url(source) {
+    let (list, shown) = if source.eq_ignore_ascii_case("embedded") {
+        (LogList::embedded(), "embedded log list".into())
+    } else if is_http_url(source) {
+        let shown = crate::redact::without_credentials(source).into_owned();
         let body = fetch(source)?;
-        return LogList::parse(&body)
-            .map_err(|e| format!("{}: {e}", crate::redact::without_credentials(source)));
+        (
+            LogList::parse(&body).map_err(|e| format!("{shown}: {e}"))?,
+            shown,
+        )
+    } else {
+        let body = fs::read(source).map_err(|e| format!("{source}: {e}"))?;
+        (
+            LogList::parse(&body).map_err(|e| format!("{source}: {e}"))?,
+            source.to_string(),
+        )
+    };
+    for w in &list.warnings {
+        crate::logging::warning("ct", &format!("{shown}: {w}"));
     }
-    let body = fs::read(source).map_err(|e| format!("{source}: {e}"))?;
-    LogList::parse(&body).map_err(|e| format!("{source}: {e}"))
+    Ok(list)
 }
 
 /// GET `url`; only a 200 with a body counts.
@@ -608,7 +666,8 @@ fn fetch(url: &str) -> Result<Vec<u8>, String> {
 /// `certstreammonitor loglist --update FILE [--url URL]`: fetch `url` (normally
 /// [`CHROME_V3_URL`]), check that it parses and names at least one log, then replace
 /// `path` atomically: a temporary file in the same directory, fsync, rename, fsync of the
-/// directory. On any error `path` is left as it was. Returns a one-line summary.
+/// directory. On any error `path` is left as it was. Returns a one-line summary, which
+/// says how many logs carry a usable key and names a key that was ignored.
 pub fn update_file(path: &Path, url: &str) -> Result<String, String> {
     let body = fetch(url)?;
     let url = crate::redact::without_credentials(url);
@@ -626,8 +685,14 @@ pub fn update_file(path: &Path, url: &str) -> Result<String, String> {
         .iter()
         .filter(|l| l.kind == LogKind::Tiled)
         .count();
+    let keyed = list.logs.iter().filter(|l| l.key.is_some()).count();
+    let ignored = match list.warnings.as_slice() {
+        [] => String::new(),
+        [one] => format!("; 1 key ignored: {one}"),
+        [first, ..] => format!("; {} keys ignored, first: {first}", list.warnings.len()),
+    };
     Ok(format!(
-        "{}: log list version {}, log_list_timestamp {}, {} logs ({} RFC 6962, {} tiled)",
+        "{}: log list version {}, log_list_timestamp {}, {} logs ({} RFC 6962, {} tiled), {keyed} with a key{ignored}",
         path.display(),
         if list.version.is_empty() {
             "?"
@@ -716,6 +781,65 @@ mod tests {
         assert!(!is_http_url("ftp://x/"));
         assert!(!is_http_url("Google 'Argon2026h2' log"));
         assert!(!is_http_url("http://a b/"));
+    }
+
+    #[test]
+    fn embedded_logs_carry_their_keys() {
+        let list = LogList::parse(EMBEDDED).unwrap();
+        assert_eq!(list.warnings, Vec::<String>::new());
+        let mut checked = 0;
+        for l in list.logs.iter().filter(|l| l.state.followable()) {
+            let key = l
+                .key
+                .as_ref()
+                .unwrap_or_else(|| panic!("{}: no usable key", l.description));
+            let id = crate::net::base64::decode(l.log_id.as_bytes()).unwrap();
+            assert_eq!(
+                openssl::sha::sha256(key.der())[..],
+                id[..],
+                "{}",
+                l.description
+            );
+            assert_eq!(key.log_id()[..], id[..]);
+            checked += 1;
+        }
+        // Chrome's list v86.4: 27 + 21 usable, 6 qualified, 4 readonly.
+        assert_eq!(checked, 58);
+        assert!(list.logs.iter().all(|l| l.key.is_some()));
+    }
+
+    #[test]
+    fn bad_keys_are_dropped_with_a_warning() {
+        let embedded = LogList::parse(EMBEDDED).unwrap();
+        let (a, b) = (&embedded.logs[0], &embedded.logs[1]);
+        let b64 = |k: &LogKey| crate::net::base64::encode(k.der());
+        let (ka, kb) = (a.key.as_ref().unwrap(), b.key.as_ref().unwrap());
+        let list = format!(
+            r#"{{"operators":[{{"name":"T","logs":[
+            {{"log_id":"{ida}","url":"https://a/","key":"{ka}"}},
+            {{"log_id":"{ida}","url":"https://b/","key":"{kb}"}},
+            {{"log_id":"{ida}","url":"https://c/","key":"AAAA"}},
+            {{"log_id":"{ida}","url":"https://d/","key":7}},
+            {{"log_id":"{ida}","url":"https://e/"}},
+            {{"log_id":"not base64","url":"https://f/","key":"{ka}"}}
+        ]}}]}}"#,
+            ida = a.log_id,
+            ka = b64(ka),
+            kb = b64(kb),
+        );
+        let l = LogList::parse(list.as_bytes()).unwrap();
+        let keys: Vec<bool> = l.logs.iter().map(|l| l.key.is_some()).collect();
+        assert_eq!(keys, [true, false, false, false, false, false]);
+        assert_eq!(l.logs[0].key.as_ref(), Some(ka));
+        assert_eq!(l.warnings.len(), 4, "{:#?}", l.warnings);
+        assert!(l.warnings[0].contains("logs[1]") && l.warnings[0].contains("not this log's"));
+        assert!(l.warnings[1].contains("logs[2]") && l.warnings[1].contains("DER"));
+        assert!(l.warnings[2].contains("logs[3]") && l.warnings[2].contains("not a string"));
+        assert!(l.warnings[3].contains("logs[5]"));
+        assert!(l
+            .warnings
+            .iter()
+            .all(|w| w.ends_with("this log's key is ignored")));
     }
 
     #[test]

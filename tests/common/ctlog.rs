@@ -9,9 +9,25 @@
 //!
 //! Test-side helpers that must not share code with the crate under test live here too: an
 //! independent SHA-1 (fingerprints) and a gzip writer (stored deflate blocks + CRC-32).
+//!
+//! Every log signs what it publishes, like a real one, with its own ECDSA P-256 key
+//! ([`FakeLog::spki_der`]): `get-sth` carries the RFC 6962 §3.5 `tree_head_signature`, the
+//! checkpoint an `RFC6962NoteSignature` line (static-ct-api) under the origin
+//! [`FakeLog::origin`]. The signed root is the Merkle Tree Hash (RFC 6962 §2.1) of the
+//! entries, computed here by the naive recursive definition ([`mth`]), not by the crate.
+//! RFC 6962 logs also answer `get-sth-consistency` and `get-entry-and-proof` (RFC 6962
+//! §4.4 and §4.8) from the same naive tree; tiled logs serve its hash tiles
+//! (`tile/<L>/<N>[.p/<W>]`, c2sp.org/tlog-tiles). [`log_list_json`] lists the logs with their
+//! keys in Chrome's v3 log-list schema.
 #![allow(dead_code)]
 
 use super::der::*;
+use openssl::ec::{EcGroup, EcKey};
+use openssl::hash::MessageDigest;
+use openssl::nid::Nid;
+use openssl::pkey::{PKey, Private};
+use openssl::sha::sha256;
+use openssl::sign::Signer;
 use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -215,6 +231,30 @@ impl Entry {
         self
     }
 
+    /// This entry with the last byte of its certificate (x509) or TBS (precert) changed:
+    /// still the same shape, but not what the log signed.
+    pub fn tampered(&self) -> Entry {
+        let mut e = self.clone();
+        let flip = |b: &mut Vec<u8>| {
+            if let Some(last) = b.last_mut() {
+                *last ^= 0x01;
+            }
+        };
+        match &mut e.kind {
+            EntryKind::X509 { cert } => flip(cert),
+            EntryKind::Precert { tbs, .. } => flip(tbs),
+            EntryKind::Raw {
+                leaf_input,
+                tile_leaf,
+                ..
+            } => {
+                flip(leaf_input);
+                flip(tile_leaf);
+            }
+        }
+        e
+    }
+
     /// The DER certstream fingerprints: the certificate, or the precertificate.
     pub fn fingerprinted_der(&self) -> &[u8] {
         match &self.kind {
@@ -354,6 +394,12 @@ pub struct LogState {
     pub always_500: bool,
     /// Partial tiles 404 once the full tile is stored (static-ct-api allows it).
     pub delete_partials: bool,
+    /// Publish tree heads whose signature has one byte changed (a forged or corrupted STH).
+    pub bad_signature: bool,
+    /// Serve entry `i` with one byte of its certificate changed (the last byte of the
+    /// certificate, or of the precert's TBS), while the signed root stays the one over the
+    /// original entries: a log that serves something other than what it committed to.
+    pub tamper: Option<u64>,
     pub requests: Vec<Request>,
 }
 
@@ -371,6 +417,41 @@ impl LogState {
             .checked_sub(self.offset)
             .and_then(|i| self.entries.get(i as usize))
     }
+
+    /// Entry `index` as served: the stored one, or its tampered copy ([`LogState::tamper`]).
+    fn served_entry(&self, index: u64) -> Option<std::borrow::Cow<'_, Entry>> {
+        let e = self.entry(index)?;
+        if self.tamper == Some(index) {
+            Some(std::borrow::Cow::Owned(e.tampered()))
+        } else {
+            Some(std::borrow::Cow::Borrowed(e))
+        }
+    }
+
+    /// Leaf hashes of the first `size` entries, when the log holds all of them (no
+    /// `offset`, `size` not beyond the stored entries).
+    fn leaf_hashes(&self, size: u64) -> Option<Vec<[u8; 32]>> {
+        if self.offset != 0 || size > self.stored_size() {
+            return None;
+        }
+        Some(
+            self.entries[..size as usize]
+                .iter()
+                .map(|e| leaf_hash(&e.leaf_input()))
+                .collect(),
+        )
+    }
+
+    /// The root signed for a tree of `size`: the Merkle Tree Hash of the original (never
+    /// tampered) entries when the log holds them all; otherwise (a log starting at an
+    /// `offset`, or a `published` size beyond the stored entries) a placeholder that is
+    /// not a real tree root, still signed.
+    pub fn root_at(&self, size: u64) -> [u8; 32] {
+        match self.leaf_hashes(size) {
+            Some(leaves) => mth(&leaves),
+            None => root_hash(size),
+        }
+    }
 }
 
 /// A loopback CT log at `http://127.0.0.1:PORT/log/`.
@@ -379,6 +460,58 @@ pub struct FakeLog {
     pub kind: LogType,
     state: Arc<Mutex<LogState>>,
     stop: Arc<AtomicBool>,
+    key: Arc<SigningKey>,
+}
+
+/// A fake log's ECDSA P-256 key pair.
+pub struct SigningKey {
+    pub pkey: PKey<Private>,
+    /// DER SubjectPublicKeyInfo of the public key (the log list's `key`).
+    pub spki_der: Vec<u8>,
+    /// The note origin (`127.0.0.1:PORT/log`).
+    pub origin: String,
+}
+
+impl SigningKey {
+    fn generate(origin: String) -> SigningKey {
+        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+        let pkey = PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap();
+        let spki_der = pkey.public_key_to_der().unwrap();
+        SigningKey {
+            pkey,
+            spki_der,
+            origin,
+        }
+    }
+
+    /// RFC 6962 §3.2: SHA-256 of the DER key.
+    pub fn log_id(&self) -> [u8; 32] {
+        sha256(&self.spki_der)
+    }
+
+    /// DigitallySigned (RFC 5246 §4.7: sha256 = 4, ecdsa = 3, u16 length, DER signature)
+    /// over the RFC 6962 §3.5 TreeHeadSignature of this tree head.
+    pub fn sign_tree_head(&self, timestamp_ms: u64, size: u64, root: &[u8; 32]) -> Vec<u8> {
+        let mut msg = vec![0u8, 1];
+        msg.extend(timestamp_ms.to_be_bytes());
+        msg.extend(size.to_be_bytes());
+        msg.extend_from_slice(root);
+        let mut signer = Signer::new(MessageDigest::sha256(), &self.pkey).unwrap();
+        let sig = signer.sign_oneshot_to_vec(&msg).unwrap();
+        let mut out = vec![4, 3];
+        out.extend((sig.len() as u16).to_be_bytes());
+        out.extend(sig);
+        out
+    }
+
+    /// static-ct-api RFC6962NoteSignature key ID: SHA-256(origin || 0x0A || 0x05 || log_id)[:4].
+    pub fn note_key_id(&self) -> [u8; 4] {
+        let mut buf = self.origin.as_bytes().to_vec();
+        buf.extend([0x0A, 0x05]);
+        buf.extend(self.log_id());
+        let d = sha256(&buf);
+        [d[0], d[1], d[2], d[3]]
+    }
 }
 
 /// The path prefix of every log.
@@ -396,6 +529,10 @@ impl FakeLog {
     pub fn start(kind: LogType, entries: Vec<Entry>) -> FakeLog {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
+        let key = Arc::new(SigningKey::generate(format!(
+            "127.0.0.1:{port}{}",
+            PREFIX.trim_end_matches('/')
+        )));
         let state = Arc::new(Mutex::new(LogState {
             entries,
             offset: 0,
@@ -408,18 +545,20 @@ impl FakeLog {
             faults_only_for: None,
             always_500: false,
             delete_partials: false,
+            bad_signature: false,
+            tamper: None,
             requests: Vec::new(),
         }));
         let stop = Arc::new(AtomicBool::new(false));
-        let (st, sp) = (state.clone(), stop.clone());
+        let (st, sp, k) = (state.clone(), stop.clone(), key.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if sp.load(Ordering::SeqCst) {
                     return;
                 }
                 let Ok(stream) = stream else { continue };
-                let st = st.clone();
-                std::thread::spawn(move || handle(stream, kind, &st));
+                let (st, k) = (st.clone(), k.clone());
+                std::thread::spawn(move || handle(stream, kind, &st, &k));
             }
         });
         FakeLog {
@@ -427,7 +566,35 @@ impl FakeLog {
             kind,
             state,
             stop,
+            key,
         }
+    }
+
+    /// This log's signing key.
+    pub fn key(&self) -> &SigningKey {
+        &self.key
+    }
+
+    /// DER SubjectPublicKeyInfo of the log's public key.
+    pub fn spki_der(&self) -> Vec<u8> {
+        self.key.spki_der.clone()
+    }
+
+    /// The log ID as a log list writes it: base64 of SHA-256 of the key (RFC 6962 §3.2).
+    pub fn list_log_id(&self) -> String {
+        base64(&self.key.log_id())
+    }
+
+    /// The checkpoint origin (static-ct-api: the log URL without scheme and trailing
+    /// slash): `127.0.0.1:PORT/log`.
+    pub fn origin(&self) -> String {
+        self.key.origin.clone()
+    }
+
+    /// The root signed for the current published size (see [`LogState::root_at`]).
+    pub fn tree_root(&self) -> [u8; 32] {
+        let st = self.state();
+        st.root_at(st.size())
     }
 
     /// The log URL (`http://127.0.0.1:PORT/log/`).
@@ -622,7 +789,7 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-fn handle(mut s: TcpStream, kind: LogType, state: &Mutex<LogState>) {
+fn handle(mut s: TcpStream, kind: LogType, state: &Mutex<LogState>, key: &SigningKey) {
     let Some(line) = read_request_line(&mut s) else {
         return;
     };
@@ -658,7 +825,7 @@ fn handle(mut s: TcpStream, kind: LogType, state: &Mutex<LogState>) {
         Answer::new(404, "not found\n")
     } else {
         let st = lock();
-        route(&st, kind, &path)
+        route(&st, kind, &path, key)
     };
     match fault {
         Some(Fault::TooMany(ra)) => {
@@ -722,20 +889,94 @@ fn root_hash(size: u64) -> [u8; 32] {
     r
 }
 
-fn route(st: &LogState, kind: LogType, path: &str) -> Answer {
+/// The timestamp of the tree head of `size` (ms): fixed per size, so a re-signed head of
+/// the same size is the same head.
+fn sth_timestamp(size: u64) -> u64 {
+    1_790_000_000_000u64.wrapping_add(size)
+}
+
+/// The signed tree head of the published size: (size, timestamp, root, DigitallySigned),
+/// with one byte of the signature changed when [`LogState::bad_signature`] is set.
+fn signed_head(st: &LogState, key: &SigningKey) -> (u64, u64, [u8; 32], Vec<u8>) {
+    let size = st.size();
+    let (ts, root) = (sth_timestamp(size), st.root_at(size));
+    let mut sig = key.sign_tree_head(ts, size, &root);
+    if st.bad_signature {
+        *sig.last_mut().unwrap() ^= 0x01;
+    }
+    (size, ts, root, sig)
+}
+
+fn json_answer(body: String) -> Answer {
+    let mut a = Answer::new(200, body);
+    a.content_type = "application/json";
+    a
+}
+
+fn hashes_json(hashes: &[[u8; 32]]) -> String {
+    hashes
+        .iter()
+        .map(|h| format!("\"{}\"", base64(h)))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `name=value&…` → the values of `a` and `b` (no other key allowed).
+fn two_params(query: &str, a: &str, b: &str) -> Option<(u64, u64)> {
+    let (mut x, mut y) = (None, None);
+    for kv in query.split('&') {
+        match kv.split_once('=') {
+            Some((k, v)) if k == a => x = v.parse().ok(),
+            Some((k, v)) if k == b => y = v.parse().ok(),
+            _ => return None,
+        }
+    }
+    Some((x?, y?))
+}
+
+fn route(st: &LogState, kind: LogType, path: &str, key: &SigningKey) -> Answer {
     match kind {
         LogType::Rfc6962 => {
             if path == "ct/v1/get-sth" {
-                let size = st.size();
-                let body = format!(
-                    "{{\"tree_size\":{size},\"timestamp\":{},\"sha256_root_hash\":\"{}\",\"tree_head_signature\":\"{}\"}}",
-                    1_790_000_000_000u64.wrapping_add(size),
-                    base64(&root_hash(size)),
-                    base64(&[4, 3, 0, 6, 0x30, 0x04, 0x02, 0x00, 0x02, 0x00])
-                );
-                let mut a = Answer::new(200, body);
-                a.content_type = "application/json";
-                return a;
+                let (size, ts, root, sig) = signed_head(st, key);
+                return json_answer(format!(
+                    "{{\"tree_size\":{size},\"timestamp\":{ts},\"sha256_root_hash\":\"{}\",\"tree_head_signature\":\"{}\"}}",
+                    base64(&root),
+                    base64(&sig)
+                ));
+            }
+            if let Some(q) = path.strip_prefix("ct/v1/get-sth-consistency?") {
+                // RFC 6962 §4.4, from the naive tree; only when the log holds every entry.
+                let Some((first, second)) = two_params(q, "first", "second") else {
+                    return Answer::new(400, "bad get-sth-consistency query\n");
+                };
+                let leaves = match st.leaf_hashes(second) {
+                    Some(l) if first <= second => l,
+                    _ => return Answer::new(400, format!("no proof {first}..{second}\n")),
+                };
+                let proof = if first == 0 {
+                    Vec::new()
+                } else {
+                    consistency_proof(first as usize, &leaves)
+                };
+                return json_answer(format!("{{\"consistency\":[{}]}}", hashes_json(&proof)));
+            }
+            if let Some(q) = path.strip_prefix("ct/v1/get-entry-and-proof?") {
+                // RFC 6962 §4.8: the entry (as served) and its audit path in the tree.
+                let Some((index, size)) = two_params(q, "leaf_index", "tree_size") else {
+                    return Answer::new(400, "bad get-entry-and-proof query\n");
+                };
+                let leaves = match st.leaf_hashes(size) {
+                    Some(l) if index < size => l,
+                    _ => return Answer::new(400, format!("no proof of {index} in {size}\n")),
+                };
+                let e = st.served_entry(index).expect("entry in range");
+                return json_answer(format!(
+                    "{{\"leaf_input\":\"{}\",\"extra_data\":\"{}\",\"audit_path\":[{}]}}",
+                    base64(&e.leaf_input()),
+                    base64(&e.extra_data()),
+                    hashes_json(&audit_path(index as usize, &leaves))
+                ));
             }
             if let Some((start, end)) = parse_get_entries(path) {
                 let stored = st.stored_size();
@@ -751,7 +992,7 @@ fn route(st: &LogState, kind: LogType, path: &str) -> Answer {
                 }
                 let mut body = String::from("{\"entries\":[");
                 for i in start..=end {
-                    let e = st.entry(i).expect("entry in range");
+                    let e = st.served_entry(i).expect("entry in range");
                     if i > start {
                         body.push(',');
                     }
@@ -777,16 +1018,52 @@ fn route(st: &LogState, kind: LogType, path: &str) -> Answer {
         }
         LogType::Tiled => {
             if path == "checkpoint" {
-                let size = st.size();
-                let origin = "127.0.0.1/log";
-                let sig = base64(&[
-                    0x10, 0x4b, 0x9e, 0xbf, 0, 0, 1, 0x9d, 0xa5, 0xe7, 0x58, 0x36, 4, 3, 0, 0,
-                ]);
+                // C2SP tlog-checkpoint with the log's RFC6962NoteSignature (static-ct-api):
+                // key ID, u64 timestamp, DigitallySigned; plus a grease line to skip.
+                let (size, ts, root, ds) = signed_head(st, key);
+                let origin = &key.origin;
+                let mut sig = key.note_key_id().to_vec();
+                sig.extend(ts.to_be_bytes());
+                sig.extend(ds);
                 let body = format!(
-                    "{origin}\n{size}\n{}\n\n\u{2014} {origin} {sig}\n",
-                    base64(&root_hash(size))
+                    "{origin}\n{size}\n{}\n\n\u{2014} grease.invalid AAECAwQFBgcICQ==\n\u{2014} {origin} {}\n",
+                    base64(&root),
+                    base64(&sig)
                 );
                 return Answer::new(200, body);
+            }
+            if let Some((level, rest)) = path
+                .strip_prefix("tile/")
+                .and_then(|r| r.split_once('/'))
+                .filter(|(l, _)| {
+                    !l.is_empty() && l.len() <= 2 && l.bytes().all(|b| b.is_ascii_digit())
+                })
+            {
+                // C2SP tlog-tiles hash tile: level L holds the roots of the subtrees of
+                // 2^(8L) leaves, 256 per tile, of the original (untampered) entries.
+                let Some((n, w)) = parse_data_tile(&format!("tile/data/{rest}")) else {
+                    return Answer::new(400, format!("malformed tile path {path}\n"));
+                };
+                let height: u32 = level.parse().unwrap_or(99) * 8;
+                let Some(leaves) = st.leaf_hashes(st.stored_size()).filter(|_| height < 40) else {
+                    return Answer::new(404, "no such hash tile\n");
+                };
+                let nodes = leaves.len() as u64 >> height;
+                let available = nodes.saturating_sub(n * 256).min(256);
+                let width = match w {
+                    None if available < 256 => return Answer::new(404, "no such tile\n"),
+                    None => 256,
+                    Some(w) if w > available => return Answer::new(404, "no such partial tile\n"),
+                    Some(w) => w,
+                };
+                let mut body = Vec::new();
+                for j in n * 256..n * 256 + width {
+                    let (a, b) = ((j << height) as usize, ((j + 1) << height) as usize);
+                    body.extend(mth(&leaves[a..b]));
+                }
+                let mut a = Answer::new(200, body);
+                a.content_type = "application/octet-stream";
+                return a;
             }
             if path.starts_with("tile/data/") {
                 let Some((n, w)) = parse_data_tile(path) else {
@@ -809,7 +1086,7 @@ fn route(st: &LogState, kind: LogType, path: &str) -> Answer {
                 }
                 let mut body = Vec::new();
                 for i in first..first + width {
-                    body.extend(st.entry(i).expect("entry in tile").tile_leaf(i));
+                    body.extend(st.served_entry(i).expect("entry in tile").tile_leaf(i));
                 }
                 let mut a = Answer::new(200, body);
                 a.content_type = "application/octet-stream";
@@ -819,4 +1096,128 @@ fn route(st: &LogState, kind: LogType, path: &str) -> Answer {
             Answer::new(404, "not found\n")
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Merkle trees (RFC 6962 §2.1), naive and recursive: independent of src/ct/merkle.rs
+
+/// `SHA-256(0x00 || leaf)`.
+pub fn leaf_hash(leaf: &[u8]) -> [u8; 32] {
+    let mut b = vec![0u8];
+    b.extend_from_slice(leaf);
+    sha256(&b)
+}
+
+fn node(l: &[u8; 32], r: &[u8; 32]) -> [u8; 32] {
+    let mut b = vec![1u8];
+    b.extend_from_slice(l);
+    b.extend_from_slice(r);
+    sha256(&b)
+}
+
+/// The largest power of two smaller than `n` (n > 1).
+fn split(n: usize) -> usize {
+    let mut k = 1;
+    while k * 2 < n {
+        k *= 2;
+    }
+    k
+}
+
+/// MTH(D[n]) over leaf hashes, by the recursive definition.
+pub fn mth(leaves: &[[u8; 32]]) -> [u8; 32] {
+    match leaves.len() {
+        0 => sha256(b""),
+        1 => leaves[0],
+        n => {
+            let k = split(n);
+            node(&mth(&leaves[..k]), &mth(&leaves[k..]))
+        }
+    }
+}
+
+/// RFC 6962 §2.1.1 PATH(m, D[n]).
+pub fn audit_path(m: usize, d: &[[u8; 32]]) -> Vec<[u8; 32]> {
+    if d.len() <= 1 {
+        return Vec::new();
+    }
+    let k = split(d.len());
+    let (mut p, sibling) = if m < k {
+        (audit_path(m, &d[..k]), mth(&d[k..]))
+    } else {
+        (audit_path(m - k, &d[k..]), mth(&d[..k]))
+    };
+    p.push(sibling);
+    p
+}
+
+/// RFC 6962 §2.1.2 PROOF(m, D[n]) for 0 < m <= n.
+pub fn consistency_proof(m: usize, d: &[[u8; 32]]) -> Vec<[u8; 32]> {
+    fn sub(m: usize, d: &[[u8; 32]], b: bool) -> Vec<[u8; 32]> {
+        if m == d.len() {
+            return if b { Vec::new() } else { vec![mth(d)] };
+        }
+        let k = split(d.len());
+        let (mut p, other) = if m <= k {
+            (sub(m, &d[..k], b), mth(&d[k..]))
+        } else {
+            (sub(m - k, &d[k..], false), mth(&d[..k]))
+        };
+        p.push(other);
+        p
+    }
+    sub(m, d, true)
+}
+
+// ---------------------------------------------------------------------------------------
+// Log list
+
+/// Chrome's v3 log-list JSON naming `logs` with their keys (one operator, `Fake CT`): RFC
+/// 6962 logs under `logs` (`url`), tiled logs under `tiled_logs` (`submission_url` and
+/// `monitoring_url` both the log URL), all `usable`. Write it to a file and point
+/// `[CTLOGS] LogList` at it; `Logs` then names them by URL or description
+/// (`Fake log 127.0.0.1:PORT`).
+pub fn log_list_json(logs: &[&FakeLog]) -> String {
+    let entry = |l: &FakeLog| {
+        let mut v = serde_json::json!({
+            "description": format!("Fake log 127.0.0.1:{}", l.port),
+            "log_id": l.list_log_id(),
+            "key": base64(&l.spki_der()),
+            "mmd": 86400,
+            "state": {"usable": {"timestamp": "2026-01-01T00:00:00Z"}},
+        });
+        match l.kind {
+            LogType::Rfc6962 => v["url"] = l.url().into(),
+            LogType::Tiled => {
+                v["submission_url"] = l.url().into();
+                v["monitoring_url"] = l.url().into();
+            }
+        }
+        v
+    };
+    let rfc: Vec<_> = logs
+        .iter()
+        .filter(|l| l.kind == LogType::Rfc6962)
+        .map(|l| entry(l))
+        .collect();
+    let tiled: Vec<_> = logs
+        .iter()
+        .filter(|l| l.kind == LogType::Tiled)
+        .map(|l| entry(l))
+        .collect();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let t = certstreammonitor::clock::utc(now);
+    serde_json::json!({
+        "version": "test",
+        "log_list_timestamp": format!("{}Z", t.iso()),
+        "operators": [{
+            "name": "Fake CT",
+            "email": ["ct@127.0.0.1"],
+            "logs": rfc,
+            "tiled_logs": tiled,
+        }],
+    })
+    .to_string()
 }
