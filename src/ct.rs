@@ -5,6 +5,7 @@
 //! batch by batch (over `rfc6962` or `static_ct`, the log's protocol), and `entry` turns
 //! each log entry into a certificate record.
 
+pub(crate) mod audit;
 pub(crate) mod entry;
 pub mod loglist;
 pub mod merkle;

@@ -29,6 +29,9 @@ pub struct LogEntry<'a> {
     /// Why the chain (RFC 6962 `extra_data`, static-ct-api fingerprint list) could not be
     /// read. The names come from the leaf, so such an entry is kept and this reported.
     pub chain_error: Option<String>,
+    /// The `TimestampedEntry` bytes as the log committed to them (its Merkle leaf is
+    /// `version || leaf_type || TimestampedEntry`, RFC 6962 §3.4): what verification hashes.
+    pub timestamped_entry: &'a [u8],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +96,7 @@ fn entry_kind(v: u64) -> Result<EntryKind, EntryError> {
 /// RFC 6962 `leaf_input` (MerkleTreeLeaf) and `extra_data`, both already base64-decoded.
 pub fn parse_rfc6962<'a>(leaf: &'a [u8], extra: &'a [u8]) -> Result<LogEntry<'a>, EntryError> {
     let mut r = Bytes { buf: leaf };
+    let timestamped_entry = leaf.get(2..).unwrap_or_default();
     let version = r.uint(1, "version")?;
     let leaf_type = r.uint(1, "leaf_type")?;
     if version != 0 || leaf_type != 0 {
@@ -120,6 +124,7 @@ pub fn parse_rfc6962<'a>(leaf: &'a [u8], extra: &'a [u8]) -> Result<LogEntry<'a>
         cert,
         precertificate,
         chain_error: chain_error.map(|e| e.0),
+        timestamped_entry,
     })
 }
 
@@ -161,6 +166,7 @@ fn parse_tile_into<'a>(tile: &'a [u8], out: &mut Vec<LogEntry<'a>>) -> Result<()
     while !r.is_empty() {
         let n = out.len();
         let wrap = |e: EntryError| EntryError(format!("tile leaf {n}: {e}"));
+        let leaf_start = r.buf;
         let timestamp_ms = r.uint(8, "timestamp").map_err(wrap)?;
         let kind = entry_kind(r.uint(2, "entry_type").map_err(wrap)?).map_err(wrap)?;
         let cert = match kind {
@@ -171,6 +177,7 @@ fn parse_tile_into<'a>(tile: &'a [u8], out: &mut Vec<LogEntry<'a>>) -> Result<()
             }
         };
         r.vector(2, "extensions").map_err(wrap)?;
+        let timestamped_entry = &leaf_start[..leaf_start.len() - r.buf.len()];
         let precertificate = match kind {
             EntryKind::X509 => None,
             EntryKind::Precert => Some(r.vector(3, "pre_certificate").map_err(wrap)?),
@@ -192,6 +199,7 @@ fn parse_tile_into<'a>(tile: &'a [u8], out: &mut Vec<LogEntry<'a>>) -> Result<()
             cert,
             precertificate,
             chain_error,
+            timestamped_entry,
         });
     }
     Ok(())
@@ -221,6 +229,35 @@ pub fn record_from_entry(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The same entry as an RFC 6962 leaf and as a static-ct-api tile leaf gives the same
+    /// Merkle leaf hash: `leaf_input` whole, the tile leaf by its TimestampedEntry bytes.
+    #[test]
+    fn timestamped_entry_bytes_hash_like_the_merkle_leaf() {
+        use crate::ct::merkle::{leaf_hash, timestamped_entry_hash};
+        let entry = [
+            &[0u8, 0, 0, 0, 0, 0, 0, 7, 0, 1][..],
+            &[9; 32],
+            &[0, 0, 2, 0x30, 0x00, 0, 0],
+        ]
+        .concat();
+        let leaf = [&[0u8, 0][..], &entry].concat();
+        let e = parse_rfc6962(&leaf, &[0, 0, 1, 0xEE, 0, 0, 0]).unwrap();
+        assert_eq!(e.timestamped_entry, &entry[..]);
+        // TileLeaf: the entry, then pre_certificate and the fingerprint chain.
+        let tile = [&entry[..], &[0, 0, 1, 0xEE], &[0, 32], &[5; 32]].concat();
+        let two = [&tile[..], &tile[..]].concat();
+        let (leaves, problem) = parse_tile(&two);
+        assert!(problem.is_none());
+        assert_eq!(leaves.len(), 2);
+        for l in &leaves {
+            assert_eq!(l.timestamped_entry, &entry[..]);
+            assert_eq!(
+                timestamped_entry_hash(l.timestamped_entry),
+                leaf_hash(&leaf)
+            );
+        }
+    }
 
     #[test]
     fn rfc6962_structure_errors() {

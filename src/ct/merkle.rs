@@ -37,6 +37,16 @@ pub fn leaf_hash(leaf: &[u8]) -> Hash {
     h.finish()
 }
 
+/// The leaf hash of an entry known by its `TimestampedEntry` bytes (a static-ct-api
+/// TileLeaf starts with them; RFC 6962 `leaf_input` is `0x00 0x00 || TimestampedEntry`):
+/// `SHA-256(0x00 || 0x00 (version v1) || 0x00 (timestamped_entry) || entry)`.
+pub fn timestamped_entry_hash(entry: &[u8]) -> Hash {
+    let mut h = Sha256::new();
+    h.update(&[0x00, 0x00, 0x00]);
+    h.update(entry);
+    h.finish()
+}
+
 /// `SHA-256(0x01 || left || right)`: an interior node (RFC 6962 §2.1).
 pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
     let mut h = Sha256::new();

@@ -1,0 +1,202 @@
+//! Checking that a log serves the entries it signed: the reader feeds the leaf hash of every
+//! entry it hands over, in log order, and asks at each signed tree head whether the root
+//! of what it read is the root the log signed (RFC 6962 §2.1, §3.5).
+//!
+//! The audit keeps two compact Merkle frontiers ([`MerkleFrontier`]): the one of every
+//! entry handed over, and the one at the last *verified* position — a signed tree size
+//! whose root matched. Only verified positions are committed (`CTLogState.NextIndex` and
+//! `Frontier`), so after a mismatch, a crash or a stop the reading resumes from a position
+//! whose every entry is known to be what the log signed. Entries read past it and not yet
+//! verified are held (their matches only, by the DB thread) until the next signed head
+//! confirms them, or dropped with a `LOG MISBEHAVING` report when it does not.
+
+use crate::ct::merkle::{Hash, MerkleFrontier};
+use crate::ct::signature::SignedTreeHead;
+
+/// The verdict at a signed tree head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditStep {
+    /// Our position is below the head's size (or the head is older than our position):
+    /// nothing to decide yet.
+    Pending,
+    /// The root of the entries read equals the signed root: everything up to the head's
+    /// size is verified; the frontier (as stored in `CTLogState.Frontier`) comes with it.
+    Verified { size: u64, frontier: Vec<u8> },
+    /// The log signed a different root than its entries hash to (or, at our verified
+    /// size, a different root than it signed before): the log misbehaves.
+    Mismatch { evidence: String },
+}
+
+/// The verification state of one log.
+#[derive(Debug, Clone)]
+pub struct LogAudit {
+    read: MerkleFrontier,
+    verified: MerkleFrontier,
+    /// The root last signed at `verified.size()`, if we saw one (to catch a log that signs
+    /// two different roots for the same size).
+    verified_root: Option<Hash>,
+}
+
+impl LogAudit {
+    /// Resume from a verified frontier (a saved one, or one rebuilt from a proof).
+    pub fn resume(frontier: MerkleFrontier) -> LogAudit {
+        LogAudit {
+            read: frontier.clone(),
+            verified: frontier,
+            verified_root: None,
+        }
+    }
+
+    /// Entries handed over so far.
+    pub fn read_size(&self) -> u64 {
+        self.read.size()
+    }
+
+    /// The last verified position.
+    pub fn verified_size(&self) -> u64 {
+        self.verified.size()
+    }
+
+    /// The next entries' leaf hashes, in log order.
+    pub fn absorb(&mut self, hashes: &[Hash]) -> Result<(), String> {
+        for h in hashes {
+            self.read.append(*h)?;
+        }
+        Ok(())
+    }
+
+    /// Judge what was read against `head` (whose signature is already verified).
+    pub fn check(&mut self, head: &SignedTreeHead) -> AuditStep {
+        let size = head.tree_size;
+        if size == self.verified.size() {
+            let root = self.verified.root();
+            if root != head.root_hash {
+                return AuditStep::Mismatch {
+                    evidence: format!(
+                        "signed {}; the {} entries already verified hash to {}",
+                        head.evidence(),
+                        size,
+                        b64(&root)
+                    ),
+                };
+            }
+        }
+        if size != self.read.size() || size < self.verified.size() {
+            return AuditStep::Pending;
+        }
+        let root = self.read.root();
+        if root != head.root_hash {
+            return AuditStep::Mismatch {
+                evidence: format!(
+                    "signed {}; entries {}..{size} as served hash to the root {}",
+                    head.evidence(),
+                    self.verified.size(),
+                    b64(&root)
+                ),
+            };
+        }
+        self.verified = self.read.clone();
+        self.verified_root = Some(root);
+        AuditStep::Verified {
+            size,
+            frontier: self.verified.to_bytes(),
+        }
+    }
+
+    /// Forget what was read past the last verified position.
+    pub fn rewind(&mut self) {
+        self.read = self.verified.clone();
+    }
+}
+
+fn b64(h: &Hash) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ct::merkle::leaf_hash;
+
+    fn head(leaves: &[Hash]) -> SignedTreeHead {
+        let mut f = MerkleFrontier::new();
+        for l in leaves {
+            f.append(*l).unwrap();
+        }
+        SignedTreeHead {
+            tree_size: leaves.len() as u64,
+            timestamp_ms: 1_700_000_000_000,
+            root_hash: f.root(),
+        }
+    }
+
+    fn leaves(n: u64) -> Vec<Hash> {
+        (0..n).map(|i| leaf_hash(&i.to_be_bytes())).collect()
+    }
+
+    #[test]
+    fn verifies_at_each_signed_size_and_only_there() {
+        let all = leaves(40);
+        let mut a = LogAudit::resume(MerkleFrontier::new());
+        a.absorb(&all[..10]).unwrap();
+        assert_eq!(a.check(&head(&all[..25])), AuditStep::Pending);
+        a.absorb(&all[10..25]).unwrap();
+        match a.check(&head(&all[..25])) {
+            AuditStep::Verified { size, frontier } => {
+                assert_eq!(size, 25);
+                assert_eq!(MerkleFrontier::from_bytes(&frontier).unwrap().size(), 25);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(a.verified_size(), 25);
+        // A head older than our position cannot be judged by root alone.
+        a.absorb(&all[25..30]).unwrap();
+        assert_eq!(a.check(&head(&all[..28])), AuditStep::Pending);
+        a.absorb(&all[30..40]).unwrap();
+        assert!(matches!(
+            a.check(&head(&all[..40])),
+            AuditStep::Verified { size: 40, .. }
+        ));
+    }
+
+    #[test]
+    fn a_changed_entry_is_a_mismatch_and_rewind_returns_to_the_verified_position() {
+        let all = leaves(20);
+        let mut served = all.clone();
+        served[13] = leaf_hash(b"changed");
+        let mut a = LogAudit::resume(MerkleFrontier::new());
+        a.absorb(&served[..8]).unwrap();
+        assert!(matches!(
+            a.check(&head(&all[..8])),
+            AuditStep::Verified { .. }
+        ));
+        a.absorb(&served[8..20]).unwrap();
+        match a.check(&head(&all[..20])) {
+            AuditStep::Mismatch { evidence } => {
+                assert!(evidence.contains("entries 8..20"), "{evidence}");
+                assert!(evidence.contains("tree_size 20"), "{evidence}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(a.verified_size(), 8);
+        a.rewind();
+        assert_eq!(a.read_size(), 8);
+        a.absorb(&all[8..20]).unwrap();
+        assert!(matches!(
+            a.check(&head(&all[..20])),
+            AuditStep::Verified { size: 20, .. }
+        ));
+    }
+
+    #[test]
+    fn a_second_root_for_a_verified_size_is_a_mismatch() {
+        let all = leaves(9);
+        let mut a = LogAudit::resume(MerkleFrontier::new());
+        a.absorb(&all).unwrap();
+        assert!(matches!(a.check(&head(&all)), AuditStep::Verified { .. }));
+        let mut other = head(&all);
+        other.root_hash[0] ^= 1;
+        assert!(matches!(a.check(&other), AuditStep::Mismatch { .. }));
+    }
+}
