@@ -17,7 +17,7 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------------------
 // SHA-1 (FIPS 180-4), for the expected fingerprints
@@ -325,6 +325,8 @@ pub struct Request {
     /// Path and query below the log's prefix (`ct/v1/get-sth`, `tile/data/000.p/5`).
     pub path: String,
     pub status: u16,
+    /// When the request arrived (before `LogState.delay`).
+    pub at: Instant,
 }
 
 /// Everything a test may change while the monitor runs.
@@ -626,6 +628,7 @@ fn handle(mut s: TcpStream, kind: LogType, state: &Mutex<LogState>) {
     let Some(line) = read_request_line(&mut s) else {
         return;
     };
+    let at = Instant::now();
     let mut parts = line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let path = target.strip_prefix(PREFIX).unwrap_or(target).to_string();
@@ -679,7 +682,11 @@ fn handle(mut s: TcpStream, kind: LogType, state: &Mutex<LogState>) {
             answer = Answer::new(200, "<html><body>502 Bad Gateway (cached)</body></html>\n")
         }
         Some(Fault::Reset) => {
-            lock().requests.push(Request { path, status: 0 });
+            lock().requests.push(Request {
+                path,
+                status: 0,
+                at,
+            });
             let _ = s.shutdown(Shutdown::Both);
             return;
         }
@@ -688,6 +695,7 @@ fn handle(mut s: TcpStream, kind: LogType, state: &Mutex<LogState>) {
     lock().requests.push(Request {
         path,
         status: answer.status,
+        at,
     });
     let body = if answer.gzip {
         gzip(&answer.body)
