@@ -349,9 +349,13 @@ impl Reassembly {
                 self.malformed.remove(&start);
                 stats.entries.fetch_add(n - start, Ordering::Relaxed);
                 self.done.insert(start, (n, records));
-                if n < end {
-                    // A short answer: the rest of the range is asked again.
-                    insert_sorted(&mut self.pending, (n, end));
+                // A short answer: the rest of the range is asked again, cut to the batch
+                // size the log just showed (several workers can share it).
+                let mut rest = n;
+                while rest < end {
+                    let cut = batch.as_ref().map_or(end, |b| b.range_end(rest, end));
+                    insert_sorted(&mut self.pending, (rest, cut));
+                    rest = cut;
                 }
             }
             Err(FetchError::Malformed { index, message }) if index == start => {
