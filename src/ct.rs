@@ -90,7 +90,7 @@ fn max_qps_key(config: &Config, section: &str) -> Result<Option<Option<f64>>, Co
         return Ok(None);
     };
     match v.trim().parse::<f64>() {
-        Ok(q) if q == 0.0 => Ok(Some(None)),
+        Ok(0.0) => Ok(Some(None)),
         Ok(q) if q.is_finite() && (0.001..=1_000_000.0).contains(&q) => Ok(Some(Some(q))),
         _ => Err(config.key_error(
             section,

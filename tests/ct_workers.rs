@@ -63,7 +63,7 @@ fn entry(tag: &str, i: u64) -> Entry {
         .subject_cn(&h)
         .basic_constraints(false)
         .dns_names(&[&h, &format!("www-{tag}{i}.example")]);
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         Entry::precert(&b)
     } else {
         Entry::x509(&b)
@@ -470,6 +470,43 @@ fn bad_workers_maxqps_and_section_values_name_the_key() {
         assert!(
             !dir.join(DB).exists(),
             "config checked before the DB is created"
+        );
+    }
+}
+
+/// A tiled log's partial tile (the right edge of the tree) that fails is not asked again
+/// until the checkpoint has been polled again.
+#[test]
+fn failed_partial_tile_is_asked_again_only_after_the_next_checkpoint() {
+    let dir = TempDir::new("ctw-partial");
+    const N: u64 = 300;
+    let log = FakeLog::tiled(entries("p", 0..N));
+    {
+        let mut st = log.state();
+        st.faults_only_for = Some(".p/".into());
+        st.faults = vec![Fault::ServerError, Fault::ServerError].into();
+    }
+    let db = db_of(&dir);
+    let cfg = write_conf(&dir, &[&log], "", "");
+    let mut p = Proc::monitor(&dir, &cfg);
+    wait_next(&p, &db, &log, N);
+    let st = p.stop();
+    assert_eq!(st.code(), Some(0), "stderr:\n{}", p.stderr());
+    assert_eq!(sorted_domains(&db), matching("p", 0..N));
+    let reqs = log.requests();
+    let partial = data_tile_path(1, N - 256);
+    let asked: Vec<usize> = reqs
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.path == partial)
+        .map(|(i, _)| i)
+        .collect();
+    let paths: Vec<&str> = reqs.iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(asked.len(), 3, "two failures, then the tile: {paths:?}");
+    for w in asked.windows(2) {
+        assert!(
+            reqs[w[0] + 1..w[1]].iter().any(|r| r.path == "checkpoint"),
+            "a checkpoint poll between two requests for the partial tile: {paths:?}"
         );
     }
 }
