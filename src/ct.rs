@@ -237,6 +237,81 @@ impl CtSettings {
 mod tests {
     use super::*;
 
+    fn log(description: &str, url: &str, kind: loglist::LogKind) -> CtLog {
+        CtLog {
+            operator: "Example".into(),
+            description: description.into(),
+            log_id: format!("id-{description}"),
+            kind,
+            url: url.into(),
+            submission_url: None,
+            state: loglist::LogState::Usable,
+            final_tree_size: None,
+            temporal_interval: None,
+        }
+    }
+
+    #[test]
+    fn per_log_sections_apply_by_url_or_description_in_file_order() {
+        let text = "[CTLOGS]\nWorkers = 3\nMaxQPS = 10\n\
+                    [CTLOG HTTPS://CT.Example.com/slow/]\nWorkers = 8\nMaxQPS = 0\n\
+                    [CTLOG Example 'Capped' log]\nBatchSize = 1000\nWorkers = 2\n\
+                    [CTLOG https://gone.example/log/]\nMaxQPS = 1\n\
+                    [CTLOGSX]\nWhatever = 1\n";
+        let c = Config::parse("t.conf", text).unwrap();
+        let s = CtSettings::from_config(&c).unwrap();
+        let slow = log(
+            "Slow",
+            "https://ct.example.com/slow/",
+            loglist::LogKind::Rfc6962,
+        );
+        let capped = log(
+            "Example 'Capped' log",
+            "https://c.example/",
+            loglist::LogKind::Tiled,
+        );
+        let other = log("Other", "https://o.example/", loglist::LogKind::Rfc6962);
+        let r = s.reader_for(&slow);
+        assert_eq!((r.workers, r.max_qps, r.batch_size), (Some(8), None, None));
+        let r = s.reader_for(&capped);
+        assert_eq!(
+            (r.workers, r.max_qps, r.batch_size),
+            (Some(2), Some(10.0), Some(1000))
+        );
+        let r = s.reader_for(&other);
+        assert_eq!(
+            (r.workers, r.max_qps, r.batch_size),
+            (Some(3), Some(10.0), None)
+        );
+        assert_eq!(
+            s.unmatched_overrides(&[slow, capped, other]),
+            vec!["CTLOG https://gone.example/log/"]
+        );
+    }
+
+    #[test]
+    fn per_log_section_errors_name_section_and_key() {
+        let err = |text: &str| {
+            CtSettings::from_config(&Config::parse("t.conf", text).unwrap())
+                .unwrap_err()
+                .to_string()
+        };
+        let e = err("[CTLOG https://a.example/]\nWorkers = 0\n");
+        assert!(
+            e.contains("t.conf, line 2: [CTLOG https://a.example/] Workers: \"0\""),
+            "{e}"
+        );
+        let e = err("[CTLOG https://a.example/]\nMaxQPS = -2\n");
+        assert!(e.contains("[CTLOG https://a.example/] MaxQPS"), "{e}");
+        let e = err("[CTLOG https://a.example/]\nStartAt = end\n");
+        assert!(
+            e.contains("[CTLOG https://a.example/] startat: unknown key"),
+            "{e}"
+        );
+        let e = err("[CTLOG]\nWorkers = 1\n");
+        assert!(e.contains("[CTLOG]: name the log"), "{e}");
+    }
+
     #[test]
     fn poll_interval_bounds_and_messages() {
         let poll = |v: &str| {

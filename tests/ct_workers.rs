@@ -510,3 +510,46 @@ fn failed_partial_tile_is_asked_again_only_after_the_next_checkpoint() {
         );
     }
 }
+
+/// A 429 with `Retry-After: 2` to one worker pauses every worker of that log: no request
+/// reaches the log for the next 2 s (checked well inside: 0.5 s to 1.5 s after it).
+#[test]
+fn retry_after_pauses_every_worker_of_the_log() {
+    let dir = TempDir::new("ctw-429");
+    const N: u64 = 600;
+    let log = FakeLog::rfc6962(entries("r", 0..N));
+    let delay = Duration::from_millis(50);
+    {
+        let mut st = log.state();
+        st.cap = 8;
+        st.delay = delay;
+        st.faults_only_for = Some("get-entries".into());
+        let mut faults = vec![Fault::Slow(Duration::ZERO); 12];
+        faults.push(Fault::TooMany(Some(2)));
+        st.faults = faults.into();
+    }
+    let db = db_of(&dir);
+    let cfg = write_conf(&dir, &[&log], "Workers = 4\n", "");
+    let mut p = Proc::monitor(&dir, &cfg);
+    wait_next(&p, &db, &log, N);
+    let st = p.stop();
+    assert_eq!(st.code(), Some(0), "stderr:\n{}", p.stderr());
+    assert_eq!(sorted_domains(&db), matching("r", 0..N));
+    let reqs = log.requests();
+    let limited = reqs
+        .iter()
+        .find(|r| r.status == 429)
+        .expect("the 429 was served")
+        .at;
+    let paused: Vec<&str> = reqs
+        .iter()
+        .filter(|r| {
+            r.at > limited + Duration::from_millis(500)
+                && r.at < limited + Duration::from_millis(1500)
+        })
+        .map(|r| r.path.as_str())
+        .collect();
+    assert!(paused.is_empty(), "requests during Retry-After: {paused:?}");
+    assert!(p.stderr().contains("rate limited; retrying in 2.0 s"));
+    assert!(overlapped(&log, delay), "requests were in flight together");
+}
