@@ -8,7 +8,7 @@ use crate::ct::entry::{self, EntryError, LogEntry};
 use crate::ct::reader::{check_status, Endpoint, FetchError};
 
 /// Entries per full data tile.
-pub(super) const TILE_WIDTH: u64 = 256;
+const TILE_WIDTH: u64 = 256;
 
 /// The tree size of the log's checkpoint, as the log reports it.
 pub(super) fn tree_size(log: &Endpoint) -> Result<u64, FetchError> {

@@ -160,14 +160,10 @@ struct Reassembly {
     done: BTreeMap<u64, (u64, Vec<CertificateRecord<'static>>)>,
     /// Consecutive failures to decode the entry at an index (at most one per range).
     malformed: BTreeMap<u64, u32>,
-    /// Tiled logs: the partial tile at the right edge failed. It is not asked again in
-    /// this catch-up: the next checkpoint poll decides (the tile may have grown).
-    edge_failed: bool,
 }
 
 impl CtLogCursor {
-    /// Read `[next, size)` and hand it over in order. `Some(size)` when done (short of it
-    /// when a tiled log's partial tile failed: the next poll asks again); `None` when a
+    /// Read `[next, size)` and hand it over in order. `Some(size)` when done; `None` when a
     /// stop was requested or the DB thread is gone (what was not handed over is read again
     /// after a restart).
     pub(super) fn catch_up(
@@ -212,7 +208,6 @@ impl CtLogCursor {
             pending: Vec::new(),
             done: BTreeMap::new(),
             malformed: BTreeMap::new(),
-            edge_failed: false,
         };
         let (job_tx, job_rx) = mpsc::channel::<(u64, u64)>();
         let job_rx = Mutex::new(job_rx);
@@ -278,10 +273,6 @@ impl CtLogCursor {
                     r.pos = n;
                 }
                 if r.pos >= size {
-                    return true;
-                }
-                if r.edge_failed && in_flight == 0 && r.pending.is_empty() && r.fresh >= size {
-                    // Everything before the failed partial tile is handed over.
                     return true;
                 }
                 if shutdown::requested() {
@@ -403,12 +394,7 @@ impl Reassembly {
                     let d = delay_after(log, stats, &endpoint.gate, e, backoff);
                     endpoint.gate.pause(d);
                 }
-                if batch.is_none() && end == self.size && end % static_ct::TILE_WIDTH != 0 {
-                    // A partial tile is asked for once per checkpoint poll.
-                    self.edge_failed = true;
-                } else {
-                    insert_sorted(&mut self.pending, (start, end));
-                }
+                insert_sorted(&mut self.pending, (start, end));
             }
         }
     }
