@@ -325,8 +325,8 @@ fn kill_9_with_workers_in_flight_stores_every_match_exactly_once() {
 // ---------------------------------------------------------------------------------------
 // 3. Politeness: MaxQPS and the per-log section
 
-/// `[CTLOG <url of A>] MaxQPS = 5`: log A never sees more than 5 requests a second (plus
-/// one for the edges of the window), log B (same `[CTLOGS] Workers = 4`, no section) is
+/// `[CTLOG <url of A>] MaxQPS = 5`: log A never sees more than 10 requests in 2 s (plus
+/// three for the edges of the window and a loaded machine), log B (same `[CTLOGS] Workers = 4`, no section) is
 /// read as fast as it answers.
 #[test]
 fn max_qps_in_a_per_log_section_limits_that_log_only() {
@@ -350,15 +350,16 @@ fn max_qps_in_a_per_log_section_limits_that_log_only() {
     assert_eq!(st.code(), Some(0), "stderr:\n{}", p.stderr());
     let times = |log: &FakeLog| -> Vec<Instant> { log.requests().iter().map(|r| r.at).collect() };
     let (ta, tb) = (times(&a), times(&b));
-    let most_a = most_in_window(&ta, Duration::from_secs(1));
-    let most_b = most_in_window(&tb, Duration::from_secs(1));
+    // Over 2 s, 5 requests/s is 10 (11 slots fit in a 2 s window); 2 more for a loaded machine.
+    let most_a = most_in_window(&ta, Duration::from_secs(2));
+    let most_b = most_in_window(&tb, Duration::from_secs(2));
     eprintln!(
-        "most requests in 1 s: A {most_a} (of {}), B {most_b} (of {})",
+        "most requests in 2 s: A {most_a} (of {}), B {most_b} (of {})",
         ta.len(),
         tb.len()
     );
-    assert!(most_a <= 6, "log A: {most_a} requests within 1 s");
-    assert!(most_b > 6, "log B is not limited: {most_b}");
+    assert!(most_a <= 13, "log A: {most_a} requests within 2 s");
+    assert!(most_b > 12, "log B is not limited: {most_b}");
     assert!(
         next_index(&db, &a).unwrap() < N as i64,
         "A is read at its pace"
