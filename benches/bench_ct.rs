@@ -8,6 +8,11 @@
 //! (gzip data tiles) and as an RFC 6962 log (`get-entries` capped at 1024), and runs the
 //! binary's `monitor` (built by `cargo bench` with the bench profile, release + LTO) against each with `StartAt = beginning`. The clock stops when
 //! `CTLogState.NextIndex` reaches the tree size. `--one-core` pins the monitor to CPU 0.
+//!
+//!     cargo bench --bench bench_ct -- --latency [ENTRIES]
+//!
+//! A slow RFC 6962 log instead: every request (get-sth, get-entries) answered after 1 s,
+//! ENTRIES (default 20 000) caught up with `[CTLOGS] Workers` = 1, 4 and 8.
 
 #[path = "../tests/common/der.rs"]
 mod der;
@@ -18,6 +23,9 @@ use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Milliseconds the loopback log waits before each answer (`--latency`: 1000).
+static DELAY_MS: AtomicU64 = AtomicU64::new(0);
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -178,6 +186,10 @@ fn serve(log: Arc<Log>, listener: TcpListener) {
                     }
                 }
                 let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+                let delay = DELAY_MS.load(Ordering::Relaxed);
+                if delay > 0 {
+                    std::thread::sleep(Duration::from_millis(delay));
+                }
                 let n = log.entries.len();
                 if path.ends_with("/ct/v1/get-sth") {
                     let body = format!(
@@ -264,7 +276,7 @@ fn peak_rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-fn run(kind: &str, log: &Arc<Log>, one_core: bool) {
+fn run(kind: &str, log: &Arc<Log>, one_core: bool, workers: Option<usize>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let served_before = log.served_bytes.load(Ordering::Relaxed);
@@ -286,9 +298,10 @@ fn run(kind: &str, log: &Arc<Log>, one_core: bool) {
     let conf = format!(
         "[SEARCH]\nSearchKeywords = paypal|apple|amazon|microsoft|ameli|impots|netflix|login-secure\n\
          [DATABASE]\nDBFile = {db}\nTABLEname = CertMon\n[LOGGING]\nLogType = stderr\nLogLevel = WARNING\n\
-         [SERVER]\nACTServer = ct://\n[CTLOGS]\nLogList = {list}\nLogs = {url}\nStartAt = beginning\nPollInterval = 0.2\n",
+         [SERVER]\nACTServer = ct://\n[CTLOGS]\nLogList = {list}\nLogs = {url}\nStartAt = beginning\nPollInterval = 0.2\n{workers}",
         db = dir.join("db.sqlite").display(),
-        list = dir.join("list.json").display()
+        list = dir.join("list.json").display(),
+        workers = workers.map_or_else(String::new, |w| format!("Workers = {w}\n"))
     );
     std::fs::write(dir.join("bench.conf"), conf).unwrap();
     // Cargo builds the binary target for benches and names it here.
@@ -327,6 +340,10 @@ fn run(kind: &str, log: &Arc<Log>, one_core: bool) {
         .query_row("SELECT COUNT(*) FROM CertMon", [], |r| r.get(0))
         .unwrap();
     let bytes = log.served_bytes.load(Ordering::Relaxed) - served_before;
+    let kind = match workers {
+        Some(w) => format!("{kind}, Workers = {w}"),
+        None => kind.to_string(),
+    };
     println!(
         "{kind:<8} {n} entries in {secs:.2} s: {:>8.0} entries/s, {:.0} bytes downloaded/entry, {stored} rows stored, monitor peak RSS {:.1} MiB",
         n as f64 / secs,
@@ -343,7 +360,9 @@ fn main() {
         .filter(|a| a != "--bench")
         .collect();
     let one_core = args.iter().any(|a| a == "--one-core");
-    let n: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(100_000);
+    let latency = args.iter().any(|a| a == "--latency");
+    let default = if latency { 20_000 } else { 100_000 };
+    let n: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(default);
     let n = n.div_ceil(256) * 256;
     let t = Instant::now();
     let log = Arc::new(build(n));
@@ -356,6 +375,14 @@ fn main() {
             "monitor on any core"
         }
     );
-    run("tiled", &log, one_core);
-    run("rfc6962", &log, one_core);
+    if latency {
+        DELAY_MS.store(1000, Ordering::Relaxed);
+        println!("every request answered after 1 s");
+        for w in [1, 4, 8] {
+            run("rfc6962", &log, one_core, Some(w));
+        }
+        return;
+    }
+    run("tiled", &log, one_core, None);
+    run("rfc6962", &log, one_core, None);
 }

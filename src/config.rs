@@ -123,6 +123,27 @@ impl Config {
         }
     }
 
+    /// An error about a whole section (its name, not one key).
+    pub fn section_error(&self, section: &str, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            file: self.path.display().to_string(),
+            line: None,
+            section: Some(section.to_string()),
+            key: None,
+            message: message.into(),
+        }
+    }
+
+    /// Section names in file order (DEFAULT excluded).
+    pub fn sections(&self) -> Vec<&str> {
+        self.ini.sections()
+    }
+
+    /// Lower-cased keys written in `section` (DEFAULT's excluded).
+    pub fn keys(&self, section: &str) -> Vec<&str> {
+        self.ini.keys(section)
+    }
+
     /// An optional key, interpolated.
     pub fn get(&self, section: &str, key: &str) -> Result<Option<String>, ConfigError> {
         Ok(self.ini.get(section, key)?)

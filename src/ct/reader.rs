@@ -9,13 +9,15 @@
 //!
 //! This file is the part both protocols share (the loop, backoff and retries, skipping
 //! undecodable entries, the hand-over); what differs is in `rfc6962.rs` and
-//! `static_ct.rs`.
+//! `static_ct.rs`. `workers.rs` downloads a backlog with several requests in flight
+//! (`[CTLOGS] Workers`) at a polite rate (`MaxQPS`), handing batches over in order.
 
 use crate::backoff::Backoff;
 use crate::certificate::CertificateRecord;
 use crate::ct::entry::{self, LogEntry};
 use crate::ct::loglist::{CtLog, LogKind};
-use crate::ct::{rfc6962, static_ct};
+use crate::ct::rfc6962;
+use crate::ct::workers::Gate;
 use crate::logging;
 use crate::net::http::{HttpClient, HttpResponse};
 use crate::shutdown;
@@ -42,6 +44,11 @@ pub struct ReaderSettings {
     pub http_timeout: Duration,
     pub backoff_min: Duration,
     pub backoff_max: Duration,
+    /// Requests in flight at once while catching up (`[CTLOGS] Workers`); `None`: 4 for
+    /// RFC 6962 logs, 1 for tiled logs.
+    pub workers: Option<usize>,
+    /// Most requests per second to the log (`[CTLOGS] MaxQPS`); `None`: unlimited.
+    pub max_qps: Option<f64>,
 }
 
 impl Default for ReaderSettings {
@@ -53,6 +60,8 @@ impl Default for ReaderSettings {
             http_timeout: Duration::from_secs(30),
             backoff_min: Duration::from_secs(1),
             backoff_max: Duration::from_secs(60),
+            workers: None,
+            max_qps: None,
         }
     }
 }
@@ -80,7 +89,7 @@ pub struct LogStats {
 }
 
 impl LogStats {
-    fn error(&self, log: &CtLog, msg: &str) {
+    pub(super) fn error(&self, log: &CtLog, msg: &str) {
         self.errors.fetch_add(1, Ordering::Relaxed);
         *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = msg.to_string();
         logging::error(
@@ -104,11 +113,17 @@ pub(super) enum FetchError {
 pub(super) struct Endpoint {
     url: String,
     http: HttpClient,
+    /// `MaxQPS` and `Retry-After`, shared by every request to the log.
+    pub(super) gate: Gate,
 }
 
 impl Endpoint {
-    /// `path` under the log's URL; a failure to get any answer is [`FetchError::Transient`].
+    /// `path` under the log's URL, when the log's [`Gate`] lets the request go; a failure
+    /// to get any answer is [`FetchError::Transient`].
     pub(super) fn get(&self, path: &str) -> Result<HttpResponse, FetchError> {
+        if !self.gate.wait() {
+            return Err(FetchError::Transient("stopping".into()));
+        }
         let url = format!("{}{}", self.url, path);
         self.http
             .get(&url, BODY_LIMIT)
@@ -128,28 +143,28 @@ pub(super) fn check_status(resp: &HttpResponse, what: &str) -> Result<(), FetchE
 
 /// How a log is read: the protocol of its list entry ([`LogKind`]), with the state that
 /// protocol keeps between requests.
-enum Protocol {
-    Rfc6962(rfc6962::GetEntries),
+pub(super) enum Protocol {
+    Rfc6962(rfc6962::BatchSize, rfc6962::Buffers),
     StaticCt,
 }
 
 /// Reads one log. `next` is the first entry not yet handed over.
 pub struct CtLogCursor {
-    log: Arc<CtLog>,
-    settings: ReaderSettings,
-    endpoint: Endpoint,
-    protocol: Protocol,
+    pub(super) log: Arc<CtLog>,
+    pub(super) settings: ReaderSettings,
+    pub(super) endpoint: Endpoint,
+    pub(super) protocol: Protocol,
     next: Option<u64>,
-    stats: Arc<LogStats>,
-    /// Consecutive failures to decode the entry at this index.
-    malformed_at: Option<(u64, u32)>,
+    pub(super) stats: Arc<LogStats>,
     /// The tree size last reported as shrunk, so the report is not repeated every poll.
     shrink_reported: Option<u64>,
+    /// Fewer worker threads than configured could be started (reported once).
+    pub(super) few_threads_reported: bool,
 }
 
 /// How often an undecodable entry is re-fetched before it is skipped (a truncated or
 /// garbled response looks the same as a bad entry the first time).
-const MALFORMED_RETRIES: u32 = 3;
+pub(super) const MALFORMED_RETRIES: u32 = 3;
 
 /// The largest position (and tree size) a log can have here: `CTLogState` stores them as
 /// SQLite INTEGERs, signed 64-bit.
@@ -168,9 +183,13 @@ impl CtLogCursor {
         let endpoint = Endpoint {
             url: log.url.clone(),
             http: HttpClient::new(settings.http_timeout),
+            gate: Gate::new(settings.max_qps),
         };
         let protocol = match log.kind {
-            LogKind::Rfc6962 => Protocol::Rfc6962(rfc6962::GetEntries::new(settings.batch_size)),
+            LogKind::Rfc6962 => Protocol::Rfc6962(
+                rfc6962::BatchSize::new(settings.batch_size),
+                rfc6962::Buffers::default(),
+            ),
             LogKind::Tiled => Protocol::StaticCt,
         };
         if let Some(n) = saved_next {
@@ -183,8 +202,8 @@ impl CtLogCursor {
             protocol,
             next: saved_next,
             stats,
-            malformed_at: None,
             shrink_reported: None,
+            few_threads_reported: false,
         }
     }
 
@@ -203,22 +222,8 @@ impl CtLogCursor {
 
     fn reported_size(&self) -> Result<u64, FetchError> {
         match self.protocol {
-            Protocol::Rfc6962(_) => rfc6962::tree_size(&self.endpoint),
-            Protocol::StaticCt => static_ct::tree_size(&self.endpoint),
-        }
-    }
-
-    /// Download and decode entries from `next` (exclusive of `size`): the records and the new `next`.
-    fn fetch(
-        &mut self,
-        next: u64,
-        size: u64,
-    ) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
-        let (log, stats) = (&self.log, &self.stats);
-        let record = |index: u64, entry: &LogEntry<'_>| record(log, stats, index, entry);
-        match &mut self.protocol {
-            Protocol::Rfc6962(get_entries) => get_entries.fetch(&self.endpoint, next, size, record),
-            Protocol::StaticCt => static_ct::fetch(&self.endpoint, next, size, record),
+            Protocol::Rfc6962(..) => rfc6962::tree_size(&self.endpoint),
+            Protocol::StaticCt => crate::ct::static_ct::tree_size(&self.endpoint),
         }
     }
 
@@ -285,57 +290,12 @@ impl CtLogCursor {
                 }
                 continue;
             }
-            // Catch up to `size`, batch after batch.
-            let mut pos = next;
-            while pos < size && !shutdown::requested() {
-                match self.fetch(pos, size) {
-                    Ok((records, new_next)) => {
-                        backoff.reset();
-                        self.malformed_at = None;
-                        self.stats
-                            .entries
-                            .fetch_add(new_next - pos, Ordering::Relaxed);
-                        if !self.hand_over(tx, pos, new_next, size, records) {
-                            return;
-                        }
-                        pos = new_next;
-                    }
-                    Err(FetchError::Malformed { index, message }) => {
-                        let tries = match self.malformed_at {
-                            Some((i, n)) if i == index => n + 1,
-                            _ => 1,
-                        };
-                        self.malformed_at = Some((index, tries));
-                        if tries < MALFORMED_RETRIES {
-                            if !self.wait_after(
-                                FetchError::Transient(format!("entry {index}: {message}")),
-                                &mut backoff,
-                            ) {
-                                return;
-                            }
-                            continue;
-                        }
-                        // Deterministically bad: skip it (the whole tile for tiled logs), loudly.
-                        let skip_to = match self.protocol {
-                            Protocol::Rfc6962(_) => index + 1,
-                            Protocol::StaticCt => static_ct::skip_past(index, size),
-                        };
-                        self.stats
-                            .malformed
-                            .fetch_add(skip_to - index, Ordering::Relaxed);
-                        self.stats.error(&self.log, &format!("MALFORMED ENTRIES {index}..{skip_to} skipped after {tries} tries: {message}"));
-                        self.malformed_at = None;
-                        if !self.hand_over(tx, pos, skip_to, size, Vec::new()) {
-                            return;
-                        }
-                        pos = skip_to;
-                    }
-                    Err(e) => {
-                        if !self.wait_after(e, &mut backoff) {
-                            return;
-                        }
-                    }
+            // Catch up to `size`, with up to `Workers` requests in flight.
+            match self.catch_up(tx, next, size, &mut backoff) {
+                Some(n) => {
+                    self.next = Some(n);
                 }
+                None => return,
             }
         }
     }
@@ -349,43 +309,67 @@ impl CtLogCursor {
         records: Vec<CertificateRecord<'static>>,
     ) -> bool {
         self.next = Some(next);
-        self.stats.next.store(next, Ordering::Relaxed);
-        tx.send(CtBatch {
-            log: self.log.clone(),
-            start,
-            next,
-            tree_size,
-            records,
-        })
-        .is_ok()
+        send_batch(tx, &self.log, &self.stats, start, next, tree_size, records)
     }
 
     /// Log a failed request and sleep: `Retry-After` when given, else exponential backoff.
     fn wait_after(&self, e: FetchError, backoff: &mut Backoff) -> bool {
-        let delay = match e {
-            FetchError::RateLimited(retry_after) => {
-                let d = retry_after.unwrap_or_else(|| backoff.next_delay());
-                self.stats.error(
-                    &self.log,
-                    &format!("rate limited; retrying in {:.1} s", d.as_secs_f64()),
-                );
-                d
-            }
-            FetchError::Transient(m) | FetchError::Malformed { message: m, .. } => {
-                let d = backoff.next_delay();
-                self.stats.error(
-                    &self.log,
-                    &format!("{m}; retrying in {:.1} s", d.as_secs_f64()),
-                );
-                d
-            }
-        };
+        let delay = delay_after(&self.log, &self.stats, &self.endpoint.gate, e, backoff);
         shutdown::sleep(delay)
     }
 }
 
+/// Log a failed request; the delay before the next one (`Retry-After` when given, else
+/// exponential backoff). A rate limit pauses every request to the log (`gate`), workers
+/// included.
+pub(super) fn delay_after(
+    log: &CtLog,
+    stats: &LogStats,
+    gate: &Gate,
+    e: FetchError,
+    backoff: &mut Backoff,
+) -> Duration {
+    match e {
+        FetchError::RateLimited(retry_after) => {
+            let d = retry_after.unwrap_or_else(|| backoff.next_delay());
+            stats.error(
+                log,
+                &format!("rate limited; retrying in {:.1} s", d.as_secs_f64()),
+            );
+            gate.pause(d);
+            d
+        }
+        FetchError::Transient(m) | FetchError::Malformed { message: m, .. } => {
+            let d = backoff.next_delay();
+            stats.error(log, &format!("{m}; retrying in {:.1} s", d.as_secs_f64()));
+            d
+        }
+    }
+}
+
+/// Hand entries `[start, next)` to the DB thread; `false` when it is gone.
+pub(super) fn send_batch(
+    tx: &SyncSender<CtBatch>,
+    log: &Arc<CtLog>,
+    stats: &LogStats,
+    start: u64,
+    next: u64,
+    tree_size: u64,
+    records: Vec<CertificateRecord<'static>>,
+) -> bool {
+    stats.next.store(next, Ordering::Relaxed);
+    tx.send(CtBatch {
+        log: log.clone(),
+        start,
+        next,
+        tree_size,
+        records,
+    })
+    .is_ok()
+}
+
 /// A decoded entry → record; a certificate that cannot be read at all is logged and skipped.
-fn record(
+pub(super) fn record(
     log: &CtLog,
     stats: &LogStats,
     index: u64,

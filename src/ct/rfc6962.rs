@@ -35,46 +35,68 @@ pub(super) fn tree_size(log: &Endpoint) -> Result<u64, FetchError> {
     Ok(sth.tree_size)
 }
 
-/// The `get-entries` state of one log: how many entries to ask for, and the buffers the
-/// base64 fields are decoded into (reused from request to request).
-pub(super) struct GetEntries {
+/// How many entries one `get-entries` request asks for: `[CTLOGS] BatchSize`, or adapted
+/// to the cap the log shows in its answers. One per log, shared by its workers.
+pub(super) struct BatchSize {
     /// `[CTLOGS] BatchSize`; `None` adapts to the log's cap.
     configured: Option<u64>,
     batch: u64,
     /// The largest answer the log gave to a capped request: its real cap. Aligned logs
     /// (Trillian, CTile) answer short at every boundary; those must not shrink the batch.
     largest_answer: u64,
+}
+
+impl BatchSize {
+    /// `batch_size` is `[CTLOGS] BatchSize`; `None` starts at 256 and adapts.
+    pub(super) fn new(batch_size: Option<u64>) -> BatchSize {
+        BatchSize {
+            configured: batch_size,
+            batch: batch_size.unwrap_or(256).max(1),
+            largest_answer: 0,
+        }
+    }
+
+    /// The end (exclusive) of the request starting at `next` in a tree of `size`. Requests
+    /// end on a multiple of the batch: logs that align their answers (Trillian, CTile) then
+    /// answer every request in full, and parallel workers ask for disjoint aligned ranges.
+    pub(super) fn range_end(&self, next: u64, size: u64) -> u64 {
+        (next - next % self.batch + self.batch).min(size)
+    }
+
+    /// The log answered `answered` entries to a request for `wanted`.
+    pub(super) fn observe(&mut self, wanted: u64, answered: u64) {
+        if answered > 0 && answered < wanted && self.configured.is_none() {
+            // The log caps its answers. Its cap is at least the largest answer seen; caps
+            // are round numbers (32, 256, 1000, 1024), so ask for the next power of two.
+            self.largest_answer = self.largest_answer.max(answered);
+            self.batch = self.largest_answer.next_power_of_two().clamp(1, 256);
+        }
+    }
+}
+
+/// The buffers the base64 fields of `get-entries` answers are decoded into (one set per
+/// worker, reused from request to request).
+#[derive(Default)]
+pub(super) struct Buffers {
     leaf_buf: Vec<u8>,
     extra_buf: Vec<u8>,
 }
 
-impl GetEntries {
-    /// `batch_size` is `[CTLOGS] BatchSize`; `None` starts at 256 and adapts.
-    pub(super) fn new(batch_size: Option<u64>) -> GetEntries {
-        GetEntries {
-            configured: batch_size,
-            batch: batch_size.unwrap_or(256).max(1),
-            largest_answer: 0,
-            leaf_buf: Vec::new(),
-            extra_buf: Vec::new(),
-        }
-    }
-
-    /// Download and decode entries from `next` (exclusive of `size`): the records `record`
-    /// made of them and the new `next`. A bad entry after good ones ends the batch before
-    /// it; a bad first entry is [`FetchError::Malformed`].
+impl Buffers {
+    /// Download and decode entries `[next, end)`: the records `record` made of them and
+    /// the new `next` (below `end` when the log answered short), and how many entries the
+    /// log answered (for [`BatchSize::observe`]). A bad entry after good
+    /// ones ends the batch before it; a bad first entry is [`FetchError::Malformed`].
     pub(super) fn fetch(
         &mut self,
         log: &Endpoint,
         next: u64,
-        size: u64,
+        end: u64,
         record: impl Fn(u64, &LogEntry<'_>) -> Option<CertificateRecord<'static>>,
-    ) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
-        // Requests end on a multiple of the batch: logs that align their answers
-        // (Trillian, CTile) then answer every request in full.
-        let end = (next - next % self.batch + self.batch - 1).min(size - 1);
-        let wanted = end - next + 1;
-        let resp = log.get(&format!("ct/v1/get-entries?start={next}&end={end}"))?;
+    ) -> Result<(Vec<CertificateRecord<'static>>, u64, u64), FetchError> {
+        let last = end - 1;
+        let wanted = end - next;
+        let resp = log.get(&format!("ct/v1/get-entries?start={next}&end={last}"))?;
         check_status(&resp, "get-entries")?;
         let parsed: Entries<'_> = serde_json::from_slice(&resp.body)
             .map_err(|e| FetchError::Transient(format!("get-entries: invalid response: {e}")))?;
@@ -83,12 +105,6 @@ impl GetEntries {
             return Err(FetchError::Transient(format!(
                 "get-entries returned {n} entries for a request of {wanted}"
             )));
-        }
-        if n < wanted && self.configured.is_none() {
-            // The log caps its answers. Its cap is at least the largest answer seen; caps
-            // are round numbers (32, 256, 1000, 1024), so ask for the next power of two.
-            self.largest_answer = self.largest_answer.max(n);
-            self.batch = self.largest_answer.next_power_of_two().clamp(1, 256);
         }
         let mut records = Vec::with_capacity(n as usize);
         for (k, raw) in parsed.entries.iter().enumerate() {
@@ -115,7 +131,7 @@ impl GetEntries {
                     }
                 }
                 // Keep the good prefix; the next request starts at the bad entry.
-                Err(_) if k > 0 => return Ok((records, index)),
+                Err(_) if k > 0 => return Ok((records, index, n)),
                 Err(e) => {
                     return Err(FetchError::Malformed {
                         index,
@@ -124,6 +140,6 @@ impl GetEntries {
                 }
             }
         }
-        Ok((records, next + n))
+        Ok((records, next + n, n))
     }
 }

@@ -100,7 +100,7 @@ fn spawn_reader(
 ) -> std::io::Result<Follower> {
     let log = Arc::new(log.clone());
     let stats = Arc::new(LogStats::default());
-    let mut cursor = CtLogCursor::new(log.clone(), saved, settings.reader.clone(), stats.clone());
+    let mut cursor = CtLogCursor::new(log.clone(), saved, settings.reader_for(&log), stats.clone());
     let name: String = format!("ct {}", log.description).chars().take(60).collect();
     std::thread::Builder::new()
         .name(name)
@@ -210,6 +210,12 @@ pub fn run<W: Write>(
     stats_to_stderr: bool,
 ) -> Result<(), Failure> {
     db.ensure_ct_state()?;
+    for section in settings.unmatched_overrides(&logs) {
+        logging::warning(
+            "ct",
+            &format!("[{section}] names no followed log (by URL or exact description); its settings are not used"),
+        );
+    }
     let (tx, rx) = mpsc::sync_channel::<CtBatch>(64);
     let mut followers = Vec::new();
     let mut running = HashSet::new();

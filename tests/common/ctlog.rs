@@ -33,7 +33,7 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------------------
 // SHA-1 (FIPS 180-4), for the expected fingerprints
@@ -365,6 +365,8 @@ pub struct Request {
     /// Path and query below the log's prefix (`ct/v1/get-sth`, `tile/data/000.p/5`).
     pub path: String,
     pub status: u16,
+    /// When the request arrived (before `LogState.delay`).
+    pub at: Instant,
 }
 
 /// Everything a test may change while the monitor runs.
@@ -793,6 +795,7 @@ fn handle(mut s: TcpStream, kind: LogType, state: &Mutex<LogState>, key: &Signin
     let Some(line) = read_request_line(&mut s) else {
         return;
     };
+    let at = Instant::now();
     let mut parts = line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let path = target.strip_prefix(PREFIX).unwrap_or(target).to_string();
@@ -846,7 +849,11 @@ fn handle(mut s: TcpStream, kind: LogType, state: &Mutex<LogState>, key: &Signin
             answer = Answer::new(200, "<html><body>502 Bad Gateway (cached)</body></html>\n")
         }
         Some(Fault::Reset) => {
-            lock().requests.push(Request { path, status: 0 });
+            lock().requests.push(Request {
+                path,
+                status: 0,
+                at,
+            });
             let _ = s.shutdown(Shutdown::Both);
             return;
         }
@@ -855,6 +862,7 @@ fn handle(mut s: TcpStream, kind: LogType, state: &Mutex<LogState>, key: &Signin
     lock().requests.push(Request {
         path,
         status: answer.status,
+        at,
     });
     let body = if answer.gzip {
         gzip(&answer.body)
