@@ -251,6 +251,7 @@ mod tests {
             state: loglist::LogState::Usable,
             final_tree_size: None,
             temporal_interval: None,
+            key: None,
         }
     }
 
