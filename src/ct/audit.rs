@@ -48,6 +48,7 @@ impl LogAudit {
     }
 
     /// Entries handed over so far.
+    #[cfg(test)]
     pub fn read_size(&self) -> u64 {
         self.read.size()
     }
@@ -101,6 +102,11 @@ impl LogAudit {
             size,
             frontier: self.verified.to_bytes(),
         }
+    }
+
+    /// The verified frontier as `CTLogState.Frontier` stores it.
+    pub fn frontier_bytes(&self) -> Vec<u8> {
+        self.verified.to_bytes()
     }
 
     /// Forget what was read past the last verified position.

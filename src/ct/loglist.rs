@@ -129,6 +129,14 @@ pub struct CtLog {
 }
 
 impl CtLog {
+    /// The origin line a static-ct-api checkpoint of this log carries (C2SP static-ct-api:
+    /// the submission prefix as a schema-less URL without trailing slash).
+    pub fn origin(&self) -> String {
+        let url = self.submission_url.as_deref().unwrap_or(&self.url);
+        let bare = url.split_once("://").map_or(url, |(_, rest)| rest);
+        bare.trim_end_matches('/').to_string()
+    }
+
     /// The URL as logs and the DB show it: user name, password and query values of an ad-hoc
     /// URL (`[CTLOGS] Logs = https://user:pass@…`) masked ([`crate::redact::without_credentials`]).
     pub fn shown_url(&self) -> std::borrow::Cow<'_, str> {

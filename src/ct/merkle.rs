@@ -151,20 +151,14 @@ impl MerkleFrontier {
         Ok(MerkleFrontier { size, nodes })
     }
 
-    /// The frontier of the tree of `size` leaves, from the hash of its last leaf
-    /// (`size - 1`) and that leaf's audit path in the tree of `size` (RFC 6962 §2.1.1, as
-    /// `get-entry-and-proof` returns it, RFC 6962 §4.8), checked against the tree's signed
-    /// `root`.
-    ///
-    /// The last leaf has no right siblings, so its path is: first the left siblings inside
-    /// the smallest perfect subtree (the one holding the leaf, of `2^tz` leaves where `tz`
-    /// is the number of trailing zero bits of `size`), then the roots of the larger
-    /// perfect subtrees to its left, smallest first. Those roots are the frontier.
-    pub fn from_last_leaf_proof(
+    /// [`Self::from_last_leaf_proof`] without the root check, for a tree size nobody
+    /// signed: the caller proves the frontier's root otherwise (a consistency proof to a
+    /// signed tree head, or the root it reaches once the entries up to a signed size are
+    /// read).
+    pub fn from_last_leaf_path(
         size: u64,
         leaf_hash: Hash,
         proof: &[Hash],
-        root: &Hash,
     ) -> Result<MerkleFrontier, String> {
         if size == 0 {
             return Err("no last leaf in an empty tree".into());
@@ -185,7 +179,25 @@ impl MerkleFrontier {
         }
         let mut nodes: Vec<Hash> = proof[inner..].iter().rev().copied().collect();
         nodes.push(h);
-        let frontier = MerkleFrontier { size, nodes };
+        Ok(MerkleFrontier { size, nodes })
+    }
+
+    /// The frontier of the tree of `size` leaves, from the hash of its last leaf
+    /// (`size - 1`) and that leaf's audit path in the tree of `size` (RFC 6962 §2.1.1, as
+    /// `get-entry-and-proof` returns it, RFC 6962 §4.8), checked against the tree's signed
+    /// `root`.
+    ///
+    /// The last leaf has no right siblings, so its path is: first the left siblings inside
+    /// the smallest perfect subtree (the one holding the leaf, of `2^tz` leaves where `tz`
+    /// is the number of trailing zero bits of `size`), then the roots of the larger
+    /// perfect subtrees to its left, smallest first. Those roots are the frontier.
+    pub fn from_last_leaf_proof(
+        size: u64,
+        leaf_hash: Hash,
+        proof: &[Hash],
+        root: &Hash,
+    ) -> Result<MerkleFrontier, String> {
+        let frontier = MerkleFrontier::from_last_leaf_path(size, leaf_hash, proof)?;
         if &frontier.root() != root {
             return Err(format!(
                 "inclusion proof of leaf {} does not lead to the root of the tree of size {size}",

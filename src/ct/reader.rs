@@ -14,9 +14,13 @@
 
 use crate::backoff::Backoff;
 use crate::certificate::CertificateRecord;
+use crate::ct::audit::LogAudit;
 use crate::ct::entry::{self, LogEntry};
 use crate::ct::loglist::{CtLog, LogKind};
+use crate::ct::merkle::MerkleFrontier;
 use crate::ct::rfc6962;
+use crate::ct::signature::SignedTreeHead;
+use crate::ct::static_ct;
 use crate::ct::workers::Gate;
 use crate::logging;
 use crate::net::http::{HttpClient, HttpResponse};
@@ -73,6 +77,23 @@ pub struct CtBatch {
     pub next: u64,
     pub tree_size: u64,
     pub records: Vec<CertificateRecord<'static>>,
+    pub commit: Commit,
+}
+
+/// What the DB thread does with a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Commit {
+    /// Store its rows with the new position now: the log's tree heads are not verified
+    /// (no key for it in the log list).
+    Now,
+    /// Entries up to `next` hash to a signed root: store what is held for the log and this
+    /// batch's rows, with the position and this Merkle frontier, in one transaction.
+    Verified(Vec<u8>),
+    /// Not verified yet: keep this batch's matches (only those) until a `Verified` batch.
+    Hold,
+    /// What is held for the log did not verify: drop it; reading resumes at `next`, the
+    /// last verified position.
+    Discard,
 }
 
 /// Per-log figures for the stats line.
@@ -83,6 +104,8 @@ pub struct LogStats {
     pub entries: AtomicU64,
     pub errors: AtomicU64,
     pub malformed: AtomicU64,
+    /// Times the log's entries did not hash to its signed root (LOG MISBEHAVING).
+    pub misbehaving: AtomicU64,
     /// Entries kept whose chain (`extra_data`, tile fingerprints) could not be read.
     pub bad_chains: AtomicU64,
     pub last_error: Mutex<String>,
@@ -160,6 +183,12 @@ pub struct CtLogCursor {
     shrink_reported: Option<u64>,
     /// Fewer worker threads than configured could be started (reported once).
     pub(super) few_threads_reported: bool,
+    /// The Merkle frontier saved with the position (`CTLogState.Frontier`), until the
+    /// audit starts from it.
+    saved_frontier: Option<Vec<u8>>,
+    /// What was read against what the log signed; `None` until set up, and always when
+    /// the log has no key.
+    pub(super) audit: Option<LogAudit>,
 }
 
 /// How often an undecodable entry is re-fetched before it is skipped (a truncated or
@@ -177,6 +206,7 @@ impl CtLogCursor {
     pub fn new(
         log: Arc<CtLog>,
         saved_next: Option<u64>,
+        saved_frontier: Option<Vec<u8>>,
         settings: ReaderSettings,
         stats: Arc<LogStats>,
     ) -> CtLogCursor {
@@ -204,7 +234,75 @@ impl CtLogCursor {
             stats,
             shrink_reported: None,
             few_threads_reported: false,
+            saved_frontier,
+            audit: None,
         }
+    }
+
+    /// The log's latest tree head: its size, and the head itself when its signature was
+    /// verified with the log's key.
+    fn tree_head(&self) -> Result<(u64, Option<SignedTreeHead>), FetchError> {
+        let Some(key) = &self.log.key else {
+            return self.tree_size().map(|s| (s, None));
+        };
+        let head = match self.protocol {
+            Protocol::Rfc6962(..) => rfc6962::signed_tree_head(&self.endpoint, key)?,
+            Protocol::StaticCt => {
+                static_ct::signed_tree_head(&self.endpoint, key, &self.log.origin())?
+            }
+        };
+        if head.tree_size > MAX_POSITION {
+            return Err(FetchError::Transient(format!(
+                "MISBEHAVING LOG: tree size {} cannot be a position (the limit is {MAX_POSITION}); keeping our position",
+                head.tree_size
+            )));
+        }
+        Ok((head.tree_size, Some(head)))
+    }
+
+    /// The Merkle frontier of the first `size` entries when none was saved: empty for 0,
+    /// else from the log (an audit path, or hash tiles).
+    fn frontier_at(&self, size: u64, head: &SignedTreeHead) -> Result<MerkleFrontier, FetchError> {
+        let frontier = match self.protocol {
+            Protocol::Rfc6962(..) => rfc6962::frontier_at(&self.endpoint, size, head)?,
+            Protocol::StaticCt => {
+                static_ct::frontier_from_tiles(&self.endpoint, size, head.tree_size)?
+            }
+        };
+        if size == head.tree_size && frontier.root() != head.root_hash {
+            return Err(FetchError::Transient(format!(
+                "LOG MISBEHAVING: its hash tiles do not lead to the signed root ({})",
+                head.evidence()
+            )));
+        }
+        Ok(frontier)
+    }
+
+    /// Start the audit at `next`: from the saved frontier when it is the frontier of
+    /// `next` entries, else rebuilt from the log.
+    fn start_audit(&mut self, next: u64, head: &SignedTreeHead) -> Result<(), FetchError> {
+        let saved = self
+            .saved_frontier
+            .take()
+            .and_then(|b| MerkleFrontier::from_bytes(&b).ok())
+            .filter(|f| f.size() == next);
+        let frontier = match saved {
+            Some(f) => f,
+            None => {
+                let f = self.frontier_at(next, head)?;
+                logging::info(
+                    "ct",
+                    &format!(
+                        "{} ({}): Merkle frontier at entry {next} rebuilt from the log",
+                        self.log.description,
+                        self.log.shown_url()
+                    ),
+                );
+                f
+            }
+        };
+        self.audit = Some(LogAudit::resume(frontier));
+        Ok(())
     }
 
     /// The log's current size. A size of 2^63 or more cannot be a position: the positions
@@ -230,8 +328,18 @@ impl CtLogCursor {
     /// Follow the log until a stop is requested (or a read-only log is read to its end).
     pub fn run(&mut self, tx: &SyncSender<CtBatch>) {
         let mut backoff = Backoff::new(self.settings.backoff_min, self.settings.backoff_max);
+        if self.log.key.is_none() {
+            logging::warning(
+                "ct",
+                &format!(
+                    "{} ({}): tree heads NOT VERIFIED: the log list has no key for this log",
+                    self.log.description,
+                    self.log.shown_url()
+                ),
+            );
+        }
         while !shutdown::requested() {
-            let size = match self.tree_size() {
+            let (size, head) = match self.tree_head() {
                 Ok(s) => s,
                 Err(e) => {
                     if !self.wait_after(e, &mut backoff) {
@@ -248,6 +356,23 @@ impl CtLogCursor {
                         StartAt::End => size,
                         StartAt::Beginning => 0,
                     };
+                    let commit = match &head {
+                        None => Commit::Now,
+                        Some(h) => match self.start_audit(n, h) {
+                            Ok(()) => Commit::Verified(
+                                self.audit
+                                    .as_ref()
+                                    .map(LogAudit::frontier_bytes)
+                                    .unwrap_or_default(),
+                            ),
+                            Err(e) => {
+                                if !self.wait_after(e, &mut backoff) {
+                                    return;
+                                }
+                                continue;
+                            }
+                        },
+                    };
                     logging::info(
                         "ct",
                         &format!(
@@ -257,12 +382,22 @@ impl CtLogCursor {
                         ),
                     );
                     // Persist the starting point now, or a restart would jump to the new end.
-                    if !self.hand_over(tx, n, n, size, Vec::new()) {
+                    if !self.hand_over(tx, n, n, size, Vec::new(), commit) {
                         return;
                     }
                     n
                 }
             };
+            if let Some(h) = &head {
+                if self.audit.is_none() && size >= next {
+                    if let Err(e) = self.start_audit(next, h) {
+                        if !self.wait_after(e, &mut backoff) {
+                            return;
+                        }
+                        continue;
+                    }
+                }
+            }
             if size < next {
                 if self.shrink_reported != Some(size) {
                     self.shrink_reported = Some(size);
@@ -291,7 +426,7 @@ impl CtLogCursor {
                 continue;
             }
             // Catch up to `size`, with up to `Workers` requests in flight.
-            match self.catch_up(tx, next, size, &mut backoff) {
+            match self.catch_up(tx, next, size, head, &mut backoff) {
                 Some(n) => {
                     self.next = Some(n);
                 }
@@ -307,9 +442,17 @@ impl CtLogCursor {
         next: u64,
         tree_size: u64,
         records: Vec<CertificateRecord<'static>>,
+        commit: Commit,
     ) -> bool {
         self.next = Some(next);
-        send_batch(tx, &self.log, &self.stats, start, next, tree_size, records)
+        send_batch(
+            tx,
+            &self.log,
+            &self.stats,
+            (start, next, tree_size),
+            records,
+            commit,
+        )
     }
 
     /// Log a failed request and sleep: `Retry-After` when given, else exponential backoff.
@@ -352,10 +495,9 @@ pub(super) fn send_batch(
     tx: &SyncSender<CtBatch>,
     log: &Arc<CtLog>,
     stats: &LogStats,
-    start: u64,
-    next: u64,
-    tree_size: u64,
+    (start, next, tree_size): (u64, u64, u64),
     records: Vec<CertificateRecord<'static>>,
+    commit: Commit,
 ) -> bool {
     stats.next.store(next, Ordering::Relaxed);
     tx.send(CtBatch {
@@ -364,6 +506,7 @@ pub(super) fn send_batch(
         next,
         tree_size,
         records,
+        commit,
     })
     .is_ok()
 }

@@ -3,7 +3,9 @@
 
 use crate::certificate::CertificateRecord;
 use crate::ct::entry::{self, EntryError, LogEntry};
+use crate::ct::merkle::{self, Hash, MerkleFrontier};
 use crate::ct::reader::{check_status, Endpoint, FetchError};
+use crate::ct::signature::{self, LogKey, SignedTreeHead};
 use crate::net::base64;
 use serde::Deserialize;
 
@@ -33,6 +35,109 @@ pub(super) fn tree_size(log: &Endpoint) -> Result<u64, FetchError> {
     let sth: Sth = serde_json::from_slice(&resp.body)
         .map_err(|e| FetchError::Transient(format!("get-sth: invalid response: {e}")))?;
     Ok(sth.tree_size)
+}
+
+/// The log's latest tree head with its signature verified under `key` (RFC 6962 §3.5,
+/// §4.3). A bad signature is an error that names the log as misbehaving; the position is
+/// kept.
+pub(super) fn signed_tree_head(log: &Endpoint, key: &LogKey) -> Result<SignedTreeHead, FetchError> {
+    let resp = log.get("ct/v1/get-sth")?;
+    check_status(&resp, "get-sth")?;
+    signature::verify_sth(key, &resp.body)
+        .map_err(|e| FetchError::Transient(format!("LOG MISBEHAVING: get-sth not verified: {e}")))
+}
+
+#[derive(Deserialize)]
+struct EntryAndProof<'a> {
+    #[serde(borrow)]
+    leaf_input: std::borrow::Cow<'a, str>,
+    audit_path: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Consistency {
+    consistency: Vec<String>,
+}
+
+fn hashes_of(list: &[String], what: &str) -> Result<Vec<Hash>, FetchError> {
+    if list.len() > merkle::MAX_PROOF_LEN {
+        return Err(FetchError::Transient(format!(
+            "{what}: {} hashes",
+            list.len()
+        )));
+    }
+    list.iter()
+        .map(|h| {
+            base64::decode(h.as_bytes())
+                .ok()
+                .and_then(|b| <Hash>::try_from(b.as_slice()).ok())
+                .ok_or_else(|| {
+                    FetchError::Transient(format!("{what}: a hash is not 32 bytes of base64"))
+                })
+        })
+        .collect()
+}
+
+/// The Merkle frontier of the first `size` entries, for a log whose reading starts (or
+/// resumes without a saved frontier) at `size`: the audit path of entry `size - 1` in the
+/// tree of `size` (`get-entry-and-proof`, RFC 6962 §4.8) holds its perfect subtrees'
+/// roots. When `size` is the signed head's size the root is checked against it; below it,
+/// a consistency proof to the signed head (`get-sth-consistency`, §4.4) proves it.
+pub(super) fn frontier_at(
+    log: &Endpoint,
+    size: u64,
+    head: &SignedTreeHead,
+) -> Result<MerkleFrontier, FetchError> {
+    if size == 0 {
+        return Ok(MerkleFrontier::new());
+    }
+    let bad =
+        |what: &str, e: String| FetchError::Transient(format!("LOG MISBEHAVING: {what}: {e}"));
+    let resp = log.get(&format!(
+        "ct/v1/get-entry-and-proof?leaf_index={}&tree_size={size}",
+        size - 1
+    ))?;
+    check_status(&resp, "get-entry-and-proof")?;
+    let answer: EntryAndProof<'_> = serde_json::from_slice(&resp.body).map_err(|e| {
+        FetchError::Transient(format!("get-entry-and-proof: invalid response: {e}"))
+    })?;
+    let leaf = base64::decode(answer.leaf_input.as_bytes()).map_err(|e| {
+        FetchError::Transient(format!("get-entry-and-proof: leaf_input base64: {e}"))
+    })?;
+    let path = hashes_of(&answer.audit_path, "get-entry-and-proof")?;
+    let frontier = MerkleFrontier::from_last_leaf_path(size, merkle::leaf_hash(&leaf), &path)
+        .map_err(|e| bad("get-entry-and-proof", e))?;
+    if size == head.tree_size {
+        if frontier.root() != head.root_hash {
+            return Err(bad(
+                "get-entry-and-proof",
+                format!(
+                    "the proof of entry {} does not lead to the signed root ({})",
+                    size - 1,
+                    head.evidence()
+                ),
+            ));
+        }
+        return Ok(frontier);
+    }
+    let resp = log.get(&format!(
+        "ct/v1/get-sth-consistency?first={size}&second={}",
+        head.tree_size
+    ))?;
+    check_status(&resp, "get-sth-consistency")?;
+    let proof: Consistency = serde_json::from_slice(&resp.body).map_err(|e| {
+        FetchError::Transient(format!("get-sth-consistency: invalid response: {e}"))
+    })?;
+    let proof = hashes_of(&proof.consistency, "get-sth-consistency")?;
+    merkle::verify_consistency(
+        size,
+        &frontier.root(),
+        head.tree_size,
+        &head.root_hash,
+        &proof,
+    )
+    .map_err(|e| bad("get-sth-consistency", e))?;
+    Ok(frontier)
 }
 
 /// How many entries one `get-entries` request asks for: `[CTLOGS] BatchSize`, or adapted
@@ -93,6 +198,7 @@ impl Buffers {
         next: u64,
         end: u64,
         record: impl Fn(u64, &LogEntry<'_>) -> Option<CertificateRecord<'static>>,
+        mut hashes: Option<&mut Vec<Hash>>,
     ) -> Result<(Vec<CertificateRecord<'static>>, u64, u64), FetchError> {
         let last = end - 1;
         let wanted = end - next;
@@ -126,6 +232,9 @@ impl Buffers {
                 });
             match decoded {
                 Ok(entry) => {
+                    if let Some(h) = hashes.as_deref_mut() {
+                        h.push(merkle::leaf_hash(&self.leaf_buf));
+                    }
                     if let Some(r) = record(index, &entry) {
                         records.push(r);
                     }

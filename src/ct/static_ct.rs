@@ -5,7 +5,9 @@
 
 use crate::certificate::CertificateRecord;
 use crate::ct::entry::{self, EntryError, LogEntry};
+use crate::ct::merkle::{self, Hash, MerkleFrontier};
 use crate::ct::reader::{check_status, Endpoint, FetchError};
+use crate::ct::signature::{self, LogKey, SignedTreeHead};
 
 /// Entries per full data tile.
 const TILE_WIDTH: u64 = 256;
@@ -17,13 +19,76 @@ pub(super) fn tree_size(log: &Endpoint) -> Result<u64, FetchError> {
     checkpoint_size(&resp.body).map_err(|e| FetchError::Transient(format!("checkpoint: {e}")))
 }
 
+/// The log's checkpoint with its RFC6962NoteSignature verified under `key` (C2SP
+/// static-ct-api); `origin` is the log's submission prefix without scheme and trailing
+/// slash, as the checkpoint's first line must give it. A bad signature is an error that
+/// names the log as misbehaving; the position is kept.
+pub(super) fn signed_tree_head(
+    log: &Endpoint,
+    key: &LogKey,
+    origin: &str,
+) -> Result<SignedTreeHead, FetchError> {
+    let resp = log.get("checkpoint")?;
+    check_status(&resp, "checkpoint")?;
+    signature::verify_checkpoint(key, Some(origin), &resp.body).map_err(|e| {
+        FetchError::Transient(format!("LOG MISBEHAVING: checkpoint not verified: {e}"))
+    })
+}
+
+/// The Merkle frontier of the first `size` entries from the log's hash tiles (C2SP
+/// tlog-tiles: the level-`L` tile `N` holds the roots of the subtrees of `256^L` leaves
+/// `N*256 ..`), read from the tree of `tree_size` the latest checkpoint signed. Each
+/// perfect subtree of the frontier is the root of 1 to 128 adjacent hashes of one tile.
+/// Not checked here: its root is proven when the entries up to a signed size are read.
+pub(super) fn frontier_from_tiles(
+    log: &Endpoint,
+    size: u64,
+    tree_size: u64,
+) -> Result<MerkleFrontier, FetchError> {
+    let mut roots = Vec::new();
+    for (height, first) in merkle::frontier_subtrees(size) {
+        let level = height / 8;
+        let per = 1u64 << (8 * level); // leaves under one hash of this level
+        let index = first / per; // the first hash of the subtree at this level
+        let count = 1usize << (height - 8 * level);
+        let tile = index / TILE_WIDTH;
+        let nodes = tree_size / per; // hashes of this level in the signed tree
+        let width = nodes.saturating_sub(tile * TILE_WIDTH).min(TILE_WIDTH);
+        let prefix = format!("tile/{level}/");
+        let mut resp = log.get(&tile_path_at(&prefix, tile, width))?;
+        if resp.status == 404 && width < TILE_WIDTH {
+            resp = log.get(&tile_path_at(&prefix, tile, TILE_WIDTH))?;
+        }
+        check_status(&resp, "hash tile")?;
+        let at = (index % TILE_WIDTH) as usize;
+        let hashes: Vec<Hash> = resp
+            .body
+            .chunks_exact(32)
+            .skip(at)
+            .take(count)
+            .map(|c| c.try_into().unwrap_or([0; 32]))
+            .collect();
+        if resp.body.len() % 32 != 0 || hashes.len() != count {
+            return Err(FetchError::Transient(format!(
+                "hash tile {level}/{tile}: {} bytes, not the hashes {at}..{} needed",
+                resp.body.len(),
+                at + count
+            )));
+        }
+        roots.push(merkle::perfect_root(&hashes).map_err(FetchError::Transient)?);
+    }
+    MerkleFrontier::from_subtree_roots(size, &roots).map_err(FetchError::Transient)
+}
+
 /// Download and decode entries from `next` (exclusive of `size`), from the data tile that
-/// holds `next`: the records `record` made of them and the new `next`.
+/// holds `next`: the records `record` made of them and the new `next`. With `hashes`, the
+/// Merkle leaf hash of every entry handed over is appended to it, in order.
 pub(super) fn fetch(
     log: &Endpoint,
     next: u64,
     size: u64,
     record: impl Fn(u64, &LogEntry<'_>) -> Option<CertificateRecord<'static>>,
+    mut hashes: Option<&mut Vec<Hash>>,
 ) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
     let tile = next / TILE_WIDTH;
     let width = (size - tile * TILE_WIDTH).min(TILE_WIDTH);
@@ -49,6 +114,9 @@ pub(super) fn fetch(
     }
     let mut records = Vec::with_capacity(usable - skip);
     for (k, entry) in leaves.iter().enumerate().take(usable).skip(skip) {
+        if let Some(h) = hashes.as_deref_mut() {
+            h.push(merkle::timestamped_entry_hash(entry.timestamped_entry));
+        }
         if let Some(r) = record(tile * TILE_WIDTH + k as u64, entry) {
             records.push(r);
         }
@@ -67,6 +135,12 @@ pub(super) fn skip_past(index: u64, size: u64) -> u64 {
 /// `tile/data/<N>[.p/<W>]` path of data tile `n` (C2SP tlog-tiles: 3-digit groups, `x`
 /// prefixes).
 fn tile_path(n: u64, width: u64) -> String {
+    tile_path_at("tile/data/", n, width)
+}
+
+/// The path of tile `n` of width `width` under `prefix` (`tile/data/`, or `tile/<L>/`
+/// for a hash tile).
+fn tile_path_at(prefix: &str, n: u64, width: u64) -> String {
     let mut groups = Vec::new();
     let mut v = n;
     loop {
@@ -76,7 +150,7 @@ fn tile_path(n: u64, width: u64) -> String {
             break;
         }
     }
-    let mut s = String::from("tile/data/");
+    let mut s = String::from(prefix);
     for (i, g) in groups.iter().rev().enumerate() {
         if i + 1 < groups.len() {
             s.push_str(&format!("x{g:03}/"));

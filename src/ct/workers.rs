@@ -13,12 +13,15 @@
 
 use crate::backoff::Backoff;
 use crate::certificate::CertificateRecord;
+use crate::ct::audit::AuditStep;
 use crate::ct::entry::LogEntry;
 use crate::ct::loglist::LogKind;
+use crate::ct::merkle::Hash;
 use crate::ct::reader::{
-    delay_after, record, send_batch, CtBatch, CtLogCursor, Endpoint, FetchError, Protocol,
+    delay_after, record, send_batch, Commit, CtBatch, CtLogCursor, Endpoint, FetchError, Protocol,
     MALFORMED_RETRIES,
 };
+use crate::ct::signature::SignedTreeHead;
 use crate::ct::{rfc6962, static_ct};
 use crate::logging;
 use crate::shutdown;
@@ -110,8 +113,9 @@ impl Gate {
 }
 
 /// What a download of `[start, end)` gave: the records, the new `next` (below `end` when
-/// the log answered short) and how many entries the log answered.
-type Downloaded = (Vec<CertificateRecord<'static>>, u64, u64);
+/// the log answered short), how many entries the log answered, and the Merkle leaf hash of
+/// each entry up to `next` when the log's tree heads are verified.
+type Downloaded = (Vec<CertificateRecord<'static>>, u64, u64, Option<Vec<Hash>>);
 
 /// One range and what came of it.
 struct Outcome {
@@ -128,18 +132,33 @@ fn download(
         &crate::ct::reader::LogStats,
     ),
     buffers: &mut rfc6962::Buffers,
-    tiled: bool,
+    (tiled, verify): (bool, bool),
     start: u64,
     end: u64,
 ) -> Result<Downloaded, FetchError> {
     let (endpoint, log, stats) = cursor;
     let record = |index: u64, entry: &LogEntry<'_>| record(log, stats, index, entry);
-    if tiled {
-        static_ct::fetch(endpoint, start, end, record).map(|(r, n)| (r, n, 0))
+    let mut hashes = verify.then(Vec::new);
+    let (records, n, answered) = if tiled {
+        static_ct::fetch(endpoint, start, end, record, hashes.as_mut()).map(|(r, n)| (r, n, 0))?
     } else {
-        buffers.fetch(endpoint, start, end, record)
-    }
+        buffers.fetch(endpoint, start, end, record, hashes.as_mut())?
+    };
+    Ok((records, n, answered, hashes))
 }
+
+/// How a catch-up ended.
+enum Rewound {
+    /// Read to the size asked.
+    Done,
+    /// A stop was requested, or the DB thread is gone.
+    Stop,
+    /// The log misbehaved: reading resumes at this verified position.
+    To(u64),
+}
+
+/// A range ready to hand over: its new `next`, records and leaf hashes.
+type Finished = (u64, Vec<CertificateRecord<'static>>, Option<Vec<Hash>>);
 
 /// Insert `range` into `pending`, kept sorted by start.
 fn insert_sorted(pending: &mut Vec<(u64, u64)>, range: (u64, u64)) {
@@ -156,8 +175,9 @@ struct Reassembly {
     size: u64,
     /// Ranges to ask (again), sorted by start; all below `fresh`.
     pending: Vec<(u64, u64)>,
-    /// Downloaded ranges waiting for the ones before them: start → (next, records).
-    done: BTreeMap<u64, (u64, Vec<CertificateRecord<'static>>)>,
+    /// Downloaded ranges waiting for the ones before them: start → (next, records, leaf
+    /// hashes; `None` for entries skipped as malformed, which cannot be hashed).
+    done: BTreeMap<u64, Finished>,
     /// Consecutive failures to decode the entry at an index (at most one per range).
     malformed: BTreeMap<u64, u32>,
 }
@@ -171,6 +191,7 @@ impl CtLogCursor {
         tx: &SyncSender<CtBatch>,
         next: u64,
         size: u64,
+        head: Option<SignedTreeHead>,
         backoff: &mut Backoff,
     ) -> Option<u64> {
         let configured = self
@@ -184,8 +205,12 @@ impl CtLogCursor {
             protocol,
             stats,
             few_threads_reported,
+            audit,
             ..
         } = self;
+        // Verified reading: the audit judges what is handed over at the signed head.
+        let mut audit = audit.as_mut().filter(|_| head.is_some());
+        let verify = audit.is_some();
         let (log, endpoint, stats) = (&*log, &*endpoint, &**stats);
         let (mut batch, buffers) = match protocol {
             Protocol::Rfc6962(batch, buffers) => (Some(batch), buffers),
@@ -212,7 +237,7 @@ impl CtLogCursor {
         let (job_tx, job_rx) = mpsc::channel::<(u64, u64)>();
         let job_rx = Mutex::new(job_rx);
         let (out_tx, out_rx) = mpsc::channel::<Outcome>();
-        std::thread::scope(|scope| {
+        match std::thread::scope(|scope| {
             // Dropped when this closure returns: the workers end after their request.
             let job_tx = job_tx;
             let mut spawned = 0;
@@ -231,7 +256,8 @@ impl CtLogCursor {
                                 Err(_) => return,
                             };
                             let Ok((start, end)) = job else { return };
-                            let result = download(shared, &mut buffers, tiled, start, end);
+                            let result =
+                                download(shared, &mut buffers, (tiled, verify), start, end);
                             if out_tx.send(Outcome { start, end, result }).is_err() {
                                 return;
                             }
@@ -266,17 +292,61 @@ impl CtLogCursor {
             let mut in_flight = 0usize;
             loop {
                 // Hand over what is contiguous with the position.
-                while let Some((n, records)) = r.done.remove(&r.pos) {
-                    if !send_batch(tx, log, stats, r.pos, n, size, records) {
-                        return false;
+                while let Some((n, records, hashes)) = r.done.remove(&r.pos) {
+                    let commit = match (audit.as_deref_mut(), &head) {
+                        (Some(a), Some(h)) => {
+                            let absorbed = match hashes {
+                                Some(hs) => a.absorb(&hs),
+                                None => Err(format!(
+                                    "entries {}..{n} were skipped as malformed and cannot be hashed",
+                                    r.pos
+                                )),
+                            };
+                            let step = absorbed.map(|()| {
+                                if n == size {
+                                    a.check(h)
+                                } else {
+                                    AuditStep::Pending
+                                }
+                            });
+                            match step {
+                                Ok(AuditStep::Pending) => Commit::Hold,
+                                Ok(AuditStep::Verified { frontier, .. }) => {
+                                    Commit::Verified(frontier)
+                                }
+                                Ok(AuditStep::Mismatch { evidence }) | Err(evidence) => {
+                                    let verified = a.verified_size();
+                                    a.rewind();
+                                    stats.misbehaving.fetch_add(1, Ordering::Relaxed);
+                                    stats.error(log, &format!("LOG MISBEHAVING: {evidence}; nothing past entry {verified} is committed, reading again from there"));
+                                    let discard = send_batch(
+                                        tx,
+                                        log,
+                                        stats,
+                                        (verified, verified, size),
+                                        Vec::new(),
+                                        Commit::Discard,
+                                    );
+                                    return if discard {
+                                        Rewound::To(verified)
+                                    } else {
+                                        Rewound::Stop
+                                    };
+                                }
+                            }
+                        }
+                        _ => Commit::Now,
+                    };
+                    if !send_batch(tx, log, stats, (r.pos, n, size), records, commit) {
+                        return Rewound::Stop;
                     }
                     r.pos = n;
                 }
                 if r.pos >= size {
-                    return true;
+                    return Rewound::Done;
                 }
                 if shutdown::requested() {
-                    return false;
+                    return Rewound::Stop;
                 }
                 // Ask for more while there is room: at most `slots` ranges in flight or
                 // waiting; the range at the position always goes (it unblocks the others).
@@ -295,7 +365,7 @@ impl CtLogCursor {
                     };
                     if spawned == 0 {
                         // No worker thread: read on this one, one range at a time.
-                        let result = download(shared, buffers, tiled, job.0, job.1);
+                        let result = download(shared, buffers, (tiled, verify), job.0, job.1);
                         let o = Outcome {
                             start: job.0,
                             end: job.1,
@@ -305,7 +375,7 @@ impl CtLogCursor {
                         break;
                     }
                     if job_tx.send(job).is_err() {
-                        return false;
+                        return Rewound::Stop;
                     }
                     in_flight += 1;
                 }
@@ -316,12 +386,19 @@ impl CtLogCursor {
                             r.settle(o, &mut batch, shared, backoff);
                         }
                         Err(RecvTimeoutError::Timeout) => {}
-                        Err(RecvTimeoutError::Disconnected) => return false,
+                        Err(RecvTimeoutError::Disconnected) => return Rewound::Stop,
                     }
                 }
             }
-        })
-        .then_some(r.pos)
+        }) {
+            Rewound::Done => Some(r.pos),
+            Rewound::Stop => None,
+            Rewound::To(verified) => {
+                // A misbehaving log is asked again only after a pause.
+                let d = backoff.next_delay();
+                shutdown::sleep(d).then_some(verified)
+            }
+        }
     }
 }
 
@@ -341,14 +418,14 @@ impl Reassembly {
         let (endpoint, log, stats) = shared;
         let Outcome { start, end, result } = o;
         match result {
-            Ok((records, n, answered)) => {
+            Ok((records, n, answered, hashes)) => {
                 backoff.reset();
                 if let Some(b) = batch {
                     b.observe(end - start, answered);
                 }
                 self.malformed.remove(&start);
                 stats.entries.fetch_add(n - start, Ordering::Relaxed);
-                self.done.insert(start, (n, records));
+                self.done.insert(start, (n, records, hashes));
                 // A short answer: the rest of the range is asked again, cut to the batch
                 // size the log just showed (several workers can share it).
                 let mut rest = n;
@@ -384,7 +461,7 @@ impl Reassembly {
                     log,
                     &format!("MALFORMED ENTRIES {index}..{skip_to} skipped after {tries} tries: {message}"),
                 );
-                self.done.insert(start, (skip_to, Vec::new()));
+                self.done.insert(start, (skip_to, Vec::new(), None));
                 if skip_to < end {
                     insert_sorted(&mut self.pending, (skip_to, end));
                 }

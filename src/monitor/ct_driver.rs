@@ -7,15 +7,15 @@
 use crate::backoff::Backoff;
 use crate::clock;
 use crate::ct::loglist::{self, CtLog, LogList};
-use crate::ct::reader::{CtBatch, CtLogCursor, LogStats};
+use crate::ct::reader::{Commit, CtBatch, CtLogCursor, LogStats};
 use crate::ct::CtSettings;
-use crate::db::Database;
+use crate::db::{Database, SavedPosition};
 use crate::detect::rules::Rules;
 use crate::logging;
-use crate::monitor::matcher::{Counters, Matcher};
+use crate::monitor::matcher::{Counters, Matcher, SelectedRecord};
 use crate::shutdown;
 use crate::Failure;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
@@ -94,13 +94,23 @@ struct Follower {
 /// pids cgroup), the error comes back and the caller tries again later.
 fn spawn_reader(
     log: &CtLog,
-    saved: Option<u64>,
+    saved: Option<SavedPosition>,
     settings: &CtSettings,
     tx: SyncSender<CtBatch>,
 ) -> std::io::Result<Follower> {
     let log = Arc::new(log.clone());
     let stats = Arc::new(LogStats::default());
-    let mut cursor = CtLogCursor::new(log.clone(), saved, settings.reader_for(&log), stats.clone());
+    let (next, frontier) = match saved {
+        Some(p) => (Some(p.next), p.frontier),
+        None => (None, None),
+    };
+    let mut cursor = CtLogCursor::new(
+        log.clone(),
+        next,
+        frontier,
+        settings.reader_for(&log),
+        stats.clone(),
+    );
     let name: String = format!("ct {}", log.description).chars().take(60).collect();
     std::thread::Builder::new()
         .name(name)
@@ -112,7 +122,7 @@ fn spawn_reader(
             log.description,
             log.shown_url(),
             log.kind,
-            saved.map_or_else(|| "its first run".to_string(), |n| format!("entry {n}"))
+            next.map_or_else(|| "its first run".to_string(), |n| format!("entry {n}"))
         ),
     );
     Ok(Follower {
@@ -148,7 +158,7 @@ fn spawn_list_refresher(settings: CtSettings) -> std::io::Result<Receiver<Vec<Ct
 
 /// Logs (and the list refresher) whose thread the system refused, tried again with backoff.
 struct Waiting {
-    readers: Vec<(CtLog, Option<u64>)>,
+    readers: Vec<(CtLog, Option<SavedPosition>)>,
     refresher: bool,
     backoff: Backoff,
     next_try: Instant,
@@ -230,7 +240,7 @@ pub fn run<W: Write>(
         let positions = db.ct_positions()?;
         for log in logs {
             if running.insert(log.log_id.clone()) {
-                let saved = positions.get(&log.log_id).map(|p| p.next);
+                let saved = positions.get(&log.log_id).cloned();
                 waiting.readers.push((log, saved));
             }
         }
@@ -248,7 +258,7 @@ pub fn run<W: Write>(
                 still.push((log, saved));
                 continue;
             }
-            match spawn_reader(&log, saved, settings, tx.clone()) {
+            match spawn_reader(&log, saved.clone(), settings, tx.clone()) {
                 Ok(f) => followers.push(f),
                 Err(e) => {
                     refused = Some((
@@ -282,6 +292,8 @@ pub fn run<W: Write>(
     let mut new_logs = None;
     start_waiting(&mut waiting, &mut followers, &mut new_logs);
     let mut matcher = Matcher::new(rules, db, out, counters.clone()).with_lookalike(lookalike);
+    // Per log: the matches of entries read but not yet verified against a signed tree head.
+    let mut held: HashMap<String, Vec<SelectedRecord>> = HashMap::new();
     let (mut last_stats, mut last_print) = (Instant::now(), Instant::now());
     let stats_every = if stats_to_stderr {
         Duration::from_secs(10)
@@ -290,14 +302,14 @@ pub fn run<W: Write>(
     };
     loop {
         match rx.recv_timeout(Duration::from_millis(200)) {
-            Ok(batch) => commit(&mut matcher, &batch, &counters)?,
+            Ok(batch) => commit(&mut matcher, batch, &counters, &mut held)?,
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
         if shutdown::requested() {
             // Batches already downloaded are committed; readers stop at their next check.
             while let Ok(batch) = rx.try_recv() {
-                commit(&mut matcher, &batch, &counters)?;
+                commit(&mut matcher, batch, &counters, &mut held)?;
             }
             break;
         }
@@ -330,10 +342,14 @@ pub fn run<W: Write>(
     Ok(())
 }
 
+/// One batch: committed now (rows and position), held until its log's next verified
+/// tree head (its matches only), committed with what is held once verified, or the held
+/// matches dropped when the log's entries did not verify.
 fn commit<W: Write>(
     matcher: &mut Matcher<'_, W>,
-    batch: &CtBatch,
+    batch: CtBatch,
     counters: &Counters,
+    held: &mut HashMap<String, Vec<SelectedRecord>>,
 ) -> Result<(), Failure> {
     counters
         .messages
@@ -342,6 +358,16 @@ fn commit<W: Write>(
         "{} entries {}..{}",
         batch.log.description, batch.start, batch.next
     );
+    let fail = |e: crate::db::DbError| {
+        Failure::new(
+            1,
+            format!("cannot commit {what}: {e} (its position was not advanced; a restart resumes there)"),
+        )
+    };
+    let frontier = match &batch.commit {
+        Commit::Verified(f) => Some(f.as_slice()),
+        _ => None,
+    };
     // The log's new position is committed with the batch's rows, or not at all.
     let position = |db: &Database| {
         db.save_ct_position(
@@ -350,15 +376,39 @@ fn commit<W: Write>(
             batch.next,
             batch.tree_size,
             &clock::utc_now_iso(),
-            None,
+            frontier,
         )
     };
-    matcher
-        .handle_batch(&batch.records, &what, position)
-        .map_err(|e| {
-            Failure::new(
-                1,
-                format!("cannot commit {what}: {e} (its position was not advanced; a restart resumes there)"),
-            )
-        })
+    match &batch.commit {
+        Commit::Now => matcher
+            .handle_batch(&batch.records, &what, position)
+            .map_err(fail),
+        Commit::Hold | Commit::Verified(_) => {
+            let kept = held.entry(batch.log.log_id.clone()).or_default();
+            for record in batch.records {
+                let names = matcher.select(&record);
+                if !names.is_empty() {
+                    kept.push((record, names));
+                }
+            }
+            if batch.commit == Commit::Hold {
+                return Ok(());
+            }
+            let kept = held.remove(&batch.log.log_id).unwrap_or_default();
+            matcher.store_selected(&kept, &what, position).map_err(fail)
+        }
+        Commit::Discard => {
+            let dropped = held.remove(&batch.log.log_id).map_or(0, |k| k.len());
+            if dropped > 0 {
+                logging::warning(
+                    "ct",
+                    &format!(
+                        "{}: {dropped} held certificate(s) with matches dropped, not verified; they are read again from entry {}",
+                        batch.log.description, batch.next
+                    ),
+                );
+            }
+            Ok(())
+        }
+    }
 }

@@ -327,6 +327,26 @@ impl Entry {
             EntryKind::Raw { tile_leaf, .. } => tile_leaf.clone(),
         }
     }
+
+    /// The MerkleTreeLeaf a static-ct-api log commits to for this entry at `index`: its
+    /// TimestampedEntry carries the `leaf_index` extension (C2SP static-ct-api), so it
+    /// differs from the RFC 6962 `leaf_input` of the same certificate.
+    pub fn tile_merkle_leaf(&self, index: u64) -> Vec<u8> {
+        let ext = leaf_index_extensions(index);
+        match &self.kind {
+            _ if self.garbled => self.tile_leaf(index),
+            EntryKind::X509 { cert } => {
+                merkle_tree_leaf_of(&timestamped_entry_x509(self.timestamp_ms, cert, &ext))
+            }
+            EntryKind::Precert { tbs, .. } => merkle_tree_leaf_of(&timestamped_entry_precert(
+                self.timestamp_ms,
+                &ISSUER_KEY_HASH,
+                tbs,
+                &ext,
+            )),
+            EntryKind::Raw { tile_leaf, .. } => tile_leaf.clone(),
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -372,6 +392,8 @@ pub struct Request {
 /// Everything a test may change while the monitor runs.
 #[derive(Debug)]
 pub struct LogState {
+    /// A static-ct-api log: its Merkle leaves are the tile form of the entries.
+    pub tiled: bool,
     /// Entries `offset ..` of the log (a log whose first entries are not served: tests
     /// that start from a saved position far into a log).
     pub entries: Vec<Entry>,
@@ -439,7 +461,14 @@ impl LogState {
         Some(
             self.entries[..size as usize]
                 .iter()
-                .map(|e| leaf_hash(&e.leaf_input()))
+                .enumerate()
+                .map(|(i, e)| {
+                    if self.tiled {
+                        leaf_hash(&e.tile_merkle_leaf(i as u64))
+                    } else {
+                        leaf_hash(&e.leaf_input())
+                    }
+                })
                 .collect(),
         )
     }
@@ -536,6 +565,7 @@ impl FakeLog {
             PREFIX.trim_end_matches('/')
         )));
         let state = Arc::new(Mutex::new(LogState {
+            tiled: kind == LogType::Tiled,
             entries,
             offset: 0,
             published: None,
