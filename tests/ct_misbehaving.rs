@@ -231,3 +231,36 @@ fn the_frontier_is_rebuilt_from_the_log_when_none_is_saved() {
         }
     }
 }
+
+/// A long catch-up of an RFC 6962 log is verified and committed in steps: the monitor
+/// asks for a consistency proof from its position to the signed size every 16,384
+/// entries, and commits there, instead of holding everything until the signed size.
+#[test]
+fn a_long_rfc6962_catch_up_is_verified_and_committed_in_steps() {
+    let dir = TempDir::new("ct-steps");
+    let n = 20_000u64;
+    let tcs = generate("steps", 0..n);
+    let log = FakeLog::rfc6962(entries_of(&tcs));
+    let db = db_of(&dir);
+    let cfg = conf_with_list(&dir, &[&log], "beginning");
+    let mut p = Proc::spawn(dir.path(), &["monitor", "-c", &cfg], &[], None);
+    wait_pos(&p, &db, &log, n as i64);
+    let stderr = stop_ok(&mut p);
+    assert!(!stderr.contains("MISBEHAVING"), "{stderr}");
+    let steps: Vec<u64> = log
+        .requests()
+        .iter()
+        .filter_map(|r| {
+            r.path
+                .strip_prefix("ct/v1/get-sth-consistency?first=")?
+                .strip_suffix(&format!("&second={n}"))?
+                .parse()
+                .ok()
+        })
+        .collect();
+    assert!(
+        steps.iter().any(|&m| (16_384..n).contains(&m)),
+        "no intermediate verification: {steps:?}"
+    );
+    assert_eq!(domains_sorted(&db), want_domains(&tcs));
+}

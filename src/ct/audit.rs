@@ -10,7 +10,7 @@
 //! verified are held (their matches only, by the DB thread) until the next signed head
 //! confirms them, or dropped with a `LOG MISBEHAVING` report when it does not.
 
-use crate::ct::merkle::{Hash, MerkleFrontier};
+use crate::ct::merkle::{verify_consistency, Hash, MerkleFrontier};
 use crate::ct::signature::SignedTreeHead;
 
 /// The verdict at a signed tree head.
@@ -104,6 +104,32 @@ impl LogAudit {
         }
     }
 
+    /// Judge what was read so far, below the signed head's size, with the log's proof that
+    /// the signed tree extends the tree of our entries (RFC 6962 `get-sth-consistency`,
+    /// checked as RFC 9162 §2.1.4.2 says): a long catch-up is then verified, and committed,
+    /// in steps instead of only at the end.
+    pub fn check_consistent(&mut self, head: &SignedTreeHead, proof: &[Hash]) -> AuditStep {
+        let (m, root) = (self.read.size(), self.read.root());
+        match verify_consistency(m, &root, head.tree_size, &head.root_hash, proof) {
+            Ok(()) => {
+                self.verified = self.read.clone();
+                self.verified_root = Some(root);
+                AuditStep::Verified {
+                    size: m,
+                    frontier: self.verified.to_bytes(),
+                }
+            }
+            Err(e) => AuditStep::Mismatch {
+                evidence: format!(
+                    "signed {}; entries {}..{m} as served hash to the root {}, which the log's consistency proof does not connect to the signed root ({e})",
+                    head.evidence(),
+                    self.verified.size(),
+                    b64(&root)
+                ),
+            },
+        }
+    }
+
     /// The verified frontier as `CTLogState.Frontier` stores it.
     pub fn frontier_bytes(&self) -> Vec<u8> {
         self.verified.to_bytes()
@@ -192,6 +218,63 @@ mod tests {
         assert!(matches!(
             a.check(&head(&all[..20])),
             AuditStep::Verified { size: 20, .. }
+        ));
+    }
+
+    /// RFC 6962 §2.1.2 PROOF(m, D[n]), naive.
+    fn subproof(m: usize, d: &[Hash], complete: bool) -> Vec<Hash> {
+        let n = d.len();
+        if m == n {
+            return if complete { vec![] } else { vec![mth(d)] };
+        }
+        let mut k = 1;
+        while k * 2 < n {
+            k *= 2;
+        }
+        if m <= k {
+            let mut p = subproof(m, &d[..k], complete);
+            p.push(mth(&d[k..]));
+            p
+        } else {
+            let mut p = subproof(m - k, &d[k..], false);
+            p.push(mth(&d[..k]));
+            p
+        }
+    }
+
+    fn mth(d: &[Hash]) -> Hash {
+        let mut f = MerkleFrontier::new();
+        for h in d {
+            f.append(*h).unwrap();
+        }
+        f.root()
+    }
+
+    #[test]
+    fn a_consistency_proof_verifies_a_position_below_the_signed_size() {
+        let all = leaves(50);
+        let mut a = LogAudit::resume(MerkleFrontier::new());
+        a.absorb(&all[..21]).unwrap();
+        let signed = head(&all);
+        let proof = subproof(21, &all, true);
+        assert!(matches!(
+            a.check_consistent(&signed, &proof),
+            AuditStep::Verified { size: 21, .. }
+        ));
+        assert_eq!(a.verified_size(), 21);
+        // Entries 21..30 served differently: the proof no longer connects them.
+        let mut served = all.clone();
+        served[25] = leaf_hash(b"changed");
+        a.absorb(&served[21..30]).unwrap();
+        match a.check_consistent(&signed, &subproof(30, &all, true)) {
+            AuditStep::Mismatch { evidence } => assert!(evidence.contains("entries 21..30")),
+            other => panic!("{other:?}"),
+        }
+        a.rewind();
+        a.absorb(&all[21..50]).unwrap();
+        assert!(matches!(
+            a.check(&signed),
+            AuditStep::Verified { size: 50, .. }
         ));
     }
 

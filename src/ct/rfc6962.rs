@@ -120,15 +120,7 @@ pub(super) fn frontier_at(
         }
         return Ok(frontier);
     }
-    let resp = log.get(&format!(
-        "ct/v1/get-sth-consistency?first={size}&second={}",
-        head.tree_size
-    ))?;
-    check_status(&resp, "get-sth-consistency")?;
-    let proof: Consistency = serde_json::from_slice(&resp.body).map_err(|e| {
-        FetchError::Transient(format!("get-sth-consistency: invalid response: {e}"))
-    })?;
-    let proof = hashes_of(&proof.consistency, "get-sth-consistency")?;
+    let proof = consistency_proof(log, size, head.tree_size)?;
     merkle::verify_consistency(
         size,
         &frontier.root(),
@@ -138,6 +130,23 @@ pub(super) fn frontier_at(
     )
     .map_err(|e| bad("get-sth-consistency", e))?;
     Ok(frontier)
+}
+
+/// The log's proof that its tree of `second` entries extends its tree of `first`
+/// (`get-sth-consistency`, RFC 6962 §4.4), as hashes; checking it is the caller's.
+pub(super) fn consistency_proof(
+    log: &Endpoint,
+    first: u64,
+    second: u64,
+) -> Result<Vec<Hash>, FetchError> {
+    let resp = log.get(&format!(
+        "ct/v1/get-sth-consistency?first={first}&second={second}"
+    ))?;
+    check_status(&resp, "get-sth-consistency")?;
+    let proof: Consistency = serde_json::from_slice(&resp.body).map_err(|e| {
+        FetchError::Transient(format!("get-sth-consistency: invalid response: {e}"))
+    })?;
+    hashes_of(&proof.consistency, "get-sth-consistency")
 }
 
 /// How many entries one `get-entries` request asks for: `[CTLOGS] BatchSize`, or adapted

@@ -34,6 +34,11 @@ use std::time::{Duration, Instant};
 /// Most requests in flight per log (`[CTLOGS] Workers`).
 pub const MAX_WORKERS: usize = 64;
 
+/// An RFC 6962 log being caught up is verified (with a consistency proof to the signed
+/// head) and committed at least every this many entries, so a restart during a long
+/// catch-up does not start over from the last signed size.
+const VERIFY_EVERY: u64 = 16_384;
+
 /// Default `Workers`: RFC 6962 logs answer each `get-entries` slowly, tiled logs serve
 /// static files from a CDN.
 pub fn default_workers(kind: LogKind) -> usize {
@@ -305,6 +310,12 @@ impl CtLogCursor {
                             let step = absorbed.map(|()| {
                                 if n == size {
                                     a.check(h)
+                                } else if !tiled && n - a.verified_size() >= VERIFY_EVERY {
+                                    // A long catch-up is verified (and committed) in steps.
+                                    match rfc6962::consistency_proof(endpoint, n, size) {
+                                        Ok(proof) => a.check_consistent(h, &proof),
+                                        Err(_) => AuditStep::Pending,
+                                    }
                                 } else {
                                     AuditStep::Pending
                                 }

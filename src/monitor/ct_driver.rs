@@ -195,12 +195,17 @@ fn stats_lines(followers: &mut [Follower], elapsed: f64) -> Vec<String> {
             f.last_entries = entries;
             let last = s.last_error.lock().map(|e| e.clone()).unwrap_or_default();
             format!(
-                "{}: position {next}, tree size {size}, backlog {}, {rate:.0} entries/s, {} errors, {} malformed, {} bad chains{}",
+                "{}: position {next}, tree size {size}, backlog {}, {rate:.0} entries/s, {} errors, {} malformed, {} bad chains, {}{}",
                 f.log.description,
                 size.saturating_sub(next),
                 s.errors.load(Ordering::Relaxed),
                 s.malformed.load(Ordering::Relaxed),
                 s.bad_chains.load(Ordering::Relaxed),
+                match (&f.log.key, s.misbehaving.load(Ordering::Relaxed)) {
+                    (None, _) => "not verified".to_string(),
+                    (Some(_), 0) => "verified".to_string(),
+                    (Some(_), n) => format!("MISBEHAVING {n} times"),
+                },
                 if last.is_empty() { String::new() } else { format!(" (last error: {last})") }
             )
         })
