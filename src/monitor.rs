@@ -16,6 +16,7 @@
 pub mod certstream_client;
 pub mod certstream_wire;
 pub(crate) mod ct_driver;
+mod log_alarm;
 pub mod matcher;
 pub(crate) mod source;
 
@@ -219,7 +220,8 @@ pub struct MonitorArgs {
 /// Where this run reads from, once the config is checked.
 enum Input {
     Frames(Source),
-    CtLogs(CtSettings),
+    /// With the notification settings, for `LOG MISBEHAVING` reports.
+    CtLogs(CtSettings, crate::notify::NotifySettings),
 }
 
 /// The `monitor` subcommand: validate the whole config, then open DB and log, then follow the source.
@@ -234,7 +236,9 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
         Some(path) => Input::Frames(Source::Replay(path.clone())),
         None => match SourceSettings::from_config(&config)? {
             SourceSettings::Certstream(c) => Input::Frames(Source::Certstream(c)),
-            SourceSettings::CtLogs(c) => Input::CtLogs(c),
+            SourceSettings::CtLogs(c) => {
+                Input::CtLogs(c, crate::notify::NotifySettings::from_config(&config)?)
+            }
         },
     };
     let db = Database::open(&db_settings.path, &db_settings.table)?;
@@ -279,7 +283,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
                 &options,
             )?
         }
-        Input::CtLogs(ct) => {
+        Input::CtLogs(ct, notify) => {
             let logs = ct_driver::select_logs(&ct)
                 .map_err(|(key, m)| config.key_error("CTLOGS", key, m))?;
             ct_driver::run(
@@ -291,6 +295,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
                 stdout.lock(),
                 counters.clone(),
                 args.stats,
+                &notify,
             )?
         }
     }

@@ -304,7 +304,10 @@ fn kill_9_while_verified_logs_grow_stores_and_prints_every_match_once() {
                     .map(|l| host_of(l)),
             );
             if let Some((next, frontier)) = state(&db, &log) {
-                assert!(frontier, "{kind:?} round {round}: position saved without frontier");
+                assert!(
+                    frontier,
+                    "{kind:?} round {round}: position saved without frontier"
+                );
                 assert_eq!(
                     domains_sorted(&db),
                     want_domains(&tcs[..next as usize]),
@@ -326,7 +329,64 @@ fn kill_9_while_verified_logs_grow_stores_and_prints_every_match_once() {
                 .map(|l| host_of(l)),
         );
         printed.sort();
-        assert_eq!(printed, want_domains(&tcs), "{kind:?}: each match printed once");
+        assert_eq!(
+            printed,
+            want_domains(&tcs),
+            "{kind:?}: each match printed once"
+        );
         assert_eq!(domains_sorted(&db), want_domains(&tcs), "{kind:?}");
     }
+}
+
+/// A misbehaving log is also reported to the notification destinations (here the command
+/// hook), with the evidence, at most once an hour per log however often it is seen.
+#[test]
+fn a_misbehaving_log_is_notified_once_with_the_evidence() {
+    let dir = TempDir::new("ct-alarm");
+    let tcs = generate("alarm", 0..60);
+    let log = FakeLog::rfc6962(entries_of(&tcs[..40]));
+    let db = db_of(&dir);
+    let cfg = conf_with_list(&dir, &[&log], "beginning");
+    let hook = dir.write(
+        "hook.sh",
+        "#!/bin/sh\nprintf '%s\\n%s\\n%s\\n%s\\n--\\n' \"$CSM_EVENT\" \"$CSM_LOG_URL\" \"$CSM_TITLE\" \"$CSM_EVIDENCE\" >> \"$1\"\n",
+    );
+    let out = dir.join("hook.out");
+    let mut text = std::fs::read_to_string(dir.join(&cfg)).unwrap();
+    text += &format!(
+        "[REPORTING]\nNotification_Command = /bin/sh {} {}\n",
+        hook.display(),
+        out.display()
+    );
+    dir.write(&cfg, text);
+    let mut p = Proc::spawn(dir.path(), &["monitor", "-c", &cfg], &[], None);
+    wait_pos(&p, &db, &log, 40);
+    log.state().tamper = Some(50);
+    log.extend(entries_of(&tcs[40..]));
+    assert!(
+        wait_until(WAIT, || p.stderr().matches("LOG MISBEHAVING").count() >= 3
+            && std::fs::read_to_string(&out).is_ok_and(|s| s.contains("--"))),
+        "{}",
+        p.stderr()
+    );
+    // Another report or two would be due by now without the hourly limit.
+    assert!(wait_until(WAIT, || p
+        .stderr()
+        .matches("LOG MISBEHAVING: signed")
+        .count()
+        >= 4));
+    stop_ok(&mut p);
+    let got = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(got.matches("--\n").count(), 1, "{got}");
+    let lines: Vec<&str> = got.lines().collect();
+    assert_eq!(lines[0], "log_misbehaving");
+    assert_eq!(lines[1], log.url());
+    assert!(
+        lines[2].starts_with("[CertStreamMonitor] LOG MISBEHAVING: Fake log"),
+        "{got}"
+    );
+    assert!(
+        lines[3].contains("tree_size 60") && lines[3].contains("entries 40..60"),
+        "{got}"
+    );
 }

@@ -104,21 +104,41 @@ pub struct LogStats {
     pub entries: AtomicU64,
     pub errors: AtomicU64,
     pub malformed: AtomicU64,
-    /// Times the log's entries did not hash to its signed root (LOG MISBEHAVING).
+    /// Times the log misbehaved (LOG MISBEHAVING: a tree head that did not verify, entries
+    /// that did not hash to the signed root).
     pub misbehaving: AtomicU64,
+    /// Misbehaviour reports not yet taken by the DB thread (for the notifications).
+    reports: Mutex<Vec<String>>,
     /// Entries kept whose chain (`extra_data`, tile fingerprints) could not be read.
     pub bad_chains: AtomicU64,
     pub last_error: Mutex<String>,
 }
 
 impl LogStats {
+    /// Count and log an error. A `MISBEHAVING` one (a tree head that does not verify,
+    /// entries that do not hash to the signed root) is also counted as such and kept for
+    /// the notifications ([`LogStats::take_reports`]).
     pub(super) fn error(&self, log: &CtLog, msg: &str) {
+        if msg.contains("MISBEHAVING") {
+            self.misbehaving.fetch_add(1, Ordering::Relaxed);
+            let mut r = self.reports.lock().unwrap_or_else(|p| p.into_inner());
+            // Bounded: a log misbehaving every second while nobody drains keeps the newest.
+            if r.len() >= 16 {
+                r.remove(0);
+            }
+            r.push(msg.to_string());
+        }
         self.errors.fetch_add(1, Ordering::Relaxed);
         *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = msg.to_string();
         logging::error(
             "ct",
             &format!("{} ({}): {msg}", log.description, log.shown_url()),
         );
+    }
+
+    /// The misbehaviour reports since the last call.
+    pub fn take_reports(&self) -> Vec<String> {
+        std::mem::take(&mut *self.reports.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
 

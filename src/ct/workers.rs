@@ -328,7 +328,6 @@ impl CtLogCursor {
                                 Ok(AuditStep::Mismatch { evidence }) | Err(evidence) => {
                                     let verified = a.verified_size();
                                     a.rewind();
-                                    stats.misbehaving.fetch_add(1, Ordering::Relaxed);
                                     stats.error(log, &format!("LOG MISBEHAVING: {evidence}; nothing past entry {verified} is committed, reading again from there"));
                                     let discard = send_batch(
                                         tx,

@@ -223,7 +223,10 @@ pub fn run<W: Write>(
     out: W,
     counters: Arc<Counters>,
     stats_to_stderr: bool,
+    notify: &crate::notify::NotifySettings,
 ) -> Result<(), Failure> {
+    let mut alarm = super::log_alarm::LogAlarm::start(notify);
+    let mut last_reports = Instant::now();
     db.ensure_ct_state()?;
     for section in settings.unmatched_overrides(&logs) {
         logging::warning(
@@ -310,6 +313,17 @@ pub fn run<W: Write>(
             Ok(batch) => commit(&mut matcher, batch, &counters, &mut held)?,
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
+        }
+        if let Some(a) = alarm
+            .as_mut()
+            .filter(|_| last_reports.elapsed() >= Duration::from_secs(1))
+        {
+            last_reports = Instant::now();
+            for f in &followers {
+                for r in f.stats.take_reports() {
+                    a.report(&f.log, &r);
+                }
+            }
         }
         if shutdown::requested() {
             // Batches already downloaded are committed; readers stop at their next check.

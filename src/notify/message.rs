@@ -75,6 +75,31 @@ impl Message {
         }
     }
 
+    /// A CT log misbehaving (direct CT mode): title `[CertStreamMonitor] LOG MISBEHAVING:
+    /// <log>`, a body with the evidence; the command gets `CSM_EVENT=log_misbehaving`,
+    /// `CSM_LOG`, `CSM_LOG_URL`, `CSM_EVIDENCE`, `CSM_TITLE`, `CSM_BODY` and an empty stdin.
+    pub fn log_misbehaving(log: &str, url: &str, evidence: &str) -> Message {
+        let title = format!("[CertStreamMonitor] LOG MISBEHAVING: {log}");
+        let body = format!(
+            "The CT log {log} ({url}) misbehaves:\n{evidence}\nNothing it served past its last verified position is stored; it is read again from there."
+        );
+        Message {
+            domain: String::new(),
+            env: vec![
+                ("CSM_EVENT".into(), "log_misbehaving".into()),
+                ("CSM_LOG".into(), env_value(log)),
+                ("CSM_LOG_URL".into(), env_value(url)),
+                ("CSM_EVIDENCE".into(), env_value(evidence)),
+                ("CSM_TITLE".into(), env_value(&title)),
+                ("CSM_BODY".into(), env_value(&body)),
+            ],
+            title,
+            body,
+            alert_json: String::new(),
+            alert_file: String::new(),
+        }
+    }
+
     /// The `notify-test` message; the command gets `CSM_TEST=1`, `CSM_TITLE`, `CSM_BODY` and
     /// an empty stdin.
     pub fn test() -> Message {
