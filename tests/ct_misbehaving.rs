@@ -232,37 +232,48 @@ fn the_frontier_is_rebuilt_from_the_log_when_none_is_saved() {
     }
 }
 
-/// A long catch-up of an RFC 6962 log is verified and committed in steps: the monitor
-/// asks for a consistency proof from its position to the signed size every 16,384
-/// entries, and commits there, instead of holding everything until the signed size.
+/// A long catch-up is verified and committed in steps: every 16,384 entries the monitor
+/// proves its position against the signed head — with a consistency proof (RFC 6962) or
+/// with the hash tiles of the rest of the tree (static-ct-api) — and commits there,
+/// instead of holding every match until the signed size.
 #[test]
-fn a_long_rfc6962_catch_up_is_verified_and_committed_in_steps() {
-    let dir = TempDir::new("ct-steps");
-    let n = 20_000u64;
-    let tcs = generate("steps", 0..n);
-    let log = FakeLog::rfc6962(entries_of(&tcs));
-    let db = db_of(&dir);
-    let cfg = conf_with_list(&dir, &[&log], "beginning");
-    let mut p = Proc::spawn(dir.path(), &["monitor", "-c", &cfg], &[], None);
-    wait_pos(&p, &db, &log, n as i64);
-    let stderr = stop_ok(&mut p);
-    assert!(!stderr.contains("MISBEHAVING"), "{stderr}");
-    let steps: Vec<u64> = log
-        .requests()
-        .iter()
-        .filter_map(|r| {
-            r.path
-                .strip_prefix("ct/v1/get-sth-consistency?first=")?
-                .strip_suffix(&format!("&second={n}"))?
-                .parse()
-                .ok()
-        })
-        .collect();
-    assert!(
-        steps.iter().any(|&m| (16_384..n).contains(&m)),
-        "no intermediate verification: {steps:?}"
-    );
-    assert_eq!(domains_sorted(&db), want_domains(&tcs));
+fn a_long_catch_up_is_verified_and_committed_in_steps() {
+    for kind in kinds() {
+        let dir = TempDir::new("ct-steps");
+        let n = 20_000u64;
+        let tcs = generate(&format!("steps{kind:?}").to_lowercase(), 0..n);
+        let log = FakeLog::start(kind, entries_of(&tcs));
+        let db = db_of(&dir);
+        let cfg = conf_with_list(&dir, &[&log], "beginning");
+        let mut p = Proc::spawn(dir.path(), &["monitor", "-c", &cfg], &[], None);
+        wait_pos(&p, &db, &log, n as i64);
+        let stderr = stop_ok(&mut p);
+        assert!(!stderr.contains("MISBEHAVING"), "{stderr}");
+        let requests: Vec<String> = log.requests().into_iter().map(|r| r.path).collect();
+        if kind == LogType::Rfc6962 {
+            let steps: Vec<u64> = requests
+                .iter()
+                .filter_map(|p| {
+                    p.strip_prefix("ct/v1/get-sth-consistency?first=")?
+                        .strip_suffix(&format!("&second={n}"))?
+                        .parse()
+                        .ok()
+                })
+                .collect();
+            assert!(
+                steps.iter().any(|&m| (16_384..n).contains(&m)),
+                "no intermediate verification: {steps:?}"
+            );
+        } else {
+            assert!(
+                requests
+                    .iter()
+                    .any(|p| p.starts_with("tile/") && !p.starts_with("tile/data/")),
+                "no hash tile asked: {requests:?}"
+            );
+        }
+        assert_eq!(domains_sorted(&db), want_domains(&tcs), "{kind:?}");
+    }
 }
 
 /// kill -9 at random moments while verified logs grow: after every kill, the rows are

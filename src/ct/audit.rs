@@ -130,6 +130,39 @@ impl LogAudit {
         }
     }
 
+    /// Judge what was read so far, below the signed head's size, by `extended`: the
+    /// frontier of what was read, extended to the head's size with the log's hash tiles
+    /// (static-ct-api). Its root is the signed root only if the entries read are the ones
+    /// the log committed to.
+    pub fn check_extended(
+        &mut self,
+        head: &SignedTreeHead,
+        extended: &MerkleFrontier,
+    ) -> AuditStep {
+        let m = self.read.size();
+        if extended.size() != head.tree_size || extended.root() != head.root_hash {
+            return AuditStep::Mismatch {
+                evidence: format!(
+                    "signed {}; entries {}..{m} as served, completed with the log's hash tiles, hash to the root {}",
+                    head.evidence(),
+                    self.verified.size(),
+                    b64(&extended.root())
+                ),
+            };
+        }
+        self.verified = self.read.clone();
+        self.verified_root = None;
+        AuditStep::Verified {
+            size: m,
+            frontier: self.verified.to_bytes(),
+        }
+    }
+
+    /// The frontier of everything read so far.
+    pub fn read_frontier(&self) -> &MerkleFrontier {
+        &self.read
+    }
+
     /// The verified frontier as `CTLogState.Frontier` stores it.
     pub fn frontier_bytes(&self) -> Vec<u8> {
         self.verified.to_bytes()
@@ -275,6 +308,32 @@ mod tests {
         assert!(matches!(
             a.check(&signed),
             AuditStep::Verified { size: 50, .. }
+        ));
+    }
+
+    #[test]
+    fn hash_tiles_completing_the_tree_verify_a_position_below_the_signed_size() {
+        let all = leaves(64);
+        let signed = head(&all);
+        // The rest [32, 64) as one perfect subtree, as a tile would give it.
+        let rest = crate::ct::merkle::perfect_root(&all[32..]).unwrap();
+        let mut a = LogAudit::resume(MerkleFrontier::new());
+        let mut served = all.clone();
+        served[7] = leaf_hash(b"changed");
+        a.absorb(&served[..32]).unwrap();
+        let mut ext = a.read_frontier().clone();
+        ext.append_subtree(5, rest).unwrap();
+        assert!(matches!(
+            a.check_extended(&signed, &ext),
+            AuditStep::Mismatch { .. }
+        ));
+        a.rewind();
+        a.absorb(&all[..32]).unwrap();
+        let mut ext = a.read_frontier().clone();
+        ext.append_subtree(5, rest).unwrap();
+        assert!(matches!(
+            a.check_extended(&signed, &ext),
+            AuditStep::Verified { size: 32, .. }
         ));
     }
 

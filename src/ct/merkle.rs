@@ -102,6 +102,31 @@ impl MerkleFrontier {
         Ok(())
     }
 
+    /// Append a whole perfect subtree of `2^height` leaves by its root: the same as
+    /// appending its leaves one by one. Only where such a subtree can start: the size must
+    /// be a multiple of `2^height`.
+    pub fn append_subtree(&mut self, height: u32, root: Hash) -> Result<(), String> {
+        if height >= 64 || !self.size.is_multiple_of(1u64 << height) {
+            return Err(format!(
+                "a subtree of height {height} cannot start at leaf {}",
+                self.size
+            ));
+        }
+        let new_size = self
+            .size
+            .checked_add(1u64 << height)
+            .ok_or("Merkle tree size overflows u64")?;
+        let mut h = root;
+        // As in `append`, one level up: the trailing ones of size / 2^height merge.
+        for _ in 0..(self.size >> height).trailing_ones() {
+            let left = self.nodes.pop().ok_or("Merkle frontier is inconsistent")?;
+            h = node_hash(&left, &h);
+        }
+        self.nodes.push(h);
+        self.size = new_size;
+        Ok(())
+    }
+
     /// The Merkle Tree Hash of the leaves appended so far (RFC 6962 §2.1).
     pub fn root(&self) -> Hash {
         let mut it = self.nodes.iter().rev();
@@ -371,6 +396,44 @@ pub fn verify_consistency(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn appending_a_perfect_subtree_equals_appending_its_leaves() {
+        let leaves: Vec<Hash> = (0..300u32).map(|i| leaf_hash(&i.to_be_bytes())).collect();
+        // Greedy aligned decomposition of [m, n), as a tiled log's catch-up verifies it.
+        for m in [0usize, 1, 2, 3, 8, 37, 64, 100, 255, 256] {
+            for n in [m, m + 1, 129, 256, 257, 300] {
+                if n < m {
+                    continue;
+                }
+                let mut f = MerkleFrontier::new();
+                for h in &leaves[..m] {
+                    f.append(*h).unwrap();
+                }
+                let mut pos = m;
+                while pos < n {
+                    let mut height = 0;
+                    while (pos >> height) & 1 == 0 && pos + (2 << height) <= n && height < 20 {
+                        height += 1;
+                    }
+                    if pos == 0 {
+                        height = 63 - ((n - pos) as u64).leading_zeros();
+                    }
+                    let root = perfect_root(&leaves[pos..pos + (1 << height)]).unwrap();
+                    f.append_subtree(height, root).unwrap();
+                    pos += 1 << height;
+                }
+                let mut want = MerkleFrontier::new();
+                for h in &leaves[..n] {
+                    want.append(*h).unwrap();
+                }
+                assert_eq!(f, want, "m {m} n {n}");
+            }
+        }
+        let mut f = MerkleFrontier::new();
+        f.append(leaves[0]).unwrap();
+        assert!(f.append_subtree(1, leaves[1]).is_err(), "misaligned");
+    }
 
     /// The RFC 6962 §2.1 definition, recursively, over leaf hashes.
     fn mth(leaves: &[Hash]) -> Hash {

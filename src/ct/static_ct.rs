@@ -47,37 +47,74 @@ pub(super) fn frontier_from_tiles(
 ) -> Result<MerkleFrontier, FetchError> {
     let mut roots = Vec::new();
     for (height, first) in merkle::frontier_subtrees(size) {
-        let level = height / 8;
-        let per = 1u64 << (8 * level); // leaves under one hash of this level
-        let index = first / per; // the first hash of the subtree at this level
-        let count = 1usize << (height - 8 * level);
-        let tile = index / TILE_WIDTH;
-        let nodes = tree_size / per; // hashes of this level in the signed tree
-        let width = nodes.saturating_sub(tile * TILE_WIDTH).min(TILE_WIDTH);
-        let prefix = format!("tile/{level}/");
-        let mut resp = log.get(&tile_path_at(&prefix, tile, width))?;
-        if resp.status == 404 && width < TILE_WIDTH {
-            resp = log.get(&tile_path_at(&prefix, tile, TILE_WIDTH))?;
-        }
-        check_status(&resp, "hash tile")?;
-        let at = (index % TILE_WIDTH) as usize;
-        let hashes: Vec<Hash> = resp
-            .body
-            .chunks_exact(32)
-            .skip(at)
-            .take(count)
-            .map(|c| c.try_into().unwrap_or([0; 32]))
-            .collect();
-        if resp.body.len() % 32 != 0 || hashes.len() != count {
-            return Err(FetchError::Transient(format!(
-                "hash tile {level}/{tile}: {} bytes, not the hashes {at}..{} needed",
-                resp.body.len(),
-                at + count
-            )));
-        }
-        roots.push(merkle::perfect_root(&hashes).map_err(FetchError::Transient)?);
+        roots.push(subtree_root(log, height, first, tree_size)?);
     }
     MerkleFrontier::from_subtree_roots(size, &roots).map_err(FetchError::Transient)
+}
+
+/// `frontier` (of the entries read so far) extended to the tree of `tree_size` with the
+/// log's hash tiles for the rest, `[frontier.size(), tree_size)`, cut into aligned perfect
+/// subtrees. Its root equals the signed root of `tree_size` only if the entries read are
+/// the ones the log committed to: a long catch-up is verified this way in steps (the
+/// static-ct-api counterpart of an RFC 6962 consistency proof).
+pub(super) fn extend_with_tiles(
+    log: &Endpoint,
+    frontier: &MerkleFrontier,
+    tree_size: u64,
+) -> Result<MerkleFrontier, FetchError> {
+    let mut f = frontier.clone();
+    while f.size() < tree_size {
+        let pos = f.size();
+        let mut height = if pos == 0 { 63 } else { pos.trailing_zeros() };
+        while height > 0 && (tree_size - pos) >> height == 0 {
+            height -= 1;
+        }
+        let root = subtree_root(log, height, pos, tree_size)?;
+        f.append_subtree(height, root)
+            .map_err(FetchError::Transient)?;
+    }
+    Ok(f)
+}
+
+/// The root of the perfect subtree of `2^height` leaves from leaf `first`, from the hash
+/// tile that holds it in the tree of `tree_size` (C2SP tlog-tiles: the level-`L` tile `N`
+/// holds the roots of the subtrees of `256^L` leaves `N*256 ..`; a subtree of height `h`
+/// is the root of 1 to 128 adjacent hashes of one level-`h/8` tile).
+fn subtree_root(
+    log: &Endpoint,
+    height: u32,
+    first: u64,
+    tree_size: u64,
+) -> Result<Hash, FetchError> {
+    let level = height / 8;
+    let per = 1u64 << (8 * level); // leaves under one hash of this level
+    let index = first / per; // the first hash of the subtree at this level
+    let count = 1usize << (height - 8 * level);
+    let tile = index / TILE_WIDTH;
+    let nodes = tree_size / per; // hashes of this level in the signed tree
+    let width = nodes.saturating_sub(tile * TILE_WIDTH).min(TILE_WIDTH);
+    let prefix = format!("tile/{level}/");
+    let mut resp = log.get(&tile_path_at(&prefix, tile, width))?;
+    if resp.status == 404 && width < TILE_WIDTH {
+        resp = log.get(&tile_path_at(&prefix, tile, TILE_WIDTH))?;
+    }
+    check_status(&resp, "hash tile")?;
+    let at = (index % TILE_WIDTH) as usize;
+    let hashes: Vec<Hash> = resp
+        .body
+        .chunks_exact(32)
+        .skip(at)
+        .take(count)
+        .map(|c| c.try_into().unwrap_or([0; 32]))
+        .collect();
+    if resp.body.len() % 32 != 0 || hashes.len() != count {
+        return Err(FetchError::Transient(format!(
+            "hash tile {level}/{tile}: {} bytes, not the hashes {at}..{} needed",
+            resp.body.len(),
+            at + count
+        )));
+    }
+    merkle::perfect_root(&hashes).map_err(FetchError::Transient)
 }
 
 /// Download and decode entries from `next` (exclusive of `size`), from the data tile that

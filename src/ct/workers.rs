@@ -34,9 +34,10 @@ use std::time::{Duration, Instant};
 /// Most requests in flight per log (`[CTLOGS] Workers`).
 pub const MAX_WORKERS: usize = 64;
 
-/// An RFC 6962 log being caught up is verified (with a consistency proof to the signed
-/// head) and committed at least every this many entries, so a restart during a long
-/// catch-up does not start over from the last signed size.
+/// A log being caught up is verified (with a consistency proof or hash tiles to the
+/// signed head) and committed at least every this many entries: a restart during a long
+/// catch-up does not start over from the last signed size, and the matches held until
+/// verification stay few.
 const VERIFY_EVERY: u64 = 16_384;
 
 /// Default `Workers`: RFC 6962 logs answer each `get-entries` slowly, tiled logs serve
@@ -310,11 +311,25 @@ impl CtLogCursor {
                             let step = absorbed.map(|()| {
                                 if n == size {
                                     a.check(h)
-                                } else if !tiled && n - a.verified_size() >= VERIFY_EVERY {
-                                    // A long catch-up is verified (and committed) in steps.
-                                    match rfc6962::consistency_proof(endpoint, n, size) {
-                                        Ok(proof) => a.check_consistent(h, &proof),
-                                        Err(_) => AuditStep::Pending,
+                                } else if n - a.verified_size() >= VERIFY_EVERY {
+                                    // A long catch-up is verified (and committed) in steps:
+                                    // a consistency proof (RFC 6962) or the hash tiles of
+                                    // the rest of the tree (static-ct-api) to the signed head.
+                                    // A failed request only postpones the step.
+                                    if tiled {
+                                        match static_ct::extend_with_tiles(
+                                            endpoint,
+                                            a.read_frontier(),
+                                            size,
+                                        ) {
+                                            Ok(f) => a.check_extended(h, &f),
+                                            Err(_) => AuditStep::Pending,
+                                        }
+                                    } else {
+                                        match rfc6962::consistency_proof(endpoint, n, size) {
+                                            Ok(proof) => a.check_consistent(h, &proof),
+                                            Err(_) => AuditStep::Pending,
+                                        }
                                     }
                                 } else {
                                     AuditStep::Pending
