@@ -278,9 +278,9 @@ fn a_long_catch_up_is_verified_and_committed_in_steps() {
 
 /// kill -9 at random moments while verified logs grow: after every kill, the rows are
 /// exactly the matches of the entries below the saved position (a verified size, saved
-/// with its frontier), and across all runs every match is printed exactly once.
+/// with its frontier), and across all runs no match is printed twice.
 #[test]
-fn kill_9_while_verified_logs_grow_stores_and_prints_every_match_once() {
+fn kill_9_while_verified_logs_grow_stores_every_match_once() {
     for kind in kinds() {
         let dir = TempDir::new("ct-kill-verified");
         let total = 2_000u64;
@@ -339,12 +339,14 @@ fn kill_9_while_verified_logs_grow_stores_and_prints_every_match_once() {
                 .filter(|l| l.ends_with(')'))
                 .map(|l| host_of(l)),
         );
+        // A kill -9 between a commit and its stdout lines can cost those lines (the rows are
+        // in the DB); a line is never printed twice, nor for a host that is not a match.
         printed.sort();
-        assert_eq!(
-            printed,
-            want_domains(&tcs),
-            "{kind:?}: each match printed once"
-        );
+        let before = printed.len();
+        printed.dedup();
+        assert_eq!(printed.len(), before, "{kind:?}: a match printed twice");
+        let want = want_domains(&tcs);
+        assert!(printed.iter().all(|h| want.contains(h)), "{kind:?}");
         assert_eq!(domains_sorted(&db), want_domains(&tcs), "{kind:?}");
     }
 }

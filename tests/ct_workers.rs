@@ -317,8 +317,14 @@ fn kill_9_with_workers_in_flight_stores_every_match_exactly_once() {
         counts.values().all(|&c| c == 1),
         "a match printed twice across restarts"
     );
+    // Every printed host is a match; a kill -9 between a commit and its stdout lines can
+    // cost those lines (the rows are in the DB, checked above), never print one twice.
     let all: BTreeSet<&str> = counts.keys().copied().collect();
-    assert_eq!(all.len(), matching("k", 0..N).len(), "every match printed");
+    let want = matching("k", 0..N);
+    assert!(
+        all.iter().all(|h| want.iter().any(|w| w == h)),
+        "printed a host that is not a match"
+    );
     assert!(overlapped(&log, delay), "requests were in flight together");
 }
 
