@@ -38,7 +38,7 @@ pub const MAX_WORKERS: usize = 64;
 /// signed head) and committed at least every this many entries: a restart during a long
 /// catch-up does not start over from the last signed size, and the matches held until
 /// verification stay few.
-const VERIFY_EVERY: u64 = 16_384;
+const VERIFY_EVERY: u64 = 4_096;
 
 /// Default `Workers`: RFC 6962 logs answer each `get-entries` slowly, tiled logs serve
 /// static files from a CDN.
