@@ -456,3 +456,28 @@ fn direct_ct_log_list_is_checked_offline() {
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(out.stderr.contains("[CTLOGS] LogList"), "{}", out.stderr);
 }
+
+/// The configurations users copy pass: README's example.conf and every examples/*.conf
+/// (all relative paths, created under the child's cwd by monitor and scan; not by this).
+#[test]
+fn shipped_example_configs_pass() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("example.conf")];
+    for e in std::fs::read_dir(root.join("examples")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "conf") {
+            files.push(p);
+        }
+    }
+    for f in files {
+        let dir = TempDir::new("check-config-examples");
+        let out = run(
+            dir.path(),
+            &["check-config", "-c", f.to_str().unwrap()],
+            None,
+        );
+        assert_eq!(out.code, Some(0), "{f:?}: {}\n{}", out.stdout, out.stderr);
+        assert!(out.stdout.ends_with("\nOK\n"), "{f:?}: {}", out.stdout);
+        assert!(tree(dir.path()).is_empty(), "{f:?}: files created");
+    }
+}

@@ -384,7 +384,12 @@ fn ct_logs(c: &Config, s: &CtSettings, r: &mut Report) -> Result<(), ConfigError
                 "Logs",
                 format!("{} ({} logs)", without_credentials(&s.logs), logs.len()),
             );
-            if let Some(age) = list.age_days(now).filter(|_| list.is_stale(now)) {
+            // The embedded list is refreshed by monitor at start: its age is no warning here.
+            let embedded = s.log_list.trim().eq_ignore_ascii_case("embedded");
+            if let Some(age) = list
+                .age_days(now)
+                .filter(|_| !embedded && list.is_stale(now))
+            {
                 r.warnings.push(format!(
                     "the CT log list is {age:.0} days old: newer logs are missing; run `certstreammonitor loglist --update FILE`"
                 ));
@@ -501,9 +506,10 @@ fn monitor(c: &Config, r: &mut Report) {
             Ok(())
         }
         SourceSettings::CtLogs(s) => {
+            let logs = ct_logs(c, &s, r);
             // LOG MISBEHAVING reports go to the notification destinations.
             r.check(|r| notifications(c, r));
-            ct_logs(c, &s, r)
+            logs
         }
     });
 }
@@ -622,9 +628,21 @@ pub fn command(
         scan(&config, &mut report);
     }
     let shown = |s: &str| crate::redact::clean(s);
+    // Grouped by section, sections in the order first met.
+    let mut sections: Vec<&str> = Vec::new();
+    for (name, _) in &report.lines {
+        let section = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+        if !sections.contains(&section) {
+            sections.push(section);
+        }
+    }
     let mut text = String::new();
-    for (name, value) in &report.lines {
-        text += &format!("{} = {}\n", shown(name), shown(value));
+    for section in sections {
+        for (name, value) in &report.lines {
+            if name.rsplit_once('.').is_some_and(|(s, _)| s == section) {
+                text += &format!("{} = {}\n", shown(name), shown(value));
+            }
+        }
     }
     for w in &report.warnings {
         let _ = writeln!(err, "certstreammonitor: warning: {}", shown(w));
