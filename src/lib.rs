@@ -17,7 +17,7 @@
 //! Shared: [`config`] (read the way Python's configparser reads it, [`pycompat`]), [`net`]
 //! (HTTP, proxies), [`redact`] (secrets out of everything shown or stored; `secrets`
 //! gathers them from the configuration), [`logging`], [`clock`]. [`cli`] holds the small
-//! subcommands (`check-rules`, `gethost`, `notify-test`). Modules depend downwards only:
+//! subcommands (`check-rules`, `check-config`, `gethost`, `notify-test`). Modules depend downwards only:
 //! `docs/architecture.md` lists the layers.
 
 pub mod alert;

@@ -1,5 +1,6 @@
 //! Command-line entry: parse flags, hand off to the subcommand, print its error once.
 
+use certstreammonitor::cli::check_config::{self, CheckConfigArgs};
 use certstreammonitor::cli::check_rules::{self, CheckRulesArgs};
 use certstreammonitor::cli::gethost::{self, GethostArgs};
 use certstreammonitor::monitor::{self, MonitorArgs};
@@ -17,6 +18,7 @@ Usage:
   certstreammonitor scan -c FILE [-f|--fqdn-dirs]
   certstreammonitor notify-test -c FILE
   certstreammonitor check-rules -c FILE -d NAME [-d NAME ...]   (-d - reads names from stdin)
+  certstreammonitor check-config -c FILE [--for monitor|scan|serve]
   certstreammonitor gethost -c FILE [--since SECONDS] [--json]
   certstreammonitor loglist --update FILE [--url URL]
 
@@ -25,6 +27,7 @@ Subcommands:
   scan           probe stored hosts, enrich those online, write alert files
   notify-test    send a test notification to every configured destination
   check-rules    show how the configured rules judge the given names
+  check-config   validate the configuration and print its effective settings
   gethost        list hosts first seen in the last SECONDS (default 3600)
   loglist        download the CT log list used by direct CT mode (ACTServer = ct://)
 
@@ -62,6 +65,45 @@ stdin, one per line), each line is `NAME<TAB>verdict`.
   -h, --help          this help
   -V, --version       print the version
 ";
+
+const CHECK_CONFIG_USAGE: &str = "\
+Usage: certstreammonitor check-config -c FILE [--for monitor|scan|serve]
+
+Validate everything the subcommand would read from FILE, with the same code: rules,
+lookalike, database, log file, certstream servers or CT logs, proxies, notification
+destinations (parsed, nothing sent), alerts directory, enrichment. Paths are checked
+for writability without creating anything; no network request is made (a LogList URL
+is checked for its syntax only). Prints the effective settings, one
+`SECTION.Key = value` line each with secrets masked, then OK (exit 0); or every problem
+found on stderr, naming file, line, section and key (exit 2).
+
+  -c, --config FILE   configuration file
+      --for WHAT      monitor or scan (default: both); serve does not exist yet and
+                      is refused (exit 2)
+  -h, --help          this help
+  -V, --version       print the version
+";
+
+fn run_check_config(parser: &mut lexopt::Parser) -> Result<(), Failure> {
+    let mut target = check_config::Target::All;
+    let Some(config) = Flags::parse_with_config(parser, CHECK_CONFIG_USAGE, None, |arg, flags| {
+        match arg {
+            Long("for") => {
+                let v = flags.string()?;
+                target = check_config::Target::parse(&v)
+                    .map_err(|m| Failure::new(2, format!("{m}\n\n{CHECK_CONFIG_USAGE}")))?;
+            }
+            other => return Err(flags.unexpected(other)),
+        }
+        Ok(())
+    })?
+    else {
+        return Ok(());
+    };
+    let args = CheckConfigArgs { config, target };
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    check_config::command(&args, &mut stdout.lock(), &mut stderr.lock())
+}
 
 const GETHOST_USAGE: &str = "\
 Usage: certstreammonitor gethost -c FILE [--since SECONDS] [--json]
@@ -348,6 +390,7 @@ fn run() -> Result<(), Failure> {
         Some(Value(cmd)) => match cmd.to_string_lossy().as_ref() {
             "monitor" => run_monitor(&mut parser, None),
             "check-rules" | "check_rules" => run_check_rules(&mut parser),
+            "check-config" | "check_config" => run_check_config(&mut parser),
             "gethost" => run_gethost(&mut parser),
             "loglist" => run_loglist(&mut parser),
             "scan" => run_scan(&mut parser),

@@ -308,7 +308,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
 }
 
 /// Settings the original accepted that store far more than anyone intends.
-fn rule_warnings(rules: &Rules) -> Vec<String> {
+pub(crate) fn rule_warnings(rules: &Rules) -> Vec<String> {
     let mut out = Vec::new();
     if rules.threshold() <= 0 {
         out.push(format!(
