@@ -394,10 +394,16 @@ fn run_as_root_the_wal_files_keep_the_database_owner() {
         "{}",
         root.stderr()
     );
+    // SQLite creates each file, then hands it to the DB's owner: wait out that moment.
     use std::os::unix::fs::MetadataExt;
+    let owner = |f: &PathBuf| std::fs::metadata(f).map(|m| m.uid()).ok();
     for f in [&wal, &shm] {
-        let owner = std::fs::metadata(f).unwrap().uid();
-        assert_eq!(owner, uid, "{} belongs to uid {owner}", f.display());
+        assert!(
+            wait_until(WAIT, || owner(f) == Some(uid)),
+            "{} belongs to uid {:?}",
+            f.display(),
+            owner(f)
+        );
     }
     // The monitor's user writes while root's process keeps those files open.
     let mut user = Proc::spawn_adjusted(
