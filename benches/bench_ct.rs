@@ -367,6 +367,23 @@ fn positions(db: &Path) -> Vec<u64> {
         .unwrap_or_default()
 }
 
+/// CPU seconds (user + system, all threads) the process `pid` has used so far
+/// (`/proc/PID/stat` fields 14 and 15, in clock ticks): unlike wall time, little moved by
+/// other work on a shared machine.
+fn cpu_secs(pid: u32) -> f64 {
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            // The command name (field 2) is in parentheses and may hold spaces.
+            let rest = &s[s.rfind(')')? + 1..];
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            // `rest` starts at field 3 (state): utime is field 14, stime field 15.
+            Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+        })
+        .map_or(0.0, |t| t as f64 / ticks)
+}
+
 fn peak_rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
@@ -436,8 +453,9 @@ struct RunSpec<'a> {
     verify: bool,
 }
 
-/// Run the monitor until every log's position reaches its size; entries/s over all logs.
-fn run(spec: &RunSpec, log: &Arc<Log>, keys: &[PKey<Private>]) -> f64 {
+/// Run the monitor until every log's position reaches its size: (entries/s over all logs,
+/// monitor CPU µs per entry).
+fn run(spec: &RunSpec, log: &Arc<Log>, keys: &[PKey<Private>]) -> (f64, f64) {
     let served_before = log.served_bytes.load(Ordering::Relaxed);
     let mut served = Vec::new();
     for (i, kind) in spec.kinds.iter().enumerate() {
@@ -538,6 +556,7 @@ fn run(spec: &RunSpec, log: &Arc<Log>, keys: &[PKey<Private>]) -> f64 {
     }
     let secs = start.elapsed().as_secs_f64();
     let rss = peak_rss_kib(child.id());
+    let cpu = cpu_secs(child.id());
     let _ = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status();
@@ -572,14 +591,15 @@ fn run(spec: &RunSpec, log: &Arc<Log>, keys: &[PKey<Private>]) -> f64 {
     let total = n * spec.kinds.len() as u64;
     let bytes = log.served_bytes.load(Ordering::Relaxed) - served_before;
     let rate = total as f64 / secs;
+    let cpu_us = cpu * 1e6 / total as f64;
     println!(
-        "{label:<17} verify {:<3} {total} entries in {secs:.2} s: {rate:>8.0} entries/s, {:.0} bytes downloaded/entry, {stored} rows stored, monitor peak RSS {:.1} MiB",
+        "{label:<17} verify {:<3} {total} entries in {secs:.2} s: {rate:>8.0} entries/s, monitor CPU {cpu_us:.2} µs/entry, {:.0} bytes downloaded/entry, {stored} rows stored, monitor peak RSS {:.1} MiB",
         if spec.verify { "on" } else { "off" },
         bytes as f64 / total as f64,
         rss as f64 / 1024.0
     );
     let _ = std::fs::remove_dir_all(&dir);
-    rate
+    (rate, cpu_us)
 }
 
 fn median(v: &mut [f64]) -> f64 {
@@ -647,7 +667,8 @@ fn main() {
     }
     let mut summary = Vec::new();
     for kinds in [&["tiled"][..], &["rfc6962"], &["tiled", "rfc6962"]] {
-        let (mut off, mut on) = (Vec::new(), Vec::new());
+        // [off, on] × (entries/s, CPU µs/entry)
+        let mut m: [(Vec<f64>, Vec<f64>); 2] = Default::default();
         for _ in 0..runs {
             for verify in [false, true] {
                 let spec = RunSpec {
@@ -656,19 +677,19 @@ fn main() {
                     workers: None,
                     verify,
                 };
-                let rate = run(&spec, &log, &keys);
-                if verify {
-                    on.push(rate);
-                } else {
-                    off.push(rate);
-                }
+                let (rate, cpu) = run(&spec, &log, &keys);
+                m[verify as usize].0.push(rate);
+                m[verify as usize].1.push(cpu);
             }
         }
+        let [(mut off, mut off_cpu), (mut on, mut on_cpu)] = m;
         let (off, on) = (median(&mut off), median(&mut on));
+        let (off_cpu, on_cpu) = (median(&mut off_cpu), median(&mut on_cpu));
         summary.push(format!(
-            "{:<17} median of {runs}: verify off {off:>8.0} entries/s, on {on:>8.0} entries/s: on = {:.1} % of off",
+            "{:<17} median of {runs}: verify off {off:>8.0} entries/s ({off_cpu:.2} µs CPU/entry), on {on:>8.0} entries/s ({on_cpu:.2} µs CPU/entry): on = {:.1} % of off's speed, {:+.1} % CPU",
             kinds.join(" + "),
-            100.0 * on / off
+            100.0 * on / off,
+            100.0 * (on_cpu / off_cpu - 1.0)
         ));
     }
     for line in summary {
