@@ -543,8 +543,13 @@ fn run(spec: &RunSpec, log: &Arc<Log>, keys: &[PKey<Private>]) -> (f64, f64) {
     let n = log.entries.len() as u64;
     let db = dir.join("db.sqlite");
     let mut timed_out = false;
+    // When a position first moved past 0: rows are stored (and printed) with positions.
+    let mut first_commit = None;
     loop {
         let p = positions(&db);
+        if first_commit.is_none() && p.iter().any(|&x| x > 0) {
+            first_commit = Some(start.elapsed().as_secs_f64());
+        }
         if p.len() == spec.kinds.len() && p.iter().all(|&x| x >= n) {
             break;
         }
@@ -593,8 +598,9 @@ fn run(spec: &RunSpec, log: &Arc<Log>, keys: &[PKey<Private>]) -> (f64, f64) {
     let rate = total as f64 / secs;
     let cpu_us = cpu * 1e6 / total as f64;
     println!(
-        "{label:<17} verify {:<3} {total} entries in {secs:.2} s: {rate:>8.0} entries/s, monitor CPU {cpu_us:.2} µs/entry, {:.0} bytes downloaded/entry, {stored} rows stored, monitor peak RSS {:.1} MiB",
+        "{label:<17} verify {:<3} {total} entries in {secs:.2} s: {rate:>8.0} entries/s, monitor CPU {cpu_us:.2} µs/entry, first commit after {:.2} s, {:.0} bytes downloaded/entry, {stored} rows stored, monitor peak RSS {:.1} MiB",
         if spec.verify { "on" } else { "off" },
+        first_commit.unwrap_or(secs),
         bytes as f64 / total as f64,
         rss as f64 / 1024.0
     );
