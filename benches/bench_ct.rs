@@ -55,6 +55,8 @@ struct Log {
     /// Gzipped full data tiles (the bench uses a multiple of 256 entries).
     tiles: Vec<Vec<u8>>,
     served_bytes: AtomicU64,
+    /// When the last entries (tile or `get-entries` answer) were served.
+    last_served: std::sync::Mutex<Option<Instant>>,
     /// The Merkle Tree Hash (RFC 6962 §2.1) of all entries, as an RFC 6962 log commits to
     /// them (the `leaf_input` MerkleTreeLeaf)…
     rfc6962_root: [u8; 32],
@@ -265,6 +267,7 @@ fn build(n: usize) -> Log {
         entries,
         tiles,
         served_bytes: AtomicU64::new(0),
+        last_served: std::sync::Mutex::new(None),
         rfc6962_root: mth(&rfc6962_hashes),
         tiled_root: mth(&tiled_hashes),
     }
@@ -326,6 +329,7 @@ fn serve(log: Arc<Log>, signed: Arc<Signed>, listener: TcpListener) {
                     body.push_str("]}");
                     log.served_bytes
                         .fetch_add(body.len() as u64, Ordering::Relaxed);
+                    *log.last_served.lock().unwrap() = Some(Instant::now());
                     respond(
                         &stream,
                         "200 OK",
@@ -340,6 +344,7 @@ fn serve(log: Arc<Log>, signed: Arc<Signed>, listener: TcpListener) {
                         Some(t) => {
                             log.served_bytes
                                 .fetch_add(t.len() as u64, Ordering::Relaxed);
+                            *log.last_served.lock().unwrap() = Some(Instant::now());
                             respond(&stream, "200 OK", "Content-Encoding: gzip\r\n", t);
                         }
                         None => respond(&stream, "404 Not Found", "", b""),
@@ -560,6 +565,11 @@ fn run(spec: &RunSpec, log: &Arc<Log>, keys: &[PKey<Private>]) -> (f64, f64) {
         std::thread::sleep(Duration::from_millis(20));
     }
     let secs = start.elapsed().as_secs_f64();
+    let last_served = log
+        .last_served
+        .lock()
+        .unwrap()
+        .map_or(secs, |t| t.saturating_duration_since(start).as_secs_f64());
     let rss = peak_rss_kib(child.id());
     let cpu = cpu_secs(child.id());
     let _ = Command::new("kill")
@@ -598,7 +608,7 @@ fn run(spec: &RunSpec, log: &Arc<Log>, keys: &[PKey<Private>]) -> (f64, f64) {
     let rate = total as f64 / secs;
     let cpu_us = cpu * 1e6 / total as f64;
     println!(
-        "{label:<17} verify {:<3} {total} entries in {secs:.2} s: {rate:>8.0} entries/s, monitor CPU {cpu_us:.2} µs/entry, first commit after {:.2} s, {:.0} bytes downloaded/entry, {stored} rows stored, monitor peak RSS {:.1} MiB",
+        "{label:<17} verify {:<3} {total} entries in {secs:.2} s: {rate:>8.0} entries/s, monitor CPU {cpu_us:.2} µs/entry, first commit after {:.2} s, last entries served after {last_served:.2} s, {:.0} bytes downloaded/entry, {stored} rows stored, monitor peak RSS {:.1} MiB",
         if spec.verify { "on" } else { "off" },
         first_commit.unwrap_or(secs),
         bytes as f64 / total as f64,
