@@ -17,10 +17,11 @@
 //! signature checked, every entry hashed into the Merkle frontier, the root compared),
 //! alternately, and the medians are compared (issue 12's target: on ≥ 80 % of off).
 //!
-//!     cargo bench --bench bench_ct -- --latency [ENTRIES]
+//!     cargo bench --bench bench_ct -- --latency [ENTRIES] [--verify]
 //!
 //! A slow RFC 6962 log instead: every request (get-sth, get-entries) answered after 1 s,
-//! ENTRIES (default 20 000) caught up with `[CTLOGS] Workers` = 1, 4 and 8.
+//! ENTRIES (default 20 000) caught up with `[CTLOGS] Workers` = 1, 4 and 8; unverified, or
+//! with `--verify` verified (the log listed with its key).
 
 #[path = "../tests/common/der.rs"]
 mod der;
@@ -668,6 +669,7 @@ fn main() {
         }
     );
     if latency {
+        let verify = args.iter().any(|a| a == "--verify");
         DELAY_MS.store(1000, Ordering::Relaxed);
         println!("every request answered after 1 s");
         for w in [1, 4, 8] {
@@ -675,7 +677,7 @@ fn main() {
                 kinds: &["rfc6962"],
                 one_core,
                 workers: Some(w),
-                verify: false,
+                verify,
             };
             run(&spec, &log, &keys);
         }
