@@ -14,10 +14,12 @@ command -v podman >/dev/null 2>&1 || { echo "test-image: podman missing" >&2; ex
 image=localhost/certstreammonitor-ci
 work=$(mktemp -d "${TMPDIR:-/tmp}/certstreammonitor-ci.XXXXXX")
 vol=certstreammonitor-ci-$$
+version=$(target/x86_64-unknown-linux-musl/release/certstreammonitor --version | awk '{print $2}')
 cleanup() {
     podman rm -f -i "$vol-scan" >/dev/null 2>&1 || true
     podman volume rm -f "$vol" >/dev/null 2>&1 || true
-    podman rmi -f "$image:latest" "$image:scan-loop" >/dev/null 2>&1 || true
+    # The tags, and with them their untagged build layers.
+    podman rmi -f -i "$image:latest" "$image:scan-loop" "$image:$version" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
 trap cleanup EXIT
