@@ -14,7 +14,7 @@ command -v podman >/dev/null 2>&1 || { echo "test-image: podman missing" >&2; ex
 image=localhost/certstreammonitor-ci
 work=$(mktemp -d "${TMPDIR:-/tmp}/certstreammonitor-ci.XXXXXX")
 vol=certstreammonitor-ci-$$
-version=$(target/x86_64-unknown-linux-musl/release/certstreammonitor --version | awk '{print $2}')
+version=$(target/x86_64-unknown-linux-musl/release/certstreammonitor --version 2>/dev/null | awk '{print $2}' || true)
 cleanup() {
     podman rm -f -i "$vol-scan" >/dev/null 2>&1 || true
     podman volume rm -f "$vol" >/dev/null 2>&1 || true
