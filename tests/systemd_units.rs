@@ -1,0 +1,460 @@
+//! The systemd units of `deploy/systemd/`: `systemd-analyze verify` accepts them, `systemd-analyze
+//! security --offline=true` rates every service at most 1.5 ("OK"), and their restrictions
+//! still let the binary work. systemd cannot start units here, so the last part runs the
+//! README's main job (`monitor --replay`) and a `scan` of a loopback HTTPS site (with a
+//! `Notification_Command` hook) under `tools/unit_sandbox.py`, which applies the unit's own
+//! file-system view (bubblewrap), unprivileged user and seccomp filters (the syscall
+//! allow-list derived from `systemd-analyze syscall-filter`, address families, W^X memory,
+//! namespaces, realtime). Settings the harness cannot apply are only checked offline; it
+//! prints which.
+//!
+//! Tests skip with a note when `systemd-analyze`, `bwrap` or the libseccomp Python binding
+//! (Debian: systemd, bubblewrap, python3-seccomp) are missing or the tests do not run as
+//! root (the harness switches to an unprivileged uid itself); `.ci/run` installs them.
+
+mod common;
+
+use common::sites::*;
+use common::{bin, fingerprint_of, iso, now, original_ddl, rows, TempDir, TABLE};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const UNITS: [&str; 3] = [
+    "certstreammonitor.service",
+    "certstreammonitor-scan.service",
+    "certstreammonitor-scan.timer",
+];
+const SERVICES: [&str; 2] = [
+    "certstreammonitor.service",
+    "certstreammonitor-scan.service",
+];
+/// Where the units expect the binary.
+const EXEC_PATH: &str = "/usr/local/bin/certstreammonitor";
+
+fn unit_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/systemd")
+}
+
+fn read_unit(name: &str) -> String {
+    std::fs::read_to_string(unit_dir().join(name))
+        .unwrap_or_else(|e| panic!("deploy/systemd/{name}: {e}"))
+}
+
+fn systemd_analyze() -> bool {
+    let ok = Command::new("systemd-analyze")
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok {
+        eprintln!("skipped: needs systemd-analyze (Debian: systemd)");
+    }
+    ok
+}
+
+/// `key=value` of a unit's `[Service]` section, in order.
+fn service_settings(text: &str) -> Vec<(String, String)> {
+    let mut section = "";
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if line.starts_with('[') {
+            section = line;
+        } else if section == "[Service]" {
+            if let Some((k, v)) = line.split_once('=') {
+                out.push((k.trim().to_string(), v.trim().to_string()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn units_pass_systemd_analyze_verify() {
+    if !systemd_analyze() {
+        return;
+    }
+    // `verify` checks that ExecStart= is executable: a copy of the units with the built
+    // binary in its place (the timer's Unit= is resolved in the same directory).
+    let dir = TempDir::new("units-verify");
+    let mut paths = Vec::new();
+    for name in UNITS {
+        let text = read_unit(name).replace(EXEC_PATH, bin());
+        if name.ends_with(".service") {
+            assert!(
+                text.contains(bin()),
+                "{name}: ExecStart= is not {EXEC_PATH}"
+            );
+        }
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        paths.push(p);
+    }
+    let out = Command::new("systemd-analyze")
+        .arg("verify")
+        .args(&paths)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stderr.trim().is_empty(),
+        "systemd-analyze verify: {:?}\n{stderr}",
+        out.status
+    );
+}
+
+#[test]
+fn services_are_rated_ok_by_systemd_analyze_security() {
+    if !systemd_analyze() {
+        return;
+    }
+    let re = regex::Regex::new(r"Overall exposure level for (\S+): (\d+\.\d+) (\S+)").unwrap();
+    for name in SERVICES {
+        let out = Command::new("systemd-analyze")
+            .args(["security", "--offline=true", "--no-pager"])
+            .arg(unit_dir().join(name))
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let c = re
+            .captures(&stdout)
+            .unwrap_or_else(|| panic!("{name}: no rating in\n{stdout}\n{:?}", out.stderr));
+        let level: f64 = c[2].parse().unwrap();
+        println!("{name}: exposure {level} {}", &c[3]);
+        assert_eq!(&c[1], name);
+        assert!(level <= 1.5, "{name}: exposure {level} > 1.5\n{stdout}");
+        assert_eq!(&c[3], "OK", "{stdout}");
+    }
+}
+
+#[test]
+fn monitor_and_scan_share_user_directories_and_hardening() {
+    let monitor = service_settings(&read_unit("certstreammonitor.service"));
+    let scan = service_settings(&read_unit("certstreammonitor-scan.service"));
+    // Everything but how and when the binary runs is the same: one user and the same
+    // directories (they share the DB), the same restrictions.
+    let own = [
+        "Type",
+        "ExecStart",
+        "Restart",
+        "RestartSec",
+        "RestartPreventExitStatus",
+        "TimeoutStartSec",
+    ];
+    let common = |s: &[(String, String)]| -> Vec<(String, String)> {
+        s.iter()
+            .filter(|(k, _)| !own.contains(&k.as_str()))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(common(&monitor), common(&scan));
+    let get = |s: &[(String, String)], k: &str| {
+        s.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone())
+    };
+    assert_eq!(get(&scan, "Type").as_deref(), Some("oneshot"));
+    assert_eq!(get(&monitor, "Restart").as_deref(), Some("on-failure"));
+    assert_eq!(get(&scan, "Restart"), None);
+    assert!(get(&monitor, "ExecStart").unwrap().contains(" monitor -c "));
+    assert!(get(&scan, "ExecStart").unwrap().contains(" scan -c "));
+    let timer = read_unit("certstreammonitor-scan.timer");
+    assert!(timer.contains("\nUnit=certstreammonitor-scan.service\n"));
+    assert!(timer.contains("\nOnCalendar=*:0/10\n"));
+}
+
+// ---------------------------------------------------------------------------------------
+// Under the units' restrictions (tools/unit_sandbox.py)
+
+/// The Python with the libseccomp binding, when bwrap is there too and we are root.
+fn sandbox_python() -> Option<&'static str> {
+    let bwrap = Command::new("bwrap")
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    let python = ["/usr/bin/python3", "python3"].into_iter().find(|p| {
+        Command::new(p)
+            .args(["-c", "import seccomp"])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    });
+    match (bwrap, root, python) {
+        (true, true, Some(p)) => Some(p),
+        _ => {
+            eprintln!(
+                "skipped: the unit sandbox needs bwrap (Debian: bubblewrap) {bwrap}, the libseccomp \
+                 Python binding (python3-seccomp) {}, and root (it drops to a dynamic-user-like \
+                 uid itself) {root}",
+                python.is_some()
+            );
+            None
+        }
+    }
+}
+
+struct Sandboxed {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Run `program args` under `unit`'s restrictions, its directories under `dirs`
+/// (`state/`, `logs/`, `config/`), with a generous limit against hangs.
+fn sandboxed(python: &str, unit: &str, dirs: &Path, program: &[&str]) -> Sandboxed {
+    let out_path = dirs.join("sandbox.stdout");
+    let err_path = dirs.join("sandbox.stderr");
+    let harness = Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/unit_sandbox.py");
+    let mut child = Command::new(python)
+        .arg(harness)
+        .arg("--unit")
+        .arg(unit_dir().join(unit))
+        .arg("--dirs")
+        .arg(dirs)
+        .arg("--print-plan")
+        .arg("--")
+        .args(program)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .expect("start tools/unit_sandbox.py");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{program:?} under {unit} did not finish in 120 s; stderr:\n{}",
+                std::fs::read_to_string(&err_path).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let s = Sandboxed {
+        code: status.code(),
+        stdout: std::fs::read_to_string(&out_path).unwrap_or_default(),
+        stderr: std::fs::read_to_string(&err_path).unwrap_or_default(),
+    };
+    println!("{program:?} under {unit}: {:?}\n{}", s.code, s.stderr);
+    s
+}
+
+/// The config as the units see it: everything in the unit's directories.
+fn unit_conf(extra: &str) -> String {
+    format!(
+        "[SEARCH]\nSearchKeywords = paypal|apple|amazon|microsoft|netflix|ameli|impots|login|secure|account|verif\n\
+         DetectionThreshold = 2\n\
+         [DATABASE]\nDBFile = /var/lib/certstreammonitor/certstreammonitor.sqlite\nTABLEname = {TABLE}\n\
+         [LOGGING]\nLogType = file\nLogFile = /var/log/certstreammonitor/certstreammonitor.log\nLogLevel = INFO\n\
+         [SERVER]\nACTServer = ct://\n\
+         {extra}"
+    )
+}
+
+#[test]
+fn the_sandbox_really_applies_the_unit_restrictions() {
+    let Some(python) = sandbox_python() else {
+        return;
+    };
+    let dir = TempDir::new("unit-sandbox-controls");
+    // Each probe is refused under the unit and allowed outside it (it runs unrestricted
+    // first to show that): setpriority() of the removed @resources group, a netlink socket
+    // (RestrictAddressFamilies), a writable and executable mapping (MemoryDenyWriteExecute),
+    // a write outside the writable directories (ProtectSystem=strict); then a write to the
+    // state directory, allowed, and the uid.
+    let probe = r#"
+import mmap, os, socket, sys
+def t(name, f):
+    try:
+        f(); print(name, "allowed")
+    except OSError as e:
+        print(name, e.errno)
+t("setpriority", lambda: os.setpriority(os.PRIO_PROCESS, 0, 5))
+t("netlink", lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_RAW).close())
+t("mmap-wx", lambda: mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC))
+t("write-usr", lambda: open(sys.argv[2], "w").close())
+t("write-state", lambda: open(sys.argv[1] + "/probe", "w").close())
+print(os.getuid())
+"#;
+    std::fs::write(dir.path().join("probe.py"), probe).unwrap();
+    std::fs::create_dir_all(dir.path().join("free")).unwrap();
+    let free = Command::new(python)
+        .arg(dir.path().join("probe.py"))
+        .arg(dir.path().join("free"))
+        .arg(dir.path().join("free/usr-probe"))
+        .output()
+        .unwrap();
+    let free = String::from_utf8_lossy(&free.stdout).to_string();
+    assert!(
+        free.starts_with(
+            "setpriority allowed\nnetlink allowed\nmmap-wx allowed\nwrite-usr allowed\n"
+        ),
+        "unrestricted:\n{free}"
+    );
+    std::fs::create_dir_all(dir.path().join("config")).unwrap();
+    std::fs::copy(
+        dir.path().join("probe.py"),
+        dir.path().join("config/probe.py"),
+    )
+    .unwrap();
+    let run = sandboxed(
+        python,
+        "certstreammonitor.service",
+        dir.path(),
+        &[
+            python,
+            "/etc/certstreammonitor/probe.py",
+            "/var/lib/certstreammonitor",
+            "/usr/csm-unit-probe",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "setpriority 1",
+            "netlink 97",
+            "mmap-wx 1",
+            "write-usr 30",
+            "write-state allowed",
+            "61934"
+        ],
+        "stderr:\n{}",
+        run.stderr
+    );
+    assert!(dir.path().join("state/probe").exists());
+    assert!(!Path::new("/usr/csm-unit-probe").exists());
+    assert!(run.stderr.contains("applied: "), "{}", run.stderr);
+}
+
+#[test]
+fn replay_main_job_under_the_monitor_unit() {
+    let Some(python) = sandbox_python() else {
+        return;
+    };
+    let dir = TempDir::new("unit-sandbox-replay");
+    std::fs::create_dir_all(dir.path().join("config")).unwrap();
+    std::fs::write(
+        dir.path().join("config/certstreammonitor.conf"),
+        unit_conf(""),
+    )
+    .unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/certstream-sample.jsonl");
+    let exec = read_unit("certstreammonitor.service");
+    let exec = service_settings(&exec)
+        .into_iter()
+        .find(|(k, _)| k == "ExecStart")
+        .unwrap()
+        .1;
+    let mut argv: Vec<String> = exec.split_whitespace().map(String::from).collect();
+    argv[0] = bin().to_string();
+    argv.push("--replay".into());
+    argv.push(sample.display().to_string());
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    let run = sandboxed(python, "certstreammonitor.service", dir.path(), &argv);
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    let printed = run.stdout.lines().filter(|l| l.starts_with('[')).count();
+    let stored = rows(&dir.path().join("state/certstreammonitor.sqlite"), TABLE);
+    assert!(printed > 0, "no match printed:\n{}", run.stdout);
+    assert_eq!(stored.len(), printed, "{}", run.stdout);
+    let log = std::fs::read_to_string(dir.path().join("logs/certstreammonitor.log")).unwrap();
+    assert!(log.contains("stopped: "), "{log}");
+    assert!(!log.contains("ERROR"), "{log}");
+}
+
+#[test]
+fn scan_with_hook_under_the_scan_unit() {
+    let Some(python) = sandbox_python() else {
+        return;
+    };
+    let Some(pki) = pki() else {
+        eprintln!("skipped: needs the openssl CLI");
+        return;
+    };
+    let dir = TempDir::new("unit-sandbox-scan");
+    let d = dir.path();
+    let host = "login-paypal.unit.test";
+    let site = Site::start(pki.acceptor(&[host]), |_| Reply::page(200, "Sandboxed"));
+    std::fs::create_dir_all(d.join("config")).unwrap();
+    std::fs::create_dir_all(d.join("state")).unwrap();
+    // PrivateTmp hides the test's /tmp: the CA and the hook go to the config directory.
+    std::fs::copy(&pki.ca_pem, d.join("config/ca.pem")).unwrap();
+    std::fs::write(
+        d.join("config/hook.sh"),
+        "cat > \"$STATE_DIRECTORY/hook.json\"\nprintf '%s\\n' \"$CSM_HOSTNAME\" > \"$STATE_DIRECTORY/hook.host\"\n",
+    )
+    .unwrap();
+    let extra = format!(
+        "[REPORTING]\nAlerts_dir = /var/lib/certstreammonitor/alerts\n\
+         Notification_Command = /bin/sh /etc/certstreammonitor/hook.sh\n\
+         [CONNECT]\nCAFile = /etc/certstreammonitor/ca.pem\nTimeout = 10\nWorkers = 4\nResolve = {}\n",
+        site.resolve(host)
+    );
+    std::fs::write(d.join("config/certstreammonitor.conf"), unit_conf(&extra)).unwrap();
+    let db = d.join("state/certstreammonitor.sqlite");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch(&original_ddl(TABLE)).unwrap();
+    c.execute(
+        "INSERT INTO CertMon (Domain, SAN, Issuer, Fingerprint, Startime, FirstSeen) VALUES (?1, '', 'x', ?2, '2024-01-01T00:00:00', ?3)",
+        rusqlite::params![host, fingerprint_of(host), iso(now() - 3600)],
+    )
+    .unwrap();
+    drop(c);
+    // The harness chowns state/ to the sandbox user, as systemd does; the DB made here too.
+    let exec = service_settings(&read_unit("certstreammonitor-scan.service"))
+        .into_iter()
+        .find(|(k, _)| k == "ExecStart")
+        .unwrap()
+        .1;
+    let mut argv: Vec<String> = exec.split_whitespace().map(String::from).collect();
+    argv[0] = bin().to_string();
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    let chown = Command::new("chown")
+        .args(["-R", "61934:61934"])
+        .arg(d.join("state"))
+        .status()
+        .unwrap();
+    assert!(chown.success());
+    let run = sandboxed(python, "certstreammonitor-scan.service", d, &argv);
+    assert_eq!(
+        run.code,
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("Scan finished: 1 probed, 1 up"),
+        "{}",
+        run.stdout
+    );
+    let alert = std::fs::read_to_string(d.join(format!("state/alerts/{host}.json")))
+        .unwrap_or_else(|e| panic!("alert: {e}\n{}", run.stdout));
+    assert!(
+        alert.contains("\"webpage_title\": \"Sandboxed\""),
+        "{alert}"
+    );
+    let row = rows(&db, TABLE);
+    assert!(row[0].still.is_some(), "host not marked");
+    assert_eq!(site.requests().len(), 1);
+    // The hook ran as a child under the same filters and wrote to the state directory.
+    let hook_host = std::fs::read_to_string(d.join("state/hook.host"))
+        .unwrap_or_else(|e| panic!("hook did not run: {e}\n{}", run.stderr));
+    assert_eq!(hook_host.trim(), host);
+    assert_eq!(
+        std::fs::read_to_string(d.join("state/hook.json")).unwrap(),
+        alert
+    );
+}
