@@ -32,6 +32,18 @@ const SERVICES: [&str; 2] = [
 /// Where the units expect the binary.
 const EXEC_PATH: &str = "/usr/local/bin/certstreammonitor";
 
+/// The binary the units run in these tests: `CSM_UNIT_BIN` (`.ci/run` sets it to the static
+/// musl binary, the one operators install) or the test build.
+fn unit_bin() -> String {
+    match std::env::var("CSM_UNIT_BIN") {
+        Ok(p) if !p.is_empty() => {
+            let p = std::fs::canonicalize(&p).unwrap_or_else(|e| panic!("CSM_UNIT_BIN={p}: {e}"));
+            p.display().to_string()
+        }
+        _ => bin().to_string(),
+    }
+}
+
 fn unit_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/systemd")
 }
@@ -308,6 +320,12 @@ print(os.getuid())
         dir.path().join("config/probe.py"),
     )
     .unwrap();
+    // The unit's LoadCredential= needs its source.
+    std::fs::write(
+        dir.path().join("config/certstreammonitor.conf"),
+        "[SEARCH]\n",
+    )
+    .unwrap();
     let run = sandboxed(
         python,
         "certstreammonitor.service",
@@ -359,7 +377,7 @@ fn replay_main_job_under_the_monitor_unit() {
         .unwrap()
         .1;
     let mut argv: Vec<String> = exec.split_whitespace().map(String::from).collect();
-    argv[0] = bin().to_string();
+    argv[0] = unit_bin();
     argv.push("--replay".into());
     argv.push(sample.display().to_string());
     let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
@@ -419,7 +437,7 @@ fn scan_with_hook_under_the_scan_unit() {
         .unwrap()
         .1;
     let mut argv: Vec<String> = exec.split_whitespace().map(String::from).collect();
-    argv[0] = bin().to_string();
+    argv[0] = unit_bin();
     let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
     let chown = Command::new("chown")
         .args(["-R", "61934:61934"])

@@ -11,7 +11,9 @@ Two stages:
    ProtectSystem=strict (/ read-only), PrivateTmp (empty /tmp, /var/tmp), ProtectHome=yes
    (empty /home, /root, /run/user), PrivateDevices (a minimal /dev), StateDirectory,
    LogsDirectory (writable, DIR/state and DIR/logs), ConfigurationDirectory (read-only,
-   DIR/config), WorkingDirectory, PrivateIPC / ProtectHostname (IPC and UTS namespaces), a
+   DIR/config), LoadCredential= (a file of DIR/config copied to /run/credentials/UNIT,
+   readable by the service user only; `%d` in PROGRAM ARGS becomes that directory),
+   WorkingDirectory, PrivateIPC / ProtectHostname (IPC and UTS namespaces), a
    clean environment with STATE_DIRECTORY, LOGS_DIRECTORY, CONFIGURATION_DIRECTORY.
 2. inner (this script again, inside the sandbox): drops to an unprivileged uid/gid (what
    DynamicUser= gives: no capabilities, CapabilityBoundingSet= empty), sets no_new_privs
@@ -44,7 +46,7 @@ APPLIED = {
     "ProtectHostname", "DynamicUser", "User", "Group", "CapabilityBoundingSet",
     "AmbientCapabilities", "NoNewPrivileges", "SystemCallFilter", "SystemCallErrorNumber",
     "SystemCallArchitectures", "RestrictAddressFamilies", "MemoryDenyWriteExecute",
-    "RestrictNamespaces", "RestrictRealtime", "PrivateUsers", "ExecStart",
+    "RestrictNamespaces", "RestrictRealtime", "PrivateUsers", "ExecStart", "LoadCredential",
 }
 # Settings that do not restrict what the process may do (or only its lifecycle).
 NEUTRAL = {
@@ -143,7 +145,33 @@ def allow_list(settings):
     return allowed
 
 
-def bwrap_argv(settings, dirs, program):
+def credentials(settings, dirs, unit_name):
+    """LoadCredential=ID:/etc/NAME/FILE -> a copy of DIR/config/FILE, mode 0400, owned by
+    the service user, in DIR/credentials (bound at /run/credentials/UNIT, as systemd does)."""
+    conf = last(settings, "ConfigurationDirectory")
+    out = os.path.join(dirs, "credentials")
+    creds = [v for k, v in settings if k == "LoadCredential"]
+    if not creds:
+        return None
+    os.makedirs(out, exist_ok=True)
+    for v in creds:
+        ident, path = v.split(":", 1)
+        prefix = f"/etc/{conf}/"
+        if not conf or not path.startswith(prefix):
+            die(f"LoadCredential={v}: only files of the ConfigurationDirectory are supported")
+        with open(os.path.join(dirs, "config", path[len(prefix):]), "rb") as f:
+            data = f.read()
+        dest = os.path.join(out, ident)
+        with open(dest, "wb") as f:
+            f.write(data)
+        os.chown(dest, UID, GID)
+        os.chmod(dest, 0o400)
+    os.chown(out, UID, GID)
+    os.chmod(out, 0o500)
+    return out, f"/run/credentials/{unit_name}"
+
+
+def bwrap_argv(settings, dirs, program, unit_name):
     strict = last(settings, "ProtectSystem")
     if strict != "strict":
         die("the harness applies ProtectSystem=strict only")
@@ -151,10 +179,6 @@ def bwrap_argv(settings, dirs, program):
          "--dev", "/dev", "--proc", "/proc"]
     if yes(last(settings, "PrivateTmp")):
         a += ["--tmpfs", "/tmp", "--tmpfs", "/var/tmp"]
-    if last(settings, "ProtectHome") in ("yes", "true", "tmpfs"):
-        for d in ("/home", "/root", "/run/user"):
-            if os.path.isdir(d):
-                a += ["--tmpfs", d]
     if yes(last(settings, "PrivateIPC")):
         a += ["--unshare-ipc"]
     if yes(last(settings, "ProtectHostname")):
@@ -179,6 +203,11 @@ def bwrap_argv(settings, dirs, program):
             os.chown(host, UID, GID)  # systemd chowns them to the (dynamic) user
         binds.append((parent, name, host, rw))
         env[var] = f"{parent}/{name}"
+    creds = credentials(settings, dirs, unit_name)
+    if creds:
+        binds.append(("/run", creds[1][len("/run/"):], creds[0], False))
+        env["CREDENTIALS_DIRECTORY"] = creds[1]
+        program = [a.replace("%d", creds[1]) for a in program]
     # The directories do not exist on the host and / is read-only: give each parent a
     # tmpfs holding the host's entries (read-only binds, symlinks as symlinks) plus ours,
     # then make that tmpfs read-only too.
@@ -192,8 +221,15 @@ def bwrap_argv(settings, dirs, program):
                 a += ["--ro-bind", p, p]
         for (par, name, host, rw) in binds:
             if par == parent:
+                if "/" in name:  # bwrap would make the missing levels 0700
+                    a += ["--perms", "0755", "--dir", f"{parent}/{os.path.dirname(name)}"]
                 a += ["--bind" if rw else "--ro-bind", host, f"{parent}/{name}"]
         a += ["--remount-ro", parent]
+    # After the parents' tmpfs (/run among them) so that it is not hidden again.
+    if last(settings, "ProtectHome") in ("yes", "true", "tmpfs"):
+        for d in ("/home", "/root", "/run/user"):
+            if os.path.isdir(d):
+                a += ["--tmpfs", d]
     wd = last(settings, "WorkingDirectory")
     if wd:
         a += ["--chdir", wd.replace("%S", "/var/lib").replace("%L", "/var/log")]
@@ -292,7 +328,7 @@ def main():
         print("not applied (checked offline only): "
               + " ".join(k for k in keys if k not in APPLIED and k not in NEUTRAL),
               file=sys.stderr)
-    a = bwrap_argv(settings, os.path.abspath(dirs), program)
+    a = bwrap_argv(settings, os.path.abspath(dirs), program, os.path.basename(unit))
     os.environ["UNIT_SANDBOX_UNIT"] = os.path.abspath(unit)
     # --clearenv drops it inside: pass the unit through bwrap's own --setenv instead.
     i = a.index("--clearenv")
