@@ -221,6 +221,17 @@ struct Sandboxed {
 /// Run `program args` under `unit`'s restrictions, its directories under `dirs`
 /// (`state/`, `logs/`, `config/`), with a generous limit against hangs.
 fn sandboxed(python: &str, unit: &str, dirs: &Path, program: &[&str]) -> Sandboxed {
+    sandboxed_with(python, unit, dirs, &[], program)
+}
+
+/// [`sandboxed`] with more options of the harness (`--resolv-conf FILE`).
+fn sandboxed_with(
+    python: &str,
+    unit: &str,
+    dirs: &Path,
+    options: &[&str],
+    program: &[&str],
+) -> Sandboxed {
     let out_path = dirs.join("sandbox.stdout");
     let err_path = dirs.join("sandbox.stderr");
     let harness = Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/unit_sandbox.py");
@@ -231,6 +242,7 @@ fn sandboxed(python: &str, unit: &str, dirs: &Path, program: &[&str]) -> Sandbox
         .arg("--dirs")
         .arg(dirs)
         .arg("--print-plan")
+        .args(options)
         .arg("--")
         .args(program)
         .stdin(Stdio::null())
@@ -394,6 +406,20 @@ fn replay_main_job_under_the_monitor_unit() {
 
 #[test]
 fn scan_with_hook_under_the_scan_unit() {
+    scan_case(false);
+}
+
+/// The same scan without `[CONNECT] Resolve`: the host name is resolved by the binary's own
+/// `getaddrinfo` through a loopback DNS server named by the sandbox's `/etc/resolv.conf`
+/// (UDP to port 53, so root only, as the whole sandbox is), and the site is reached on
+/// port 443 of the address it answers. Proves the address families and the syscall filter
+/// let name resolution work (musl's or glibc's, whichever binary runs).
+#[test]
+fn scan_resolving_through_dns_under_the_scan_unit() {
+    scan_case(true);
+}
+
+fn scan_case(dns: bool) {
     let Some(python) = sandbox_python() else {
         return;
     };
@@ -401,10 +427,37 @@ fn scan_with_hook_under_the_scan_unit() {
         eprintln!("skipped: needs the openssl CLI");
         return;
     };
-    let dir = TempDir::new("unit-sandbox-scan");
+    let dir = TempDir::new(if dns {
+        "unit-sandbox-dns"
+    } else {
+        "unit-sandbox-scan"
+    });
     let d = dir.path();
     let host = "login-paypal.unit.test";
     let site = Site::start(pki.acceptor(&[host]), |_| Reply::page(200, "Sandboxed"));
+    let mut options = Vec::new();
+    let mut resolve = format!("Resolve = {}\n", site.resolve(host));
+    let mut fake_dns = None;
+    if dns {
+        let Some(server) = FakeDns::start(DNS_IP, SITE_IP) else {
+            return;
+        };
+        // The forwarder lives as long as the test binary (its thread keeps the listener).
+        if forward((SITE_IP, 443), site.resolve(host)).is_none() {
+            return;
+        }
+        fake_dns = Some(server);
+        std::fs::write(
+            d.join("resolv.conf"),
+            format!("nameserver {DNS_IP}\noptions timeout:2 attempts:3\n"),
+        )
+        .unwrap();
+        options = vec![
+            "--resolv-conf".to_string(),
+            d.join("resolv.conf").display().to_string(),
+        ];
+        resolve = String::new();
+    }
     std::fs::create_dir_all(d.join("config")).unwrap();
     std::fs::create_dir_all(d.join("state")).unwrap();
     // PrivateTmp hides the test's /tmp: the CA and the hook go to the config directory.
@@ -417,8 +470,7 @@ fn scan_with_hook_under_the_scan_unit() {
     let extra = format!(
         "[REPORTING]\nAlerts_dir = /var/lib/certstreammonitor/alerts\n\
          Notification_Command = /bin/sh /etc/certstreammonitor/hook.sh\n\
-         [CONNECT]\nCAFile = /etc/certstreammonitor/ca.pem\nTimeout = 10\nWorkers = 4\nResolve = {}\n",
-        site.resolve(host)
+         [CONNECT]\nCAFile = /etc/certstreammonitor/ca.pem\nTimeout = 10\nWorkers = 4\n{resolve}",
     );
     std::fs::write(d.join("config/certstreammonitor.conf"), unit_conf(&extra)).unwrap();
     let db = d.join("state/certstreammonitor.sqlite");
@@ -445,7 +497,8 @@ fn scan_with_hook_under_the_scan_unit() {
         .status()
         .unwrap();
     assert!(chown.success());
-    let run = sandboxed(python, "certstreammonitor-scan.service", d, &argv);
+    let options: Vec<&str> = options.iter().map(String::as_str).collect();
+    let run = sandboxed_with(python, "certstreammonitor-scan.service", d, &options, &argv);
     assert_eq!(
         run.code,
         Some(0),
@@ -467,6 +520,14 @@ fn scan_with_hook_under_the_scan_unit() {
     let row = rows(&db, TABLE);
     assert!(row[0].still.is_some(), "host not marked");
     assert_eq!(site.requests().len(), 1);
+    if let Some(server) = fake_dns {
+        let asked = server.questions();
+        assert!(asked.iter().any(|q| q == host), "DNS questions: {asked:?}");
+        assert!(
+            alert.contains(&format!("\"ip_addr\": \"{SITE_IP}\"")),
+            "{alert}"
+        );
+    }
     // The hook ran as a child under the same filters and wrote to the state directory.
     let hook_host = std::fs::read_to_string(d.join("state/hook.host"))
         .unwrap_or_else(|e| panic!("hook did not run: {e}\n{}", run.stderr));
@@ -475,4 +536,109 @@ fn scan_with_hook_under_the_scan_unit() {
         std::fs::read_to_string(d.join("state/hook.json")).unwrap(),
         alert
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// Loopback DNS (RFC 1035) and a TCP forwarder, for the DNS case
+
+const DNS_IP: std::net::Ipv4Addr = std::net::Ipv4Addr::new(127, 83, 0, 1);
+const SITE_IP: std::net::Ipv4Addr = std::net::Ipv4Addr::new(127, 83, 0, 2);
+
+/// Answers every A question with one address, every other question with no record
+/// (NOERROR), and remembers the names asked.
+struct FakeDns {
+    questions: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl FakeDns {
+    fn start(ip: std::net::Ipv4Addr, answer: std::net::Ipv4Addr) -> Option<FakeDns> {
+        let sock = match std::net::UdpSocket::bind((ip, 53)) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("skipped: cannot listen on {ip}:53 for the fake DNS server: {e}");
+                return None;
+            }
+        };
+        let questions = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let q = questions.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 512];
+            while let Ok((n, from)) = sock.recv_from(&mut buf) {
+                if let Some((name, reply)) = dns_reply(&buf[..n], answer) {
+                    q.lock().unwrap().push(name);
+                    let _ = sock.send_to(&reply, from);
+                }
+            }
+        });
+        Some(FakeDns { questions })
+    }
+
+    fn questions(&self) -> Vec<String> {
+        self.questions.lock().unwrap().clone()
+    }
+}
+
+/// The reply to a one-question query: header (RFC 1035 4.1.1), the question echoed, and for
+/// type A one answer pointing at the question's name (compression pointer 0xC00C).
+fn dns_reply(q: &[u8], answer: std::net::Ipv4Addr) -> Option<(String, Vec<u8>)> {
+    if q.len() < 12 || u16::from_be_bytes([q[4], q[5]]) != 1 {
+        return None;
+    }
+    let mut i = 12;
+    let mut labels = Vec::new();
+    loop {
+        let len = *q.get(i)? as usize;
+        i += 1;
+        if len == 0 {
+            break;
+        }
+        labels.push(String::from_utf8_lossy(q.get(i..i + len)?).to_string());
+        i += len;
+    }
+    let qtype = u16::from_be_bytes([*q.get(i)?, *q.get(i + 1)?]);
+    let question_end = i + 4;
+    let question = q.get(12..question_end)?;
+    let is_a = qtype == 1;
+    let mut r = Vec::new();
+    r.extend_from_slice(&q[0..2]); // ID
+    r.extend_from_slice(&[0x81 | (q[2] & 0x01), 0x80]); // QR, RD copied, RA, NOERROR
+    r.extend_from_slice(&[0, 1, 0, is_a as u8, 0, 0, 0, 0]);
+    r.extend_from_slice(question);
+    if is_a {
+        r.extend_from_slice(&[0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4]);
+        r.extend_from_slice(&answer.octets());
+    }
+    Some((labels.join("."), r))
+}
+
+/// Accepts on `from` and pipes each connection to `to` (`name:ip:port`).
+fn forward(from: (std::net::Ipv4Addr, u16), to: String) -> Option<std::net::SocketAddr> {
+    let listener = match std::net::TcpListener::bind(from) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("skipped: cannot listen on {from:?}: {e}");
+            return None;
+        }
+    };
+    let target: std::net::SocketAddr = to.split_once(':').unwrap().1.parse().unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(a) = conn else { continue };
+            let Ok(b) = std::net::TcpStream::connect(target) else {
+                continue;
+            };
+            let (mut a2, mut b2) = (a.try_clone().unwrap(), b.try_clone().unwrap());
+            let (mut a, mut b) = (a, b);
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut a2, &mut b2);
+                let _ = b2.shutdown(std::net::Shutdown::Write);
+            });
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut b, &mut a);
+                let _ = a.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    });
+    Some(addr)
 }

@@ -4,7 +4,9 @@
 Used by tests/systemd_units.rs to prove that the hardening of deploy/systemd/*.service still
 lets the binary do its job, on machines where systemd cannot start units (containers, CI).
 
-    unit_sandbox.py --unit FILE --dirs DIR [--print-plan] -- PROGRAM ARGS...
+    unit_sandbox.py --unit FILE --dirs DIR [--resolv-conf FILE] [--print-plan] -- PROGRAM ARGS...
+
+(--resolv-conf: the sandbox's /etc/resolv.conf, for tests with a loopback DNS server.)
 
 Two stages:
 1. outer (as root): bubblewrap builds the unit's file-system view (systemd.exec(5)):
@@ -171,7 +173,7 @@ def credentials(settings, dirs, unit_name):
     return out, f"/run/credentials/{unit_name}"
 
 
-def bwrap_argv(settings, dirs, program, unit_name):
+def bwrap_argv(settings, dirs, program, unit_name, resolv=None):
     strict = last(settings, "ProtectSystem")
     if strict != "strict":
         die("the harness applies ProtectSystem=strict only")
@@ -215,7 +217,9 @@ def bwrap_argv(settings, dirs, program, unit_name):
         a += ["--tmpfs", parent]
         for entry in sorted(os.listdir(parent)):
             p = os.path.join(parent, entry)
-            if os.path.islink(p):
+            if resolv and p == "/etc/resolv.conf":
+                a += ["--ro-bind", resolv, p]
+            elif os.path.islink(p):
                 a += ["--symlink", os.readlink(p), p]
             else:
                 a += ["--ro-bind", p, p]
@@ -302,7 +306,7 @@ def main():
     argv = sys.argv[1:]
     if argv and argv[0] == "--inner":
         return inner(argv[1:])
-    unit = dirs = None
+    unit = dirs = resolv = None
     plan = False
     while argv and argv[0] != "--":
         opt = argv.pop(0)
@@ -310,13 +314,16 @@ def main():
             unit = argv.pop(0)
         elif opt == "--dirs":
             dirs = argv.pop(0)
+        elif opt == "--resolv-conf":
+            resolv = os.path.abspath(argv.pop(0))
         elif opt == "--print-plan":
             plan = True
         else:
             die(f"unknown option {opt}")
     program = argv[1:]
     if not unit or not dirs or not program:
-        die("usage: unit_sandbox.py --unit FILE --dirs DIR [--print-plan] -- PROGRAM ARGS...")
+        die("usage: unit_sandbox.py --unit FILE --dirs DIR [--resolv-conf FILE] [--print-plan] "
+            "-- PROGRAM ARGS...")
     try:
         import seccomp  # noqa: F401
     except ImportError:
@@ -328,7 +335,7 @@ def main():
         print("not applied (checked offline only): "
               + " ".join(k for k in keys if k not in APPLIED and k not in NEUTRAL),
               file=sys.stderr)
-    a = bwrap_argv(settings, os.path.abspath(dirs), program, os.path.basename(unit))
+    a = bwrap_argv(settings, os.path.abspath(dirs), program, os.path.basename(unit), resolv)
     os.environ["UNIT_SANDBOX_UNIT"] = os.path.abspath(unit)
     # --clearenv drops it inside: pass the unit through bwrap's own --setenv instead.
     i = a.index("--clearenv")
