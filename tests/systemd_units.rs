@@ -221,7 +221,50 @@ struct Sandboxed {
 /// Run `program args` under `unit`'s restrictions, its directories under `dirs`
 /// (`state/`, `logs/`, `config/`), with a generous limit against hangs.
 fn sandboxed(python: &str, unit: &str, dirs: &Path, program: &[&str]) -> Sandboxed {
-    sandboxed_with(python, unit, dirs, &[], program)
+    sandboxed_with(python, unit, dirs, &[], program, None)
+}
+
+/// The processes under `root` (itself included) running `exe`.
+fn descendants_running(root: u32, exe: &str) -> Vec<i32> {
+    let mut parent = std::collections::HashMap::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid ...: comm may hold spaces, so split after the last ')'.
+        let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r.to_string()) else {
+            continue;
+        };
+        if let Some(ppid) = rest
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse::<u32>().ok())
+        {
+            parent.insert(pid, ppid);
+        }
+    }
+    let under = |mut p: u32| loop {
+        if p == root {
+            return true;
+        }
+        match parent.get(&p) {
+            Some(&pp) if pp != 0 && pp != p => p = pp,
+            _ => return false,
+        }
+    };
+    parent
+        .keys()
+        .filter(|&&p| under(p))
+        .filter(|p| {
+            std::fs::read_link(format!("/proc/{p}/exe"))
+                .map(|x| x == Path::new(exe))
+                .unwrap_or(false)
+        })
+        .map(|&p| p as i32)
+        .collect()
 }
 
 /// [`sandboxed`] with more options of the harness (`--resolv-conf FILE`).
@@ -231,6 +274,7 @@ fn sandboxed_with(
     dirs: &Path,
     options: &[&str],
     program: &[&str],
+    stop_when: Option<&dyn Fn() -> bool>,
 ) -> Sandboxed {
     let out_path = dirs.join("sandbox.stdout");
     let err_path = dirs.join("sandbox.stderr");
@@ -251,9 +295,18 @@ fn sandboxed_with(
         .spawn()
         .expect("start tools/unit_sandbox.py");
     let deadline = Instant::now() + Duration::from_secs(120);
+    let mut stopped = false;
     let status = loop {
         if let Some(s) = child.try_wait().unwrap() {
             break s;
+        }
+        // What `systemctl stop` does: SIGTERM to the service's main process.
+        if !stopped && stop_when.is_some_and(|f| f()) {
+            for pid in descendants_running(child.id(), program[0]) {
+                // SAFETY: kill(2) with a pid read from /proc; no memory involved.
+                unsafe { libc::kill(pid, libc::SIGTERM) };
+                stopped = true;
+            }
         }
         if Instant::now() > deadline {
             let _ = child.kill();
@@ -404,6 +457,77 @@ fn replay_main_job_under_the_monitor_unit() {
     assert!(!log.contains("ERROR"), "{log}");
 }
 
+/// `monitor` following a loopback certstream server (the sample feed, live) under the
+/// monitor unit until a SIGTERM, as `systemctl stop` sends: the same hosts as the replay are
+/// stored, and it exits 0.
+#[test]
+fn certstream_monitor_under_the_monitor_unit_until_sigterm() {
+    let Some(python) = sandbox_python() else {
+        return;
+    };
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/certstream-sample.jsonl");
+    let exec = service_settings(&read_unit("certstreammonitor.service"))
+        .into_iter()
+        .find(|(k, _)| k == "ExecStart")
+        .unwrap()
+        .1;
+    let mut argv: Vec<String> = exec.split_whitespace().map(String::from).collect();
+    argv[0] = unit_bin();
+    // The replay first, for the hosts to expect.
+    let replay = TempDir::new("unit-sandbox-live-replay");
+    std::fs::create_dir_all(replay.path().join("config")).unwrap();
+    std::fs::write(
+        replay.path().join("config/certstreammonitor.conf"),
+        unit_conf(""),
+    )
+    .unwrap();
+    let mut replay_argv = argv.clone();
+    replay_argv.extend(["--replay".to_string(), sample.display().to_string()]);
+    let replay_argv: Vec<&str> = replay_argv.iter().map(String::as_str).collect();
+    let r = sandboxed(
+        python,
+        "certstreammonitor.service",
+        replay.path(),
+        &replay_argv,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let domains = |db: &Path| -> std::collections::BTreeSet<String> {
+        rows(db, TABLE).into_iter().map(|r| r.domain).collect()
+    };
+    let want = domains(&replay.path().join("state/certstreammonitor.sqlite"));
+    assert!(!want.is_empty());
+
+    let lines: Vec<String> = std::fs::read_to_string(&sample)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    let server = common::serve_once(lines);
+    let dir = TempDir::new("unit-sandbox-live");
+    std::fs::create_dir_all(dir.path().join("config")).unwrap();
+    let conf = unit_conf("").replace(
+        "ACTServer = ct://",
+        &format!("ACTServer = {}", server.url()),
+    );
+    std::fs::write(dir.path().join("config/certstreammonitor.conf"), conf).unwrap();
+    let db = dir.path().join("state/certstreammonitor.sqlite");
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    let stored_all = || domains(&db) == want;
+    let run = sandboxed_with(
+        python,
+        "certstreammonitor.service",
+        dir.path(),
+        &[],
+        &argv,
+        Some(&stored_all),
+    );
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    assert_eq!(domains(&db), want);
+    assert_eq!(server.accepts(), 1);
+    let log = std::fs::read_to_string(dir.path().join("logs/certstreammonitor.log")).unwrap();
+    assert!(log.contains("stopped: "), "{log}");
+}
+
 #[test]
 fn scan_with_hook_under_the_scan_unit() {
     scan_case(false);
@@ -498,7 +622,14 @@ fn scan_case(dns: bool) {
         .unwrap();
     assert!(chown.success());
     let options: Vec<&str> = options.iter().map(String::as_str).collect();
-    let run = sandboxed_with(python, "certstreammonitor-scan.service", d, &options, &argv);
+    let run = sandboxed_with(
+        python,
+        "certstreammonitor-scan.service",
+        d,
+        &options,
+        &argv,
+        None,
+    );
     assert_eq!(
         run.code,
         Some(0),
