@@ -220,8 +220,10 @@ struct Sandboxed {
 
 /// Run `program args` under `unit`'s restrictions, its directories under `dirs`
 /// (`state/`, `logs/`, `config/`), with a generous limit against hangs.
+/// The binary's jobs run with `--kill-on-refused`: a syscall the unit's filter refuses
+/// kills them, so passing shows the binary makes none (under the unit it would get EPERM).
 fn sandboxed(python: &str, unit: &str, dirs: &Path, program: &[&str]) -> Sandboxed {
-    sandboxed_with(python, unit, dirs, &[], program, None)
+    sandboxed_with(python, unit, dirs, &["--kill-on-refused"], program, None)
 }
 
 /// The processes under `root` (itself included) running `exe`.
@@ -391,16 +393,19 @@ print(os.getuid())
         "[SEARCH]\n",
     )
     .unwrap();
-    let run = sandboxed(
+    // With the unit's own SystemCallErrorNumber=EPERM: the probe reports the refusals.
+    let run = sandboxed_with(
         python,
         "certstreammonitor.service",
         dir.path(),
+        &[],
         &[
             python,
             "/etc/certstreammonitor/probe.py",
             "/var/lib/certstreammonitor",
             "/usr/csm-unit-probe",
         ],
+        None,
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
@@ -517,7 +522,7 @@ fn certstream_monitor_under_the_monitor_unit_until_sigterm() {
         python,
         "certstreammonitor.service",
         dir.path(),
-        &[],
+        &["--kill-on-refused"],
         &argv,
         Some(&stored_all),
     );
@@ -559,7 +564,7 @@ fn scan_case(dns: bool) {
     let d = dir.path();
     let host = "login-paypal.unit.test";
     let site = Site::start(pki.acceptor(&[host]), |_| Reply::page(200, "Sandboxed"));
-    let mut options = Vec::new();
+    let mut options = vec!["--kill-on-refused".to_string()];
     let mut resolve = format!("Resolve = {}\n", site.resolve(host));
     let mut fake_dns = None;
     if dns {
@@ -576,10 +581,8 @@ fn scan_case(dns: bool) {
             format!("nameserver {DNS_IP}\noptions timeout:2 attempts:3\n"),
         )
         .unwrap();
-        options = vec![
-            "--resolv-conf".to_string(),
-            d.join("resolv.conf").display().to_string(),
-        ];
+        options.push("--resolv-conf".to_string());
+        options.push(d.join("resolv.conf").display().to_string());
         resolve = String::new();
     }
     std::fs::create_dir_all(d.join("config")).unwrap();

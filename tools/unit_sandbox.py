@@ -4,9 +4,13 @@
 Used by tests/systemd_units.rs to prove that the hardening of deploy/systemd/*.service still
 lets the binary do its job, on machines where systemd cannot start units (containers, CI).
 
-    unit_sandbox.py --unit FILE --dirs DIR [--resolv-conf FILE] [--print-plan] -- PROGRAM ARGS...
+    unit_sandbox.py --unit FILE --dirs DIR [--resolv-conf FILE] [--kill-on-refused]
+                    [--print-plan] -- PROGRAM ARGS...
 
-(--resolv-conf: the sandbox's /etc/resolv.conf, for tests with a loopback DNS server.)
+--resolv-conf: the sandbox's /etc/resolv.conf, for tests with a loopback DNS server.
+--kill-on-refused: a syscall outside the allow-list kills the process (systemd's action
+without SystemCallErrorNumber=) even when the unit says EPERM: a test then shows that the
+program makes no refused call at all, instead of coping with an error.
 
 Two stages:
 1. outer (as root): bubblewrap builds the unit's file-system view (systemd.exec(5)):
@@ -70,18 +74,22 @@ def die(msg):
 
 def parse_unit(path):
     """[Service] settings as (key, value) pairs in file order (repeated keys kept)."""
-    out, section = [], None
     with open(path) as f:
-        for raw in f:
-            line = raw.strip()
-            if not line or line[0] in "#;":
-                continue
-            if line.startswith("["):
-                section = line.strip("[]")
-                continue
-            if section == "Service" and "=" in line:
-                k, v = line.split("=", 1)
-                out.append((k.strip(), v.strip()))
+        return parse_unit_text(f.read())
+
+
+def parse_unit_text(text):
+    out, section = [], None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("["):
+            section = line.strip("[]")
+            continue
+        if section == "Service" and "=" in line:
+            k, v = line.split("=", 1)
+            out.append((k.strip(), v.strip()))
     return out
 
 
@@ -243,10 +251,10 @@ def bwrap_argv(settings, dirs, program, unit_name, resolv=None):
     return a + [sys.executable, os.path.abspath(__file__), "--inner"] + program
 
 
-def load_filters(settings):
+def load_filters(settings, kill_on_refused=False):
     import seccomp
 
-    err = last(settings, "SystemCallErrorNumber")
+    err = None if kill_on_refused else last(settings, "SystemCallErrorNumber")
     action = seccomp.KILL_PROCESS if not err else seccomp.ERRNO(getattr(errno, err))
     allowed = allow_list(settings)
     filters = []
@@ -291,8 +299,10 @@ def load_filters(settings):
 
 
 def inner(program):
-    settings = parse_unit(os.environ.pop("UNIT_SANDBOX_UNIT"))
-    filters = load_filters(settings)  # built before dropping root: runs systemd-analyze
+    # The unit's text, not its path: the file may be under the /tmp the sandbox hides.
+    settings = parse_unit_text(os.environ.pop("UNIT_SANDBOX_UNIT"))
+    kill = os.environ.pop("UNIT_SANDBOX_KILL", "") == "1"
+    filters = load_filters(settings, kill)  # before dropping root: runs systemd-analyze
     os.setgroups([])
     os.setresgid(GID, GID, GID)
     os.setresuid(UID, UID, UID)  # from root to non-root: every capability is dropped
@@ -307,7 +317,7 @@ def main():
     if argv and argv[0] == "--inner":
         return inner(argv[1:])
     unit = dirs = resolv = None
-    plan = False
+    plan = kill = False
     while argv and argv[0] != "--":
         opt = argv.pop(0)
         if opt == "--unit":
@@ -316,14 +326,16 @@ def main():
             dirs = argv.pop(0)
         elif opt == "--resolv-conf":
             resolv = os.path.abspath(argv.pop(0))
+        elif opt == "--kill-on-refused":
+            kill = True
         elif opt == "--print-plan":
             plan = True
         else:
             die(f"unknown option {opt}")
     program = argv[1:]
     if not unit or not dirs or not program:
-        die("usage: unit_sandbox.py --unit FILE --dirs DIR [--resolv-conf FILE] [--print-plan] "
-            "-- PROGRAM ARGS...")
+        die("usage: unit_sandbox.py --unit FILE --dirs DIR [--resolv-conf FILE] "
+            "[--kill-on-refused] [--print-plan] -- PROGRAM ARGS...")
     try:
         import seccomp  # noqa: F401
     except ImportError:
@@ -336,10 +348,12 @@ def main():
               + " ".join(k for k in keys if k not in APPLIED and k not in NEUTRAL),
               file=sys.stderr)
     a = bwrap_argv(settings, os.path.abspath(dirs), program, os.path.basename(unit), resolv)
-    os.environ["UNIT_SANDBOX_UNIT"] = os.path.abspath(unit)
-    # --clearenv drops it inside: pass the unit through bwrap's own --setenv instead.
+    # --clearenv empties the environment inside: the unit goes through bwrap's --setenv.
+    with open(unit) as f:
+        text = f.read()
     i = a.index("--clearenv")
-    a[i + 1:i + 1] = ["--setenv", "UNIT_SANDBOX_UNIT", os.path.abspath(unit)]
+    a[i + 1:i + 1] = ["--setenv", "UNIT_SANDBOX_UNIT", text,
+                      "--setenv", "UNIT_SANDBOX_KILL", "1" if kill else "0"]
     os.execvp(a[0], a)
 
 
