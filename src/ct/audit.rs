@@ -35,12 +35,18 @@ pub struct LogAudit {
     /// The root last signed at `verified.size()`, if we saw one (to catch a log that signs
     /// two different roots for the same size).
     verified_root: Option<Hash>,
+    /// No intermediate step is tried before this position (see [`Self::step_due`]).
+    next_step: u64,
 }
+
+/// Entries between two intermediate verification steps of a long catch-up.
+pub const STEP: u64 = 4_096;
 
 impl LogAudit {
     /// Resume from a verified frontier (a saved one, or one rebuilt from a proof).
     pub fn resume(frontier: MerkleFrontier) -> LogAudit {
         LogAudit {
+            next_step: frontier.size().saturating_add(STEP),
             read: frontier.clone(),
             verified: frontier,
             verified_root: None,
@@ -98,6 +104,7 @@ impl LogAudit {
         }
         self.verified = self.read.clone();
         self.verified_root = Some(root);
+        self.next_step = size.saturating_add(STEP);
         AuditStep::Verified {
             size,
             frontier: self.verified.to_bytes(),
@@ -114,6 +121,7 @@ impl LogAudit {
             Ok(()) => {
                 self.verified = self.read.clone();
                 self.verified_root = Some(root);
+                self.next_step = m.saturating_add(STEP);
                 AuditStep::Verified {
                     size: m,
                     frontier: self.verified.to_bytes(),
@@ -152,6 +160,7 @@ impl LogAudit {
         }
         self.verified = self.read.clone();
         self.verified_root = None;
+        self.next_step = m.saturating_add(STEP);
         AuditStep::Verified {
             size: m,
             frontier: self.verified.to_bytes(),
@@ -163,6 +172,18 @@ impl LogAudit {
         &self.read
     }
 
+    /// Whether a long catch-up should try an intermediate step now (a proof from the log
+    /// to the signed head): every [`STEP`] entries, and after a failed try (a log without
+    /// the proof endpoint, a timeout) not before another [`STEP`] entries.
+    pub fn step_due(&self) -> bool {
+        self.read.size() >= self.next_step
+    }
+
+    /// An intermediate step could not be tried (the proof request failed).
+    pub fn step_failed(&mut self) {
+        self.next_step = self.read.size().saturating_add(STEP);
+    }
+
     /// The verified frontier as `CTLogState.Frontier` stores it.
     pub fn frontier_bytes(&self) -> Vec<u8> {
         self.verified.to_bytes()
@@ -171,6 +192,7 @@ impl LogAudit {
     /// Forget what was read past the last verified position.
     pub fn rewind(&mut self) {
         self.read = self.verified.clone();
+        self.next_step = self.read.size().saturating_add(STEP);
     }
 }
 
@@ -335,6 +357,34 @@ mod tests {
             a.check_extended(&signed, &ext),
             AuditStep::Verified { size: 32, .. }
         ));
+    }
+
+    /// A step is due every STEP entries; a failed try waits another STEP entries, so a
+    /// log without the proof endpoint is not asked after every batch.
+    #[test]
+    fn steps_are_due_every_step_entries_and_a_failed_one_waits() {
+        let all = leaves(3 * STEP + 10);
+        let mut a = LogAudit::resume(MerkleFrontier::new());
+        a.absorb(&all[..(STEP - 1) as usize]).unwrap();
+        assert!(!a.step_due());
+        a.absorb(&all[(STEP - 1) as usize..STEP as usize]).unwrap();
+        assert!(a.step_due());
+        a.step_failed();
+        a.absorb(&all[STEP as usize..(STEP + 100) as usize])
+            .unwrap();
+        assert!(!a.step_due(), "not after every batch once it failed");
+        a.absorb(&all[(STEP + 100) as usize..(2 * STEP) as usize])
+            .unwrap();
+        assert!(a.step_due());
+        let proof = subproof((2 * STEP) as usize, &all, true);
+        assert!(matches!(
+            a.check_consistent(&head(&all), &proof),
+            AuditStep::Verified { .. }
+        ));
+        assert!(
+            !a.step_due(),
+            "the next step STEP entries after the verified one"
+        );
     }
 
     #[test]

@@ -34,12 +34,6 @@ use std::time::{Duration, Instant};
 /// Most requests in flight per log (`[CTLOGS] Workers`).
 pub const MAX_WORKERS: usize = 64;
 
-/// A log being caught up is verified (with a consistency proof or hash tiles to the
-/// signed head) and committed at least every this many entries: a restart during a long
-/// catch-up does not start over from the last signed size, and the matches held until
-/// verification stay few.
-const VERIFY_EVERY: u64 = 4_096;
-
 /// Default `Workers`: RFC 6962 logs answer each `get-entries` slowly, tiled logs serve
 /// static files from a CDN.
 pub fn default_workers(kind: LogKind) -> usize {
@@ -311,7 +305,7 @@ impl CtLogCursor {
                             let step = absorbed.map(|()| {
                                 if n == size {
                                     a.check(h)
-                                } else if n - a.verified_size() >= VERIFY_EVERY {
+                                } else if a.step_due() {
                                     // A long catch-up is verified (and committed) in steps:
                                     // a consistency proof (RFC 6962) or the hash tiles of
                                     // the rest of the tree (static-ct-api) to the signed head.
@@ -323,12 +317,18 @@ impl CtLogCursor {
                                             size,
                                         ) {
                                             Ok(f) => a.check_extended(h, &f),
-                                            Err(_) => AuditStep::Pending,
+                                            Err(_) => {
+                                                a.step_failed();
+                                                AuditStep::Pending
+                                            }
                                         }
                                     } else {
                                         match rfc6962::consistency_proof(endpoint, n, size) {
                                             Ok(proof) => a.check_consistent(h, &proof),
-                                            Err(_) => AuditStep::Pending,
+                                            Err(_) => {
+                                                a.step_failed();
+                                                AuditStep::Pending
+                                            }
                                         }
                                     }
                                 } else {
