@@ -64,6 +64,74 @@ struct Log {
     /// …and as a static-ct-api log does (its TimestampedEntry carries the `leaf_index`
     /// extension, so the leaves differ).
     tiled_root: [u8; 32],
+    /// Every perfect subtree root of both trees, for consistency proofs and hash tiles.
+    rfc6962_levels: Levels,
+    tiled_levels: Levels,
+}
+
+/// The roots of the aligned perfect subtrees of a tree: `0[i]` the leaf hashes,
+/// `h[i]` the root of leaves `i*2^h .. (i+1)*2^h`.
+struct Levels(Vec<Vec<[u8; 32]>>);
+
+impl Levels {
+    fn new(leaves: &[[u8; 32]]) -> Levels {
+        let mut levels = vec![leaves.to_vec()];
+        while levels.last().unwrap().len() > 1 {
+            let below = levels.last().unwrap();
+            let up = below
+                .chunks_exact(2)
+                .map(|p| {
+                    let mut b = vec![1u8];
+                    b.extend(p[0]);
+                    b.extend(p[1]);
+                    sha256(&b)
+                })
+                .collect();
+            levels.push(up);
+        }
+        Levels(levels)
+    }
+
+    /// MTH of leaves `a..b` for the ranges RFC 6962's recursion from 0 makes (each left
+    /// part aligned to its size).
+    fn root(&self, a: usize, b: usize) -> [u8; 32] {
+        let n = b - a;
+        if n == 0 {
+            return sha256(b"");
+        }
+        if n.is_power_of_two() && a % n == 0 {
+            return self.0[n.trailing_zeros() as usize][a / n];
+        }
+        let k = 1usize << (usize::BITS - 1 - (n - 1).leading_zeros());
+        let mut buf = vec![1u8];
+        buf.extend(self.root(a, a + k));
+        buf.extend(self.root(a + k, b));
+        sha256(&buf)
+    }
+
+    /// RFC 6962 §2.1.2 PROOF(m, D[0..n]).
+    fn consistency(&self, m: usize, n: usize) -> Vec<[u8; 32]> {
+        fn sub(l: &Levels, m: usize, a: usize, b: usize, complete: bool) -> Vec<[u8; 32]> {
+            let n = b - a;
+            if m == n {
+                return if complete { vec![] } else { vec![l.root(a, b)] };
+            }
+            let k = 1usize << (usize::BITS - 1 - (n - 1).leading_zeros());
+            if m <= k {
+                let mut p = sub(l, m, a, a + k, complete);
+                p.push(l.root(a + k, b));
+                p
+            } else {
+                let mut p = sub(l, m - k, a + k, b, false);
+                p.push(l.root(a, a + k));
+                p
+            }
+        }
+        if m == 0 || m > n {
+            return Vec::new();
+        }
+        sub(self, m, 0, n, true)
+    }
 }
 
 /// A log's ECDSA P-256 signing key and the signed tree heads it serves.
@@ -271,6 +339,8 @@ fn build(n: usize) -> Log {
         last_served: std::sync::Mutex::new(None),
         rfc6962_root: mth(&rfc6962_hashes),
         tiled_root: mth(&tiled_hashes),
+        rfc6962_levels: Levels::new(&rfc6962_hashes),
+        tiled_levels: Levels::new(&tiled_hashes),
     }
 }
 
@@ -337,6 +407,43 @@ fn serve(log: Arc<Log>, signed: Arc<Signed>, listener: TcpListener) {
                         "Content-Type: application/json\r\n",
                         body.as_bytes(),
                     );
+                } else if let Some(q) = path.split("get-sth-consistency?").nth(1) {
+                    // RFC 6962 §4.4, for the verified catch-up's intermediate steps.
+                    let (mut first, mut second) = (0usize, 0usize);
+                    for kv in q.split('&') {
+                        match kv.split_once('=') {
+                            Some(("first", v)) => first = v.parse().unwrap_or(0),
+                            Some(("second", v)) => second = v.parse().unwrap_or(0),
+                            _ => {}
+                        }
+                    }
+                    let proof: Vec<String> = log
+                        .rfc6962_levels
+                        .consistency(first, second.min(n))
+                        .iter()
+                        .map(|h| format!("\"{}\"", base64(h)))
+                        .collect();
+                    let body = format!(r#"{{"consistency":[{}]}}"#, proof.join(","));
+                    respond(&stream, "200 OK", "", body.as_bytes());
+                } else if let Some((level, rest)) = path
+                    .split("/tile/")
+                    .nth(1)
+                    .and_then(|t| t.split_once('/'))
+                    .filter(|(l, _)| l.bytes().all(|b| b.is_ascii_digit()))
+                {
+                    // C2SP tlog-tiles hash tile `level`/N[.p/W]: the tiled tree's subtree roots.
+                    let (index, width) = match rest.split_once(".p/") {
+                        Some((i, w)) => (i, w.parse().unwrap_or(0)),
+                        None => (rest, 256),
+                    };
+                    let idx: usize = index.replace(['x', '/'], "").parse().unwrap_or(usize::MAX);
+                    let h = level.parse::<usize>().unwrap_or(99) * 8;
+                    match log.tiled_levels.0.get(h).and_then(|l| {
+                        l.get(idx.saturating_mul(256)..idx.saturating_mul(256).saturating_add(width))
+                    }) {
+                        Some(hs) => respond(&stream, "200 OK", "", &hs.concat()),
+                        None => respond(&stream, "404 Not Found", "", b""),
+                    }
                 } else if path.ends_with("/checkpoint") {
                     respond(&stream, "200 OK", "", signed.checkpoint.as_bytes());
                 } else if let Some(tile) = path.split("/tile/data/").nth(1) {
