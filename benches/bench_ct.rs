@@ -99,7 +99,7 @@ impl Levels {
         if n == 0 {
             return sha256(b"");
         }
-        if n.is_power_of_two() && a % n == 0 {
+        if n.is_power_of_two() && a.is_multiple_of(n) {
             return self.0[n.trailing_zeros() as usize][a / n];
         }
         let k = 1usize << (usize::BITS - 1 - (n - 1).leading_zeros());
