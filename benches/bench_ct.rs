@@ -439,7 +439,9 @@ fn serve(log: Arc<Log>, signed: Arc<Signed>, listener: TcpListener) {
                     let idx: usize = index.replace(['x', '/'], "").parse().unwrap_or(usize::MAX);
                     let h = level.parse::<usize>().unwrap_or(99) * 8;
                     match log.tiled_levels.0.get(h).and_then(|l| {
-                        l.get(idx.saturating_mul(256)..idx.saturating_mul(256).saturating_add(width))
+                        l.get(
+                            idx.saturating_mul(256)..idx.saturating_mul(256).saturating_add(width),
+                        )
                     }) {
                         Some(hs) => respond(&stream, "200 OK", "", &hs.concat()),
                         None => respond(&stream, "404 Not Found", "", b""),
