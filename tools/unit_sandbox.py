@@ -242,6 +242,19 @@ def bwrap_argv(settings, dirs, program, unit_name, resolv=None):
         for d in ("/home", "/root", "/run/user"):
             if os.path.isdir(d):
                 a += ["--tmpfs", d]
+    # This script, the program and the files its arguments name may live under the /tmp
+    # just replaced (a checkout or a build in /tmp): show them at the same paths,
+    # read-only, their directories 0755 so the unprivileged user can reach them.
+    if yes(last(settings, "PrivateTmp")):
+        shown = [os.path.abspath(__file__)] + [
+            os.path.abspath(p) for p in program if p.startswith("/") and os.path.isfile(p)]
+        for f in dict.fromkeys(shown):
+            if not f.startswith(("/tmp/", "/var/tmp/")):
+                continue
+            parts = f.split("/")[1:-1]
+            for i in range(2, len(parts) + 1):
+                a += ["--perms", "0755", "--dir", "/" + "/".join(parts[:i])]
+            a += ["--ro-bind", f, f]
     wd = last(settings, "WorkingDirectory")
     if wd:
         a += ["--chdir", wd.replace("%S", "/var/lib").replace("%L", "/var/log")]
