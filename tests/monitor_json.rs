@@ -274,3 +274,31 @@ fn direct_ct_mode_names_the_log_and_the_entry_index() {
         assert!(o["CTLog"]["Description"].is_string(), "{o}");
     }
 }
+
+#[test]
+fn check_config_shows_and_checks_stdout_format() {
+    let dir = TempDir::new("json-check");
+    for (value, code, want) in [
+        (None, 0, "LOGGING.StdoutFormat = text"),
+        (Some("JSON"), 0, "LOGGING.StdoutFormat = json"),
+        (Some("xml"), 2, "[LOGGING] StdoutFormat"),
+    ] {
+        let mut text = Conf::default().render();
+        if let Some(v) = value {
+            text = text.replace("[LOGGING]\n", &format!("[LOGGING]\nStdoutFormat = {v}\n"));
+        }
+        dir.write("test.conf", text);
+        let out = run(
+            dir.path(),
+            &["check-config", "-c", "test.conf", "--for", "monitor"],
+            None,
+        );
+        assert_eq!(out.code, Some(code), "{}\n{}", out.stdout, out.stderr);
+        assert!(
+            out.stdout.lines().any(|l| l == want) || (code != 0 && out.stderr.contains(want)),
+            "{want:?} in:\n{}\n{}",
+            out.stdout,
+            out.stderr
+        );
+    }
+}
