@@ -5,6 +5,7 @@
 //! path does not copy names that will not match anything.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CertificateRecord<'a> {
@@ -18,6 +19,24 @@ pub struct CertificateRecord<'a> {
     pub fingerprint: Cow<'a, str>,
     /// `notBefore`, Unix seconds; `None` when the source did not say or said nonsense.
     pub not_before: Option<i64>,
+    /// Direct CT mode: the log and the entry index this record was read from (`None` for
+    /// certstream). The log part is shared by all the entries of a downloaded range.
+    pub ct_source: Option<CtSource>,
+}
+
+/// Where a direct-CT record came from (for `monitor --json`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CtSource {
+    pub log: Arc<CtLogLabel>,
+    /// The entry's index in the log (RFC 6962 §4.6 `get-entries` numbering).
+    pub index: u64,
+}
+
+/// A CT log as shown to the operator: its description and its URL without credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CtLogLabel {
+    pub description: String,
+    pub url: String,
 }
 
 impl CertificateRecord<'_> {

@@ -68,6 +68,24 @@ impl LoggingSettings {
     }
 }
 
+/// `[LOGGING] StdoutFormat`: `text` (the original line, the default) or `json` (one
+/// object per stored host, like `monitor --json`). In [LOGGING], the section of the
+/// output settings the original scripts already read, rather than a new `[LOG]` section.
+pub fn stdout_json(c: &Config) -> Result<bool, ConfigError> {
+    match c.get("LOGGING", "StdoutFormat")? {
+        None => Ok(false),
+        Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+            "" | "text" => Ok(false),
+            "json" => Ok(true),
+            _ => Err(c.key_error(
+                "LOGGING",
+                "StdoutFormat",
+                format!("{:?} is neither text nor json", v.trim()),
+            )),
+        },
+    }
+}
+
 /// Parse `LogLevel`: a number (`10`, `20`, …) or a name in any case.
 pub fn parse_level(s: &str) -> Result<u32, String> {
     let t = s.trim();

@@ -14,7 +14,7 @@ const USAGE: &str = "\
 certstreammonitor - watch Certificate Transparency for phishing lookalikes of your brands
 
 Usage:
-  certstreammonitor [monitor] -c FILE [--replay FILE|-] [--stats]
+  certstreammonitor [monitor] -c FILE [--replay FILE|-] [--stats] [--json]
   certstreammonitor scan -c FILE [-f|--fqdn-dirs]
   certstreammonitor notify-test -c FILE
   certstreammonitor check-rules -c FILE -d NAME [-d NAME ...]   (-d - reads names from stdin)
@@ -38,7 +38,7 @@ Options:
 ";
 
 const MONITOR_USAGE: &str = "\
-Usage: certstreammonitor monitor -c FILE [--replay FILE|-] [--stats]
+Usage: certstreammonitor monitor -c FILE [--replay FILE|-] [--stats] [--json]
 
 Follow the certstream server(s) in [SERVER] ACTServer, or with ACTServer = ct:// the
 CT logs themselves ([CTLOGS]), apply [SEARCH] rules to every name of every certificate,
@@ -49,6 +49,8 @@ store matches in [DATABASE] and print one line per new match.
                       of a server; `-` reads stdin. Ends when the input ends.
       --stats         direct CT mode: per-log position, tree size, backlog,
                       entries/s and errors on stderr every 10 s
+      --json          print one JSON object per stored host instead of the text
+                      line (also [LOGGING] StdoutFormat = json)
   -h, --help          this help
   -V, --version       print the version
 ";
@@ -232,11 +234,12 @@ impl<'p> Flags<'p> {
 }
 
 fn run_monitor(parser: &mut lexopt::Parser, config: Option<PathBuf>) -> Result<(), Failure> {
-    let (mut replay, mut stats) = (None, false);
+    let (mut replay, mut stats, mut json) = (None, false, false);
     let Some(config) = Flags::parse_with_config(parser, MONITOR_USAGE, config, |arg, flags| {
         match arg {
             Long("replay") => replay = Some(flags.string()?),
             Long("stats") => stats = true,
+            Long("json") => json = true,
             other => return Err(flags.unexpected(other)),
         }
         Ok(())
@@ -248,6 +251,7 @@ fn run_monitor(parser: &mut lexopt::Parser, config: Option<PathBuf>) -> Result<(
         config,
         replay,
         stats,
+        json,
     };
     monitor::command(&args)
 }

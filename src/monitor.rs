@@ -134,6 +134,8 @@ pub struct PipelineOptions {
     pub stats_every: Duration,
     /// The `[LOOKALIKE]` engine, when enabled.
     pub lookalike: Option<Arc<Lookalike>>,
+    /// One JSON object per stored host on stdout (`--json`).
+    pub json: bool,
 }
 
 impl Default for PipelineOptions {
@@ -141,6 +143,7 @@ impl Default for PipelineOptions {
         PipelineOptions {
             stats_every: Duration::from_secs(60),
             lookalike: None,
+            json: false,
         }
     }
 }
@@ -172,8 +175,9 @@ pub fn run_pipeline<W: Write>(
             })
             .ok()
     };
-    let mut matcher =
-        Matcher::new(rules, db, out, counters.clone()).with_lookalike(options.lookalike.as_deref());
+    let mut matcher = Matcher::new(rules, db, out, counters.clone())
+        .with_lookalike(options.lookalike.as_deref())
+        .with_json(options.json);
     let mut handle = |msg: &[u8]| {
         progress.busy.store(true, Ordering::SeqCst);
         matcher.handle_message(msg);
@@ -215,6 +219,8 @@ pub struct MonitorArgs {
     pub replay: Option<String>,
     /// Direct CT mode: print the per-log table on stderr every 10 s.
     pub stats: bool,
+    /// `--json`: one JSON object per stored host (also `[LOGGING] StdoutFormat = json`).
+    pub json: bool,
 }
 
 /// Where this run reads from, once the config is checked.
@@ -232,6 +238,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     let lookalike = LookalikeSettings::from_config(&config)?.map(|s| Arc::new(Lookalike::new(&s)));
     let db_settings = DatabaseSettings::from_config(&config)?;
     let log_settings = logging::LoggingSettings::from_config(&config)?;
+    let json = args.json || logging::stdout_json(&config)?;
     let input = match &args.replay {
         Some(path) => Input::Frames(Source::Replay(path.clone())),
         None => match SourceSettings::from_config(&config)? {
@@ -272,6 +279,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
         Input::Frames(source) => {
             let options = PipelineOptions {
                 lookalike: lookalike.clone(),
+                json,
                 ..PipelineOptions::default()
             };
             run_pipeline(
@@ -294,7 +302,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
                 logs,
                 stdout.lock(),
                 counters.clone(),
-                args.stats,
+                (args.stats, json),
                 &notify,
             )?
         }

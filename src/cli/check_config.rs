@@ -298,6 +298,12 @@ fn logging(c: &Config, r: &mut Report) -> Result<(), ConfigError> {
         n => n.to_string(),
     };
     r.set("LOGGING", "LogLevel", level);
+    let format = if crate::logging::stdout_json(c)? {
+        "json"
+    } else {
+        "text"
+    };
+    r.set("LOGGING", "StdoutFormat", format);
     Ok(())
 }
 

@@ -222,6 +222,7 @@ pub fn record_from_entry(
         issuer: Cow::Owned(parsed.issuer.aggregated()),
         fingerprint: Cow::Owned(fingerprint::colon_hex(&fingerprint::sha1(fingerprint_of))),
         not_before: parsed.not_before,
+        ct_source: None,
     };
     Ok((record, parsed.warnings, parsed.lossy))
 }

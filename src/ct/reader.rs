@@ -13,7 +13,7 @@
 //! (`[CTLOGS] Workers`) at a polite rate (`MaxQPS`), handing batches over in order.
 
 use crate::backoff::Backoff;
-use crate::certificate::CertificateRecord;
+use crate::certificate::{CertificateRecord, CtLogLabel, CtSource};
 use crate::ct::audit::LogAudit;
 use crate::ct::entry::{self, LogEntry};
 use crate::ct::loglist::{CtLog, LogKind};
@@ -533,13 +533,17 @@ pub(super) fn send_batch(
 
 /// A decoded entry → record; a certificate that cannot be read at all is logged and skipped.
 pub(super) fn record(
-    log: &CtLog,
+    (log, label): (&CtLog, &std::sync::Arc<CtLogLabel>),
     stats: &LogStats,
     index: u64,
     entry: &LogEntry<'_>,
 ) -> Option<CertificateRecord<'static>> {
     match entry::record_from_entry(entry) {
-        Ok((record, warnings, lossy)) => {
+        Ok((mut record, warnings, lossy)) => {
+            record.ct_source = Some(CtSource {
+                log: label.clone(),
+                index,
+            });
             if let Some(why) = &entry.chain_error {
                 let n = stats.bad_chains.fetch_add(1, Ordering::Relaxed) + 1;
                 // Counted always; logged for the first ones, then every thousandth.

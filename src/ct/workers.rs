@@ -137,7 +137,12 @@ fn download(
     end: u64,
 ) -> Result<Downloaded, FetchError> {
     let (endpoint, log, stats) = cursor;
-    let record = |index: u64, entry: &LogEntry<'_>| record(log, stats, index, entry);
+    // One label per range, shared by its records (`monitor --json` shows it).
+    let label = std::sync::Arc::new(crate::certificate::CtLogLabel {
+        description: log.description.clone(),
+        url: log.shown_url().into_owned(),
+    });
+    let record = |index: u64, entry: &LogEntry<'_>| record((log, &label), stats, index, entry);
     let mut hashes = verify.then(Vec::new);
     let (records, n, answered) = if tiled {
         static_ct::fetch(endpoint, start, end, record, hashes.as_mut()).map(|(r, n)| (r, n, 0))?

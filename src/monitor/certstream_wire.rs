@@ -162,6 +162,7 @@ impl<'a> LeafCert<'a> {
             issuer: dn(self.issuer),
             fingerprint: self.fingerprint.and_then(|s| s.0).unwrap_or_default(),
             not_before: self.not_before.and_then(|t| t.0),
+            ct_source: None,
         }
     }
 }

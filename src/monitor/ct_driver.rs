@@ -222,7 +222,7 @@ pub fn run<W: Write>(
     logs: Vec<CtLog>,
     out: W,
     counters: Arc<Counters>,
-    stats_to_stderr: bool,
+    (stats_to_stderr, json): (bool, bool),
     notify: &crate::notify::NotifySettings,
 ) -> Result<(), Failure> {
     let mut alarm = super::log_alarm::LogAlarm::start(notify);
@@ -299,7 +299,9 @@ pub fn run<W: Write>(
     waiting.refresher = true;
     let mut new_logs = None;
     start_waiting(&mut waiting, &mut followers, &mut new_logs);
-    let mut matcher = Matcher::new(rules, db, out, counters.clone()).with_lookalike(lookalike);
+    let mut matcher = Matcher::new(rules, db, out, counters.clone())
+        .with_lookalike(lookalike)
+        .with_json(json);
     // Per log: the matches of entries read but not yet verified against a signed tree head.
     let mut held: HashMap<String, Vec<SelectedRecord>> = HashMap::new();
     let (mut last_stats, mut last_print) = (Instant::now(), Instant::now());

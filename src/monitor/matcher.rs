@@ -77,6 +77,8 @@ pub struct Matcher<'a, W: Write> {
     /// The DB was still locked by another process when a stop was requested: the
     /// messages left are not made to wait a busy timeout each (their matches are logged).
     lock_abandoned: bool,
+    /// `monitor --json` / `[LOGGING] StdoutFormat = json`: one JSON object per stored host.
+    json: bool,
 }
 
 impl<'a, W: Write> Matcher<'a, W> {
@@ -90,7 +92,14 @@ impl<'a, W: Write> Matcher<'a, W> {
             deferred: None,
             lookalike: None,
             lock_abandoned: false,
+            json: false,
         }
+    }
+
+    /// Print one JSON object per stored host instead of the original text line.
+    pub fn with_json(mut self, json: bool) -> Self {
+        self.json = json;
+        self
     }
 
     /// Also store the names the lookalike engine flags (see [`crate::detect::lookalike`]).
@@ -265,23 +274,74 @@ impl<'a, W: Write> Matcher<'a, W> {
             return Ok(());
         }
         Counters::bump(&self.counters.stored);
-        let suffix = match hit {
-            Some(h) => {
-                Counters::bump(&self.counters.lookalikes);
-                h.suffix()
-            }
-            None => String::new(),
+        if hit.is_some() {
+            Counters::bump(&self.counters.lookalikes);
+        }
+        let line = if self.json {
+            self.json_line(record, &row, hit)
+        } else {
+            format!(
+                "[{}] {}{}\n",
+                clock::local_now_iso(),
+                describe_with(record, host, &san, &startime),
+                hit.map(LookalikeHit::suffix).unwrap_or_default()
+            )
         };
-        let line = format!(
-            "[{}] {}{suffix}\n",
-            clock::local_now_iso(),
-            describe_with(record, host, &san, &startime)
-        );
         match self.deferred.as_mut() {
             Some(lines) => lines.push(line),
             None => self.print(&line),
         }
         Ok(())
+    }
+
+    /// The `--json` line: the stored row's values, the keyword rules' score (distinct
+    /// matches) and threshold, the lookalike hit, and in direct CT mode the log and index.
+    /// serde_json escapes every hostile character (RFC 8259 §7), so one object is one line.
+    fn json_line(
+        &self,
+        record: &CertificateRecord<'_>,
+        row: &NewHost<'_>,
+        hit: Option<&LookalikeHit>,
+    ) -> String {
+        use serde_json::{json, Value};
+        let san: Vec<&str> = record
+            .all_domains
+            .iter()
+            .map(|n| n.as_ref())
+            .filter(|n| *n != row.domain)
+            .collect();
+        let mut obj = json!({
+            "Domain": row.domain,
+            "SAN": san,
+            "Issuer": row.issuer,
+            "Fingerprint": row.fingerprint,
+            "Startime": row.startime,
+            "FirstSeen": row.first_seen,
+            "Matches": self.rules.evaluate(row.domain).score(),
+            "Threshold": self.rules.threshold(),
+        });
+        if let Value::Object(map) = &mut obj {
+            if let Some(h) = hit {
+                map.insert(
+                    "Lookalike".into(),
+                    json!({
+                        "Brand": h.brand,
+                        "Technique": h.technique.to_string(),
+                        "Distance": h.distance,
+                    }),
+                );
+            }
+            if let Some(src) = &record.ct_source {
+                map.insert(
+                    "CTLog".into(),
+                    json!({ "Description": src.log.description, "URL": src.log.url }),
+                );
+                map.insert("Index".into(), json!(src.index));
+            }
+        }
+        let mut line = obj.to_string();
+        line.push('\n');
+        line
     }
 
     /// Insert a row. Outside a transaction, a DB write-locked by another process (scan,
