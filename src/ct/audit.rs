@@ -32,9 +32,6 @@ pub enum AuditStep {
 pub struct LogAudit {
     read: MerkleFrontier,
     verified: MerkleFrontier,
-    /// The root last signed at `verified.size()`, if we saw one (to catch a log that signs
-    /// two different roots for the same size).
-    verified_root: Option<Hash>,
     /// No intermediate step is tried before this position (see [`Self::step_due`]).
     next_step: u64,
 }
@@ -49,7 +46,6 @@ impl LogAudit {
             next_step: frontier.size().saturating_add(STEP),
             read: frontier.clone(),
             verified: frontier,
-            verified_root: None,
         }
     }
 
@@ -102,13 +98,7 @@ impl LogAudit {
                 ),
             };
         }
-        self.verified = self.read.clone();
-        self.verified_root = Some(root);
-        self.next_step = size.saturating_add(STEP);
-        AuditStep::Verified {
-            size,
-            frontier: self.verified.to_bytes(),
-        }
+        self.accept()
     }
 
     /// Judge what was read so far, below the signed head's size, with the log's proof that
@@ -118,15 +108,7 @@ impl LogAudit {
     pub fn check_consistent(&mut self, head: &SignedTreeHead, proof: &[Hash]) -> AuditStep {
         let (m, root) = (self.read.size(), self.read.root());
         match verify_consistency(m, &root, head.tree_size, &head.root_hash, proof) {
-            Ok(()) => {
-                self.verified = self.read.clone();
-                self.verified_root = Some(root);
-                self.next_step = m.saturating_add(STEP);
-                AuditStep::Verified {
-                    size: m,
-                    frontier: self.verified.to_bytes(),
-                }
-            }
+            Ok(()) => self.accept(),
             Err(e) => AuditStep::Mismatch {
                 evidence: format!(
                     "signed {}; entries {}..{m} as served hash to the root {}, which the log's consistency proof does not connect to the signed root ({e})",
@@ -158,11 +140,17 @@ impl LogAudit {
                 ),
             };
         }
+        self.accept()
+    }
+
+    /// Everything read so far is proven: it becomes the verified position, and the next
+    /// intermediate step is due [`STEP`] entries later.
+    fn accept(&mut self) -> AuditStep {
         self.verified = self.read.clone();
-        self.verified_root = None;
-        self.next_step = m.saturating_add(STEP);
+        let size = self.verified.size();
+        self.next_step = size.saturating_add(STEP);
         AuditStep::Verified {
-            size: m,
+            size,
             frontier: self.verified.to_bytes(),
         }
     }

@@ -271,13 +271,7 @@ impl CtLogCursor {
                 static_ct::signed_tree_head(&self.endpoint, key, &self.log.origin())?
             }
         };
-        if head.tree_size > MAX_POSITION {
-            return Err(FetchError::Transient(format!(
-                "MISBEHAVING LOG: tree size {} cannot be a position (the limit is {MAX_POSITION}); keeping our position",
-                head.tree_size
-            )));
-        }
-        Ok((head.tree_size, Some(head)))
+        Ok((position_size(head.tree_size)?, Some(head)))
     }
 
     /// The Merkle frontier of the first `size` entries when none was saved: empty for 0,
@@ -329,13 +323,7 @@ impl CtLogCursor {
     /// are SQLite INTEGERs (signed 64-bit), and no real log comes near it, so such an
     /// answer is a misbehaving log, retried like any bad answer, never stored.
     fn tree_size(&self) -> Result<u64, FetchError> {
-        let size = self.reported_size()?;
-        if size > MAX_POSITION {
-            return Err(FetchError::Transient(format!(
-                "MISBEHAVING LOG: tree size {size} cannot be a position (the limit is {MAX_POSITION}); keeping our position"
-            )));
-        }
-        Ok(size)
+        position_size(self.reported_size()?)
     }
 
     fn reported_size(&self) -> Result<u64, FetchError> {
@@ -480,6 +468,17 @@ impl CtLogCursor {
         let delay = delay_after(&self.log, &self.stats, &self.endpoint.gate, e, backoff);
         shutdown::sleep(delay)
     }
+}
+
+/// `size` when it can be a position (below 2^63, see [`MAX_POSITION`]); a larger tree
+/// size, signed or not, is a misbehaving log.
+fn position_size(size: u64) -> Result<u64, FetchError> {
+    if size > MAX_POSITION {
+        return Err(FetchError::Transient(format!(
+            "MISBEHAVING LOG: tree size {size} cannot be a position (the limit is {MAX_POSITION}); keeping our position"
+        )));
+    }
+    Ok(size)
 }
 
 /// Log a failed request; the delay before the next one (`Retry-After` when given, else
