@@ -112,6 +112,9 @@ pub struct LogStats {
     /// Entries kept whose chain (`extra_data`, tile fingerprints) could not be read.
     pub bad_chains: AtomicU64,
     pub last_error: Mutex<String>,
+    /// Unix milliseconds of the log's last answer that was not an error (a tree head, a
+    /// range of entries); 0 = none yet. Stall alarms and metrics read it.
+    pub last_success_ms: AtomicU64,
 }
 
 impl LogStats {
@@ -134,6 +137,12 @@ impl LogStats {
             "ct",
             &format!("{} ({}): {msg}", log.description, log.shown_url()),
         );
+    }
+
+    /// The log just answered a request properly.
+    pub(super) fn success(&self) {
+        self.last_success_ms
+            .store(crate::clock::now_unix_ms(), Ordering::Relaxed);
     }
 
     /// The misbehaviour reports since the last call.
@@ -357,6 +366,7 @@ impl CtLogCursor {
                 }
             };
             self.stats.tree_size.store(size, Ordering::Relaxed);
+            self.stats.success();
             let next = match self.next {
                 Some(n) => n,
                 None => {

@@ -455,6 +455,7 @@ impl Reassembly {
                 }
                 self.malformed.remove(&start);
                 stats.entries.fetch_add(n - start, Ordering::Relaxed);
+                stats.success();
                 self.done.insert(start, (n, records, hashes));
                 // A short answer: the rest of the range is asked again, cut to the batch
                 // size the log just showed (several workers can share it).

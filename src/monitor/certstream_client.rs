@@ -118,6 +118,10 @@ pub enum ClientEvent {
     Message(Vec<u8>),
     /// A message above [`MAX_MESSAGE`] or a text frame that was not UTF-8.
     Rejected(String),
+    /// Connected (and upgraded) to this server, shown without credentials.
+    Connected(String),
+    /// The connection ended (or could not be made), with the reason; a retry follows.
+    Disconnected(String),
 }
 
 /// The parts of a `ws://`/`wss://` URL the connection needs.
@@ -377,13 +381,17 @@ pub fn run(settings: &ClientSettings, mut on_event: impl FnMut(ClientEvent)) {
                         "Connection established to CertStream! Listening for events... ({shown})"
                     ),
                 );
+                on_event(ClientEvent::Connected(shown.to_string()));
                 let mut got_data = false;
                 let end = pump(&mut ws, settings, &mut on_event, &mut got_data);
                 if got_data {
                     backoff.reset();
                 }
                 match end {
-                    End::Stopped => break,
+                    End::Stopped => {
+                        on_event(ClientEvent::Disconnected("stopping".into()));
+                        break;
+                    }
                     End::Lost(r) => r,
                 }
             }
@@ -392,6 +400,7 @@ pub fn run(settings: &ClientSettings, mut on_event: impl FnMut(ClientEvent)) {
         if shutdown::requested() {
             break;
         }
+        on_event(ClientEvent::Disconnected(reason.clone()));
         let delay = backoff.next_delay();
         logging::error(
             "certstream",

@@ -11,7 +11,7 @@ use crate::logging;
 use crate::monitor::certstream_wire::{parse_message, CertstreamMessage};
 use crate::shutdown;
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,6 +34,40 @@ pub struct Counters {
     pub db_errors: AtomicU64,
     /// Names stored because the lookalike engine flagged them (the rules did not).
     pub lookalikes: AtomicU64,
+    /// Unix milliseconds of the last certificate handled (any source); 0 = none yet.
+    pub last_certificate_ms: AtomicU64,
+    /// The certstream connection, when that is the source.
+    pub certstream: CertstreamStatus,
+}
+
+/// The certstream connection as metrics and stall alarms see it.
+#[derive(Debug, Default)]
+pub struct CertstreamStatus {
+    /// Connected and upgraded to a server now.
+    pub up: AtomicBool,
+    /// Connections made (the first one included).
+    pub connections: AtomicU64,
+    /// Connections lost or refused (each one is followed by a retry).
+    pub disconnects: AtomicU64,
+    /// Unix milliseconds of the last data message received; 0 = none yet.
+    pub last_message_ms: AtomicU64,
+}
+
+impl CertstreamStatus {
+    pub(crate) fn connected(&self) {
+        self.up.store(true, Ordering::Relaxed);
+        self.connections.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn disconnected(&self) {
+        self.up.store(false, Ordering::Relaxed);
+        self.disconnects.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn message(&self) {
+        self.last_message_ms
+            .store(clock::now_unix_ms(), Ordering::Relaxed);
+    }
 }
 
 impl Counters {
@@ -200,6 +234,9 @@ impl<'a, W: Write> Matcher<'a, W> {
         record: &CertificateRecord<'_>,
     ) -> Vec<(String, Option<LookalikeHit>)> {
         Counters::bump(&self.counters.certificates);
+        self.counters
+            .last_certificate_ms
+            .store(clock::now_unix_ms(), Ordering::Relaxed);
         let mut selected = Vec::new();
         for host in &record.all_domains {
             Counters::bump(&self.counters.names);

@@ -190,8 +190,11 @@ pub(crate) fn spawn_source(source: Source, counters: Arc<Counters>) -> std::io::
             spawn_retrying("certstream", move || {
                 certstream_client::run(&settings, |event| match event {
                     ClientEvent::Message(m) => {
+                        counters.certstream.message();
                         sender.push(m);
                     }
+                    ClientEvent::Connected(_) => counters.certstream.connected(),
+                    ClientEvent::Disconnected(_) => counters.certstream.disconnected(),
                     ClientEvent::Rejected(why) => {
                         let n = Counters::bump(&counters.rejected);
                         if worth_logging(n) {
