@@ -365,3 +365,54 @@ fn sighup_in_direct_ct_mode_swaps_rules_without_restarting_readers() {
         "{stderr}"
     );
 }
+
+#[test]
+fn unchanged_systemd_credential_on_sighup_says_to_restart() {
+    let dir = TempDir::new("reload-credential");
+    let server = serve_once(Vec::new());
+    let creds = dir.join("credentials");
+    std::fs::create_dir_all(&creds).unwrap();
+    let conf = creds.join("certstreammonitor.conf");
+    let text = Conf {
+        servers: vec![server.url()],
+        ..Conf::default()
+    }
+    .render();
+    std::fs::write(&conf, &text).unwrap();
+    let creds_env = creds.display().to_string();
+    let mut p = Proc::spawn(
+        dir.path(),
+        &["monitor", "-c", &conf.display().to_string()],
+        &[("CREDENTIALS_DIRECTORY", &creds_env)],
+        None,
+    );
+    assert!(
+        p.wait_stderr("Connection established", WAIT),
+        "{}",
+        p.stderr()
+    );
+    sighup_and_wait(&p, "systemctl restart", 1);
+    // A real change is applied and not met with the hint.
+    std::fs::write(&conf, text.replace(OLD_SEARCH, NEW_SEARCH)).unwrap();
+    sighup_and_wait(&p, "reloaded [SEARCH]/[LOOKALIKE] from", 2);
+    let stderr = stop_ok(&mut p);
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("systemctl restart"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].starts_with("[WARNING:root]"), "{}", lines[0]);
+    assert!(
+        lines[0].contains("certstreammonitor.conf is a systemd credential"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        stderr.contains("certstreammonitor.conf: no change"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("SearchKeywords added 'netflix', removed 'paypal'"),
+        "{stderr}"
+    );
+}

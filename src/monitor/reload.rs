@@ -20,7 +20,7 @@ use crate::logging;
 use crate::shutdown;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The sections a reload applies.
 pub const RELOADABLE: [&str; 2] = ["SEARCH", "LOOKALIKE"];
@@ -226,6 +226,19 @@ fn changed_keys(old: &BTreeMap<String, u64>, new: &BTreeMap<String, u64>) -> Vec
     keys
 }
 
+/// A file under `$CREDENTIALS_DIRECTORY` is the copy systemd made when the service
+/// started (`LoadCredential=`; credentials are immutable while the service runs): a reload
+/// that finds nothing changed there most likely means the source was edited instead.
+fn credential_hint(path: &Path) -> Option<String> {
+    let dir = std::env::var_os("CREDENTIALS_DIRECTORY")?;
+    path.starts_with(&dir).then(|| {
+        format!(
+            "{} is a systemd credential, the copy made when the service started: edits of its source (LoadCredential=) take effect after `systemctl restart`, not on a reload",
+            path.display()
+        )
+    })
+}
+
 /// New rules to use from the next message on.
 pub struct Reloaded {
     pub rules: Rules,
@@ -275,12 +288,13 @@ impl Reloader {
         // Before anything from the new file can reach a log line.
         crate::redact::register(&crate::secrets::in_config(&config));
         let (values, rules, lookalike) = RuleValues::load(&config)?;
+        let description = describe_change(&self.current, &values);
         logging::info(
             "root",
             &format!(
                 "reloaded [SEARCH]/[LOOKALIKE] from {}: {}",
                 self.path.display(),
-                describe_change(&self.current, &values)
+                description
             ),
         );
         for warning in super::rule_warnings(&rules) {
@@ -302,6 +316,11 @@ impl Reloader {
                     self.path.display()
                 ),
             );
+        }
+        if description == "no change" && changed.is_empty() {
+            if let Some(hint) = credential_hint(&self.path) {
+                logging::warning("root", &hint);
+            }
         }
         self.current = values;
         Ok(Reloaded { rules, lookalike })
