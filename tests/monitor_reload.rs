@@ -416,3 +416,69 @@ fn unchanged_systemd_credential_on_sighup_says_to_restart() {
         "{stderr}"
     );
 }
+
+#[test]
+fn sighup_turns_lookalike_detection_on_and_off() {
+    let dir = TempDir::new("reload-lookalike");
+    let (server, queue) = push_server();
+    let conf = Conf {
+        servers: vec![server.url()],
+        ..Conf::default()
+    };
+    let plain = conf.render();
+    let with_engine = plain.clone() + "\n[LOOKALIKE]\nEnabled = yes\nBrands = paypal\n";
+    dir.write("test.conf", &plain);
+    let db = dir.join(DB);
+    let mut p = Proc::monitor(&dir, "test.conf");
+    // Rules alone: pyapal.example scores 0, paypal-refund.example 1 (threshold 2).
+    let push = |names: &[&str], end: &str| {
+        let mut q = queue.lock().unwrap();
+        for n in names {
+            q.push_back(Cert::new(&[n]).lite());
+        }
+        q.push_back(Cert::new(&[end]).lite());
+    };
+    push(&["pyapal.example"], "zz1-login-secure.example.org");
+    wait_for_domains(&db, TABLE, &["zz1-login-secure.example.org"]);
+
+    dir.write("test.conf", &with_engine);
+    sighup_and_wait(&p, "reloaded [SEARCH]/[LOOKALIKE] from", 1);
+    push(&["pyapal.example"], "zz2-login-secure.example.org");
+    wait_for_domains(&db, TABLE, &["zz2-login-secure.example.org"]);
+
+    dir.write("test.conf", &plain);
+    sighup_and_wait(&p, "reloaded [SEARCH]/[LOOKALIKE] from", 2);
+    push(&["paypal-refund.example"], "zz3-login-secure.example.org");
+    wait_for_domains(&db, TABLE, &["zz3-login-secure.example.org"]);
+    let stderr = stop_ok(&mut p);
+
+    assert_eq!(
+        domains(&db, TABLE),
+        [
+            "zz1-login-secure.example.org",
+            "pyapal.example",
+            "zz2-login-secure.example.org",
+            "zz3-login-secure.example.org",
+        ],
+        "{stderr}"
+    );
+    let lines = p.stdout_lines();
+    assert!(
+        lines[1].ends_with(" (Lookalike: paypal, typo, distance 1)"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        stderr.contains("from test.conf: lookalike detection on (brands paypal)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Lookalike detection on: paypal (max distance 1)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("from test.conf: lookalike detection off"),
+        "{stderr}"
+    );
+    assert_eq!(server.accepts(), 1);
+}
