@@ -18,6 +18,7 @@ pub mod certstream_wire;
 pub(crate) mod ct_driver;
 mod log_alarm;
 pub mod matcher;
+pub mod reload;
 pub(crate) mod source;
 
 use crate::config::{split_list, Config, ConfigError};
@@ -136,6 +137,8 @@ pub struct PipelineOptions {
     pub lookalike: Option<Arc<Lookalike>>,
     /// One JSON object per stored host on stdout (`--json`).
     pub json: bool,
+    /// SIGHUP re-reads the rules (see [`reload`]); `None`: SIGHUP is not watched.
+    pub reload: Option<reload::Reloader>,
 }
 
 impl Default for PipelineOptions {
@@ -144,6 +147,7 @@ impl Default for PipelineOptions {
             stats_every: Duration::from_secs(60),
             lookalike: None,
             json: false,
+            reload: None,
         }
     }
 }
@@ -178,23 +182,28 @@ pub fn run_pipeline<W: Write>(
     let mut matcher = Matcher::new(rules, db, out, counters.clone())
         .with_lookalike(options.lookalike.as_deref())
         .with_json(options.json);
-    let mut handle = |msg: &[u8]| {
+    let handle = |matcher: &mut Matcher<'_, W>, msg: &[u8]| {
         progress.busy.store(true, Ordering::SeqCst);
         matcher.handle_message(msg);
         progress.busy.store(false, Ordering::SeqCst);
     };
     let mut last_stats = Instant::now();
+    let mut reloader = options.reload.clone();
     loop {
         match queue.pop(Duration::from_millis(200), false) {
-            Pop::Message(msg) => handle(&msg),
+            Pop::Message(msg) => handle(&mut matcher, &msg),
             Pop::Timeout => {}
             Pop::Ended => break,
+        }
+        // Between two messages: the next one is judged by the new rules.
+        if let Some(new) = reloader.as_mut().and_then(reload::Reloader::poll) {
+            matcher.replace_rules(new);
         }
         if shutdown::requested() {
             // Stop reading, but handle what was already received: it is not coming back.
             // (A source waiting for room gets it as the queue drains, then sees the stop.)
             while let Pop::Message(msg) = queue.pop(Duration::from_millis(100), true) {
-                handle(&msg);
+                handle(&mut matcher, &msg);
             }
             break;
         }
@@ -272,7 +281,9 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     if let Some(l) = &lookalike {
         logging::info("root", &format!("Lookalike detection on: {}", l.describe()));
     }
+    let reloader = reload::Reloader::new(&config)?;
     shutdown::install_handlers();
+    shutdown::install_reload_handler();
     let counters = Arc::new(Counters::default());
     let stdout = std::io::stdout();
     match input {
@@ -280,6 +291,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
             let options = PipelineOptions {
                 lookalike: lookalike.clone(),
                 json,
+                reload: Some(reloader),
                 ..PipelineOptions::default()
             };
             run_pipeline(
@@ -304,6 +316,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
                 counters.clone(),
                 (args.stats, json),
                 &notify,
+                Some(reloader),
             )?
         }
     }

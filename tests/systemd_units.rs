@@ -151,6 +151,7 @@ fn monitor_and_scan_share_user_directories_and_hardening() {
     let own = [
         "Type",
         "ExecStart",
+        "ExecReload",
         "Restart",
         "RestartSec",
         "RestartPreventExitStatus",
@@ -169,6 +170,12 @@ fn monitor_and_scan_share_user_directories_and_hardening() {
     assert_eq!(get(&scan, "Type").as_deref(), Some("oneshot"));
     assert_eq!(get(&monitor, "Restart").as_deref(), Some("on-failure"));
     assert_eq!(get(&scan, "Restart"), None);
+    // `systemctl reload` sends SIGHUP to the monitor (live rule reload); scan has none.
+    assert_eq!(
+        get(&monitor, "ExecReload").as_deref(),
+        Some("/bin/kill -HUP $MAINPID")
+    );
+    assert_eq!(get(&scan, "ExecReload"), None);
     assert!(get(&monitor, "ExecStart").unwrap().contains(" monitor -c "));
     assert!(get(&scan, "ExecStart").unwrap().contains(" scan -c "));
     let timer = read_unit("certstreammonitor-scan.timer");

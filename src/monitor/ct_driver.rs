@@ -224,6 +224,7 @@ pub fn run<W: Write>(
     counters: Arc<Counters>,
     (stats_to_stderr, json): (bool, bool),
     notify: &crate::notify::NotifySettings,
+    mut reloader: Option<super::reload::Reloader>,
 ) -> Result<(), Failure> {
     let mut alarm = super::log_alarm::LogAlarm::start(notify);
     let mut last_reports = Instant::now();
@@ -315,6 +316,11 @@ pub fn run<W: Write>(
             Ok(batch) => commit(&mut matcher, batch, &counters, &mut held)?,
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
+        }
+        // Between two batches: the next one is judged by the new rules (matches held
+        // for verification keep the verdict they were selected with).
+        if let Some(new) = reloader.as_mut().and_then(super::reload::Reloader::poll) {
+            matcher.replace_rules(new);
         }
         if let Some(a) = alarm
             .as_mut()

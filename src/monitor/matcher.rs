@@ -9,6 +9,7 @@ use crate::detect::lookalike::{Lookalike, LookalikeHit};
 use crate::detect::rules::{Rules, Verdict};
 use crate::logging;
 use crate::monitor::certstream_wire::{parse_message, CertstreamMessage};
+use crate::monitor::reload::Reloaded;
 use crate::shutdown;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -113,6 +114,8 @@ pub struct Matcher<'a, W: Write> {
     lock_abandoned: bool,
     /// `monitor --json` / `[LOGGING] StdoutFormat = json`: one JSON object per stored host.
     json: bool,
+    /// Rules swapped in by a reload (SIGHUP), used instead of `rules` and `lookalike`.
+    reloaded: Option<Reloaded>,
 }
 
 impl<'a, W: Write> Matcher<'a, W> {
@@ -127,6 +130,23 @@ impl<'a, W: Write> Matcher<'a, W> {
             lookalike: None,
             lock_abandoned: false,
             json: false,
+            reloaded: None,
+        }
+    }
+
+    /// Judge the names of the next messages with `new` (see [`crate::monitor::reload`]).
+    pub fn replace_rules(&mut self, new: Reloaded) {
+        self.reloaded = Some(new);
+    }
+
+    fn rules(&self) -> &Rules {
+        self.reloaded.as_ref().map_or(self.rules, |r| &r.rules)
+    }
+
+    fn lookalike(&self) -> Option<&Lookalike> {
+        match &self.reloaded {
+            Some(r) => r.lookalike.as_ref(),
+            None => self.lookalike,
         }
     }
 
@@ -144,8 +164,8 @@ impl<'a, W: Write> Matcher<'a, W> {
 
     /// The engine's verdict on a name the rules did not store; the blacklist still vetoes.
     fn lookalike_hit(&self, host: &str) -> Option<LookalikeHit> {
-        let hit = self.lookalike?.check(host)?;
-        if self.rules.blacklisted(host) {
+        let hit = self.lookalike()?.check(host)?;
+        if self.rules().blacklisted(host) {
             Counters::bump(&self.counters.blacklisted);
             return None;
         }
@@ -196,11 +216,12 @@ impl<'a, W: Write> Matcher<'a, W> {
                     Counters::bump(&self.counters.db_errors);
                     for host in &record.all_domains {
                         let lookalike = || {
-                            self.lookalike.is_some_and(|l| {
-                                l.check(host).is_some() && !self.rules.blacklisted(host)
+                            self.lookalike().is_some_and(|l| {
+                                l.check(host).is_some() && !self.rules().blacklisted(host)
                             })
                         };
-                        if matches!(self.rules.evaluate(host), Verdict::Match { .. }) || lookalike()
+                        if matches!(self.rules().evaluate(host), Verdict::Match { .. })
+                            || lookalike()
                         {
                             logging::error(
                                 "root",
@@ -240,7 +261,7 @@ impl<'a, W: Write> Matcher<'a, W> {
         let mut selected = Vec::new();
         for host in &record.all_domains {
             Counters::bump(&self.counters.names);
-            match self.rules.evaluate(host) {
+            match self.rules().evaluate(host) {
                 Verdict::Match { .. } => selected.push((host.to_string(), None)),
                 Verdict::BelowThreshold { .. } => {
                     Counters::bump(&self.counters.below_threshold);
@@ -354,8 +375,8 @@ impl<'a, W: Write> Matcher<'a, W> {
             "Fingerprint": row.fingerprint,
             "Startime": row.startime,
             "FirstSeen": row.first_seen,
-            "Matches": self.rules.evaluate(row.domain).score(),
-            "Threshold": self.rules.threshold(),
+            "Matches": self.rules().evaluate(row.domain).score(),
+            "Threshold": self.rules().threshold(),
         });
         if let Value::Object(map) = &mut obj {
             if let Some(h) = hit {
