@@ -16,6 +16,7 @@
 pub mod certstream_client;
 pub mod certstream_wire;
 pub(crate) mod ct_driver;
+pub mod health;
 mod log_alarm;
 pub mod matcher;
 pub(crate) mod source;
@@ -136,6 +137,8 @@ pub struct PipelineOptions {
     pub lookalike: Option<Arc<Lookalike>>,
     /// One JSON object per stored host on stdout (`--json`).
     pub json: bool,
+    /// The stall watch, whose stalled subjects join the stats line.
+    pub health: Option<Arc<health::Health>>,
 }
 
 impl Default for PipelineOptions {
@@ -144,6 +147,7 @@ impl Default for PipelineOptions {
             stats_every: Duration::from_secs(60),
             lookalike: None,
             json: false,
+            health: None,
         }
     }
 }
@@ -200,7 +204,15 @@ pub fn run_pipeline<W: Write>(
         }
         if last_stats.elapsed() >= stats_every {
             last_stats = Instant::now();
-            logging::info("root", &format!("stats: {}", counters.summary()));
+            let stalled = options.health.as_ref().and_then(|h| h.stalled_summary());
+            logging::info(
+                "root",
+                &format!(
+                    "stats: {}{}",
+                    counters.summary(),
+                    stalled.map_or_else(String::new, |s| format!("; {s}"))
+                ),
+            );
         }
     }
     queue.close();
@@ -239,6 +251,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     let db_settings = DatabaseSettings::from_config(&config)?;
     let log_settings = logging::LoggingSettings::from_config(&config)?;
     let json = args.json || logging::stdout_json(&config)?;
+    let health_settings = health::HealthSettings::from_config(&config)?;
     let input = match &args.replay {
         Some(path) => Input::Frames(Source::Replay(path.clone())),
         None => match SourceSettings::from_config(&config)? {
@@ -275,11 +288,20 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     shutdown::install_handlers();
     let counters = Arc::new(Counters::default());
     let stdout = std::io::stdout();
+    // Stall alarms: not in replay mode (a file ends, it does not stall).
+    let watch = match &input {
+        Input::Frames(Source::Replay(_)) => None,
+        _ => Some(health::Health::start(&health_settings)),
+    };
     match input {
         Input::Frames(source) => {
+            if let (Some(h), Source::Certstream(c)) = (&watch, &source) {
+                h.watch_certstream(&c.urls, counters.clone());
+            }
             let options = PipelineOptions {
                 lookalike: lookalike.clone(),
                 json,
+                health: watch.clone(),
                 ..PipelineOptions::default()
             };
             run_pipeline(
@@ -304,8 +326,12 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
                 counters.clone(),
                 (args.stats, json),
                 &notify,
+                watch.as_deref(),
             )?
         }
+    }
+    if let Some(h) = &watch {
+        h.stop();
     }
     if shutdown::requested() {
         logging::info("root", "Kill command received, exiting!!");
