@@ -240,3 +240,39 @@ fn certstream_connected_but_silent_then_flowing() {
     assert_eq!(count(&stderr, "WARNING", "stalled:"), 1, "{stderr}");
     assert_eq!(count(&stderr, "INFO", "recovered"), 1, "{stderr}");
 }
+
+/// `--replay` from a pipe that stays open and silent: a file does not stall, no alarm.
+#[test]
+fn replay_has_no_stall_alarm() {
+    let dir = TempDir::new("health-replay");
+    let cfg = Conf::default().write(&dir);
+    let mut text = std::fs::read_to_string(dir.join(&cfg)).unwrap();
+    text += &hook_section(&dir);
+    dir.write(&cfg, text);
+    let fifo = dir.join("feed.fifo");
+    let st = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("run mkfifo");
+    assert!(st.success());
+    let mut p = Proc::spawn(
+        dir.path(),
+        &["monitor", "-c", &cfg, "--replay", "feed.fifo"],
+        &[],
+        None,
+    );
+    // The writer end, held open with nothing written for 3 StallAfter.
+    let writer = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(p.running(), "{}", p.stderr());
+    drop(writer);
+    assert_eq!(
+        p.wait_exit(WAIT).and_then(|s| s.code()),
+        Some(0),
+        "{}",
+        p.stderr()
+    );
+    let stderr = p.stderr();
+    assert!(!stderr.contains("stalled"), "{stderr}");
+    assert!(hook_runs(&dir).is_empty());
+}
