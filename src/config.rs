@@ -65,7 +65,7 @@ impl From<IniError> for ConfigError {
 /// Keys whose values may carry a password, a token or credentials in a URL (names compared
 /// as configparser stores them: lower-cased).
 fn holds_secrets(key: &str) -> bool {
-    const KEYS: [&str; 11] = [
+    const KEYS: [&str; 12] = [
         "actserver",
         "proxy_username",
         "proxy_password",
@@ -77,6 +77,7 @@ fn holds_secrets(key: &str) -> bool {
         "safe_browsing_api_key",
         "notification_destination",
         "notification_command",
+        "command",
     ];
     let key = key.to_ascii_lowercase();
     KEYS.contains(&key.as_str())

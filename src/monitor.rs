@@ -16,6 +16,7 @@
 pub mod certstream_client;
 pub mod certstream_wire;
 pub(crate) mod ct_driver;
+pub mod health;
 mod log_alarm;
 pub mod matcher;
 pub mod reload;
@@ -139,6 +140,8 @@ pub struct PipelineOptions {
     pub json: bool,
     /// SIGHUP re-reads the rules (see [`reload`]); `None`: SIGHUP is not watched.
     pub reload: Option<reload::Reloader>,
+    /// The stall watch, whose stalled subjects join the stats line.
+    pub health: Option<Arc<health::Health>>,
 }
 
 impl Default for PipelineOptions {
@@ -148,6 +151,7 @@ impl Default for PipelineOptions {
             lookalike: None,
             json: false,
             reload: None,
+            health: None,
         }
     }
 }
@@ -209,7 +213,15 @@ pub fn run_pipeline<W: Write>(
         }
         if last_stats.elapsed() >= stats_every {
             last_stats = Instant::now();
-            logging::info("root", &format!("stats: {}", counters.summary()));
+            let stalled = options.health.as_ref().and_then(|h| h.stalled_summary());
+            logging::info(
+                "root",
+                &format!(
+                    "stats: {}{}",
+                    counters.summary(),
+                    stalled.map_or_else(String::new, |s| format!("; {s}"))
+                ),
+            );
         }
     }
     queue.close();
@@ -248,6 +260,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     let db_settings = DatabaseSettings::from_config(&config)?;
     let log_settings = logging::LoggingSettings::from_config(&config)?;
     let json = args.json || logging::stdout_json(&config)?;
+    let health_settings = health::HealthSettings::from_config(&config)?;
     let input = match &args.replay {
         Some(path) => Input::Frames(Source::Replay(path.clone())),
         None => match SourceSettings::from_config(&config)? {
@@ -286,12 +299,21 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     shutdown::install_reload_handler();
     let counters = Arc::new(Counters::default());
     let stdout = std::io::stdout();
+    // Stall alarms: not in replay mode (a file ends, it does not stall).
+    let watch = match &input {
+        Input::Frames(Source::Replay(_)) => None,
+        _ => Some(health::Health::start(&health_settings)),
+    };
     match input {
         Input::Frames(source) => {
+            if let (Some(h), Source::Certstream(c)) = (&watch, &source) {
+                h.watch_certstream(&c.urls, counters.clone());
+            }
             let options = PipelineOptions {
                 lookalike: lookalike.clone(),
                 json,
                 reload: Some(reloader),
+                health: watch.clone(),
                 ..PipelineOptions::default()
             };
             run_pipeline(
@@ -317,8 +339,12 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
                 (args.stats, json),
                 &notify,
                 Some(reloader),
+                watch.as_deref(),
             )?
         }
+    }
+    if let Some(h) = &watch {
+        h.stop();
     }
     if shutdown::requested() {
         logging::info("root", "Kill command received, exiting!!");

@@ -41,7 +41,9 @@ pub mod smtp;
 mod url;
 
 pub use destination::Destination;
-pub use message::{alert_from_json, Message, ALERT_TITLE_PREFIX, TEST_BODY, TEST_TITLE};
+pub use message::{
+    alert_from_json, Message, StallEvent, ALERT_TITLE_PREFIX, TEST_BODY, TEST_TITLE,
+};
 pub use notifier::{Notifier, ATTEMPTS, MAX_RETRY_AFTER};
 pub use sender::{Check, HttpSpec, Sender, Target, Undelivered};
 pub use url::split_urls;

@@ -11,7 +11,7 @@ use crate::notify::{split_urls, Destination};
 use crate::redact::Secrets;
 
 /// The secrets a configuration holds: the notification destinations (tokens, passwords,
-/// webhook paths: see [`Destination`]) and command arguments, the
+/// webhook paths: see [`Destination`]) and the arguments of both command hooks, the
 /// credentials in `[SERVER] ACTServer`, `Proxy_Username`/`Proxy_Password`, `[CONNECT]
 /// Proxy`, `[CTLOGS] Logs` and `LogList`, `[ENRICH] RDAPServer`, the Safe Browsing API
 /// key, and those of the `*_proxy` environment variables (the certstream client and the
@@ -50,8 +50,10 @@ pub fn in_config(c: &Config) -> Secrets {
             out.extend(d.shared_secrets());
         }
     }
-    if let Some(d) = Destination::command(&get("REPORTING", "Notification_Command")) {
-        out.extend(d.shared_secrets());
+    for (s, k) in [("REPORTING", "Notification_Command"), ("HEALTH", "Command")] {
+        if let Some(d) = Destination::command(&get(s, k)) {
+            out.extend(d.shared_secrets());
+        }
     }
     for var in [
         "https_proxy",
@@ -88,7 +90,8 @@ mod tests {
              [CTLOGS]\nLogs = https://ct.example/a/?format=full&apikey=CK9, tiled:https://cu:CTPW44@ct.example/b/\n\
              [SAFEBROWSING]\nSafe_Browsing_API_Key = AIzaKEY555\n\
              [REPORTING]\nNotification_Destination = tgram://123:AAbbTGTOK66/5/, json://127.0.0.1/x?-apikey=QK777\n\
-             Notification_Command = /bin/hook --token HOOK8888 --format json\n",
+             Notification_Command = /bin/hook --token HOOK8888 --format json\n\
+             [HEALTH]\nCommand = /bin/stallhook --key=STALL9999\n",
         )
         .unwrap();
         let s = in_config(&c);
@@ -105,6 +108,7 @@ mod tests {
             "AAbbTGTOK66".into(),
             "QK777".into(),
             "HOOK8888".into(),
+            "STALL9999".into(),
         ] {
             assert_eq!(s.scrub(&format!("<{secret}>")), "<***>", "{secret}");
         }

@@ -481,3 +481,46 @@ fn shipped_example_configs_pass() {
         assert!(tree(dir.path()).is_empty(), "{f:?}: files created");
     }
 }
+
+/// `[HEALTH]` (stall alarms, read by monitor): the default and a set StallAfter, the hook
+/// shown by its program only (its arguments may hold a token), a bad StallAfter named.
+#[test]
+fn health_keys_are_shown_and_checked() {
+    let dir = TempDir::new("check-config-health");
+    for (section, code, want) in [
+        ("", 0, vec!["HEALTH.StallAfter = 900", "HEALTH.Command = (none)"]),
+        (
+            "\n[HEALTH]\nStallAfter = 1.5\nCommand = /usr/local/bin/stallhook --key=STALLTOK99x\n",
+            0,
+            vec![
+                "HEALTH.StallAfter = 1.5",
+                "HEALTH.Command = [command] /usr/local/bin/stallhook (no shell; timeout 30 s: Notification_Timeout)",
+            ],
+        ),
+        (
+            "\n[HEALTH]\nStallAfter = soon\n",
+            2,
+            vec!["test.conf, line LINE: [HEALTH] StallAfter: \"soon\" is not a number of seconds"],
+        ),
+    ] {
+        let text = format!("{GOOD}{section}");
+        dir.write("test.conf", &text);
+        let out = check(&dir, &["--for", "monitor"]);
+        assert_eq!(out.code, Some(code), "{}\n{}", out.stdout, out.stderr);
+        for w in want {
+            let w = if w.contains("LINE") {
+                w.replace("LINE", &line_of(&text, "StallAfter").to_string())
+            } else {
+                w.to_string()
+            };
+            assert!(
+                out.stdout.lines().any(|l| l == w) || (code != 0 && out.stderr.contains(&w)),
+                "{w:?} in:\n{}\n{}",
+                out.stdout,
+                out.stderr
+            );
+        }
+        assert!(!out.stdout.contains("STALLTOK99x"), "{}", out.stdout);
+        assert_no_secret(&out);
+    }
+}

@@ -817,9 +817,9 @@ fn readable_leaf_with_garbage_chain_is_kept_and_the_chain_reported() {
 /// reading a log at 127.0.0.1 needs no thread per request (no name lookup for an IP literal).
 ///
 /// The child runs as a uid of its own (see `common::limits`), so the limit counts exactly
-/// its threads: first 3 (main + 2 readers; the third reader and the list refresher are
-/// refused), then 5 (main + 3 readers + refresher: not one thread to spare while 3 logs are
-/// read 4 entries per request). On the code before this test, the refused reader ended the
+/// its threads: first 4 (main + the stall-alarm watch + 2 readers; the third reader and the
+/// list refresher are refused), then 6 (main + watch + 3 readers + refresher: not one
+/// thread to spare while 3 logs are read 4 entries per request). On the code before this test, the refused reader ended the
 /// monitor, and every request spawned a lookup thread with `std::thread::spawn`, which
 /// panics when refused.
 #[test]
@@ -846,7 +846,7 @@ fn thread_limit_delays_a_reader_and_requests_need_no_thread() {
     );
     limits::chown_tree(dir.path(), uid);
     let mut p = Proc::spawn_adjusted(dir.path(), &["monitor", "-c", &cfg], &[], None, |c| {
-        limits::limit_tasks(c, uid, 3)
+        limits::limit_tasks(c, uid, 4)
     });
     let read = |n: i64| {
         logs.iter()
@@ -871,11 +871,15 @@ fn thread_limit_delays_a_reader_and_requests_need_no_thread() {
     );
 
     // Room for the waiting reader and the list refresher, and not one thread more.
-    limits::set_task_limit(p.pid(), uid, 5);
+    limits::set_task_limit(p.pid(), uid, 6);
     for l in &logs {
         wait_next(&p, &db, l, 40);
     }
-    assert_eq!(limits::threads_of(p.pid()), 5, "main, 3 readers, refresher");
+    assert_eq!(
+        limits::threads_of(p.pid()),
+        6,
+        "main, health watch, 3 readers, refresher"
+    );
     for (l, t) in logs.iter().zip(&tcs) {
         l.extend(entries_of(&t[40..]));
     }

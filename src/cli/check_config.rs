@@ -20,6 +20,7 @@ use crate::detect::lookalike::{Lookalike, LookalikeSettings};
 use crate::detect::rules::Rules;
 use crate::logging::{LogTarget, LoggingSettings};
 use crate::monitor::certstream_client::ClientSettings;
+use crate::monitor::health::HealthSettings;
 use crate::monitor::SourceSettings;
 use crate::notify::{BodyFormat, NotifySettings};
 use crate::redact::{mask_url, without_credentials, MASK};
@@ -501,6 +502,24 @@ fn notifications(c: &Config, r: &mut Report) -> Result<(), ConfigError> {
     Ok(())
 }
 
+/// `[HEALTH]`: stall alarms (monitor, not in replay mode).
+fn health(c: &Config, r: &mut Report) -> Result<(), ConfigError> {
+    let h = HealthSettings::from_config(c)?;
+    r.set("HEALTH", "StallAfter", secs(h.stall_after));
+    r.set(
+        "HEALTH",
+        "Command",
+        h.command.map_or("(none)".to_string(), |d| {
+            format!(
+                "{} (no shell; timeout {} s: Notification_Timeout)",
+                d.display(),
+                secs(h.command_timeout)
+            )
+        }),
+    );
+    Ok(())
+}
+
 fn monitor(c: &Config, r: &mut Report) {
     r.check(|r| rules(c, r));
     r.check(|r| lookalike(c, r));
@@ -518,6 +537,7 @@ fn monitor(c: &Config, r: &mut Report) {
             logs
         }
     });
+    r.check(|r| health(c, r));
 }
 
 fn scan(c: &Config, r: &mut Report) {

@@ -225,6 +225,7 @@ pub fn run<W: Write>(
     (stats_to_stderr, json): (bool, bool),
     notify: &crate::notify::NotifySettings,
     mut reloader: Option<super::reload::Reloader>,
+    health: Option<&super::health::Health>,
 ) -> Result<(), Failure> {
     let mut alarm = super::log_alarm::LogAlarm::start(notify);
     let mut last_reports = Instant::now();
@@ -268,7 +269,12 @@ pub fn run<W: Write>(
                 continue;
             }
             match spawn_reader(&log, saved.clone(), settings, tx.clone()) {
-                Ok(f) => followers.push(f),
+                Ok(f) => {
+                    if let Some(h) = health {
+                        h.watch_log(&f.log, f.stats.clone());
+                    }
+                    followers.push(f)
+                }
                 Err(e) => {
                     refused = Some((
                         format!("the reader of {} ({})", log.description, log.url),
@@ -355,6 +361,7 @@ pub fn run<W: Write>(
             lines.extend(waiting.readers.iter().map(|(log, _)| {
                 format!("{}: not started yet, waiting for a thread", log.description)
             }));
+            lines.extend(health.and_then(|h| h.stalled_summary()));
             for line in lines {
                 if stats_to_stderr {
                     eprintln!("{}", crate::redact::clean(&line));

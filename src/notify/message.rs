@@ -32,6 +32,23 @@ pub struct Message {
     pub env: Vec<(String, String)>,
 }
 
+/// What [`Message::stall`] says: a stall that began (`stalled`) or ended, of one subject.
+#[derive(Debug, Clone, Copy)]
+pub struct StallEvent<'a> {
+    pub stalled: bool,
+    /// `ctlog` or `certstream`.
+    pub subject: &'a str,
+    /// `behind`, `errors` or `silent`.
+    pub reason: &'a str,
+    /// Shown without credentials.
+    pub url: &'a str,
+    pub description: &'a str,
+    /// When the stall began, ISO 8601 UTC.
+    pub since: &'a str,
+    /// The log line.
+    pub text: &'a str,
+}
+
 /// Environment strings cannot hold NUL, and Linux refuses any over 128 KiB.
 fn env_value(v: &str) -> String {
     let mut t: String = v.chars().filter(|&c| c != '\0').collect();
@@ -100,6 +117,53 @@ impl Message {
         }
     }
 
+    /// A stall alarm or its end (`[HEALTH] Command`; see `monitor::health`): title
+    /// `[CertStreamMonitor] STALLED: <subject>` or `… Recovered: <subject>`, the log line as the
+    /// body; the command gets `CSM_EVENT=stalled|recovered`, `CSM_HEALTH_SUBJECT`
+    /// (`ctlog|certstream`), `CSM_HEALTH_REASON` (`behind|errors|silent`), `CSM_HEALTH_URL`,
+    /// `CSM_HEALTH_DESCRIPTION`, `CSM_HEALTH_SINCE` (when the stall began, ISO 8601 UTC),
+    /// `CSM_TITLE`, `CSM_BODY` and an empty stdin.
+    pub fn stall(event: &StallEvent<'_>) -> Message {
+        let title = format!(
+            "[CertStreamMonitor] {}: {}",
+            if event.stalled {
+                "STALLED"
+            } else {
+                "Recovered"
+            },
+            event.description
+        );
+        let body = event.text.to_string();
+        Message {
+            domain: String::new(),
+            env: vec![
+                (
+                    "CSM_EVENT".into(),
+                    if event.stalled {
+                        "stalled"
+                    } else {
+                        "recovered"
+                    }
+                    .into(),
+                ),
+                ("CSM_HEALTH_SUBJECT".into(), env_value(event.subject)),
+                ("CSM_HEALTH_REASON".into(), env_value(event.reason)),
+                ("CSM_HEALTH_URL".into(), env_value(event.url)),
+                (
+                    "CSM_HEALTH_DESCRIPTION".into(),
+                    env_value(event.description),
+                ),
+                ("CSM_HEALTH_SINCE".into(), env_value(event.since)),
+                ("CSM_TITLE".into(), env_value(&title)),
+                ("CSM_BODY".into(), env_value(&body)),
+            ],
+            title,
+            body,
+            alert_json: String::new(),
+            alert_file: String::new(),
+        }
+    }
+
     /// The `notify-test` message; the command gets `CSM_TEST=1`, `CSM_TITLE`, `CSM_BODY` and
     /// an empty stdin.
     pub fn test() -> Message {
@@ -145,12 +209,15 @@ impl Message {
         }
     }
 
-    /// How logs name it: the alert's host, or "the test notification".
+    /// How logs name it: the alert's host, "the test notification", or the title of a
+    /// message about the monitor itself (a misbehaving log, a stall).
     pub(crate) fn log_name(&self) -> &str {
-        if self.domain.is_empty() {
+        if !self.domain.is_empty() {
+            &self.domain
+        } else if self.title == TEST_TITLE {
             "the test notification"
         } else {
-            &self.domain
+            &self.title
         }
     }
 }
