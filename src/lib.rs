@@ -31,6 +31,7 @@ pub mod ct;
 pub mod db;
 pub mod detect;
 pub mod logging;
+pub mod metrics;
 pub mod monitor;
 pub mod net;
 pub mod notify;

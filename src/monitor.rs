@@ -18,6 +18,7 @@ pub mod certstream_wire;
 pub(crate) mod ct_driver;
 mod log_alarm;
 pub mod matcher;
+pub mod monitor_metrics;
 pub(crate) mod source;
 
 use crate::config::{split_list, Config, ConfigError};
@@ -239,6 +240,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     let db_settings = DatabaseSettings::from_config(&config)?;
     let log_settings = logging::LoggingSettings::from_config(&config)?;
     let json = args.json || logging::stdout_json(&config)?;
+    let metrics = crate::metrics::MetricsSettings::from_config(&config)?;
     let input = match &args.replay {
         Some(path) => Input::Frames(Source::Replay(path.clone())),
         None => match SourceSettings::from_config(&config)? {
@@ -274,6 +276,21 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     }
     shutdown::install_handlers();
     let counters = Arc::new(Counters::default());
+    // `/metrics` ([METRICS] Listen): more producers are one `registry.add(…)` each.
+    let registry = Arc::new(crate::metrics::Registry::new());
+    registry.add(Arc::new(monitor_metrics::MonitorMetrics {
+        counters: counters.clone(),
+        certstream: matches!(input, Input::Frames(Source::Certstream(_))),
+    }));
+    let log_metrics = Arc::new(monitor_metrics::CtLogsMetrics::default());
+    if matches!(input, Input::CtLogs(..)) {
+        registry.add(log_metrics.clone());
+    }
+    if let Some(addr) = metrics.listen {
+        crate::metrics::MetricsListener::start(addr, registry.clone()).map_err(|e| {
+            config.key_error("METRICS", "Listen", format!("cannot listen on {addr}: {e}"))
+        })?;
+    }
     let stdout = std::io::stdout();
     match input {
         Input::Frames(source) => {
@@ -304,6 +321,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
                 counters.clone(),
                 (args.stats, json),
                 &notify,
+                &log_metrics,
             )?
         }
     }

@@ -13,6 +13,7 @@ use crate::db::{Database, SavedPosition};
 use crate::detect::rules::Rules;
 use crate::logging;
 use crate::monitor::matcher::{Counters, Matcher, SelectedRecord};
+use crate::monitor::monitor_metrics::CtLogsMetrics;
 use crate::shutdown;
 use crate::Failure;
 use std::collections::{HashMap, HashSet};
@@ -224,6 +225,7 @@ pub fn run<W: Write>(
     counters: Arc<Counters>,
     (stats_to_stderr, json): (bool, bool),
     notify: &crate::notify::NotifySettings,
+    log_metrics: &CtLogsMetrics,
 ) -> Result<(), Failure> {
     let mut alarm = super::log_alarm::LogAlarm::start(notify);
     let mut last_reports = Instant::now();
@@ -267,7 +269,10 @@ pub fn run<W: Write>(
                 continue;
             }
             match spawn_reader(&log, saved.clone(), settings, tx.clone()) {
-                Ok(f) => followers.push(f),
+                Ok(f) => {
+                    log_metrics.add(f.log.clone(), f.stats.clone());
+                    followers.push(f)
+                }
                 Err(e) => {
                     refused = Some((
                         format!("the reader of {} ({})", log.description, log.url),
