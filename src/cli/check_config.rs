@@ -510,7 +510,8 @@ fn metrics(c: &Config, r: &mut Report, target: Target) -> Result<(), ConfigError
         r.set(
             "METRICS",
             "Listen",
-            s.listen.map_or("(off)".into(), |a| format!("{a} (GET /metrics)")),
+            s.listen
+                .map_or("(off)".into(), |a| format!("{a} (GET /metrics)")),
         );
         return Ok(());
     }
