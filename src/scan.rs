@@ -435,8 +435,8 @@ pub fn command(args: &ScanArgs) -> Result<(), Failure> {
     let (started, clock_start) = (clock::now_unix_ms(), Instant::now());
     let mut summary = Summary::default();
     let result = (|| {
-        let prober = Prober::new(&settings.probe)
-            .map_err(|(key, m)| config.key_error("CONNECT", key, m))?;
+        let prober =
+            Prober::new(&settings.probe).map_err(|(key, m)| config.key_error("CONNECT", key, m))?;
         let db = Database::open(&settings.db_path, &settings.table)?;
         logging::init(&logging::LogTarget::Stderr, logging::INFO)?;
         shutdown::install_handlers();
@@ -460,10 +460,7 @@ pub fn command(args: &ScanArgs) -> Result<(), Failure> {
             duration_seconds: clock_start.elapsed().as_secs_f64(),
         };
         if let Err(e) = run_metrics::write(path, &report) {
-            let message = format!(
-                "[METRICS] TextFile: cannot write {}: {e}",
-                path.display()
-            );
+            let message = format!("[METRICS] TextFile: cannot write {}: {e}", path.display());
             logging::error("scan", &message);
             if result.is_ok() {
                 return Err(Failure::new(1, message));
@@ -581,15 +578,7 @@ fn run<W: Write>(
             };
             finished += 1;
             summary.probed += 1;
-            record(
-                d,
-                db,
-                &alerts_dir,
-                fqdn_dirs,
-                &notifier,
-                console,
-                summary,
-            )?;
+            record(d, db, &alerts_dir, fqdn_dirs, &notifier, console, summary)?;
             if progress {
                 eprint!(
                     "\r  {finished}/{total} probed, {} up, {} down",
