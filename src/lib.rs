@@ -15,7 +15,7 @@
 //! ([`notify`], mail in [`notify::smtp`]).
 //!
 //! Shared: [`config`] (read the way Python's configparser reads it, [`pycompat`]), [`net`]
-//! (HTTP, proxies), [`redact`] (secrets out of everything shown or stored; `secrets`
+//! (HTTP, proxies), [`metrics`] (Prometheus text format, `/metrics`), [`redact`] (secrets out of everything shown or stored; `secrets`
 //! gathers them from the configuration), [`logging`], [`clock`]. [`cli`] holds the small
 //! subcommands (`check-rules`, `check-config`, `gethost`, `notify-test`). Modules depend downwards only:
 //! `docs/architecture.md` lists the layers.
@@ -31,6 +31,7 @@ pub mod ct;
 pub mod db;
 pub mod detect;
 pub mod logging;
+pub mod metrics;
 pub mod monitor;
 pub mod net;
 pub mod notify;

@@ -19,6 +19,7 @@ pub(crate) mod ct_driver;
 pub mod health;
 mod log_alarm;
 pub mod matcher;
+pub mod monitor_metrics;
 pub mod reload;
 pub(crate) mod source;
 
@@ -261,6 +262,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     let log_settings = logging::LoggingSettings::from_config(&config)?;
     let json = args.json || logging::stdout_json(&config)?;
     let health_settings = health::HealthSettings::from_config(&config)?;
+    let metrics = crate::metrics::MetricsSettings::from_config(&config)?;
     let input = match &args.replay {
         Some(path) => Input::Frames(Source::Replay(path.clone())),
         None => match SourceSettings::from_config(&config)? {
@@ -298,12 +300,30 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     shutdown::install_handlers();
     shutdown::install_reload_handler();
     let counters = Arc::new(Counters::default());
+    // `/metrics` ([METRICS] Listen): more producers are one `registry.add(…)` each.
+    let registry = Arc::new(crate::metrics::Registry::new());
+    registry.add(Arc::new(monitor_metrics::MonitorMetrics {
+        counters: counters.clone(),
+        certstream: matches!(input, Input::Frames(Source::Certstream(_))),
+    }));
+    let log_metrics = Arc::new(monitor_metrics::CtLogsMetrics::default());
+    if matches!(input, Input::CtLogs(..)) {
+        registry.add(log_metrics.clone());
+    }
+    if let Some(addr) = metrics.listen {
+        crate::metrics::MetricsListener::start(addr, registry.clone()).map_err(|e| {
+            config.key_error("METRICS", "Listen", format!("cannot listen on {addr}: {e}"))
+        })?;
+    }
     let stdout = std::io::stdout();
     // Stall alarms: not in replay mode (a file ends, it does not stall).
     let watch = match &input {
         Input::Frames(Source::Replay(_)) => None,
         _ => Some(health::Health::start(&health_settings)),
     };
+    if let Some(h) = &watch {
+        registry.add(Arc::new(monitor_metrics::HealthMetrics(h.clone())));
+    }
     match input {
         Input::Frames(source) => {
             if let (Some(h), Source::Certstream(c)) = (&watch, &source) {
@@ -340,6 +360,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
                 &notify,
                 Some(reloader),
                 watch.as_deref(),
+                &log_metrics,
             )?
         }
     }

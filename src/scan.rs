@@ -9,6 +9,7 @@
 pub mod alert;
 pub mod enrich;
 pub(crate) mod probe;
+pub mod run_metrics;
 pub mod title;
 
 use crate::alert::Alert;
@@ -303,7 +304,13 @@ struct Done {
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Summary {
     pub probed: u64,
+    /// Hosts alerted on: alert file written and row marked.
     pub up: u64,
+    /// Hosts that answered (alerted on or not).
+    pub answered: u64,
+    pub alerts_written: u64,
+    /// Notifications not delivered in this run (kept in the outbox for the next one).
+    pub notifications_failed: u64,
     pub down: u64,
     pub expired: u64,
     pub skipped: u64,
@@ -424,15 +431,43 @@ pub fn command(args: &ScanArgs) -> Result<(), Failure> {
     let config = Config::load(&args.config)?;
     crate::redact::register(&crate::secrets::in_config(&config));
     let settings = ScanSettings::from_config(&config)?;
-    let prober =
-        Prober::new(&settings.probe).map_err(|(key, m)| config.key_error("CONNECT", key, m))?;
-    let db = Database::open(&settings.db_path, &settings.table)?;
-    logging::init(&logging::LogTarget::Stderr, logging::INFO)?;
-    shutdown::install_handlers();
-    let stdout = std::io::stdout();
-    let mut console = Console { out: stdout.lock() };
-    run(&settings, args.fqdn_dirs, &db, prober, &mut console)?;
-    Ok(())
+    let metrics = crate::metrics::MetricsSettings::from_config(&config)?;
+    let (started, clock_start) = (clock::now_unix_ms(), Instant::now());
+    let mut summary = Summary::default();
+    let result = (|| {
+        let prober =
+            Prober::new(&settings.probe).map_err(|(key, m)| config.key_error("CONNECT", key, m))?;
+        let db = Database::open(&settings.db_path, &settings.table)?;
+        logging::init(&logging::LogTarget::Stderr, logging::INFO)?;
+        shutdown::install_handlers();
+        let stdout = std::io::stdout();
+        let mut console = Console { out: stdout.lock() };
+        run(
+            &settings,
+            args.fqdn_dirs,
+            &db,
+            prober,
+            &mut console,
+            &mut summary,
+        )
+    })();
+    // The run's summary for node_exporter, failed runs included ([METRICS] TextFile).
+    if let Some(path) = &metrics.text_file {
+        let report = run_metrics::RunReport {
+            summary,
+            success: result.is_ok(),
+            started: started as f64 / 1000.0,
+            duration_seconds: clock_start.elapsed().as_secs_f64(),
+        };
+        if let Err(e) = run_metrics::write(path, &report) {
+            let message = format!("[METRICS] TextFile: cannot write {}: {e}", path.display());
+            logging::error("scan", &message);
+            if result.is_ok() {
+                return Err(Failure::new(1, message));
+            }
+        }
+    }
+    result
 }
 
 fn run<W: Write>(
@@ -441,7 +476,8 @@ fn run<W: Write>(
     db: &Database,
     prober: Prober,
     console: &mut Console<W>,
-) -> Result<Summary, Failure> {
+    summary: &mut Summary,
+) -> Result<(), Failure> {
     let started = Instant::now();
     console.plain("Test all domains in DB for Internet Presence:");
     console.plain(&"*".repeat(45));
@@ -458,7 +494,6 @@ fn run<W: Write>(
     let notifier = Notifier::start(&settings.notify, db.path(), db.table())?;
     let now = clock::now_unix();
     let today = clock::utc(now).date();
-    let mut summary = Summary::default();
     let mut to_probe = Vec::new();
     for c in candidates {
         let Some(first_seen) = c.first_seen.as_deref().and_then(clock::parse_iso_utc) else {
@@ -543,15 +578,7 @@ fn run<W: Write>(
             };
             finished += 1;
             summary.probed += 1;
-            record(
-                d,
-                db,
-                &alerts_dir,
-                fqdn_dirs,
-                &notifier,
-                console,
-                &mut summary,
-            )?;
+            record(d, db, &alerts_dir, fqdn_dirs, &notifier, console, summary)?;
             if progress {
                 eprint!(
                     "\r  {finished}/{total} probed, {} up, {} down",
@@ -567,7 +594,9 @@ fn run<W: Write>(
         }
     }
     // Bounded wait for the deliveries; what is left stays queued in the DB for the next run.
-    if let Some(line) = notifier.finish() {
+    let (line, undelivered) = notifier.finish_counted();
+    summary.notifications_failed = undelivered;
+    if let Some(line) = line {
         console.plain(&line);
     }
     console.plain(&format!(
@@ -579,7 +608,7 @@ fn run<W: Write>(
         summary.skipped,
         started.elapsed().as_secs_f64()
     ));
-    Ok(summary)
+    Ok(())
 }
 
 /// The main thread's share: alert file first, then the DB mark, then the notifier.
@@ -614,6 +643,7 @@ fn record<W: Write>(
             return Ok(());
         }
     };
+    summary.answered += 1;
     console.success(&format!("HTTP {} - {host}", alert.http_code));
     let path = match alert::alert_path(alerts_dir, host, fqdn_dirs) {
         Ok(p) => p,
@@ -633,6 +663,7 @@ fn record<W: Write>(
         console.error(&format!("{host}: cannot write {}: {e}", path.display()));
         return Ok(());
     }
+    summary.alerts_written += 1;
     db.set_still_investig(
         host,
         d.candidate.fingerprint.as_deref(),

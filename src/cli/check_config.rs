@@ -19,6 +19,7 @@ use crate::db::DatabaseSettings;
 use crate::detect::lookalike::{Lookalike, LookalikeSettings};
 use crate::detect::rules::Rules;
 use crate::logging::{LogTarget, LoggingSettings};
+use crate::metrics::MetricsSettings;
 use crate::monitor::certstream_client::ClientSettings;
 use crate::monitor::health::HealthSettings;
 use crate::monitor::SourceSettings;
@@ -520,6 +521,38 @@ fn health(c: &Config, r: &mut Report) -> Result<(), ConfigError> {
     Ok(())
 }
 
+/// `[METRICS] Listen` (monitor) and `TextFile` (scan). Listen's address is not bound
+/// here: a monitor already running on it would make the check fail.
+fn metrics(c: &Config, r: &mut Report, target: Target) -> Result<(), ConfigError> {
+    let s = MetricsSettings::from_config(c)?;
+    if target == Target::Monitor {
+        r.set(
+            "METRICS",
+            "Listen",
+            s.listen
+                .map_or("(off)".into(), |a| format!("{a} (GET /metrics)")),
+        );
+        return Ok(());
+    }
+    match &s.text_file {
+        None => r.set("METRICS", "TextFile", "(off)"),
+        Some(path) => {
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            let state = match std::fs::metadata(path) {
+                Ok(m) if m.is_dir() => Err(format!("{} is a directory", path.display())),
+                // Replaced by a rename: the directory must let us create and rename.
+                _ => writable_dir(dir).map(|_| "(directory writable)".to_string()),
+            }
+            .map_err(|m| c.key_error("METRICS", "TextFile", m))?;
+            r.set("METRICS", "TextFile", format!("{} {state}", path.display()));
+        }
+    }
+    Ok(())
+}
+
 fn monitor(c: &Config, r: &mut Report) {
     r.check(|r| rules(c, r));
     r.check(|r| lookalike(c, r));
@@ -538,6 +571,7 @@ fn monitor(c: &Config, r: &mut Report) {
         }
     });
     r.check(|r| health(c, r));
+    r.check(|r| metrics(c, r, Target::Monitor));
 }
 
 fn scan(c: &Config, r: &mut Report) {
@@ -634,6 +668,7 @@ fn scan(c: &Config, r: &mut Report) {
         Ok(())
     });
     r.check(|r| notifications(c, r));
+    r.check(|r| metrics(c, r, Target::Scan));
 }
 
 pub fn command(

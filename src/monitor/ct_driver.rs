@@ -13,6 +13,7 @@ use crate::db::{Database, SavedPosition};
 use crate::detect::rules::Rules;
 use crate::logging;
 use crate::monitor::matcher::{Counters, Matcher, SelectedRecord};
+use crate::monitor::monitor_metrics::CtLogsMetrics;
 use crate::shutdown;
 use crate::Failure;
 use std::collections::{HashMap, HashSet};
@@ -226,6 +227,7 @@ pub fn run<W: Write>(
     notify: &crate::notify::NotifySettings,
     mut reloader: Option<super::reload::Reloader>,
     health: Option<&super::health::Health>,
+    log_metrics: &CtLogsMetrics,
 ) -> Result<(), Failure> {
     let mut alarm = super::log_alarm::LogAlarm::start(notify);
     let mut last_reports = Instant::now();
@@ -273,6 +275,7 @@ pub fn run<W: Write>(
                     if let Some(h) = health {
                         h.watch_log(&f.log, f.stats.clone());
                     }
+                    log_metrics.add(f.log.clone(), f.stats.clone());
                     followers.push(f)
                 }
                 Err(e) => {

@@ -5,7 +5,7 @@
 use crate::certificate::{display_safe, CertificateRecord};
 use crate::clock;
 use crate::db::{Database, DbError, NewHost};
-use crate::detect::lookalike::{Lookalike, LookalikeHit};
+use crate::detect::lookalike::{Lookalike, LookalikeHit, Technique};
 use crate::detect::rules::{Rules, Verdict};
 use crate::logging;
 use crate::monitor::certstream_wire::{parse_message, CertstreamMessage};
@@ -35,6 +35,8 @@ pub struct Counters {
     pub db_errors: AtomicU64,
     /// Names stored because the lookalike engine flagged them (the rules did not).
     pub lookalikes: AtomicU64,
+    /// [`Self::lookalikes`] by technique, in the order of [`Technique::ALL`].
+    pub lookalike_techniques: [AtomicU64; Technique::ALL.len()],
     /// Unix milliseconds of the last certificate handled (any source); 0 = none yet.
     pub last_certificate_ms: AtomicU64,
     /// The certstream connection, when that is the source.
@@ -78,6 +80,13 @@ impl Counters {
 
     pub(crate) fn bump(c: &AtomicU64) -> u64 {
         c.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Count a stored lookalike under its technique.
+    pub(crate) fn lookalike_stored(&self, t: Technique) {
+        if let Some(i) = Technique::ALL.iter().position(|&x| x == t) {
+            Self::bump(&self.lookalike_techniques[i]);
+        }
     }
 
     pub fn summary(&self) -> String {
@@ -332,8 +341,9 @@ impl<'a, W: Write> Matcher<'a, W> {
             return Ok(());
         }
         Counters::bump(&self.counters.stored);
-        if hit.is_some() {
+        if let Some(h) = hit {
             Counters::bump(&self.counters.lookalikes);
+            self.counters.lookalike_stored(h.technique);
         }
         let line = if self.json {
             self.json_line(record, &row, hit)

@@ -250,7 +250,15 @@ impl Notifier {
     /// one timeout). What is left stays in the outbox for the next run. Returns the summary
     /// line for the console, if anything was queued.
     pub fn finish(self) -> Option<String> {
-        let r = self.inner?;
+        self.finish_counted().0
+    }
+
+    /// [`Notifier::finish`], with the number of notifications not delivered in this run
+    /// (failed all their attempts, or not finished when the wait ended).
+    pub fn finish_counted(self) -> (Option<String>, u64) {
+        let Some(r) = self.inner else {
+            return (None, 0);
+        };
         let Running {
             lanes,
             stop,
@@ -300,7 +308,7 @@ impl Notifier {
             logging::warning("notify", &format!("stopped waiting for notifications; {left} not finished are kept in table Notifications for the next scan"));
         }
         if q == 0 {
-            return None;
+            return (None, 0);
         }
         let mut line = format!("Notifications: {sent} sent, {failed} failed");
         if left > 0 {
@@ -309,7 +317,7 @@ impl Notifier {
         if failed + left > 0 {
             line.push_str(" (kept in table Notifications, retried by the next scan)");
         }
-        Some(line)
+        (Some(line), failed + left)
     }
 }
 

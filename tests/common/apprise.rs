@@ -1,4 +1,5 @@
-//! The real apprise 1.7.1 (tests/requirements.txt) in a Python venv at `target/test-venv`,
+//! The Python references of tests/requirements.txt (the real apprise 1.7.1, and
+//! prometheus_client's exposition-format parser for `tests/metrics.rs`) in a Python venv at `target/test-venv`,
 //! made on first use (`python3 -m venv`, `pip install -r tests/requirements.txt`; `.ci/run`
 //! makes it up front) and reused while its copy of the requirements matches. Concurrent test
 //! processes take `target/test-venv.lock` (created exclusively, holding the maker's pid; a lock
@@ -48,7 +49,7 @@ fn make_venv() -> PathBuf {
                 match result {
                     Ok(()) => return dir,
                     Err(e) => panic!(
-                        "cannot install apprise 1.7.1 for the mail comparison tests into {} \
+                        "cannot install tests/requirements.txt (apprise, prometheus_client) into {} \
                          (needs python3 with venv and pip, and PyPI): {e}",
                         dir.display()
                     ),
