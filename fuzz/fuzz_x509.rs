@@ -10,7 +10,9 @@
 //! edits on real TLV headers — bumped, shrunk, indefinite `0x80`, 5-byte `0x85` — range
 //! deletion / duplication, splices from another seed) and runs the result through
 //! `der::read_tlv` (a full recursive walk), `x509::parse_certificate` and
-//! `x509::parse_tbs`, checking a few invariants. A panic prints the offending input as hex.
+//! `x509::parse_tbs` (also with their extensions rendered), and the certstream message
+//! encoder (`ct::certstream_message`, the input as leaf, precertificate and chain),
+//! checking a few invariants. A panic prints the offending input as hex.
 //! The same engine runs as a bounded test (`tests/x509.rs`, `fuzz_bounded`).
 //!
 //! `cargo bench --bench fuzz_x509 -- bench` instead times the parser (and the
@@ -23,6 +25,9 @@
 #[path = "../tests/common/der.rs"]
 mod der_writer;
 
+use certstreammonitor::certificate::CtLogLabel;
+use certstreammonitor::ct::certstream_message::certificate_update;
+use certstreammonitor::ct::entry::{record_from_entry, Chain, EntryKind, LogEntry};
 use certstreammonitor::x509::{certificate as x509, der};
 use der_writer::*;
 use std::time::{Duration, Instant};
@@ -99,6 +104,7 @@ pub fn seed_corpus() -> Vec<Vec<u8>> {
         CertBuilder::new()
             .san(&[GeneralName::ipv4([10, 0, 0, 1])])
             .tbs(),
+        realistic_certificate(),
     ]
 }
 
@@ -253,6 +259,64 @@ pub fn check(data: &[u8]) {
         let _ = parsed.subject.aggregated();
         let _ = parsed.issuer.aggregated();
         assert!(parsed.serial_number.len() % 2 == 0);
+    }
+    // The same fields with the extensions rendered.
+    for (plain, full) in [
+        (
+            x509::parse_certificate(data),
+            x509::parse_certificate_with_extensions(data),
+        ),
+        (x509::parse_tbs(data), x509::parse_tbs_with_extensions(data)),
+    ] {
+        match (plain, full) {
+            (Ok(p), Ok(mut f)) => {
+                assert!(f.extensions.take().is_some(), "extensions not rendered");
+                assert_eq!(p, f, "fields differ when extensions are rendered");
+            }
+            (Err(_), Err(_)) => {}
+            _ => panic!("parsers disagree on accepting the input"),
+        }
+    }
+    check_messages(data);
+}
+
+/// The input as an x509 entry's certificate and chain, and as a precert entry's TBS and
+/// precertificate: a message exactly when a record, with the record's fingerprint.
+fn check_messages(data: &[u8]) {
+    let log = CtLogLabel {
+        description: "fuzz".into(),
+        url: "https://ct.example/".into(),
+    };
+    let mut chain = Vec::with_capacity(data.len() * 2 + 6);
+    for _ in 0..2 {
+        chain.extend_from_slice(&(data.len() as u32).to_be_bytes()[1..]);
+        chain.extend_from_slice(data);
+    }
+    for (kind, precertificate, chain) in [
+        (EntryKind::X509, None, Chain::Certificates(&chain)),
+        (EntryKind::Precert, Some(data), Chain::Fingerprints(&[])),
+        (EntryKind::X509, None, Chain::Certificates(data)),
+    ] {
+        let entry = LogEntry {
+            timestamp_ms: u64::MAX,
+            kind,
+            cert: data,
+            precertificate,
+            chain_error: None,
+            chain,
+            timestamped_entry: &[],
+        };
+        match (
+            certificate_update(&entry, &log, u64::MAX, f64::MAX),
+            record_from_entry(&entry),
+        ) {
+            (Ok(m), Ok((r, _, _))) => {
+                assert_eq!(m["data"]["leaf_cert"]["fingerprint"], *r.fingerprint);
+                assert!(serde_json::to_string(&m).is_ok());
+            }
+            (Err(_), Err(_)) => {}
+            _ => panic!("message and record disagree on accepting the entry"),
+        }
     }
 }
 
