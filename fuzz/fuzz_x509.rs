@@ -16,7 +16,8 @@
 //! The same engine runs as a bounded test (`tests/x509.rs`, `fuzz_bounded`).
 //!
 //! `cargo bench --bench fuzz_x509 -- bench` instead times the parser (and the
-//! SHA-1 fingerprint) on a realistic ~1.5 KB Let's Encrypt-shaped certificate.
+//! SHA-1 fingerprint) on a realistic ~1.5 KB Let's Encrypt-shaped certificate, and the
+//! certstream message encoder (`serve`) on an RFC 6962 entry of it with one intermediate.
 #![allow(dead_code)]
 
 // The tests' DER writer, by path both when this file is the `fuzz_x509` bench target and
@@ -515,6 +516,61 @@ fn bench() {
         parse.as_nanos() as f64 / 1000.0,
         parse_tbs.as_nanos() as f64 / 1000.0,
         hash.as_nanos() as f64 / 1000.0
+    );
+    bench_messages(&der);
+}
+
+/// certstream messages (`serve`): a typical RFC 6962 x509 entry (the realistic leaf, one
+/// intermediate in extra_data) → `certificate_update`, then serialized full and lite.
+fn bench_messages(der: &[u8]) {
+    use certstreammonitor::ct::certstream_message::lite;
+    use certstreammonitor::ct::entry::parse_rfc6962;
+    let intermediate = CertBuilder::le_like("R11", &[])
+        .basic_constraints(true)
+        .extension(OID_KEY_USAGE, true, &tlv(BIT_STRING, &[0x01, 0x86]))
+        .certificate();
+    let leaf = merkle_tree_leaf_x509(1_790_000_000_000, der);
+    let extra = extra_data_x509(&[&intermediate]);
+    let entry = parse_rfc6962(&leaf, &extra).expect("entry parses");
+    let log = CtLogLabel {
+        description: "Google 'Argon2027h1'".into(),
+        url: "https://ct.googleapis.com/logs/us1/argon2027h1/".into(),
+    };
+    let m = certificate_update(&entry, &log, 384_071_894, 1.8e9).unwrap();
+    let (full_len, lite_len) = (
+        serde_json::to_vec(&m).unwrap().len(),
+        serde_json::to_vec(&lite(&m)).unwrap().len(),
+    );
+    let rounds = 50_000u32;
+    let per = |t: Instant| t.elapsed().as_secs_f64() / rounds as f64;
+    let t = Instant::now();
+    let mut n = 0usize;
+    for i in 0..rounds {
+        let m = certificate_update(std::hint::black_box(&entry), &log, i as u64, 1.8e9).unwrap();
+        n += m.as_object().map_or(0, |o| o.len());
+    }
+    let encode = per(t);
+    let t = Instant::now();
+    for i in 0..rounds {
+        let m = certificate_update(std::hint::black_box(&entry), &log, i as u64, 1.8e9).unwrap();
+        n += serde_json::to_vec(&m).unwrap().len();
+    }
+    let full = per(t);
+    let t = Instant::now();
+    for i in 0..rounds {
+        let m = certificate_update(std::hint::black_box(&entry), &log, i as u64, 1.8e9).unwrap();
+        n += serde_json::to_vec(&m).unwrap().len() + serde_json::to_vec(&lite(&m)).unwrap().len();
+    }
+    let both = per(t);
+    println!(
+        "bench: certstream message of that entry (+1 intermediate, {full_len}-byte full, {lite_len}-byte lite JSON): \
+         certificate_update {:.2} µs ({:.0} encodes/s); + full JSON {:.2} µs ({:.0}/s); + full and lite JSON {:.2} µs ({:.0}/s) ({n})",
+        encode * 1e6,
+        1.0 / encode,
+        full * 1e6,
+        1.0 / full,
+        both * 1e6,
+        1.0 / both
     );
 }
 

@@ -28,8 +28,8 @@
 //! - static-ct-api precertificates carry `as_der` and the fingerprint of the
 //!   precertificate the tile holds (Go v1.9 loses it and fingerprints empty input).
 
-use crate::certificate::{CertificateRecord, CtLogLabel};
-use crate::ct::entry::{self, Chain, EntryError, EntryKind, LogEntry};
+use crate::certificate::CtLogLabel;
+use crate::ct::entry::{self, Chain, EntryError, EntryKind, LogEntry, RecordParts};
 use crate::net::base64;
 use crate::x509::certificate::{self as x509, DistinguishedName, ParsedCertificate};
 use crate::x509::extensions::Extensions;
@@ -67,7 +67,7 @@ pub(crate) fn record_and_update(
     log: &CtLogLabel,
     index: u64,
     seen: f64,
-) -> Result<((CertificateRecord<'static>, Vec<String>, bool), Value), EntryError> {
+) -> Result<(RecordParts, Value), EntryError> {
     let (parsed, fingerprint_of) = entry::parse_leaf(entry, true)?;
     let msg = message(entry, &parsed, fingerprint_of, log, index, seen);
     Ok((entry::record_from_parsed(parsed, fingerprint_of), msg))
@@ -76,14 +76,31 @@ pub(crate) fn record_and_update(
 /// The lite form of a full message (certstream-server-go's `/` stream): `data.chain` and
 /// `data.leaf_cert.as_der` removed, everything else in place.
 pub fn lite(full: &Value) -> Value {
-    let mut v = full.clone();
-    if let Some(data) = v.get_mut("data").and_then(Value::as_object_mut) {
-        data.shift_remove("chain");
-        if let Some(leaf) = data.get_mut("leaf_cert").and_then(Value::as_object_mut) {
-            leaf.shift_remove("as_der");
-        }
-    }
-    v
+    let Some(top) = full.as_object() else {
+        return full.clone();
+    };
+    // Copied key by key, so the chain (most of a full message) is never cloned.
+    let data = |d: &Map<String, Value>| -> Value {
+        let kept = d.iter().filter(|(k, _)| k.as_str() != "chain");
+        Value::Object(
+            kept.map(|(k, v)| match v.as_object() {
+                Some(leaf) if k == "leaf_cert" => (k.clone(), without(leaf, "as_der")),
+                _ => (k.clone(), v.clone()),
+            })
+            .collect(),
+        )
+    };
+    let out = top.iter().map(|(k, v)| match v.as_object() {
+        Some(d) if k == "data" => (k.clone(), data(d)),
+        _ => (k.clone(), v.clone()),
+    });
+    Value::Object(out.collect())
+}
+
+/// `m` without the key `key`.
+fn without(m: &Map<String, Value>, key: &str) -> Value {
+    let kept = m.iter().filter(|(k, _)| k.as_str() != key);
+    Value::Object(kept.map(|(k, v)| (k.clone(), v.clone())).collect())
 }
 
 /// The `dns_entries` message of a full or lite message (certstream-server-go's

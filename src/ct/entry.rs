@@ -240,12 +240,13 @@ fn parse_tile_into<'a>(tile: &'a [u8], out: &mut Vec<LogEntry<'a>>) -> Result<()
     Ok(())
 }
 
+/// A certificate record, the parser's warnings, and whether names were decoded lossily.
+pub type RecordParts = (CertificateRecord<'static>, Vec<String>, bool);
+
 /// The certificate record the rest of the program works on, as certstream-server-go
 /// would have described this entry (precert fields from the TBS, fingerprint of the
 /// submitted precertificate). Returns the parser's warnings alongside.
-pub fn record_from_entry(
-    e: &LogEntry<'_>,
-) -> Result<(CertificateRecord<'static>, Vec<String>, bool), EntryError> {
+pub fn record_from_entry(e: &LogEntry<'_>) -> Result<RecordParts, EntryError> {
     let (parsed, fingerprint_of) = parse_leaf(e, false)?;
     Ok(record_from_parsed(parsed, fingerprint_of))
 }
@@ -277,7 +278,7 @@ pub(crate) fn parse_leaf<'a>(
 pub(crate) fn record_from_parsed(
     mut parsed: x509::ParsedCertificate,
     fingerprint_of: &[u8],
-) -> (CertificateRecord<'static>, Vec<String>, bool) {
+) -> RecordParts {
     let record = CertificateRecord {
         all_domains: std::mem::take(&mut parsed.all_domains)
             .into_iter()

@@ -92,11 +92,7 @@ impl ExtensionCollector {
     /// One extension's `extnValue` content (the DER inside the OCTET STRING).
     pub(crate) fn add(&mut self, oid: &[u8], value: &[u8]) {
         match oid {
-            OID_SAN => {
-                if self.san_names(value).is_some() {
-                    self.san = true;
-                }
-            }
+            OID_SAN => self.san |= self.san_names(value).is_some(),
             OID_BASIC_CONSTRAINTS => self.basic_constraints = true,
             OID_KEY_USAGE => {
                 if let Some(s) = key_usage(value) {
