@@ -468,6 +468,54 @@ fn odd_extensions_lose_their_field_not_the_certificate() {
     assert_eq!(m["data"]["leaf_cert"]["not_after"], Value::Null);
 }
 
+/// A real certificate: the one in certstream-python's README example message
+/// (`tests/data/ct_real/README.md`), whose CaliDog-format values are converted here to
+/// certstream-server-go's formats.
+#[test]
+fn real_lets_encrypt_certificate_as_in_the_certstream_python_readme() {
+    let der = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/ct_real/certstream_python_readme_app.theaffairsite.com.der"
+    ))
+    .unwrap();
+    let e = Entry::x509_der(der.clone());
+    let (l, x) = (e.leaf_input(), e.extra_data());
+    let m = certificate_update(&parse_rfc6962(&l, &x).unwrap(), &label(), 27_910_635, 1.0).unwrap();
+    let leaf = &m["data"]["leaf_cert"];
+    let want_ext = json!({
+        "authorityInfoAccess":"URI:http://cert.int-x3.letsencrypt.org/, URI:http://ocsp.int-x3.letsencrypt.org",
+        "authorityKeyIdentifier":"keyid:a8:4a:6a:63:04:7d:dd:ba:e6:d1:39:b7:a6:45:65:ef:f3:a8:ec:a1",
+        "basicConstraints":"CA:FALSE",
+        "certificatePolicies":"Policy: 2.23.140.1.2.1\nPolicy: 1.3.6.1.4.1.44947.1.1.1\n",
+        "keyUsage":"Digital Signature, Key Encipherment",
+        "subjectAltName":"DNS:app.theaffairsite.com",
+        "subjectKeyIdentifier":"keyid:01:be:17:27:b8:d8:26:ef:e1:5c:7a:f6:14:a7:ea:b5:d0:d8:b5:9b"});
+    assert_eq!(
+        serde_json::to_string(&leaf["extensions"]).unwrap(),
+        serde_json::to_string(&want_ext).unwrap()
+    );
+    assert_eq!(
+        leaf["fingerprint"],
+        "95:CA:86:6B:B4:98:59:D2:EC:C7:CA:E8:42:70:80:0B:18:03:C7:75"
+    );
+    assert_eq!(leaf["not_before"], 1_509_908_649);
+    assert_eq!(leaf["not_after"], 1_517_684_649);
+    // CaliDog: "33980d1bef9b6a76cfc708e3139f55f33c5"; Go: upper case, even length.
+    assert_eq!(
+        leaf["serial_number"],
+        "033980D1BEF9B6A76CFC708E3139F55F33C5"
+    );
+    assert_eq!(leaf["signature_algorithm"], "sha256, rsa");
+    assert_eq!(leaf["all_domains"], json!(["app.theaffairsite.com"]));
+    assert_eq!(leaf["subject"]["aggregated"], "/CN=app.theaffairsite.com");
+    assert_eq!(
+        leaf["issuer"]["aggregated"],
+        "/C=US/CN=Let's Encrypt Authority X3/O=Let's Encrypt"
+    );
+    assert_eq!(leaf["is_ca"], false);
+    assert_eq!(leaf["as_der"], json!(base64(&der)));
+}
+
 // ---------------------------------------------------------------------------------------
 // Real certificates made by the openssl CLI
 
