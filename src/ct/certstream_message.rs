@@ -40,7 +40,8 @@ use serde_json::{Map, Value};
 pub const MAX_CHAIN: usize = 16;
 
 /// The full `certificate_update` message for entry `index` of `log`, `seen` (Unix seconds)
-/// being when it was read. An error only when the leaf itself cannot be read (then
+/// being when it was read. `log.url` goes into `source.url` and `cert_link` as it is: give
+/// the URL without credentials ([`crate::ct::loglist::CtLog::shown_url`], as the readers do). An error only when the leaf itself cannot be read (then
 /// [`crate::ct::entry::record_from_entry`] fails too).
 ///
 /// `chain`: RFC 6962 entries carry their chain in `extra_data`; each certificate becomes a
