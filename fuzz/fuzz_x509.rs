@@ -10,11 +10,14 @@
 //! edits on real TLV headers — bumped, shrunk, indefinite `0x80`, 5-byte `0x85` — range
 //! deletion / duplication, splices from another seed) and runs the result through
 //! `der::read_tlv` (a full recursive walk), `x509::parse_certificate` and
-//! `x509::parse_tbs`, checking a few invariants. A panic prints the offending input as hex.
+//! `x509::parse_tbs` (also with their extensions rendered), and the certstream message
+//! encoder (`ct::certstream_message`, the input as leaf, precertificate and chain),
+//! checking a few invariants. A panic prints the offending input as hex.
 //! The same engine runs as a bounded test (`tests/x509.rs`, `fuzz_bounded`).
 //!
 //! `cargo bench --bench fuzz_x509 -- bench` instead times the parser (and the
-//! SHA-1 fingerprint) on a realistic ~1.5 KB Let's Encrypt-shaped certificate.
+//! SHA-1 fingerprint) on a realistic ~1.5 KB Let's Encrypt-shaped certificate, and the
+//! certstream message encoder (`serve`) on an RFC 6962 entry of it with one intermediate.
 #![allow(dead_code)]
 
 // The tests' DER writer, by path both when this file is the `fuzz_x509` bench target and
@@ -23,6 +26,9 @@
 #[path = "../tests/common/der.rs"]
 mod der_writer;
 
+use certstreammonitor::certificate::CtLogLabel;
+use certstreammonitor::ct::certstream_message::certificate_update;
+use certstreammonitor::ct::entry::{record_from_entry, Chain, EntryKind, LogEntry};
 use certstreammonitor::x509::{certificate as x509, der};
 use der_writer::*;
 use std::time::{Duration, Instant};
@@ -99,6 +105,7 @@ pub fn seed_corpus() -> Vec<Vec<u8>> {
         CertBuilder::new()
             .san(&[GeneralName::ipv4([10, 0, 0, 1])])
             .tbs(),
+        realistic_certificate(),
     ]
 }
 
@@ -253,6 +260,64 @@ pub fn check(data: &[u8]) {
         let _ = parsed.subject.aggregated();
         let _ = parsed.issuer.aggregated();
         assert!(parsed.serial_number.len() % 2 == 0);
+    }
+    // The same fields with the extensions rendered.
+    for (plain, full) in [
+        (
+            x509::parse_certificate(data),
+            x509::parse_certificate_with_extensions(data),
+        ),
+        (x509::parse_tbs(data), x509::parse_tbs_with_extensions(data)),
+    ] {
+        match (plain, full) {
+            (Ok(p), Ok(mut f)) => {
+                assert!(f.extensions.take().is_some(), "extensions not rendered");
+                assert_eq!(p, f, "fields differ when extensions are rendered");
+            }
+            (Err(_), Err(_)) => {}
+            _ => panic!("parsers disagree on accepting the input"),
+        }
+    }
+    check_messages(data);
+}
+
+/// The input as an x509 entry's certificate and chain, and as a precert entry's TBS and
+/// precertificate: a message exactly when a record, with the record's fingerprint.
+fn check_messages(data: &[u8]) {
+    let log = CtLogLabel {
+        description: "fuzz".into(),
+        url: "https://ct.example/".into(),
+    };
+    let mut chain = Vec::with_capacity(data.len() * 2 + 6);
+    for _ in 0..2 {
+        chain.extend_from_slice(&(data.len() as u32).to_be_bytes()[1..]);
+        chain.extend_from_slice(data);
+    }
+    for (kind, precertificate, chain) in [
+        (EntryKind::X509, None, Chain::Certificates(&chain)),
+        (EntryKind::Precert, Some(data), Chain::Fingerprints(&[])),
+        (EntryKind::X509, None, Chain::Certificates(data)),
+    ] {
+        let entry = LogEntry {
+            timestamp_ms: u64::MAX,
+            kind,
+            cert: data,
+            precertificate,
+            chain_error: None,
+            chain,
+            timestamped_entry: &[],
+        };
+        match (
+            certificate_update(&entry, &log, u64::MAX, f64::MAX),
+            record_from_entry(&entry),
+        ) {
+            (Ok(m), Ok((r, _, _))) => {
+                assert_eq!(m["data"]["leaf_cert"]["fingerprint"], *r.fingerprint);
+                assert!(serde_json::to_string(&m).is_ok());
+            }
+            (Err(_), Err(_)) => {}
+            _ => panic!("message and record disagree on accepting the entry"),
+        }
     }
 }
 
@@ -451,6 +516,61 @@ fn bench() {
         parse.as_nanos() as f64 / 1000.0,
         parse_tbs.as_nanos() as f64 / 1000.0,
         hash.as_nanos() as f64 / 1000.0
+    );
+    bench_messages(&der);
+}
+
+/// certstream messages (`serve`): a typical RFC 6962 x509 entry (the realistic leaf, one
+/// intermediate in extra_data) → `certificate_update`, then serialized full and lite.
+fn bench_messages(der: &[u8]) {
+    use certstreammonitor::ct::certstream_message::lite;
+    use certstreammonitor::ct::entry::parse_rfc6962;
+    let intermediate = CertBuilder::le_like("R11", &[])
+        .basic_constraints(true)
+        .extension(OID_KEY_USAGE, true, &tlv(BIT_STRING, &[0x01, 0x86]))
+        .certificate();
+    let leaf = merkle_tree_leaf_x509(1_790_000_000_000, der);
+    let extra = extra_data_x509(&[&intermediate]);
+    let entry = parse_rfc6962(&leaf, &extra).expect("entry parses");
+    let log = CtLogLabel {
+        description: "Google 'Argon2027h1'".into(),
+        url: "https://ct.googleapis.com/logs/us1/argon2027h1/".into(),
+    };
+    let m = certificate_update(&entry, &log, 384_071_894, 1.8e9).unwrap();
+    let (full_len, lite_len) = (
+        serde_json::to_vec(&m).unwrap().len(),
+        serde_json::to_vec(&lite(&m)).unwrap().len(),
+    );
+    let rounds = 50_000u32;
+    let per = |t: Instant| t.elapsed().as_secs_f64() / rounds as f64;
+    let t = Instant::now();
+    let mut n = 0usize;
+    for i in 0..rounds {
+        let m = certificate_update(std::hint::black_box(&entry), &log, i as u64, 1.8e9).unwrap();
+        n += m.as_object().map_or(0, |o| o.len());
+    }
+    let encode = per(t);
+    let t = Instant::now();
+    for i in 0..rounds {
+        let m = certificate_update(std::hint::black_box(&entry), &log, i as u64, 1.8e9).unwrap();
+        n += serde_json::to_vec(&m).unwrap().len();
+    }
+    let full = per(t);
+    let t = Instant::now();
+    for i in 0..rounds {
+        let m = certificate_update(std::hint::black_box(&entry), &log, i as u64, 1.8e9).unwrap();
+        n += serde_json::to_vec(&m).unwrap().len() + serde_json::to_vec(&lite(&m)).unwrap().len();
+    }
+    let both = per(t);
+    println!(
+        "bench: certstream message of that entry (+1 intermediate, {full_len}-byte full, {lite_len}-byte lite JSON): \
+         certificate_update {:.2} µs ({:.0} encodes/s); + full JSON {:.2} µs ({:.0}/s); + full and lite JSON {:.2} µs ({:.0}/s) ({n})",
+        encode * 1e6,
+        1.0 / encode,
+        full * 1e6,
+        1.0 / full,
+        both * 1e6,
+        1.0 / both
     );
 }
 

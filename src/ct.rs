@@ -2,14 +2,16 @@
 //! static-ct-api tiled logs) instead of a certstream feed.
 //!
 //! [`loglist`] says which logs exist and how to read them, `reader` follows one log
-//! batch by batch (over `rfc6962` or `static_ct`, the log's protocol), and `entry` turns
-//! each log entry into a certificate record.
+//! batch by batch (over `rfc6962` or `static_ct`, the log's protocol), and [`entry`] turns
+//! each log entry into a certificate record ([`certstream_message`]: into the certstream
+//! message certstream-server-go would send for it).
 
 pub(crate) mod audit;
-pub(crate) mod entry;
+pub mod certstream_message;
+pub mod entry;
 pub mod loglist;
 pub mod merkle;
-pub(crate) mod reader;
+pub mod reader;
 mod rfc6962;
 pub mod signature;
 mod static_ct;

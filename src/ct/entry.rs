@@ -29,9 +29,39 @@ pub struct LogEntry<'a> {
     /// Why the chain (RFC 6962 `extra_data`, static-ct-api fingerprint list) could not be
     /// read. The names come from the leaf, so such an entry is kept and this reported.
     pub chain_error: Option<String>,
+    /// The chain as the entry carries it (empty when it could not be read).
+    pub chain: Chain<'a>,
     /// The `TimestampedEntry` bytes as the log committed to them (its Merkle leaf is
     /// `version || leaf_type || TimestampedEntry`, RFC 6962 §3.4): what verification hashes.
     pub timestamped_entry: &'a [u8],
+}
+
+/// The issuer chain of an entry, as its protocol carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chain<'a> {
+    /// RFC 6962 `extra_data`: the content of `certificate_chain` / `precertificate_chain`,
+    /// ASN.1Cert after ASN.1Cert, each with a 3-byte length.
+    Certificates(&'a [u8]),
+    /// static-ct-api TileLeaf `certificate_chain`: SHA-256 fingerprints of the chain's
+    /// certificates, 32 bytes each (the certificates themselves are in the log's issuer
+    /// bundles, not in the tile).
+    Fingerprints(&'a [u8]),
+}
+
+impl<'a> Chain<'a> {
+    /// The DER certificates of an RFC 6962 chain, in order; `None` when it does not frame
+    /// (or for a static-ct-api fingerprint list, which holds no certificate).
+    pub fn certificates(&self) -> Option<Vec<&'a [u8]>> {
+        let Chain::Certificates(bytes) = *self else {
+            return None;
+        };
+        let mut r = Bytes { buf: bytes };
+        let mut out = Vec::new();
+        while !r.is_empty() {
+            out.push(r.vector(3, "ASN.1Cert").ok()?);
+        }
+        Some(out)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,13 +147,14 @@ pub fn parse_rfc6962<'a>(leaf: &'a [u8], extra: &'a [u8]) -> Result<LogEntry<'a>
     if !r.is_empty() {
         return err("trailing bytes after MerkleTreeLeaf");
     }
-    let (precertificate, chain_error) = parse_extra_data(kind, extra);
+    let (precertificate, chain, chain_error) = parse_extra_data(kind, extra);
     Ok(LogEntry {
         timestamp_ms,
         kind,
         cert,
         precertificate,
         chain_error: chain_error.map(|e| e.0),
+        chain: Chain::Certificates(chain),
         timestamped_entry,
     })
 }
@@ -132,7 +163,7 @@ pub fn parse_rfc6962<'a>(leaf: &'a [u8], extra: &'a [u8]) -> Result<LogEntry<'a>
 /// `PrecertChainEntry` (`pre_certificate` then `precertificate_chain`). Nothing in it is
 /// needed for the names, so a problem is returned beside what could be read (the
 /// precertificate, when its own field frames), not instead of the entry.
-fn parse_extra_data(kind: EntryKind, extra: &[u8]) -> (Option<&[u8]>, Option<EntryError>) {
+fn parse_extra_data(kind: EntryKind, extra: &[u8]) -> (Option<&[u8]>, &[u8], Option<EntryError>) {
     let mut x = Bytes { buf: extra };
     let mut pre = None;
     let result = (|| {
@@ -143,13 +174,16 @@ fn parse_extra_data(kind: EntryKind, extra: &[u8]) -> (Option<&[u8]>, Option<Ent
             EntryKind::X509 => "certificate_chain",
             EntryKind::Precert => "precertificate_chain",
         };
-        x.vector(3, chain)?;
+        let chain = x.vector(3, chain)?;
         if !x.is_empty() {
             return err("trailing bytes after extra_data");
         }
-        Ok(())
+        Ok(chain)
     })();
-    (pre, result.err())
+    match result {
+        Ok(chain) => (pre, chain, None),
+        Err(e) => (pre, &[], Some(e)),
+    }
 }
 
 /// A static-ct-api data tile: TileLeaf after TileLeaf until the body ends. Returns the
@@ -198,6 +232,7 @@ fn parse_tile_into<'a>(tile: &'a [u8], out: &mut Vec<LogEntry<'a>>) -> Result<()
             kind,
             cert,
             precertificate,
+            chain: Chain::Fingerprints(if chain_error.is_none() { chain } else { &[] }),
             chain_error,
             timestamped_entry,
         });
@@ -205,26 +240,57 @@ fn parse_tile_into<'a>(tile: &'a [u8], out: &mut Vec<LogEntry<'a>>) -> Result<()
     Ok(())
 }
 
+/// A certificate record, the parser's warnings, and whether names were decoded lossily.
+pub type RecordParts = (CertificateRecord<'static>, Vec<String>, bool);
+
 /// The certificate record the rest of the program works on, as certstream-server-go
 /// would have described this entry (precert fields from the TBS, fingerprint of the
 /// submitted precertificate). Returns the parser's warnings alongside.
-pub fn record_from_entry(
-    e: &LogEntry<'_>,
-) -> Result<(CertificateRecord<'static>, Vec<String>, bool), EntryError> {
-    let (parsed, fingerprint_of) = match e.kind {
-        EntryKind::X509 => (x509::parse_certificate(e.cert), e.cert),
-        EntryKind::Precert => (x509::parse_tbs(e.cert), e.precertificate.unwrap_or(e.cert)),
+pub fn record_from_entry(e: &LogEntry<'_>) -> Result<RecordParts, EntryError> {
+    let (parsed, fingerprint_of) = parse_leaf(e, false)?;
+    Ok(record_from_parsed(parsed, fingerprint_of))
+}
+
+/// The leaf of an entry, parsed (with its extensions rendered when `extensions`): x509
+/// entries from the certificate, precert entries from the TBS; and the DER certstream
+/// fingerprints (the certificate, the submitted precertificate, or — when `extra_data`
+/// could not be read — the TBS).
+pub(crate) fn parse_leaf<'a>(
+    e: &LogEntry<'a>,
+    extensions: bool,
+) -> Result<(x509::ParsedCertificate, &'a [u8]), EntryError> {
+    let (parsed, fingerprint_of) = match (e.kind, extensions) {
+        (EntryKind::X509, false) => (x509::parse_certificate(e.cert), e.cert),
+        (EntryKind::X509, true) => (x509::parse_certificate_with_extensions(e.cert), e.cert),
+        (EntryKind::Precert, false) => {
+            (x509::parse_tbs(e.cert), e.precertificate.unwrap_or(e.cert))
+        }
+        (EntryKind::Precert, true) => (
+            x509::parse_tbs_with_extensions(e.cert),
+            e.precertificate.unwrap_or(e.cert),
+        ),
     };
     let parsed = parsed.map_err(|x| EntryError(format!("certificate: {x}")))?;
+    Ok((parsed, fingerprint_of))
+}
+
+/// [`record_from_entry`] from what [`parse_leaf`] gave (its names are moved out).
+pub(crate) fn record_from_parsed(
+    mut parsed: x509::ParsedCertificate,
+    fingerprint_of: &[u8],
+) -> RecordParts {
     let record = CertificateRecord {
-        all_domains: parsed.all_domains.into_iter().map(Cow::Owned).collect(),
+        all_domains: std::mem::take(&mut parsed.all_domains)
+            .into_iter()
+            .map(Cow::Owned)
+            .collect(),
         subject: Cow::Owned(parsed.subject.aggregated()),
         issuer: Cow::Owned(parsed.issuer.aggregated()),
         fingerprint: Cow::Owned(fingerprint::colon_hex(&fingerprint::sha1(fingerprint_of))),
         not_before: parsed.not_before,
         ct_source: None,
     };
-    Ok((record, parsed.warnings, parsed.lossy))
+    (record, parsed.warnings, parsed.lossy)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 use crate::backoff::Backoff;
 use crate::certificate::{CertificateRecord, CtLogLabel, CtSource};
 use crate::ct::audit::LogAudit;
+use crate::ct::certstream_message;
 use crate::ct::entry::{self, LogEntry};
 use crate::ct::loglist::{CtLog, LogKind};
 use crate::ct::merkle::MerkleFrontier;
@@ -53,6 +54,10 @@ pub struct ReaderSettings {
     pub workers: Option<usize>,
     /// Most requests per second to the log (`[CTLOGS] MaxQPS`); `None`: unlimited.
     pub max_qps: Option<f64>,
+    /// Also encode each entry as the certstream message certstream-server-go would send
+    /// ([`CtBatch::messages`], for `serve`); off by default, so reading for the monitor
+    /// alone does not pay for it.
+    pub certstream_messages: bool,
 }
 
 impl Default for ReaderSettings {
@@ -66,6 +71,7 @@ impl Default for ReaderSettings {
             backoff_max: Duration::from_secs(60),
             workers: None,
             max_qps: None,
+            certstream_messages: false,
         }
     }
 }
@@ -77,8 +83,16 @@ pub struct CtBatch {
     pub next: u64,
     pub tree_size: u64,
     pub records: Vec<CertificateRecord<'static>>,
+    /// With [`ReaderSettings::certstream_messages`]: the full certstream
+    /// `certificate_update` message of each record, in the same (index) order, its entry's
+    /// index in `data.cert_index` ([`crate::ct::certstream_message`]). Empty otherwise.
+    pub messages: Vec<serde_json::Value>,
     pub commit: Commit,
 }
+
+/// One decoded entry: its record and, with [`ReaderSettings::certstream_messages`], its
+/// certstream message.
+pub(super) type Decoded = (CertificateRecord<'static>, Option<serde_json::Value>);
 
 /// What the DB thread does with a batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -459,7 +473,7 @@ impl CtLogCursor {
         start: u64,
         next: u64,
         tree_size: u64,
-        records: Vec<CertificateRecord<'static>>,
+        records: Vec<Decoded>,
         commit: Commit,
     ) -> bool {
         self.next = Some(next);
@@ -525,30 +539,44 @@ pub(super) fn send_batch(
     log: &Arc<CtLog>,
     stats: &LogStats,
     (start, next, tree_size): (u64, u64, u64),
-    records: Vec<CertificateRecord<'static>>,
+    decoded: Vec<Decoded>,
     commit: Commit,
 ) -> bool {
     stats.next.store(next, Ordering::Relaxed);
+    let mut records = Vec::with_capacity(decoded.len());
+    let mut messages = Vec::new();
+    for (record, message) in decoded {
+        records.push(record);
+        messages.extend(message);
+    }
     tx.send(CtBatch {
         log: log.clone(),
         start,
         next,
         tree_size,
         records,
+        messages,
         commit,
     })
     .is_ok()
 }
 
-/// A decoded entry → record; a certificate that cannot be read at all is logged and skipped.
+/// A decoded entry → record (and certstream message when `messages`); a certificate that
+/// cannot be read at all is logged and skipped.
 pub(super) fn record(
     (log, label): (&CtLog, &std::sync::Arc<CtLogLabel>),
     stats: &LogStats,
-    index: u64,
+    (index, messages): (u64, bool),
     entry: &LogEntry<'_>,
-) -> Option<CertificateRecord<'static>> {
-    match entry::record_from_entry(entry) {
-        Ok((mut record, warnings, lossy)) => {
+) -> Option<Decoded> {
+    let decoded = if messages {
+        certstream_message::record_and_update(entry, label, index, seen_now())
+            .map(|(r, m)| (r, Some(m)))
+    } else {
+        entry::record_from_entry(entry).map(|r| (r, None))
+    };
+    match decoded {
+        Ok(((mut record, warnings, lossy), message)) => {
             record.ct_source = Some(CtSource {
                 log: label.clone(),
                 index,
@@ -582,7 +610,7 @@ pub(super) fn record(
                     &format!("{} entry {index}: {}", log.description, warnings.join("; ")),
                 );
             }
-            Some(record)
+            Some((record, message))
         }
         Err(e) => {
             stats.malformed.fetch_add(1, Ordering::Relaxed);
@@ -597,4 +625,11 @@ pub(super) fn record(
             None
         }
     }
+}
+
+/// Now as Unix seconds (certstream's `seen`).
+fn seen_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
 }

@@ -1,7 +1,6 @@
 //! Reading an RFC 6962 log: `get-sth` for the tree size (RFC 6962 §4.3), `get-entries`
 //! for the entries (§4.6), and the batch size a log that caps its answers is asked for.
 
-use crate::certificate::CertificateRecord;
 use crate::ct::entry::{self, EntryError, LogEntry};
 use crate::ct::merkle::{self, Hash, MerkleFrontier};
 use crate::ct::reader::{check_status, Endpoint, FetchError};
@@ -201,14 +200,14 @@ impl Buffers {
     /// the new `next` (below `end` when the log answered short), and how many entries the
     /// log answered (for [`BatchSize::observe`]). A bad entry after good
     /// ones ends the batch before it; a bad first entry is [`FetchError::Malformed`].
-    pub(super) fn fetch(
+    pub(super) fn fetch<R>(
         &mut self,
         log: &Endpoint,
         next: u64,
         end: u64,
-        record: impl Fn(u64, &LogEntry<'_>) -> Option<CertificateRecord<'static>>,
+        record: impl Fn(u64, &LogEntry<'_>) -> Option<R>,
         mut hashes: Option<&mut Vec<Hash>>,
-    ) -> Result<(Vec<CertificateRecord<'static>>, u64, u64), FetchError> {
+    ) -> Result<(Vec<R>, u64, u64), FetchError> {
         let last = end - 1;
         let wanted = end - next;
         let resp = log.get(&format!("ct/v1/get-entries?start={next}&end={last}"))?;

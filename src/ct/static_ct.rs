@@ -3,7 +3,6 @@
 //! right edge of the tree. Tiles are served gzipped whether asked or not; the HTTP client
 //! decodes them ([`crate::net::http`]).
 
-use crate::certificate::CertificateRecord;
 use crate::ct::entry::{self, EntryError, LogEntry};
 use crate::ct::merkle::{self, Hash, MerkleFrontier};
 use crate::ct::reader::{check_status, Endpoint, FetchError};
@@ -120,13 +119,13 @@ fn subtree_root(
 /// Download and decode entries from `next` (exclusive of `size`), from the data tile that
 /// holds `next`: the records `record` made of them and the new `next`. With `hashes`, the
 /// Merkle leaf hash of every entry handed over is appended to it, in order.
-pub(super) fn fetch(
+pub(super) fn fetch<R>(
     log: &Endpoint,
     next: u64,
     size: u64,
-    record: impl Fn(u64, &LogEntry<'_>) -> Option<CertificateRecord<'static>>,
+    record: impl Fn(u64, &LogEntry<'_>) -> Option<R>,
     mut hashes: Option<&mut Vec<Hash>>,
-) -> Result<(Vec<CertificateRecord<'static>>, u64), FetchError> {
+) -> Result<(Vec<R>, u64), FetchError> {
     let tile = next / TILE_WIDTH;
     let width = (size - tile * TILE_WIDTH).min(TILE_WIDTH);
     let mut resp = log.get(&tile_path(tile, width))?;

@@ -12,14 +12,13 @@
 //! the log is read with the threads it got (none: on the reader thread itself).
 
 use crate::backoff::Backoff;
-use crate::certificate::CertificateRecord;
 use crate::ct::audit::AuditStep;
 use crate::ct::entry::LogEntry;
 use crate::ct::loglist::LogKind;
 use crate::ct::merkle::Hash;
 use crate::ct::reader::{
-    delay_after, record, send_batch, Commit, CtBatch, CtLogCursor, Endpoint, FetchError, Protocol,
-    MALFORMED_RETRIES,
+    delay_after, record, send_batch, Commit, CtBatch, CtLogCursor, Decoded, Endpoint, FetchError,
+    Protocol, MALFORMED_RETRIES,
 };
 use crate::ct::signature::SignedTreeHead;
 use crate::ct::{rfc6962, static_ct};
@@ -115,7 +114,7 @@ impl Gate {
 /// What a download of `[start, end)` gave: the records, the new `next` (below `end` when
 /// the log answered short), how many entries the log answered, and the Merkle leaf hash of
 /// each entry up to `next` when the log's tree heads are verified.
-type Downloaded = (Vec<CertificateRecord<'static>>, u64, u64, Option<Vec<Hash>>);
+type Downloaded = (Vec<Decoded>, u64, u64, Option<Vec<Hash>>);
 
 /// One range and what came of it.
 struct Outcome {
@@ -132,7 +131,7 @@ fn download(
         &crate::ct::reader::LogStats,
     ),
     buffers: &mut rfc6962::Buffers,
-    (tiled, verify): (bool, bool),
+    (tiled, verify, messages): (bool, bool, bool),
     start: u64,
     end: u64,
 ) -> Result<Downloaded, FetchError> {
@@ -142,7 +141,8 @@ fn download(
         description: log.description.clone(),
         url: log.shown_url().into_owned(),
     });
-    let record = |index: u64, entry: &LogEntry<'_>| record((log, &label), stats, index, entry);
+    let record =
+        |index: u64, entry: &LogEntry<'_>| record((log, &label), stats, (index, messages), entry);
     let mut hashes = verify.then(Vec::new);
     let (records, n, answered) = if tiled {
         static_ct::fetch(endpoint, start, end, record, hashes.as_mut()).map(|(r, n)| (r, n, 0))?
@@ -163,7 +163,7 @@ enum Rewound {
 }
 
 /// A range ready to hand over: its new `next`, records and leaf hashes.
-type Finished = (u64, Vec<CertificateRecord<'static>>, Option<Vec<Hash>>);
+type Finished = (u64, Vec<Decoded>, Option<Vec<Hash>>);
 
 /// Insert `range` into `pending`, kept sorted by start.
 fn insert_sorted(pending: &mut Vec<(u64, u64)>, range: (u64, u64)) {
@@ -204,6 +204,7 @@ impl CtLogCursor {
             .workers
             .unwrap_or_else(|| default_workers(self.log.kind))
             .clamp(1, MAX_WORKERS);
+        let messages = self.settings.certstream_messages;
         let CtLogCursor {
             log,
             endpoint,
@@ -261,8 +262,13 @@ impl CtLogCursor {
                                 Err(_) => return,
                             };
                             let Ok((start, end)) = job else { return };
-                            let result =
-                                download(shared, &mut buffers, (tiled, verify), start, end);
+                            let result = download(
+                                shared,
+                                &mut buffers,
+                                (tiled, verify, messages),
+                                start,
+                                end,
+                            );
                             if out_tx.send(Outcome { start, end, result }).is_err() {
                                 return;
                             }
@@ -395,7 +401,8 @@ impl CtLogCursor {
                     };
                     if spawned == 0 {
                         // No worker thread: read on this one, one range at a time.
-                        let result = download(shared, buffers, (tiled, verify), job.0, job.1);
+                        let result =
+                            download(shared, buffers, (tiled, verify, messages), job.0, job.1);
                         let o = Outcome {
                             start: job.0,
                             end: job.1,

@@ -18,6 +18,7 @@
 
 use crate::clock;
 use crate::x509::der::{self, read_tlv, read_tlv_truncated, Children, Tlv};
+use crate::x509::extensions::{ExtensionCollector, Extensions};
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
@@ -42,6 +43,13 @@ pub struct ParsedCertificate {
     pub not_after: Option<i64>,
     /// BasicConstraints cA (true if any BasicConstraints extension says so).
     pub is_ca: bool,
+    /// certstream-server-go's name of the TBS `signature` algorithm (`"sha256, rsa"`,
+    /// `"ecdsa, sha384"`, `"ed25519"`, … `"unknown"`), see [`signature_algorithm_name`].
+    pub signature_algorithm: &'static str,
+    /// The extensions as certstream shows them; only from
+    /// [`parse_certificate_with_extensions`] / [`parse_tbs_with_extensions`] (`None` from
+    /// the plain parsers, which the monitor uses and which need not render them).
+    pub extensions: Option<Extensions>,
     /// Names or DN values that were not valid in their declared encoding and were decoded
     /// lossily (the caller logs this). They are never dropped.
     pub lossy: bool,
@@ -131,6 +139,20 @@ fn fail(what: &str, e: der::DerError) -> X509Error {
 
 /// Parse a full Certificate (x509 entries). The signature is neither read nor checked.
 pub fn parse_certificate(der: &[u8]) -> Result<ParsedCertificate, X509Error> {
+    certificate(der, Parser::default())
+}
+
+/// [`parse_certificate`], with [`ParsedCertificate::extensions`] filled.
+pub fn parse_certificate_with_extensions(der: &[u8]) -> Result<ParsedCertificate, X509Error> {
+    certificate(der, Parser::with_extensions())
+}
+
+/// [`parse_tbs`], with [`ParsedCertificate::extensions`] filled.
+pub fn parse_tbs_with_extensions(tbs: &[u8]) -> Result<ParsedCertificate, X509Error> {
+    tbs_certificate(tbs, Parser::with_extensions())
+}
+
+fn certificate(der: &[u8], mut out: Parser) -> Result<ParsedCertificate, X509Error> {
     let mut input = der;
     let (cert, truncated) = read_tlv_truncated(&mut input).map_err(|e| fail("certificate", e))?;
     if cert.tag != der::SEQUENCE {
@@ -138,7 +160,6 @@ pub fn parse_certificate(der: &[u8]) -> Result<ParsedCertificate, X509Error> {
             message: format!("certificate is not a SEQUENCE (tag 0x{:02X})", cert.tag),
         });
     }
-    let mut out = Parser::default();
     if truncated {
         out.warn(format_args!("certificate truncated ({} bytes)", der.len()));
     }
@@ -156,9 +177,12 @@ pub fn parse_certificate(der: &[u8]) -> Result<ParsedCertificate, X509Error> {
 
 /// Parse a bare TBSCertificate (precert entries: the `tbs_certificate` of leaf_input).
 pub fn parse_tbs(tbs: &[u8]) -> Result<ParsedCertificate, X509Error> {
+    tbs_certificate(tbs, Parser::default())
+}
+
+fn tbs_certificate(tbs: &[u8], mut out: Parser) -> Result<ParsedCertificate, X509Error> {
     let mut input = tbs;
     let (t, truncated) = read_tlv_truncated(&mut input).map_err(|e| fail("tbsCertificate", e))?;
-    let mut out = Parser::default();
     if !input.is_empty() {
         out.warn(format_args!(
             "{} bytes of trailing data after the tbsCertificate",
@@ -195,9 +219,18 @@ struct Parser {
     ca_seen: [bool; 2],
     /// Number of warnings dropped past MAX_WARNINGS.
     dropped_warnings: usize,
+    /// Renders the extensions when asked for ([`ParsedCertificate::extensions`]).
+    extensions: Option<ExtensionCollector>,
 }
 
 impl Parser {
+    fn with_extensions() -> Parser {
+        Parser {
+            extensions: Some(ExtensionCollector::default()),
+            ..Parser::default()
+        }
+    }
+
     fn warn(&mut self, msg: fmt::Arguments<'_>) {
         if self.cert.warnings.len() < MAX_WARNINGS {
             self.cert.warnings.push(msg.to_string());
@@ -222,7 +255,9 @@ impl Parser {
         let serial =
             der::expect_tlv(&mut rest, der::INTEGER).map_err(|e| fail("serialNumber", e))?;
         self.cert.serial_number = serial_hex(serial.content);
-        der::expect_tlv(&mut rest, der::SEQUENCE).map_err(|e| fail("signature algorithm", e))?;
+        let algorithm = der::expect_tlv(&mut rest, der::SEQUENCE)
+            .map_err(|e| fail("signature algorithm", e))?;
+        self.cert.signature_algorithm = signature_algorithm_name(algorithm.content);
         let issuer = der::expect_tlv(&mut rest, der::SEQUENCE).map_err(|e| fail("issuer", e))?;
         let validity =
             der::expect_tlv(&mut rest, der::SEQUENCE).map_err(|e| fail("validity", e))?;
@@ -270,6 +305,9 @@ impl Parser {
                 self.add_name(cn);
             }
             self.cert.subject.cn = cns;
+        }
+        if let Some(c) = self.extensions.take() {
+            self.cert.extensions = Some(c.finish(self.cert.is_ca));
         }
         if self.dropped_warnings > 0 {
             let n = self.dropped_warnings;
@@ -453,6 +491,9 @@ impl Parser {
             }
         };
         let cut = cut || value_cut;
+        if let (Some(c), false) = (self.extensions.as_mut(), cut) {
+            c.add(oid.content, value.content);
+        }
         match oid.content {
             OID_SAN => self.parse_san(value.content, cut),
             OID_BASIC_CONSTRAINTS => self.parse_basic_constraints(value.content, cut),
@@ -674,6 +715,75 @@ fn decode_string(v: Tlv<'_>) -> (String, bool) {
     }
 }
 
+/// certstream-server-go's name (`parseSignatureAlgorithm`) of the algorithm in an
+/// AlgorithmIdentifier's content (`OID [params]`), as Go's x509 maps the OIDs (RFC 3279,
+/// RFC 4055, RFC 5758, RFC 8410): RSA `"<hash>, rsa"`, RSASSA-PSS `"<hash>, rsa-pss"` (the
+/// hash from its parameters: SHA-256/384/512, anything else `"unknown"`), DSA and ECDSA
+/// `"<algorithm>, <hash>"`, `"ed25519"`; any other OID is `"unknown"`.
+pub fn signature_algorithm_name(algorithm_identifier: &[u8]) -> &'static str {
+    const PKCS1: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01];
+    const ECDSA_SHA1: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x01];
+    const ECDSA_SHA2: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03];
+    const DSA_SHA1: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x38, 0x04, 0x03];
+    const DSA_SHA256: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, 0x02];
+    const ED25519: &[u8] = &[0x2B, 0x65, 0x70];
+    const SHA1_RSA_OIW: &[u8] = &[0x2B, 0x0E, 0x03, 0x02, 0x1D];
+    let mut input = algorithm_identifier;
+    let Ok(oid) = der::expect_tlv(&mut input, der::OID) else {
+        return "unknown";
+    };
+    let o = oid.content;
+    match o {
+        SHA1_RSA_OIW => return "sha1, rsa",
+        ECDSA_SHA1 => return "ecdsa, sha1",
+        DSA_SHA1 => return "dsa, sha1",
+        DSA_SHA256 => return "dsa, sha256",
+        ED25519 => return "ed25519",
+        _ => {}
+    }
+    if let Some(&[n]) = o.strip_prefix(PKCS1) {
+        return match n {
+            2 => "md2, rsa",
+            4 => "md5, rsa",
+            5 => "sha1, rsa",
+            11 => "sha256, rsa",
+            12 => "sha384, rsa",
+            13 => "sha512, rsa",
+            10 => pss_name(input),
+            _ => "unknown",
+        };
+    }
+    if let Some(&[n]) = o.strip_prefix(ECDSA_SHA2) {
+        return match n {
+            2 => "ecdsa, sha256",
+            3 => "ecdsa, sha384",
+            4 => "ecdsa, sha512",
+            _ => "unknown",
+        };
+    }
+    "unknown"
+}
+
+/// RSASSA-PSS-params (RFC 4055 §3.1) `hashAlgorithm [0]`: SHA-256/384/512 named, the
+/// default SHA-1 and anything else `"unknown"` (Go's x509 has no SHA-1 PSS either).
+fn pss_name(params: &[u8]) -> &'static str {
+    const SHA2: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02];
+    let hash = (|| {
+        let seq = der::expect_tlv(&mut &params[..], der::SEQUENCE).ok()?;
+        let mut parts = seq.content;
+        let h = der::expect_tlv(&mut parts, der::context_constructed(0)).ok()?;
+        let alg = der::expect_tlv(&mut &h.content[..], der::SEQUENCE).ok()?;
+        let oid = der::expect_tlv(&mut &alg.content[..], der::OID).ok()?;
+        oid.content.strip_prefix(SHA2).map(<[u8]>::to_vec)
+    })();
+    match hash.as_deref() {
+        Some([1]) => "sha256, rsa-pss",
+        Some([2]) => "sha384, rsa-pss",
+        Some([3]) => "sha512, rsa-pss",
+        _ => "unknown",
+    }
+}
+
 /// Serial INTEGER content → Go's `%X` of the positive value, even length (see the field doc).
 fn serial_hex(content: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -839,6 +949,55 @@ mod tests {
         assert_eq!(serial_hex(&[]), "00");
         assert_eq!(serial_hex(&[0xFF]), "FF");
         assert_eq!(serial_hex(&[0x00, 0x00, 0x01]), "01");
+    }
+
+    #[test]
+    fn x509_signature_algorithm_names_as_go() {
+        let hex = |s: &str| -> Vec<u8> {
+            (0..s.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+                .collect()
+        };
+        // AlgorithmIdentifier content: OID [params].
+        for (content, want) in [
+            ("06092a864886f70d01010b0500", "sha256, rsa"),
+            ("06092a864886f70d01010c0500", "sha384, rsa"),
+            ("06092a864886f70d01010d", "sha512, rsa"),
+            ("06092a864886f70d0101050500", "sha1, rsa"),
+            ("06092a864886f70d0101040500", "md5, rsa"),
+            ("06092a864886f70d0101020500", "md2, rsa"),
+            ("06052b0e03021d", "sha1, rsa"),
+            ("06082a8648ce3d040302", "ecdsa, sha256"),
+            ("06082a8648ce3d040303", "ecdsa, sha384"),
+            ("06082a8648ce3d040304", "ecdsa, sha512"),
+            ("06072a8648ce3d0401", "ecdsa, sha1"),
+            ("06072a8648ce380403", "dsa, sha1"),
+            ("0609608648016503040302", "dsa, sha256"),
+            ("06032b6570", "ed25519"),
+            // RSASSA-PSS with hashAlgorithm [0] sha384, sha256, sha512; none (SHA-1 default).
+            (
+                "06092a864886f70d01010a3011a00f300d06096086480165030402020500",
+                "sha384, rsa-pss",
+            ),
+            (
+                "06092a864886f70d01010a300fa00d300b0609608648016503040201",
+                "sha256, rsa-pss",
+            ),
+            (
+                "06092a864886f70d01010a300fa00d300b0609608648016503040203",
+                "sha512, rsa-pss",
+            ),
+            ("06092a864886f70d01010a3000", "unknown"),
+            ("06092a864886f70d01010a", "unknown"),
+            ("06092a864886f70d010101", "unknown"),
+            ("06032b6571", "unknown"),
+            ("0500", "unknown"),
+            ("", "unknown"),
+            ("06", "unknown"),
+        ] {
+            assert_eq!(signature_algorithm_name(&hex(content)), want, "{content}");
+        }
     }
 
     #[test]
