@@ -645,3 +645,68 @@ fn check_config_for_serve_shows_and_checks_the_keys() {
     assert_eq!(out.code, Some(2));
     assert!(out.stderr.contains("ClientBuffer"), "{}", out.stderr);
 }
+
+#[test]
+fn server_pings_and_drops_a_client_that_never_answers() {
+    let dir = TempDir::new("serve-keepalive");
+    let serve = Serve::start(&dir, &["PingInterval = 0.2".into()], &[]);
+    // A client that reads but answers nothing: pings arrive, then Close 1008.
+    let mut mute = never_reading_client(serve.port, "/");
+    mute.set_read_timeout(Some(WAIT)).unwrap();
+    // A tungstenite client, reading, answers pings by itself and stays.
+    let mut polite = ws_connect(serve.port, "/", None).unwrap();
+    serve.wait_clients(2);
+    let polite_reader = std::thread::spawn(move || {
+        if let tungstenite::stream::MaybeTlsStream::Plain(s) = polite.get_ref() {
+            s.set_read_timeout(Some(Duration::from_millis(100)))
+                .unwrap();
+        }
+        let (mut pings, end) = (0, std::time::Instant::now() + Duration::from_secs(8));
+        while std::time::Instant::now() < end {
+            match polite.read() {
+                Ok(Message::Ping(_)) => pings += 1,
+                Ok(_) => {}
+                Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => panic!("polite client dropped: {e}"),
+            }
+        }
+        (polite, pings)
+    });
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = mute.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&seen).into_owned();
+    assert!(text.starts_with("HTTP/1.1 101"), "{text}");
+    let frames = &seen[text.find("\r\n\r\n").unwrap() + 4..];
+    assert_eq!(frames[..2], [0x89, 0x00], "a ping first");
+    let close_at = frames
+        .windows(2)
+        .position(|w| w[0] == 0x88)
+        .expect("a close frame");
+    assert_eq!(frames[close_at + 2..close_at + 4], 1008u16.to_be_bytes());
+    assert!(String::from_utf8_lossy(frames).contains("No ping received!"));
+    assert!(
+        serve.stderr().contains("nothing received"),
+        "{}",
+        serve.stderr()
+    );
+    // Meanwhile the polite client was pinged too and is still connected.
+    let (mut polite, pings) = polite_reader.join().unwrap();
+    assert!(pings >= 5, "{pings} pings");
+    polite.send(Message::Ping(Vec::new())).unwrap();
+    let got_pong = loop {
+        match polite.read().unwrap() {
+            Message::Pong(_) => break true,
+            Message::Ping(_) => continue,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert!(got_pong);
+    drop(polite);
+    serve.finish();
+}
