@@ -162,7 +162,7 @@ fn http_get(port: u16, path: &str, headers: &str) -> (u16, String) {
 
 type Ws = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>;
 
-fn ws_connect(port: u16, path: &str, bearer: Option<&str>) -> Result<Ws, tungstenite::Error> {
+fn ws_connect(port: u16, path: &str, bearer: Option<&str>) -> Result<Ws, Box<tungstenite::Error>> {
     let mut req = format!("ws://127.0.0.1:{port}{path}")
         .into_client_request()
         .unwrap();
@@ -170,7 +170,7 @@ fn ws_connect(port: u16, path: &str, bearer: Option<&str>) -> Result<Ws, tungste
         req.headers_mut()
             .insert("Authorization", format!("Bearer {t}").parse().unwrap());
     }
-    let (ws, _) = tungstenite::connect(req)?;
+    let (ws, _) = tungstenite::connect(req).map_err(Box::new)?;
     if let tungstenite::stream::MaybeTlsStream::Plain(s) = ws.get_ref() {
         s.set_read_timeout(Some(WAIT)).unwrap();
     }
@@ -181,15 +181,14 @@ fn ws_connect(port: u16, path: &str, bearer: Option<&str>) -> Result<Ws, tungste
 fn read_texts(ws: &mut Ws, n: usize) -> Vec<String> {
     let mut out = Vec::new();
     while out.len() < n {
-        match ws.read().expect("read from serve") {
-            Message::Text(t) => out.push(t),
-            _ => {}
+        if let Message::Text(t) = ws.read().expect("read from serve") {
+            out.push(t);
         }
     }
     out
 }
 
-fn status_of(e: tungstenite::Error) -> u16 {
+fn status_of(e: &tungstenite::Error) -> u16 {
     match e {
         tungstenite::Error::Http(r) => r.status().as_u16(),
         other => panic!("expected an HTTP refusal, got {other}"),
@@ -357,13 +356,13 @@ fn token_by_header_or_query_else_401_and_never_logged() {
     let dir = TempDir::new("serve-token");
     let mut serve = Serve::start(&dir, &[format!("Token = {TOKEN}")], &[]);
     let port = serve.port;
-    assert_eq!(status_of(ws_connect(port, "/", None).unwrap_err()), 401);
+    assert_eq!(status_of(&ws_connect(port, "/", None).unwrap_err()), 401);
     assert_eq!(
-        status_of(ws_connect(port, "/", Some("wrong")).unwrap_err()),
+        status_of(&ws_connect(port, "/", Some("wrong")).unwrap_err()),
         401
     );
     assert_eq!(
-        status_of(ws_connect(port, "/?token=s3cret", None).unwrap_err()),
+        status_of(&ws_connect(port, "/?token=s3cret", None).unwrap_err()),
         401
     );
     assert_eq!(http_get(port, "/example.json", "").0, 401);
@@ -393,7 +392,7 @@ fn max_clients_refuses_with_503() {
     let a = ws_connect(serve.port, "/", None).unwrap();
     let b = ws_connect(serve.port, "/domains-only", None).unwrap();
     assert_eq!(
-        status_of(ws_connect(serve.port, "/", None).unwrap_err()),
+        status_of(&ws_connect(serve.port, "/", None).unwrap_err()),
         503
     );
     drop(a);
