@@ -409,30 +409,7 @@ fn max_clients_refuses_with_503() {
 #[test]
 fn wss_with_a_self_signed_certificate_feeds_certstream_python() {
     let dir = TempDir::new("serve-tls");
-    let made = Command::new("openssl")
-        .current_dir(dir.path())
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "key.pem",
-            "-out",
-            "cert.pem",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=127.0.0.1",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    self_signed(&dir);
     let certs: Vec<String> = sample_certificates().into_iter().take(20).collect();
     let mut serve = Serve::start(
         &dir,
@@ -708,4 +685,85 @@ fn server_pings_and_drops_a_client_that_never_answers() {
     assert!(got_pong);
     drop(polite);
     serve.finish();
+}
+
+/// Openssl's self-signed `cert.pem`/`key.pem` for 127.0.0.1 in `dir`.
+fn self_signed(dir: &TempDir) {
+    let made = Command::new("openssl")
+        .current_dir(dir.path())
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "cert.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+}
+
+/// Whether the server closed `s` (EOF or reset) within `within`, while `s` trickles one
+/// byte of `bytes` per second.
+fn closed_while_trickling(mut s: TcpStream, bytes: &[u8], within: Duration) -> bool {
+    s.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+    let end = std::time::Instant::now() + within;
+    let mut i = 0;
+    while std::time::Instant::now() < end {
+        if s.write_all(&bytes[i % bytes.len()..][..1]).is_err() {
+            return true;
+        }
+        i += 1;
+        let mut b = [0u8; 256];
+        match s.read(&mut b) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(_) => return true,
+        }
+    }
+    false
+}
+
+#[test]
+fn a_client_trickling_its_handshake_is_cut_after_ten_seconds() {
+    let dir = TempDir::new("serve-trickle");
+    self_signed(&dir);
+    let serve = Serve::start(
+        &dir,
+        &["TLSCert = cert.pem".into(), "TLSKey = key.pem".into()],
+        &[],
+    );
+    // A TLS record header announcing a 512-byte ClientHello, then its bytes one per second.
+    let mut hello = vec![
+        0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03,
+    ];
+    hello.extend(std::iter::repeat_n(0x42, 500));
+    let s = TcpStream::connect(("127.0.0.1", serve.port)).unwrap();
+    assert!(
+        closed_while_trickling(s, &hello, Duration::from_secs(40)),
+        "still open after 40 s"
+    );
+    // Same for a request head in the clear, one byte per second.
+    let dir = TempDir::new("serve-trickle-plain");
+    let serve = Serve::start(&dir, &[], &[]);
+    let s = TcpStream::connect(("127.0.0.1", serve.port)).unwrap();
+    let head = format!("GET / HTTP/1.1\r\nX: {}", "a".repeat(100));
+    assert!(closed_while_trickling(
+        s,
+        head.as_bytes(),
+        Duration::from_secs(40)
+    ));
 }

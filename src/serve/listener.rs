@@ -206,10 +206,67 @@ fn refuse_now(tcp: TcpStream, why: &str) {
     );
 }
 
+/// A TCP stream whose reads and writes fail once `deadline` has passed, each waiting at
+/// most what is left: the TLS handshake and the request head together get
+/// [`request::HEAD_TIMEOUT`], however slowly a client trickles its bytes. No deadline once
+/// the connection is a websocket (the socket's own timeouts apply).
+#[derive(Debug)]
+struct Timed {
+    tcp: TcpStream,
+    deadline: Option<Instant>,
+}
+
+impl Timed {
+    fn arm(&mut self, read: bool) -> io::Result<()> {
+        let Some(d) = self.deadline else {
+            return Ok(());
+        };
+        let left = d.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "handshake deadline passed",
+            ));
+        }
+        if read {
+            self.tcp.set_read_timeout(Some(left))
+        } else {
+            self.tcp.set_write_timeout(Some(left))
+        }
+    }
+}
+
+impl Read for Timed {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.arm(true)?;
+        self.tcp.read(buf)
+    }
+}
+
+impl Write for Timed {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.arm(false)?;
+        self.tcp.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.tcp.flush()
+    }
+}
+
 /// A client connection, in the clear or in TLS.
 enum Conn {
-    Plain(TcpStream),
-    Tls(Box<TlsStream<TcpStream>>),
+    Plain(Timed),
+    Tls(Box<TlsStream<Timed>>),
+}
+
+impl Conn {
+    /// The handshake is over: no deadline from now on.
+    fn clear_deadline(&mut self) {
+        match self {
+            Conn::Plain(t) => t.deadline = None,
+            Conn::Tls(s) => s.get_mut().deadline = None,
+        }
+    }
 }
 
 impl Read for Conn {
@@ -277,9 +334,13 @@ fn connection(tcp: TcpStream, peer: SocketAddr, shared: &Shared) {
     let Ok(ctl) = tcp.try_clone() else {
         return;
     };
+    let timed = Timed {
+        tcp,
+        deadline: Some(Instant::now() + request::HEAD_TIMEOUT),
+    };
     let mut conn = match &shared.opts.tls {
-        None => Conn::Plain(tcp),
-        Some(acceptor) => match acceptor.accept(tcp) {
+        None => Conn::Plain(timed),
+        Some(acceptor) => match acceptor.accept(timed) {
             Ok(s) => Conn::Tls(Box::new(s)),
             Err(e) => {
                 logging::debug("serve", &format!("TLS handshake with {peer} failed: {e}"));
@@ -287,9 +348,8 @@ fn connection(tcp: TcpStream, peer: SocketAddr, shared: &Shared) {
             }
         },
     };
-    let (req, rest) = match request::read_head(&mut conn, |d| {
-        let _ = ctl.set_read_timeout(Some(d));
-    }) {
+    // The Timed stream bounds each read by what is left of the deadline.
+    let (req, rest) = match request::read_head(&mut conn) {
         Ok(r) => r,
         Err(HeadError::Gone) => return,
         Err(HeadError::Bad(status, msg)) => return text(&mut conn, status, "", msg),
@@ -380,6 +440,7 @@ fn connection(tcp: TcpStream, peer: SocketAddr, shared: &Shared) {
     {
         return;
     }
+    conn.clear_deadline();
     let id = reg.slot().id();
     if let Ok(c) = ctl.try_clone() {
         shared

@@ -69,13 +69,10 @@ impl Request {
     }
 }
 
-/// Read the request head from `r` (whose read timeout the caller sets; each read is given
-/// what is left of [`HEAD_TIMEOUT`] through `set_timeout`). Returns the request and any bytes
-/// read after the head (a client may send its first frames right away).
-pub fn read_head(
-    r: &mut impl Read,
-    mut set_timeout: impl FnMut(Duration),
-) -> Result<(Request, Vec<u8>), HeadError> {
+/// Read the request head from `r`, giving up after [`HEAD_TIMEOUT`] (the caller's stream
+/// bounds each read by what is left of it). Returns the request and any bytes read after
+/// the head (a client may send its first frames right away).
+pub fn read_head(r: &mut impl Read) -> Result<(Request, Vec<u8>), HeadError> {
     let deadline = Instant::now() + HEAD_TIMEOUT;
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
@@ -91,7 +88,6 @@ pub fn read_head(
         if left.is_zero() {
             return Err(HeadError::Gone);
         }
-        set_timeout(left);
         match r.read(&mut chunk) {
             Ok(0) => return Err(HeadError::Gone),
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
@@ -195,7 +191,7 @@ mod tests {
     use super::*;
 
     fn head(s: &str) -> Result<(Request, Vec<u8>), HeadError> {
-        read_head(&mut s.as_bytes(), |_| {})
+        read_head(&mut s.as_bytes())
     }
 
     #[test]
