@@ -248,6 +248,20 @@ pub fn command(args: &ServeArgs) -> Result<(), Failure> {
             if settings.token.is_some() { ", token required" } else { "" }
         ),
     );
+    if !server.local_addr().ip().is_loopback() {
+        logging::warning(
+            "serve",
+            &format!(
+                "[SERVE] Listen = {}: not a loopback address, the feed is open to the network{}",
+                settings.listen_text,
+                if settings.token.is_some() {
+                    ""
+                } else {
+                    " without a Token"
+                }
+            ),
+        );
+    }
     while hub.totals().clients < args.wait_clients {
         if !shutdown::sleep(Duration::from_millis(20)) {
             break;

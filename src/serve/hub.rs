@@ -203,22 +203,24 @@ impl Hub {
     pub fn publish(&self, frames: Arc<Frames>) {
         self.published.fetch_add(1, Ordering::Relaxed);
         *lock(&self.latest) = Some(frames.clone());
-        let clients = lock(&self.clients);
-        for c in clients.iter() {
+        // Warnings are logged after the list is released: a slow log never delays a join.
+        let mut lagging = Vec::new();
+        for c in lock(&self.clients).iter() {
             if !c.offer(&frames) {
                 let n = c.skipped.load(Ordering::Relaxed);
                 if n % 1000 == 1 {
-                    logging::warning(
-                        "serve",
-                        &format!(
-                            "client {} #{} ({}) can't keep up: {n} message(s) skipped so far",
-                            c.peer,
-                            c.id,
-                            c.endpoint.path()
-                        ),
-                    );
+                    lagging.push((c.peer, c.id, c.endpoint, n));
                 }
             }
+        }
+        for (peer, id, endpoint, n) in lagging {
+            logging::warning(
+                "serve",
+                &format!(
+                    "client {peer} #{id} ({}) can't keep up: {n} message(s) skipped so far",
+                    endpoint.path()
+                ),
+            );
         }
     }
 
