@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::limits;
 use common::*;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -61,8 +62,20 @@ fn conf_with_serve(dir: &TempDir, serve_lines: &[String]) -> String {
 
 impl Serve {
     fn start(dir: &TempDir, serve_lines: &[String], extra_args: &[&str]) -> Serve {
+        Serve::start_adjusted(dir, serve_lines, extra_args, |_| {})
+    }
+
+    /// [`Serve::start`] with `adjust` applied to the command first (uid, limits).
+    fn start_adjusted(
+        dir: &TempDir,
+        serve_lines: &[String],
+        extra_args: &[&str],
+        adjust: impl FnOnce(&mut Command),
+    ) -> Serve {
         let conf = conf_with_serve(dir, serve_lines);
-        let mut child = Command::new(bin())
+        let mut cmd = Command::new(bin());
+        adjust(&mut cmd);
+        let mut child = cmd
             .current_dir(dir.path())
             .args(["serve", "-c", &conf, "--replay", "-"])
             .args(extra_args)
@@ -565,6 +578,13 @@ fn hostile_requests_cost_nothing_and_serve_goes_on() {
     // Garbage after the upgrade: that client is dropped.
     let mut g = never_reading_client(port, "/");
     g.write_all(&[0xff; 2000]).unwrap();
+    g.set_read_timeout(Some(WAIT)).unwrap();
+    let mut sink = Vec::new();
+    let ended = match g.read_to_end(&mut sink) {
+        Ok(_) => true,
+        Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+    };
+    assert!(ended, "a client sending garbage frames is dropped");
     // Half a request, then silence (slowloris): others are served meanwhile.
     let mut slowloris = TcpStream::connect(("127.0.0.1", port)).unwrap();
     slowloris
@@ -766,4 +786,32 @@ fn a_client_trickling_its_handshake_is_cut_after_ten_seconds() {
         head.as_bytes(),
         Duration::from_secs(40)
     ));
+}
+
+#[test]
+fn a_refused_thread_refuses_the_connection_and_serve_goes_on() {
+    let Some(uid) = limits::unused_uid() else {
+        return limits::skipped_not_root();
+    };
+    let dir = TempDir::new("serve-nothread");
+    conf_with_serve(&dir, &[]);
+    limits::chown_tree(dir.path(), uid);
+    let mut serve = Serve::start_adjusted(&dir, &[], &[], |c| limits::limit_tasks(c, uid, 64));
+    // Main thread and acceptor: no room for a connection thread.
+    limits::set_task_limit(serve.child.id(), uid, 2);
+    let (status, _) = http_get(serve.port, "/", "");
+    assert_eq!(status, 503);
+    assert!(
+        wait_until(WAIT, || serve.stderr().contains("cannot start a thread")),
+        "{}",
+        serve.stderr()
+    );
+    limits::set_task_limit(serve.child.id(), uid, 64);
+    let mut ws = ws_connect(serve.port, "/", None).unwrap();
+    serve.wait_clients(1);
+    let certs: Vec<String> = sample_certificates().into_iter().take(2).collect();
+    serve.send(&certs);
+    assert_eq!(read_texts(&mut ws, 2).len(), 2);
+    drop(ws);
+    serve.finish();
 }
