@@ -153,6 +153,8 @@ pub struct Hub {
     max_clients: usize,
     capacity: usize,
     clients: Mutex<Vec<Arc<Slot>>>,
+    /// [`Hub::finish`] was called: clients joining late finish at once.
+    finishing: std::sync::atomic::AtomicBool,
     latest: Mutex<Option<Arc<Frames>>>,
     next_id: AtomicU64,
     published: AtomicU64,
@@ -188,6 +190,7 @@ impl Hub {
             max_clients,
             capacity: client_buffer.max(1),
             clients: Mutex::new(Vec::new()),
+            finishing: std::sync::atomic::AtomicBool::new(false),
             latest: Mutex::new(None),
             next_id: AtomicU64::new(1),
             published: AtomicU64::new(0),
@@ -242,7 +245,10 @@ impl Hub {
             endpoint,
             since: Instant::now(),
             capacity: self.capacity,
-            queue: Mutex::new(Queue::default()),
+            queue: Mutex::new(Queue {
+                finishing: self.finishing.load(Ordering::SeqCst),
+                ..Queue::default()
+            }),
             ready: Condvar::new(),
             sent: AtomicU64::new(0),
             skipped: AtomicU64::new(0),
@@ -268,7 +274,9 @@ impl Hub {
 
     /// Ask every client to send what it has queued, then close.
     pub fn finish(&self) {
-        for c in lock(&self.clients).iter() {
+        let clients = lock(&self.clients);
+        self.finishing.store(true, Ordering::SeqCst);
+        for c in clients.iter() {
             c.finish();
         }
     }
@@ -335,7 +343,18 @@ mod tests {
         let a = hub.join(peer, Endpoint::Lite).unwrap();
         assert!(hub.join(peer, Endpoint::Lite).is_none());
         drop(a);
-        assert!(hub.join(peer, Endpoint::Lite).is_some());
+        let b = hub.join(peer, Endpoint::Lite).unwrap();
         assert_eq!(hub.totals().refused, 1);
+        // Finishing: queued messages first, then the end; a late joiner ends at once.
+        hub.publish(frames(1));
+        hub.finish();
+        assert!(matches!(b.slot().take(Duration::ZERO), Batch::Messages(m) if m.len() == 1));
+        assert!(matches!(b.slot().take(Duration::ZERO), Batch::Finished));
+        drop(b);
+        let late = hub.join(peer, Endpoint::Lite).unwrap();
+        assert!(matches!(
+            late.slot().take(Duration::from_secs(5)),
+            Batch::Finished
+        ));
     }
 }
