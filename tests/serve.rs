@@ -125,6 +125,11 @@ impl Serve {
         w.flush().unwrap();
     }
 
+    /// Wait until the log has `needle`; whether it came.
+    fn wait_log(&self, needle: &str) -> bool {
+        wait_until(WAIT, || self.stderr().contains(needle))
+    }
+
     fn wait_clients(&self, n: usize) {
         assert!(
             wait_until(WAIT, || self.stderr().matches(" connected to ").count()
@@ -518,39 +523,49 @@ fn never_reading_client(port: u16, path: &str) -> TcpStream {
 fn a_client_that_never_reads_loses_its_messages_not_the_others() {
     let dir = TempDir::new("serve-slow");
     let base = sample_certificates();
-    // ~8 KB each, 2,000 of them: far more than the socket buffers hold.
-    let certs: Vec<String> = (0..2000)
+    // ~8 KB each, 5,000 of them at 1,000/s: far more than the slow client's queue (1,000)
+    // and socket buffers hold; the fast client has a second of slack on a busy machine.
+    const N: usize = 5000;
+    let certs: Vec<String> = (0..N)
         .map(|i| {
             let mut v: Value = serde_json::from_str(&full_of(&base[i % base.len()], 8000)).unwrap();
             v["data"]["cert_index"] = json!(i);
             v.to_string()
         })
         .collect();
-    let mut serve = Serve::start(&dir, &["ClientBuffer = 20".into()], &["--rate", "1000"]);
+    let mut serve = Serve::start(&dir, &["ClientBuffer = 1000".into()], &["--rate", "1000"]);
     let slow = never_reading_client(serve.port, "/full-stream");
     let mut fast = ws_connect(serve.port, "/full-stream", None).unwrap();
     serve.wait_clients(2);
     let reader = std::thread::spawn(move || {
-        let got = read_texts(&mut fast, 2000);
-        got.iter()
-            .map(|t| {
-                serde_json::from_str::<Value>(t).unwrap()["data"]["cert_index"]
-                    .as_u64()
-                    .unwrap()
-            })
-            .collect::<Vec<u64>>()
+        let mut indexes = Vec::new();
+        while indexes.len() < N {
+            match fast.read() {
+                Ok(Message::Text(t)) => indexes.push(
+                    serde_json::from_str::<Value>(&t).unwrap()["data"]["cert_index"]
+                        .as_u64()
+                        .unwrap(),
+                ),
+                Ok(_) => {}
+                Err(e) => return Err(format!("after {} messages: {e}", indexes.len())),
+            }
+        }
+        Ok(indexes)
     });
     serve.send(&certs);
-    let indexes = reader.join().unwrap();
+    let indexes = match reader.join().unwrap() {
+        Ok(i) => i,
+        Err(e) => panic!("fast client: {e}\n{}", serve.stderr()),
+    };
     assert_eq!(
         indexes,
-        (0..2000).collect::<Vec<u64>>(),
+        (0..N as u64).collect::<Vec<u64>>(),
         "the fast client lost nothing"
     );
     let err = serve.finish();
     drop(slow);
     assert!(
-        err.contains("replay ended: 2000 certificates published"),
+        err.contains(&format!("replay ended: {N} certificates published")),
         "{err}"
     );
     assert!(err.contains("can't keep up"), "{err}");
@@ -686,14 +701,13 @@ fn server_pings_and_drops_a_client_that_never_answers() {
         .expect("a close frame");
     assert_eq!(frames[close_at + 2..close_at + 4], 1008u16.to_be_bytes());
     assert!(String::from_utf8_lossy(frames).contains("No ping received!"));
-    assert!(
-        serve.stderr().contains("nothing received"),
-        "{}",
-        serve.stderr()
-    );
+    assert!(serve.wait_log("nothing received"), "{}", serve.stderr());
     // Meanwhile the polite client was pinged too and is still connected.
     let (mut polite, pings) = polite_reader.join().unwrap();
     assert!(pings >= 5, "{pings} pings");
+    if let tungstenite::stream::MaybeTlsStream::Plain(s) = polite.get_ref() {
+        s.set_read_timeout(Some(WAIT)).unwrap();
+    }
     polite.send(Message::Ping(Vec::new())).unwrap();
     let got_pong = loop {
         match polite.read().unwrap() {
@@ -802,7 +816,7 @@ fn a_refused_thread_refuses_the_connection_and_serve_goes_on() {
     let (status, _) = http_get(serve.port, "/", "");
     assert_eq!(status, 503);
     assert!(
-        wait_until(WAIT, || serve.stderr().contains("cannot start a thread")),
+        serve.wait_log("cannot start a thread"),
         "{}",
         serve.stderr()
     );
