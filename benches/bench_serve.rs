@@ -147,15 +147,18 @@ fn rss(seconds: u64) {
     }
     drop(stdin);
     let mut peak = 0;
+    let mut cpu = 0.0;
     while child.try_wait().unwrap().is_none() {
         peak = peak.max(vm_kb(child.id(), "VmHWM:"));
+        cpu = cpu_seconds(child.id()).unwrap_or(cpu);
         std::thread::sleep(Duration::from_millis(200));
     }
+    let wall = start.elapsed().as_secs_f64();
     let got: Vec<usize> = handles.into_iter().map(|h| h.join().unwrap().0).collect();
     println!(
-        "RSS with 100 lite clients at 500 msgs/s for {:.0} s: peak {:.1} MB (VmHWM); each client received {}..{} of {total}",
-        start.elapsed().as_secs_f64(),
+        "RSS with 100 lite clients at 500 msgs/s for {wall:.0} s: peak {:.1} MB (VmHWM), CPU {:.0} % of one core; each client received {}..{} of {total}",
         peak as f64 / 1024.0,
+        cpu / wall * 100.0,
         got.iter().min().unwrap(),
         got.iter().max().unwrap()
     );
@@ -169,6 +172,16 @@ fn vm_kb(pid: u32, key: &str) -> u64 {
         .find(|l| l.starts_with(key))
         .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
         .unwrap_or(0)
+}
+
+/// User + system CPU seconds of `pid` so far (/proc/PID/stat fields 14 and 15, in clock
+/// ticks of 1/100 s on Linux).
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
 /// The TCP port `pid` listens on: its socket inodes matched against /proc/net/tcp (state 0A).
