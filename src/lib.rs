@@ -39,6 +39,7 @@ pub mod pycompat;
 pub mod redact;
 pub mod scan;
 pub(crate) mod secrets;
+pub mod serve;
 pub(crate) mod shutdown;
 pub mod x509;
 

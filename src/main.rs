@@ -16,6 +16,7 @@ certstreammonitor - watch Certificate Transparency for phishing lookalikes of yo
 Usage:
   certstreammonitor [monitor] -c FILE [--replay FILE|-] [--stats] [--json]
   certstreammonitor scan -c FILE [-f|--fqdn-dirs]
+  certstreammonitor serve -c FILE --replay FILE|- [--wait-clients N] [--rate N]
   certstreammonitor notify-test -c FILE
   certstreammonitor check-rules -c FILE -d NAME [-d NAME ...]   (-d - reads names from stdin)
   certstreammonitor check-config -c FILE [--for monitor|scan|serve]
@@ -25,6 +26,7 @@ Usage:
 Subcommands:
   monitor        follow a certstream server (ACTServer) and store matching hosts (default)
   scan           probe stored hosts, enrich those online, write alert files
+  serve          a certstream-compatible websocket server ([SERVE]) for certstream clients
   notify-test    send a test notification to every configured destination
   check-rules    show how the configured rules judge the given names
   check-config   validate the configuration and print its effective settings
@@ -80,8 +82,7 @@ is checked for its syntax only). Prints the effective settings, one
 found on stderr, naming file, line, section and key (exit 2).
 
   -c, --config FILE   configuration file
-      --for WHAT      monitor or scan (default: both); serve does not exist yet and
-                      is refused (exit 2)
+      --for WHAT      monitor, scan or serve (default: monitor and scan)
   -h, --help          this help
   -V, --version       print the version
 ";
@@ -386,6 +387,49 @@ fn run_loglist(parser: &mut lexopt::Parser) -> Result<(), Failure> {
     Ok(())
 }
 
+const SERVE_USAGE: &str = "\
+Usage: certstreammonitor serve -c FILE --replay FILE|- [--wait-clients N] [--rate N]
+
+Serve a certstream feed as certstream-server-go does: websocket endpoints / (lite),
+/full-stream and /domains-only, <feed>/example.json, on [SERVE] Listen (default
+127.0.0.1:4000; TLSCert/TLSKey for wss://, Token for access control).
+
+  -c, --config FILE     configuration file
+      --replay FILE     certstream JSON messages, one per line (`-`: stdin); serve ends
+                        once every client was sent the whole input
+      --wait-clients N  start the replay once N clients are connected
+      --rate N          replay at most N messages per second
+  -h, --help            this help
+  -V, --version         print the version
+";
+
+fn run_serve(parser: &mut lexopt::Parser) -> Result<(), Failure> {
+    let mut args = certstreammonitor::serve::ServeArgs::default();
+    let Some(config) = Flags::parse_with_config(parser, SERVE_USAGE, None, |arg, flags| {
+        let number = |flags: &mut Flags, name: &str| -> Result<u64, Failure> {
+            let v = flags.string()?;
+            v.trim().parse::<u32>().map(u64::from).map_err(|_| {
+                Failure::new(
+                    2,
+                    format!("--{name}: {v:?} is not a whole number\n\n{SERVE_USAGE}"),
+                )
+            })
+        };
+        match arg {
+            Long("replay") => args.replay = Some(flags.string()?),
+            Long("wait-clients") => args.wait_clients = number(flags, "wait-clients")? as usize,
+            Long("rate") => args.rate = number(flags, "rate")? as u32,
+            other => return Err(flags.unexpected(other)),
+        }
+        Ok(())
+    })?
+    else {
+        return Ok(());
+    };
+    args.config = config;
+    certstreammonitor::serve::command(&args)
+}
+
 fn run() -> Result<(), Failure> {
     let mut parser = lexopt::Parser::from_env();
     let first = parser.next().map_err(|e| bad_arg(e, USAGE))?;
@@ -398,6 +442,7 @@ fn run() -> Result<(), Failure> {
             "gethost" => run_gethost(&mut parser),
             "loglist" => run_loglist(&mut parser),
             "scan" => run_scan(&mut parser),
+            "serve" => run_serve(&mut parser),
             "notify-test" | "notify_test" => run_notify_test(&mut parser),
             other => Err(Failure::new(
                 2,

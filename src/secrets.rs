@@ -14,7 +14,7 @@ use crate::redact::Secrets;
 /// webhook paths: see [`Destination`]) and the arguments of both command hooks, the
 /// credentials in `[SERVER] ACTServer`, `Proxy_Username`/`Proxy_Password`, `[CONNECT]
 /// Proxy`, `[CTLOGS] Logs` and `LogList`, `[ENRICH] RDAPServer`, the Safe Browsing API
-/// key, and those of the `*_proxy` environment variables (the certstream client and the
+/// key, the `[SERVE] Token` clients of `serve` present, and those of the `*_proxy` environment variables (the certstream client and the
 /// CT log readers use them).
 pub fn in_config(c: &Config) -> Secrets {
     let get = |s: &str, k: &str| c.get(s, k).ok().flatten().unwrap_or_default();
@@ -42,6 +42,7 @@ pub fn in_config(c: &Config) -> Secrets {
         out.add_url_credentials(item.trim().trim_start_matches("tiled:"));
     }
     out.add(&get("SAFEBROWSING", "Safe_Browsing_API_Key"));
+    out.add(strip_quotes(get("SERVE", "Token").trim()));
     for (i, u) in split_urls(&get("REPORTING", "Notification_Destination"))
         .iter()
         .enumerate()

@@ -377,12 +377,17 @@ fn for_checks_only_what_that_subcommand_reads() {
 }
 
 #[test]
-fn for_serve_and_bad_flags_are_usage_errors() {
+fn bad_flags_are_usage_errors_and_for_serve_checks_serve() {
     let dir = TempDir::new("check-config-usage");
     dir.write("test.conf", GOOD);
+    // `serve` exists now: its defaults are shown (no [SERVE] section needed).
     let out = check(&dir, &["--for", "serve"]);
-    assert_eq!(out.code, Some(2));
-    assert!(out.stderr.contains("serve"), "{}", out.stderr);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        out.stdout.contains("SERVE.Listen = 127.0.0.1:4000"),
+        "{}",
+        out.stdout
+    );
     let out = check(&dir, &["--for", "everything"]);
     assert_eq!(out.code, Some(2));
     let out = run(dir.path(), &["check-config"], None);

@@ -26,6 +26,7 @@ use crate::monitor::SourceSettings;
 use crate::notify::{BodyFormat, NotifySettings};
 use crate::redact::{mask_url, without_credentials, MASK};
 use crate::scan::ScanSettings;
+use crate::serve::ServeSettings;
 use crate::{clock, Failure};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -36,18 +37,17 @@ use std::time::Duration;
 pub enum Target {
     Monitor,
     Scan,
+    Serve,
     All,
 }
 
 impl Target {
-    /// `--for` values. `serve` does not exist yet: asking for it is a usage error.
+    /// `--for` values.
     pub fn parse(s: &str) -> Result<Target, String> {
         match s {
             "monitor" => Ok(Target::Monitor),
             "scan" => Ok(Target::Scan),
-            "serve" => {
-                Err("--for serve: there is no serve subcommand yet; check monitor or scan".into())
-            }
+            "serve" => Ok(Target::Serve),
             other => Err(format!("--for {other:?}: use monitor, scan or serve")),
         }
     }
@@ -671,6 +671,39 @@ fn scan(c: &Config, r: &mut Report) {
     r.check(|r| metrics(c, r, Target::Scan));
 }
 
+/// What `serve` reads: `[SERVE]` (the TLS pair is loaded as `serve` loads it) and `[LOGGING]`.
+fn serve(c: &Config, r: &mut Report) {
+    r.check(|r| {
+        let s = ServeSettings::from_config(c)?;
+        r.set("SERVE", "Listen", s.listen.to_string());
+        if !s.listen.ip().is_loopback() {
+            r.warnings.push(format!(
+                "{}: [SERVE] Listen = {}: not a loopback address, the feed is open to the network{}",
+                c.path().display(),
+                s.listen_text,
+                if s.token.is_some() { "" } else { " without a Token" }
+            ));
+        }
+        r.set("SERVE", "MaxClients", s.max_clients.to_string());
+        r.set("SERVE", "ClientBuffer", format!("{} messages", s.client_buffer));
+        r.set("SERVE", "PingInterval", secs(s.ping_interval));
+        r.set(
+            "SERVE",
+            "Token",
+            if s.token.is_some() { MASK } else { "(none: any client may connect)" },
+        );
+        match &s.tls {
+            Some((cert, key, _)) => {
+                r.set("SERVE", "TLSCert", format!("{} (wss://)", cert.display()));
+                r.set("SERVE", "TLSKey", key.display().to_string());
+            }
+            None => r.set("SERVE", "TLSCert", "(none: ws://, no TLS)"),
+        }
+        Ok(())
+    });
+    r.check(|r| logging(c, r));
+}
+
 pub fn command(
     args: &CheckConfigArgs,
     out: &mut dyn Write,
@@ -687,6 +720,9 @@ pub fn command(
     }
     if matches!(args.target, Target::Scan | Target::All) {
         scan(&config, &mut report);
+    }
+    if args.target == Target::Serve {
+        serve(&config, &mut report);
     }
     let shown = |s: &str| crate::redact::clean(s);
     // Grouped by section, sections in the order first met.

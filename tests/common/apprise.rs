@@ -1,5 +1,6 @@
 //! The Python references of tests/requirements.txt (the real apprise 1.7.1, and
-//! prometheus_client's exposition-format parser for `tests/metrics.rs`) in a Python venv at `target/test-venv`,
+//! prometheus_client's exposition-format parser for `tests/metrics.rs`, certstream-python and
+//! websocket-client for `tests/serve.rs`) in a Python venv at `target/test-venv`,
 //! made on first use (`python3 -m venv`, `pip install -r tests/requirements.txt`; `.ci/run`
 //! makes it up front) and reused while its copy of the requirements matches. Concurrent test
 //! processes take `target/test-venv.lock` (created exclusively, holding the maker's pid; a lock
@@ -49,7 +50,7 @@ fn make_venv() -> PathBuf {
                 match result {
                     Ok(()) => return dir,
                     Err(e) => panic!(
-                        "cannot install tests/requirements.txt (apprise, prometheus_client) into {} \
+                        "cannot install tests/requirements.txt (apprise, prometheus_client, certstream) into {} \
                          (needs python3 with venv and pip, and PyPI): {e}",
                         dir.display()
                     ),
