@@ -143,6 +143,19 @@ static SINK: Mutex<Option<Sink>> = Mutex::new(None);
 static LEVEL: AtomicU32 = AtomicU32::new(WARNING);
 
 /// Open the configured target. A file target creates the file's directory, like the original.
+/// [`init`] from `[LOGGING]`, for the long-running commands: a syslog that cannot be
+/// reached (containers often have no syslog daemon) is said once on stderr and the lines
+/// go to stderr instead.
+pub fn init_long_running(settings: &LoggingSettings) -> io::Result<()> {
+    match init(&settings.target, settings.level) {
+        Err(e) if settings.target == LogTarget::Syslog => {
+            eprintln!("certstreammonitor: warning: {e}; logging to stderr instead");
+            init(&LogTarget::Stderr, settings.level)
+        }
+        other => other,
+    }
+}
+
 pub fn init(target: &LogTarget, level: u32) -> io::Result<()> {
     let sink = match target {
         LogTarget::File(path) => {

@@ -388,16 +388,19 @@ fn run_loglist(parser: &mut lexopt::Parser) -> Result<(), Failure> {
 }
 
 const SERVE_USAGE: &str = "\
-Usage: certstreammonitor serve -c FILE --replay FILE|- [--wait-clients N] [--rate N]
+Usage: certstreammonitor serve -c FILE [--wait-clients N]
+       certstreammonitor serve -c FILE --replay FILE|- [--wait-clients N] [--rate N]
 
 Serve a certstream feed as certstream-server-go does: websocket endpoints / (lite),
 /full-stream and /domains-only, <feed>/example.json, on [SERVE] Listen (default
-127.0.0.1:4000; TLSCert/TLSKey for wss://, Token for access control).
+127.0.0.1:4000; TLSCert/TLSKey for wss://, Token for access control). The feed is the
+CT logs of [CTLOGS], read as monitor reads them in direct mode (per-log positions in
+[DATABASE], so a restart serves what came in meanwhile), or a --replay.
 
   -c, --config FILE     configuration file
       --replay FILE     certstream JSON messages, one per line (`-`: stdin); serve ends
                         once every client was sent the whole input
-      --wait-clients N  start the replay once N clients are connected
+      --wait-clients N  start reading (the logs or the replay) once N clients are connected
       --rate N          replay at most N messages per second
   -h, --help            this help
   -V, --version         print the version
@@ -427,7 +430,10 @@ fn run_serve(parser: &mut lexopt::Parser) -> Result<(), Failure> {
         return Ok(());
     };
     args.config = config;
-    certstreammonitor::serve::command(&args)
+    match args.replay.clone() {
+        Some(replay) => certstreammonitor::serve::replay_command(&args, &replay),
+        None => certstreammonitor::monitor::serve_command(&args),
+    }
 }
 
 fn run() -> Result<(), Failure> {

@@ -263,6 +263,10 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     let json = args.json || logging::stdout_json(&config)?;
     let health_settings = health::HealthSettings::from_config(&config)?;
     let metrics = crate::metrics::MetricsSettings::from_config(&config)?;
+    let serve_settings = match config.sections().contains(&"SERVE") {
+        true => Some(crate::serve::ServeSettings::from_config(&config)?),
+        false => None,
+    };
     let input = match &args.replay {
         Some(path) => Input::Frames(Source::Replay(path.clone())),
         None => match SourceSettings::from_config(&config)? {
@@ -273,15 +277,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
         },
     };
     let db = Database::open(&db_settings.path, &db_settings.table)?;
-    if let Err(e) = logging::init(&log_settings.target, log_settings.level) {
-        if log_settings.target == logging::LogTarget::Syslog {
-            // Containers often have no syslog daemon: say so once and keep the lines.
-            eprintln!("certstreammonitor: warning: {e}; logging to stderr instead");
-            logging::init(&logging::LogTarget::Stderr, log_settings.level)?;
-        } else {
-            return Err(e.into());
-        }
-    }
+    logging::init_long_running(&log_settings)?;
     logging::info(
         "root",
         &format!(
@@ -326,6 +322,12 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     }
     match input {
         Input::Frames(source) => {
+            if serve_settings.is_some() {
+                logging::warning(
+                    "serve",
+                    "[SERVE] is not used: monitor serves the CT logs it reads in direct mode (ACTServer = ct://); certstream and --replay input is not served again (serve --replay does that)",
+                );
+            }
             if let (Some(h), Source::Certstream(c)) = (&watch, &source) {
                 h.watch_certstream(&c.urls, counters.clone());
             }
@@ -348,20 +350,38 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
         Input::CtLogs(ct, notify) => {
             let logs = ct_driver::select_logs(&ct)
                 .map_err(|(key, m)| config.key_error("CTLOGS", key, m))?;
-            ct_driver::run(
-                &rules,
-                lookalike.as_deref(),
-                &db,
-                &ct,
+            // `[SERVE]`: the same reading feeds the rules and the certstream clients.
+            let served = serve_settings
+                .as_ref()
+                .map(crate::serve::start)
+                .transpose()?;
+            if let Some((hub, _)) = &served {
+                registry.add(hub.clone());
+            }
+            let result = ct_driver::run(
+                ct_driver::CtRun {
+                    rules: &rules,
+                    lookalike: lookalike.as_deref(),
+                    db: &db,
+                    settings: &ct,
+                    notify: &notify,
+                    reloader: Some(reloader),
+                    health: watch.as_deref(),
+                    log_metrics: &log_metrics,
+                    stats_to_stderr: args.stats,
+                    json,
+                    serve: served.as_ref().map(|(hub, _)| hub.as_ref()),
+                    judge: true,
+                },
                 logs,
                 stdout.lock(),
                 counters.clone(),
-                (args.stats, json),
-                &notify,
-                Some(reloader),
-                watch.as_deref(),
-                &log_metrics,
-            )?
+            );
+            if let Some((hub, server)) = served {
+                server.stop(Duration::from_secs(2));
+                crate::serve::log_stats(&hub);
+            }
+            result?
         }
     }
     if let Some(h) = &watch {
@@ -373,6 +393,81 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     logging::info("root", &format!("stopped: {}", counters.summary()));
     drop(db);
     Ok(())
+}
+
+/// `serve` without `--replay`: the CT logs of `[CTLOGS]` read as in direct mode (same
+/// readers, verification, log list and per-log positions in `[DATABASE]`, so a restart
+/// serves what came in while it was down), every entry published to the certstream
+/// clients of `[SERVE]`. No rules, no rows: only the positions are stored.
+pub fn serve_command(args: &crate::serve::ServeArgs) -> Result<(), crate::Failure> {
+    let config = crate::config::Config::load(&args.config)?;
+    crate::redact::register(&crate::secrets::in_config(&config));
+    let settings = crate::serve::ServeSettings::from_config(&config)?;
+    let ct = CtSettings::from_config(&config)?;
+    let notify = crate::notify::NotifySettings::from_config(&config)?;
+    let db_settings = DatabaseSettings::from_config(&config)?;
+    let log_settings = logging::LoggingSettings::from_config(&config)?;
+    let health_settings = health::HealthSettings::from_config(&config)?;
+    let metrics = crate::metrics::MetricsSettings::from_config(&config)?;
+    if args.rate > 0 {
+        return Err(crate::Failure::new(
+            2,
+            "--rate paces a --replay; the CT logs come at their own pace".to_string(),
+        ));
+    }
+    let db = Database::open(&db_settings.path, &db_settings.table)?;
+    logging::init_long_running(&log_settings)?;
+    let logs =
+        ct_driver::select_logs(&ct).map_err(|(key, m)| config.key_error("CTLOGS", key, m))?;
+    shutdown::install_handlers();
+    let (hub, server) = crate::serve::start(&settings)?;
+    let counters = Arc::new(Counters::default());
+    let registry = Arc::new(crate::metrics::Registry::new());
+    registry.add(hub.clone());
+    let log_metrics = Arc::new(monitor_metrics::CtLogsMetrics::default());
+    registry.add(log_metrics.clone());
+    let watch = health::Health::start(&health_settings);
+    registry.add(Arc::new(monitor_metrics::HealthMetrics(watch.clone())));
+    if let Some(addr) = metrics.listen {
+        crate::metrics::MetricsListener::start(addr, registry).map_err(|e| {
+            config.key_error("METRICS", "Listen", format!("cannot listen on {addr}: {e}"))
+        })?;
+    }
+    // `--wait-clients N`: the logs are read (and their positions advanced) once N clients
+    // are there to receive what came in meanwhile.
+    while hub.totals().clients < args.wait_clients {
+        if !shutdown::sleep(Duration::from_millis(20)) {
+            break;
+        }
+    }
+    // Never consulted (`judge: false`): the driver's matcher only stores positions.
+    let no_rules = Rules::new("", "", 1).map_err(|e| crate::Failure::new(1, e.to_string()))?;
+    let result = ct_driver::run(
+        ct_driver::CtRun {
+            rules: &no_rules,
+            lookalike: None,
+            db: &db,
+            settings: &ct,
+            notify: &notify,
+            reloader: None,
+            health: Some(&watch),
+            log_metrics: &log_metrics,
+            stats_to_stderr: false,
+            json: false,
+            serve: Some(&hub),
+            judge: false,
+        },
+        logs,
+        std::io::sink(),
+        counters,
+    );
+    watch.stop();
+    server.stop(Duration::from_secs(2));
+    crate::serve::log_stats(&hub);
+    if shutdown::requested() {
+        logging::info("serve", "Kill command received, exiting!!");
+    }
+    result
 }
 
 /// Settings the original accepted that store far more than anyone intends.

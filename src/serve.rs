@@ -198,22 +198,14 @@ pub struct ServeArgs {
     pub rate: u32,
 }
 
-/// `certstreammonitor serve`.
-pub fn command(args: &ServeArgs) -> Result<(), Failure> {
+/// `certstreammonitor serve --replay FILE|-`: certstream JSON lines to the clients.
+/// (Without `--replay`, `serve` reads the CT logs: [`crate::monitor::serve_command`].)
+pub fn replay_command(args: &ServeArgs, replay: &str) -> Result<(), Failure> {
     let config = Config::load(&args.config)?;
     crate::redact::register(&crate::secrets::in_config(&config));
     let settings = ServeSettings::from_config(&config)?;
     let log_settings = logging::LoggingSettings::from_config(&config)?;
-    let Some(replay) = args.replay.clone() else {
-        return Err(Failure::new(
-            2,
-            format!(
-                "{}: serve needs --replay FILE|- for now: serving the CT logs of [CTLOGS] directly \
-                 is wired into serve by a later change (see README, \"Serving a certstream feed\")",
-                args.config.display()
-            ),
-        ));
-    };
+    let replay = replay.to_string();
     let input: Box<dyn Read + Send> = if replay == "-" {
         Box::new(std::io::stdin())
     } else {
@@ -222,15 +214,46 @@ pub fn command(args: &ServeArgs) -> Result<(), Failure> {
                 .map_err(|e| Failure::new(1, format!("--replay {replay}: {e}")))?,
         )
     };
-    if let Err(e) = logging::init(&log_settings.target, log_settings.level) {
-        if log_settings.target == logging::LogTarget::Syslog {
-            eprintln!("certstreammonitor: warning: {e}; logging to stderr instead");
-            logging::init(&logging::LogTarget::Stderr, log_settings.level)?;
-        } else {
-            return Err(e.into());
+    logging::init_long_running(&log_settings)?;
+    shutdown::install_handlers();
+    let (hub, server) = start(&settings)?;
+    if let Some(addr) = crate::metrics::MetricsSettings::from_config(&config)?.listen {
+        let registry = Arc::new(crate::metrics::Registry::new());
+        registry.add(hub.clone());
+        crate::metrics::MetricsListener::start(addr, registry).map_err(|e| {
+            config.key_error("METRICS", "Listen", format!("cannot listen on {addr}: {e}"))
+        })?;
+    }
+    while hub.totals().clients < args.wait_clients {
+        if !shutdown::sleep(Duration::from_millis(20)) {
+            break;
         }
     }
-    shutdown::install_handlers();
+    let result = replay_into(input, &hub, args.rate);
+    match &result {
+        Ok(n) => logging::info(
+            "serve",
+            &format!("replay ended: {n} certificates published"),
+        ),
+        Err(e) => logging::error("serve", &format!("replay stopped: {e}")),
+    }
+    let deadline = Instant::now() + DRAIN;
+    while Instant::now() < deadline
+        && hub.clients().iter().any(|c| c.queued > 0)
+        && !shutdown::requested()
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    server.stop(Duration::from_secs(2));
+    log_stats(&hub);
+    result
+        .map(|_| ())
+        .map_err(|e| Failure::new(1, format!("--replay {replay}: {e}")))
+}
+
+/// The hub and its listener for `[SERVE]`, logged as started (with a warning when the
+/// address is not a loopback one). Used by `serve` and by `monitor` with a `[SERVE]` section.
+pub fn start(settings: &ServeSettings) -> Result<(Arc<Hub>, Server), Failure> {
     let hub = Arc::new(Hub::new(settings.max_clients, settings.client_buffer));
     let server = Server::start(
         hub.clone(),
@@ -262,31 +285,70 @@ pub fn command(args: &ServeArgs) -> Result<(), Failure> {
             ),
         );
     }
-    while hub.totals().clients < args.wait_clients {
-        if !shutdown::sleep(Duration::from_millis(20)) {
-            break;
+    Ok((hub, server))
+}
+
+/// `serve`'s figures at `/metrics` (`[METRICS] Listen`): totals, and per connected
+/// client (labelled by its connection number, address and feed) what it was sent, what
+/// was skipped because its queue was full, and what waits in its queue.
+impl crate::metrics::MetricsSource for Hub {
+    fn write(&self, out: &mut crate::metrics::Exposition) {
+        use crate::metrics::{Kind, Value};
+        let t = self.totals();
+        let totals: [(&'static str, Kind, &str, u64); 6] = [
+            ("certstreammonitor_serve_clients", Kind::Gauge, "Certstream clients connected now.", t.clients as u64),
+            ("certstreammonitor_serve_published_total", Kind::Counter, "Certificates published to the clients.", t.published),
+            ("certstreammonitor_serve_connections_total", Kind::Counter, "Websocket clients accepted.", t.connections),
+            ("certstreammonitor_serve_refused_total", Kind::Counter, "Connections refused because MaxClients were connected (HTTP 503).", t.refused),
+            ("certstreammonitor_serve_sent_total", Kind::Counter, "Messages written to clients, departed ones included.", t.sent),
+            ("certstreammonitor_serve_skipped_total", Kind::Counter, "Messages skipped because a client's queue (ClientBuffer) was full, departed clients included.", t.skipped),
+        ];
+        for (name, kind, help, v) in totals {
+            out.single(name, kind, help, Value::Int(v));
+        }
+        let clients = self.clients();
+        let labels: Vec<[String; 3]> = clients
+            .iter()
+            .map(|c| {
+                [
+                    c.id.to_string(),
+                    c.peer.to_string(),
+                    c.endpoint.name().to_string(),
+                ]
+            })
+            .collect();
+        type Row = (&'static str, Kind, &'static str, fn(&ClientStats) -> u64);
+        let rows: [Row; 3] = [
+            (
+                "certstreammonitor_serve_client_sent_total",
+                Kind::Counter,
+                "Messages written to this client.",
+                |c| c.sent,
+            ),
+            (
+                "certstreammonitor_serve_client_skipped_total",
+                Kind::Counter,
+                "Messages this client missed because its queue was full.",
+                |c| c.skipped,
+            ),
+            (
+                "certstreammonitor_serve_client_queued",
+                Kind::Gauge,
+                "Messages waiting in this client's queue.",
+                |c| c.queued as u64,
+            ),
+        ];
+        for (name, kind, help, value) in rows {
+            out.family(name, kind, help);
+            for (c, [id, peer, feed]) in clients.iter().zip(&labels) {
+                out.sample(
+                    name,
+                    &[("client", id), ("peer", peer), ("feed", feed)],
+                    Value::Int(value(c)),
+                );
+            }
         }
     }
-    let result = replay_into(input, &hub, args.rate);
-    match &result {
-        Ok(n) => logging::info(
-            "serve",
-            &format!("replay ended: {n} certificates published"),
-        ),
-        Err(e) => logging::error("serve", &format!("replay stopped: {e}")),
-    }
-    let deadline = Instant::now() + DRAIN;
-    while Instant::now() < deadline
-        && hub.clients().iter().any(|c| c.queued > 0)
-        && !shutdown::requested()
-    {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    server.stop(Duration::from_secs(2));
-    log_stats(&hub);
-    result
-        .map(|_| ())
-        .map_err(|e| Failure::new(1, format!("--replay {replay}: {e}")))
 }
 
 /// The stats line (totals) and one line per connected client.

@@ -16,7 +16,7 @@ use common::certstream_feed::MessageGenerator;
 use common::ctlog::*;
 use common::*;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
@@ -744,5 +744,127 @@ fn stall_gauge_follows_a_silent_certstream_feed() {
         must(&samples, "certstreammonitor_stall_alarms_total", &labels),
         1.0
     );
+    p.stop();
+}
+
+// ---------------------------------------------------------------------------------------
+// serve
+
+/// `serve` with `[METRICS] Listen`: totals, and per client what it was sent, skipped and
+/// has queued — for a client reading everything, all of it sent; for every client, sent +
+/// skipped + queued = published.
+#[test]
+fn serve_clients_sent_and_skipped() {
+    let dir = TempDir::new("metrics-serve");
+    let fifo = dir.join("feed.fifo");
+    let st = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(st.success());
+    let mut conf = Conf::default().render();
+    conf += LISTEN;
+    conf += "\n[SERVE]\nListen = 127.0.0.1:0\nClientBuffer = 100\n";
+    dir.write("test.conf", conf);
+    let mut p = Proc::spawn(
+        dir.path(),
+        &[
+            "serve",
+            "-c",
+            "test.conf",
+            "--replay",
+            "feed.fifo",
+            "--wait-clients",
+            "2",
+            // Paced so the reading client keeps up on a loaded machine.
+            "--rate",
+            "2000",
+        ],
+        &[],
+        None,
+    );
+    // Opening the FIFO waits for serve to open it for reading.
+    let mut w = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+    let port = metrics_port(&p);
+    let needle = "serving ws://127.0.0.1:";
+    assert!(p.wait_stderr(needle, WAIT), "{}", p.stderr());
+    let err = p.stderr();
+    let at = err.find(needle).unwrap() + needle.len();
+    let ws_port: u16 = err[at..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (mut reader, _) = tungstenite::connect(format!("ws://127.0.0.1:{ws_port}/")).unwrap();
+    if let tungstenite::stream::MaybeTlsStream::Plain(s) = reader.get_ref() {
+        s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    }
+    // A client that upgrades and then never reads.
+    let (_idle, _) = tungstenite::connect(format!("ws://127.0.0.1:{ws_port}/full-stream")).unwrap();
+    let mut feed = MessageGenerator::new(false);
+    let n = 3000;
+    let mut lines = String::new();
+    let mut certs = 0;
+    while certs < n {
+        let m = feed.next_message();
+        if m.contains("certificate_update") {
+            certs += 1;
+            lines += &m;
+            lines.push('\n');
+        }
+    }
+    w.write_all(lines.as_bytes()).unwrap();
+    w.flush().unwrap();
+    // Everything the reader is sent, until the feed is over and nothing came for 2 s.
+    let mut got = 0u64;
+    let mut samples = Vec::new();
+    let done = wait_until(WAIT, || {
+        while let Ok(m) = reader.read() {
+            if let tungstenite::Message::Text(_) = m {
+                got += 1;
+            }
+        }
+        samples = scrape(port).1;
+        value(&samples, "certstreammonitor_serve_published_total", &[]) == Some(n as f64)
+    });
+    assert!(done, "{samples:#?}\nstderr:\n{}", p.stderr());
+    let lite = |name: &str| -> f64 {
+        samples
+            .iter()
+            .find(|s| s.name == name && s.labels["feed"] == "lite")
+            .unwrap_or_else(|| panic!("no {name} for the lite client: {samples:#?}"))
+            .value
+    };
+    assert_eq!(lite("certstreammonitor_serve_client_queued"), 0.0);
+    assert_eq!(
+        lite("certstreammonitor_serve_client_sent_total"),
+        got as f64
+    );
+    assert_eq!(must(&samples, "certstreammonitor_serve_clients", &[]), 2.0);
+    let per_client = |name: &str| -> BTreeMap<String, f64> {
+        samples
+            .iter()
+            .filter(|s| s.name == name)
+            .map(|s| (s.labels["client"].clone(), s.value))
+            .collect()
+    };
+    let (sent, skipped, queued) = (
+        per_client("certstreammonitor_serve_client_sent_total"),
+        per_client("certstreammonitor_serve_client_skipped_total"),
+        per_client("certstreammonitor_serve_client_queued"),
+    );
+    assert_eq!(sent.len(), 2, "{samples:#?}");
+    for (client, s) in &sent {
+        assert_eq!(
+            s + skipped[client] + queued[client],
+            n as f64,
+            "client {client}"
+        );
+    }
+    let feeds: BTreeSet<&str> = samples
+        .iter()
+        .filter(|s| s.name == "certstreammonitor_serve_client_sent_total")
+        .map(|s| s.labels["feed"].as_str())
+        .collect();
+    assert_eq!(feeds, BTreeSet::from(["full", "lite"]));
+    drop(w);
     p.stop();
 }

@@ -4,10 +4,13 @@
 //! server and client listens or connects on 127.0.0.1 only.
 
 mod common;
+#[path = "common/serve_harness.rs"]
+mod serve_harness;
 
 use common::limits;
 use common::*;
 use serde_json::{json, Value};
+use serve_harness::{python_client, wait_child};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -215,42 +218,6 @@ fn status_of(e: &tungstenite::Error) -> u16 {
 
 /// certstream-python's `listen_for_events` writing every message as one JSON line to `out`
 /// until `n` arrived; `sslopt` for wss:// with a self-signed certificate.
-fn python_client(dir: &TempDir, url: &str, n: usize, out: &str) -> Child {
-    let script = format!(
-        r#"
-import json, os, ssl, sys, certstream
-got = []
-def on_message(message, context):
-    got.append(message)
-    if len(got) == {n}:
-        with open({out:?}, "w") as f:
-            for m in got:
-                f.write(json.dumps(m) + "\n")
-        os._exit(0)
-certstream.listen_for_events(on_message, url={url:?}, sslopt={{"cert_reqs": ssl.CERT_NONE}})
-"#
-    );
-    dir.write("client.py", script);
-    Command::new(apprise::venv().join("bin/python"))
-        .current_dir(dir.path())
-        .arg("client.py")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
-}
-
-fn wait_child(mut c: Child) -> String {
-    let done = wait_until(Duration::from_secs(60), || c.try_wait().unwrap().is_some());
-    if !done {
-        let _ = c.kill();
-    }
-    let out = c.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(done && out.status.success(), "python client: {err}");
-    err
-}
-
 /// What certstream-python hands its callback and CertStreamMonitor reads, per certificate.
 fn check_same_certificate(got: &Value, sent: &Value) {
     assert_eq!(got["message_type"], "certificate_update");
@@ -612,15 +579,6 @@ fn hostile_requests_cost_nothing_and_serve_goes_on() {
     assert_eq!(read_texts(&mut ok, 3).len(), 3);
     drop(ok);
     serve.finish();
-}
-
-#[test]
-fn serve_without_replay_says_ct_serving_comes_later() {
-    let dir = TempDir::new("serve-noreplay");
-    let conf = conf_with_serve(&dir, &[]);
-    let out = run(dir.path(), &["serve", "-c", &conf], None);
-    assert_eq!(out.code, Some(2));
-    assert!(out.stderr.contains("--replay"), "{}", out.stderr);
 }
 
 #[test]

@@ -213,22 +213,59 @@ fn stats_lines(followers: &mut [Follower], elapsed: f64) -> Vec<String> {
         .collect()
 }
 
+/// What a direct-CT run works with, besides the logs and its output.
+pub struct CtRun<'a> {
+    pub rules: &'a Rules,
+    pub lookalike: Option<&'a crate::detect::lookalike::Lookalike>,
+    pub db: &'a Database,
+    pub settings: &'a CtSettings,
+    pub notify: &'a crate::notify::NotifySettings,
+    /// SIGHUP re-reads `[SEARCH]`/`[LOOKALIKE]` (monitor).
+    pub reloader: Option<super::reload::Reloader>,
+    pub health: Option<&'a super::health::Health>,
+    pub log_metrics: &'a CtLogsMetrics,
+    /// `--stats`: the per-log table on stderr every 10 s.
+    pub stats_to_stderr: bool,
+    /// `--json` stdout lines.
+    pub json: bool,
+    /// `[SERVE]`: every entry read is also published to these certstream clients.
+    pub serve: Option<&'a crate::serve::Hub>,
+    /// `false` for `serve` alone: no rules, no rows; only the logs' positions are stored
+    /// (so a restart serves what came in meanwhile).
+    pub judge: bool,
+}
+
 /// Follow `logs` until a stop is requested.
-#[allow(clippy::too_many_arguments)]
 pub fn run<W: Write>(
-    rules: &Rules,
-    lookalike: Option<&crate::detect::lookalike::Lookalike>,
-    db: &Database,
-    settings: &CtSettings,
+    run: CtRun<'_>,
     logs: Vec<CtLog>,
     out: W,
     counters: Arc<Counters>,
-    (stats_to_stderr, json): (bool, bool),
-    notify: &crate::notify::NotifySettings,
-    mut reloader: Option<super::reload::Reloader>,
-    health: Option<&super::health::Health>,
-    log_metrics: &CtLogsMetrics,
 ) -> Result<(), Failure> {
+    let CtRun {
+        rules,
+        lookalike,
+        db,
+        settings,
+        notify,
+        mut reloader,
+        health,
+        log_metrics,
+        stats_to_stderr,
+        json,
+        serve,
+        judge,
+    } = run;
+    // Serving needs the readers to make each entry's certstream message.
+    let served_settings;
+    let settings = if serve.is_some() {
+        let mut s = settings.clone();
+        s.reader.certstream_messages = true;
+        served_settings = s;
+        &served_settings
+    } else {
+        settings
+    };
     let mut alarm = super::log_alarm::LogAlarm::start(notify);
     let mut last_reports = Instant::now();
     db.ensure_ct_state()?;
@@ -322,7 +359,7 @@ pub fn run<W: Write>(
     };
     loop {
         match rx.recv_timeout(Duration::from_millis(200)) {
-            Ok(batch) => commit(&mut matcher, batch, &counters, &mut held)?,
+            Ok(batch) => commit(&mut matcher, batch, &counters, &mut held, (serve, judge))?,
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
@@ -345,7 +382,7 @@ pub fn run<W: Write>(
         if shutdown::requested() {
             // Batches already downloaded are committed; readers stop at their next check.
             while let Ok(batch) = rx.try_recv() {
-                commit(&mut matcher, batch, &counters, &mut held)?;
+                commit(&mut matcher, batch, &counters, &mut held, (serve, judge))?;
             }
             break;
         }
@@ -365,6 +402,9 @@ pub fn run<W: Write>(
                 format!("{}: not started yet, waiting for a thread", log.description)
             }));
             lines.extend(health.and_then(|h| h.stalled_summary()));
+            if let Some(hub) = serve {
+                crate::serve::log_stats(hub);
+            }
             for line in lines {
                 if stats_to_stderr {
                     eprintln!("{}", crate::redact::clean(&line));
@@ -384,10 +424,25 @@ pub fn run<W: Write>(
 /// matches dropped when the log's entries did not verify.
 fn commit<W: Write>(
     matcher: &mut Matcher<'_, W>,
-    batch: CtBatch,
+    mut batch: CtBatch,
     counters: &Counters,
     held: &mut HashMap<String, Vec<SelectedRecord>>,
+    (serve, judge): (Option<&crate::serve::Hub>, bool),
 ) -> Result<(), Failure> {
+    // Served as read, like certstream-server-go, verified or not: clients follow the
+    // logs live. (Entries of a batch that later fails verification are read and served
+    // again from the last verified position.)
+    if let Some(hub) = serve {
+        for message in std::mem::take(&mut batch.messages) {
+            if let Some(frames) = crate::serve::Frames::from_full(&message) {
+                hub.publish(Arc::new(frames));
+            }
+        }
+    }
+    if !judge {
+        // `serve` alone: the position is all that is stored.
+        batch.records.clear();
+    }
     counters
         .messages
         .fetch_add(batch.next - batch.start, Ordering::Relaxed);

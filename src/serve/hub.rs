@@ -24,7 +24,8 @@ pub struct ClientStats {
     pub sent: u64,
     /// Messages skipped because its queue was full.
     pub skipped: u64,
-    /// Messages waiting in its queue now.
+    /// Messages waiting in its queue or being written now (so sent + skipped + queued
+    /// is every message published since it joined).
     pub queued: usize,
     pub connected_for: Duration,
 }
@@ -74,6 +75,8 @@ pub struct Slot {
     ready: Condvar,
     sent: AtomicU64,
     skipped: AtomicU64,
+    /// Taken by the client's thread and not yet written (a socket that does not drain).
+    writing: AtomicU64,
 }
 
 /// What a client thread gets from [`Slot::take`].
@@ -120,7 +123,10 @@ impl Slot {
                 q = self.wait(q, gather, left);
             }
         }
-        Batch::Messages(q.items.drain(..).collect())
+        let batch: Vec<Arc<Frames>> = q.items.drain(..).collect();
+        // Under the queue's lock, so a snapshot never sees a message in neither place.
+        self.writing.store(batch.len() as u64, Ordering::Relaxed);
+        Batch::Messages(batch)
     }
 
     /// Sleep until the queue holds `wake_at` messages, the hub finishes, or `timeout`.
@@ -143,6 +149,11 @@ impl Slot {
 
     /// `n` messages reached the socket.
     pub fn count_sent(&self, n: usize) {
+        let _ = self
+            .writing
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |w| {
+                Some(w.saturating_sub(n as u64))
+            });
         self.sent.fetch_add(n as u64, Ordering::Relaxed);
     }
 
@@ -174,7 +185,10 @@ impl Slot {
             endpoint: self.endpoint,
             sent: self.sent.load(Ordering::Relaxed),
             skipped: self.skipped.load(Ordering::Relaxed),
-            queued: lock(&self.queue).items.len(),
+            queued: {
+                let q = lock(&self.queue);
+                q.items.len() + self.writing.load(Ordering::Relaxed) as usize
+            },
             connected_for: self.since.elapsed(),
         }
     }
@@ -284,6 +298,7 @@ impl Hub {
             ready: Condvar::new(),
             sent: AtomicU64::new(0),
             skipped: AtomicU64::new(0),
+            writing: AtomicU64::new(0),
         });
         clients.push(slot.clone());
         self.connections.fetch_add(1, Ordering::Relaxed);
