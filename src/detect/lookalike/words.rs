@@ -56,9 +56,120 @@ fn pieces_around(label: &[u8], start: usize, end: usize) -> impl Iterator<Item =
     before.chain(after).filter(|(p, _)| !p.is_empty())
 }
 
-/// Is a piece of `label` around the brand at `label[start..end]` bait?
+/// Whether `piece` (one of [`pieces_around`]) is glued to the brand, in its hyphen token.
+fn glued(label: &[u8], start: usize, end: usize, piece: &[u8], before_brand: bool) -> bool {
+    let at = piece.as_ptr() as usize - label.as_ptr() as usize;
+    if before_brand {
+        at + piece.len() == start
+    } else {
+        at == end
+    }
+}
+
+/// Is a piece of `label` around the brand at `label[start..end]` bait (a bait word or a
+/// TLD / administration word)?
 pub(super) fn bait_around(label: &[u8], start: usize, end: usize) -> bool {
-    pieces_around(label, start, end).any(|(piece, before_brand)| is_bait(piece, before_brand))
+    pieces_around(label, start, end).any(|(piece, before_brand)| {
+        is_bait(piece, before_brand)
+            || is_tld_word(piece, glued(label, start, end, piece, before_brand))
+    })
+}
+
+/// Is a piece of `label` around the brand at `label[start..end]` a TLD, registry or
+/// administration word (`paypalcom`, `paypal-gouv`, `particulier-paypal`)? Then the
+/// name imitates a domain or a public body: technique `tld-word`.
+pub(super) fn tld_word_around(label: &[u8], start: usize, end: usize) -> bool {
+    pieces_around(label, start, end).any(|(piece, before_brand)| {
+        is_tld_word(piece, glued(label, start, end, piece, before_brand))
+    })
+}
+
+/// Generic top-level and registry words glued or hyphenated to a brand to fake a domain
+/// (`brandcom.com`, `brand-net.org`, `brand-gov.online`; IANA's generic and sponsored TLDs
+/// and the second-level registry labels gov/gouv/gob/gub/go of many ccTLDs). `go` only
+/// with a country code after it (`gojp`).
+#[rustfmt::skip]
+const TLD_WORDS: &[&str] = &[
+    "com", "net", "org", "info", "biz", "edu", "gov", "govt", "gouv", "gob", "gub", "mil",
+    "int", "bund", "sede", "nic", "pa", "go",
+];
+
+/// Country codes (ISO 3166, as ccTLDs) of the bait table's languages and the countries
+/// that speak them, and the largest other markets: after a TLD word (`gouvfr`, `govbr`)
+/// or as a hyphen piece of their own (`brand-de`), never glued alone to the brand. Codes
+/// that are common words or bait as a piece of a name (`co`, `in`, `at`, `no`, `ma`, `my`,
+/// `id`) are only taken after a TLD word (`govin`, `goid`).
+#[rustfmt::skip]
+const COUNTRY_CODES: &[&str] = &[
+    "fr", "be", "ch", "lu", "ca", "de", "es", "mx", "ar", "cl", "pe", "ve", "uy", "it", "pt",
+    "br", "ao", "mz", "nl", "uk", "us", "au", "nz", "ie", "sg", "ph", "th", "vn", "jp",
+    "kr", "cn", "tw", "hk", "pl", "cz", "sk", "tr", "ro", "hu", "se", "dk", "fi", "ru", "ua",
+    "za", "ng", "dz", "tn", "eu",
+];
+
+/// Words for the state, its administrations and the citizen they serve, in the bait
+/// table's languages (English, French, Spanish, German, Italian, Portuguese, Dutch) and
+/// more of the word list's: put next to a bank or a shop to fake an official portal
+/// (`particulier-brand`, `brand-finanzamt`). Five letters or more: anywhere in a piece.
+#[rustfmt::skip]
+const ADMIN_WORDS: &[&str] = &[
+    // en
+    "government", "govern", "federal", "ministry", "revenue", "citizen", "taxoffice",
+    "publicservice",
+    // fr
+    "gouvernement", "administration", "particulier", "particuliers", "servicepublic",
+    "ministere", "prefecture", "citoyen", "tresorpublic", "finances", "douane", "douanes",
+    // es
+    "gobierno", "administracion", "ministerio", "hacienda", "tributos", "tributaria",
+    "agencia", "ciudadano", "ciudadanos", "tramites", "aduana",
+    // de
+    "regierung", "finanzamt", "behoerde", "behorde", "verwaltung", "bundesamt",
+    "buerger", "burgerservice", "buergerservice", "steuer", "steueramt", "amtlich",
+    // it
+    "governo", "amministrazione", "ministero", "agenzia", "cittadino", "cittadini",
+    "entrate", "dogana", "comune",
+    // pt
+    "administracao", "cidadao", "receita", "tributario", "financas",
+    // nl
+    "overheid", "rijksoverheid", "belasting", "belastingdienst", "gemeente", "burgerzaken",
+    // more languages of the word list
+    "pemerintah", "kerajaan", "myndighet", "regeringen", "skatteverket", "hallitus",
+    "kormany", "urzad", "vlada", "guvern", "devlet",
+];
+
+/// A whole label's first hyphen token that is an administration word (`gouv`, `gov`,
+/// `finanzamt`; not `com` or a country code: `paypal.com.evil.example` is the brand's
+/// domain as a prefix, technique contains).
+pub(super) fn admin_piece(piece: &[u8]) -> bool {
+    ADMIN_WORDS
+        .iter()
+        .any(|w| w.len() >= 5 && find(piece, w.as_bytes()).is_some())
+        || ["gov", "govt", "gouv", "gob", "gub", "bund", "sede"]
+            .iter()
+            .any(|w| piece == w.as_bytes())
+}
+
+/// See [`tld_word_around`]; `glued`: the piece touches the brand inside its token.
+fn is_tld_word(piece: &[u8], glued: bool) -> bool {
+    if ADMIN_WORDS
+        .iter()
+        .any(|w| w.len() >= 5 && find(piece, w.as_bytes()).is_some())
+    {
+        return true;
+    }
+    let cc = |r: &[u8]| COUNTRY_CODES.iter().any(|c| c.as_bytes() == r);
+    if !glued && cc(piece) {
+        return true;
+    }
+    TLD_WORDS
+        .iter()
+        .any(|w| match piece.strip_prefix(w.as_bytes()) {
+            Some(rest) if rest.is_empty() => *w != "go",
+            Some(rest) => {
+                cc(rest) || [&b"co"[..], b"in", b"at", b"no", b"ma", b"my", b"id"].contains(&rest)
+            }
+            None => false,
+        })
 }
 
 /// Derivational and inflectional endings (English, Romance languages, German, Dutch) that
@@ -213,7 +324,9 @@ pub(super) fn ordinary_compound(label: &[u8], start: usize, end: usize) -> bool 
     let last = label[end - 1];
     let mut words_around = true;
     for (piece, before_brand) in pieces_around(label, start, end) {
-        if is_bait(piece, before_brand) {
+        if is_bait(piece, before_brand)
+            || is_tld_word(piece, glued(label, start, end, piece, before_brand))
+        {
             return false;
         }
         // Right after the brand, in its token, an ending makes a derived word
