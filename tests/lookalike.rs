@@ -715,6 +715,14 @@ fn ascii_tricks_of_attackers_tools() {
         "welcome-club.com",
         "clinic-calc.org",
     ]);
+    // 4 6 7 8 9 ending a token are numbers, not letters.
+    assert_eq!(skeleton("node4.web7-x.d4r7y"), "node4.web7-x.darty");
+    // A word read literally is not a disguise: `barclay` is not `barday` (cl→d), one edit
+    // from barclays; the brand's own cl is kept.
+    let e = Lookalike::new(&LookalikeSettings::new(&["barclays", "dropbox"], &[]));
+    assert_eq!(e.check("music-barclay.com"), None);
+    let h = e.check("barclays-login.com").unwrap();
+    assert_eq!((h.technique, h.distance), (Technique::Contains, 0));
 }
 
 #[test]
@@ -728,6 +736,7 @@ fn brand_with_tld_or_administration_words() {
         ("ameligouv.fr", "ameli", Technique::TldWord, 0),
         ("particulier-ameli.co", "ameli", Technique::TldWord, 0),
         ("amazon-finanzamt.site", "amazon", Technique::TldWord, 0),
+        ("amazon-verifizierung.com", "amazon", Technique::Contains, 0),
         ("*.verwaltung-apple.com", "apple", Technique::TldWord, 0),
         ("facebook-de.com", "facebook", Technique::TldWord, 0),
         ("netflixgovbr.net", "netflix", Technique::TldWord, 0),
@@ -744,6 +753,11 @@ fn brand_with_tld_or_administration_words() {
         "netflixcommunity.com",
         "applecomputer-museum.org",
         "government-news.com",
+        // A country code that is a word away from the brand, an administration word
+        // inside another word, a TLD word glued before the brand.
+        "cafe-de-amazon.fr",
+        "amazon-hausverwaltung.de",
+        "comamazonia.org",
     ]);
     assert_eq!(Technique::TldWord.to_string(), "tld-word");
     assert!(Technique::ALL.contains(&Technique::TldWord));
@@ -772,6 +786,11 @@ fn confidence_per_hit_and_min_confidence() {
     let brands = ["mercadolibre", "paypal"];
     let e = Lookalike::new(&LookalikeSettings::new(&brands, &[]));
     assert_eq!(e.check("mercadolibros.com"), None);
+    // One edit stays medium even when it makes words (mercado + libri).
+    assert_eq!(
+        e.check("mercadolibri.com").map(|h| h.confidence),
+        Some(Confidence::Medium)
+    );
     assert!(e.check("mercadolibrx.com").is_some()); // a typo, not a word
     assert!(e.check("paypall.com").is_some()); // pay + pall: the edit is in a short word
     let mut low = LookalikeSettings::new(&brands, &[]);

@@ -38,7 +38,7 @@ pub use skeleton::skeleton;
 
 use crate::config::{parse_python_int, split_list, Config, ConfigError};
 use distance::{mask, osa_within};
-use skeleton::{clean, has_pairs, push_label_skeleton, skeleton_label};
+use skeleton::{clean, has_pairs, push_label_skeleton, skeleton_brand};
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
@@ -457,7 +457,7 @@ impl Lookalike {
         for b in &settings.brands {
             let lower = b.to_lowercase();
             let mut skel = Vec::new();
-            skeleton_label(&lower, &mut skel, true);
+            skeleton_brand(&lower, &mut skel);
             if skel.is_empty() || brands.iter().any(|x: &Brand| x.skel == skel) {
                 continue;
             }
@@ -639,7 +639,17 @@ impl Lookalike {
                         s.skel.push(b'.');
                     }
                     s.skel.pop();
-                    if let Some(c) = self.search(s, body) {
+                    // A unit that reads as an ordinary word before collapsing is not a
+                    // disguise (`barclay` is not `barday` ≈ barclays).
+                    let literal_word = |c: &Candidate| {
+                        let raw: Vec<&str> = body.split('.').collect();
+                        self.word_filter
+                            && common_words::common_enough(unit_text_raw(&raw, c.unit).as_bytes())
+                    };
+                    if let Some(c) = self
+                        .search(s, body)
+                        .filter(|c| !collapse || c.distance == 0 || !literal_word(c))
+                    {
                         if best.is_none_or(|(b, _)| c.rank() < b.rank()) {
                             best = Some((c, pairs));
                             collapsed = collapse;
@@ -915,7 +925,7 @@ impl Lookalike {
             // A typo (or a split with one) that reads as a word or a name: `netfix` = net +
             // fix, `mercadolibros` = mercado + libros, a rare word of the list.
             // A digit in it is a disguise, not a word (`amel1`).
-            _ if !disguised && word_like(&matched, &b.skel) => Confidence::Low,
+            _ if !disguised && word_like(&matched, &b.skel, c.distance) => Confidence::Low,
             _ => Confidence::Medium,
         };
         let mut skeleton = String::from_utf8_lossy(&s.skel).into_owned();
@@ -970,12 +980,16 @@ impl Lookalike {
 
 /// A typo unit that reads as a word or a name: in the word list at any frequency (rare
 /// words: common ones are vetoed before), or one word of a two-word brand swapped for
-/// another word of five letters or more, the other word (four or more) kept
+/// another word of five letters or more, two edits away, the other word (five or more) kept
 /// (`mercadolibros` = mercado + libros, for mercadolibre): a shop or a name, not a slip
 /// of the finger.
-fn word_like(unit: &[u8], brand: &[u8]) -> bool {
+fn word_like(unit: &[u8], brand: &[u8], distance: usize) -> bool {
     if common_words::contains(unit) {
         return true;
+    }
+    // One edit is a slip (`sparrkasse`, `aliespress`), whatever words it makes.
+    if distance < 2 {
+        return false;
     }
     let n = unit.len().min(brand.len());
     let p = unit
@@ -1000,9 +1014,9 @@ fn word_like(unit: &[u8], brand: &[u8]) -> bool {
         }
         if cut <= p {
             // Edit in the right part, the left one shared with the brand.
-            right.len() >= 5 && left.len() >= 4 && brand.starts_with(left)
+            right.len() >= 5 && left.len() >= 5 && brand.starts_with(left)
         } else if cut >= unit.len() - q {
-            left.len() >= 5 && right.len() >= 4 && brand.ends_with(right)
+            left.len() >= 5 && right.len() >= 5 && brand.ends_with(right)
         } else {
             false
         }

@@ -37,6 +37,16 @@ pub(super) fn push_label_skeleton(label: &str, out: &mut Vec<u8>, collapse: bool
 
 /// The confusable skeleton of one label (see the module doc), appended to `out`.
 pub(super) fn skeleton_label(label: &str, out: &mut Vec<u8>, collapse: bool) {
+    skeleton_label_pairs(label, out, collapse, true)
+}
+
+/// A brand's skeleton: `rn→m`, `vv→w` collapsed but not `cl`, `lc` (`barclays` stays
+/// itself; a name's `cl` read as `d` is matched against brands with a `d`).
+pub(super) fn skeleton_brand(label: &str, out: &mut Vec<u8>) {
+    skeleton_label_pairs(label, out, true, false)
+}
+
+fn skeleton_label_pairs(label: &str, out: &mut Vec<u8>, collapse: bool, all_pairs: bool) {
     let start = out.len();
     let mut skip = 0;
     for (i, c) in label.char_indices() {
@@ -51,7 +61,9 @@ pub(super) fn skeleton_label(label: &str, out: &mut Vec<u8>, collapse: bool) {
             let end = label.as_bytes().get(i + run).is_none_or(|&c| c == b'-');
             let number = run >= 3 || (run == 2 && end);
             for &d in &label.as_bytes()[i..i + run] {
-                out.push(if number { d } else { ascii_trick(d) });
+                // 4 6 7 8 9 read as letters only inside a word: `node4`, `web7` are numbers.
+                let inner = !end || matches!(d, b'0' | b'1' | b'3' | b'5');
+                out.push(if number || !inner { d } else { ascii_trick(d) });
             }
             skip = run - 1;
             continue;
@@ -97,7 +109,10 @@ pub(super) fn skeleton_label(label: &str, out: &mut Vec<u8>, collapse: bool) {
     while r < out.len() {
         let c = out[r];
         let next = out.get(r + 1).copied();
-        if let Some(m) = next.and_then(|n| pair_glyph(c, n)) {
+        if let Some(m) = next
+            .and_then(|n| pair_glyph(c, n))
+            .filter(|&m| all_pairs || m == b'm' || m == b'w')
+        {
             out[w] = m;
             r += 2;
         } else {

@@ -70,8 +70,7 @@ fn glued(label: &[u8], start: usize, end: usize, piece: &[u8], before_brand: boo
 /// TLD / administration word)?
 pub(super) fn bait_around(label: &[u8], start: usize, end: usize) -> bool {
     pieces_around(label, start, end).any(|(piece, before_brand)| {
-        is_bait(piece, before_brand)
-            || is_tld_word(piece, glued(label, start, end, piece, before_brand))
+        is_bait(piece, before_brand) || tld_word_at(label, start, end, piece, before_brand)
     })
 }
 
@@ -79,9 +78,8 @@ pub(super) fn bait_around(label: &[u8], start: usize, end: usize) -> bool {
 /// administration word (`paypalcom`, `paypal-gouv`, `particulier-paypal`)? Then the
 /// name imitates a domain or a public body: technique `tld-word`.
 pub(super) fn tld_word_around(label: &[u8], start: usize, end: usize) -> bool {
-    pieces_around(label, start, end).any(|(piece, before_brand)| {
-        is_tld_word(piece, glued(label, start, end, piece, before_brand))
-    })
+    pieces_around(label, start, end)
+        .any(|(piece, before_brand)| tld_word_at(label, start, end, piece, before_brand))
 }
 
 /// Generic top-level and registry words glued or hyphenated to a brand to fake a domain
@@ -110,7 +108,7 @@ const COUNTRY_CODES: &[&str] = &[
 /// Words for the state, its administrations and the citizen they serve, in the bait
 /// table's languages (English, French, Spanish, German, Italian, Portuguese, Dutch) and
 /// more of the word list's: put next to a bank or a shop to fake an official portal
-/// (`particulier-brand`, `brand-finanzamt`). Five letters or more: anywhere in a piece.
+/// (`particulier-brand`, `brand-finanzamt`); see [`admin_word`].
 #[rustfmt::skip]
 const ADMIN_WORDS: &[&str] = &[
     // en
@@ -141,24 +139,53 @@ const ADMIN_WORDS: &[&str] = &[
 /// `finanzamt`; not `com` or a country code: `paypal.com.evil.example` is the brand's
 /// domain as a prefix, technique contains).
 pub(super) fn admin_piece(piece: &[u8]) -> bool {
-    ADMIN_WORDS
-        .iter()
-        .any(|w| w.len() >= 5 && find(piece, w.as_bytes()).is_some())
+    admin_word(piece, false)
         || ["gov", "govt", "gouv", "gob", "gub", "bund", "sede"]
             .iter()
             .any(|w| piece == w.as_bytes())
 }
 
-/// See [`tld_word_around`]; `glued`: the piece touches the brand inside its token.
-fn is_tld_word(piece: &[u8], glued: bool) -> bool {
-    if ADMIN_WORDS
-        .iter()
-        .any(|w| w.len() >= 5 && find(piece, w.as_bytes()).is_some())
-    {
+/// An administration word on the brand's side of the piece: it starts a piece after the
+/// brand (`paypal-finanzamt24`) or ends one before it (`monparticulier-paypal`), not
+/// buried in another word (`hausverwaltung` is property management).
+fn admin_word(piece: &[u8], before_brand: bool) -> bool {
+    ADMIN_WORDS.iter().any(|w| {
+        let w = w.as_bytes();
+        w.len() >= 5
+            && if before_brand {
+                piece.ends_with(w)
+            } else {
+                piece.starts_with(w)
+            }
+    })
+}
+
+/// [`is_tld_word`] for one of the [`pieces_around`] the brand at `label[start..end]`.
+fn tld_word_at(label: &[u8], start: usize, end: usize, piece: &[u8], before_brand: bool) -> bool {
+    let at = piece.as_ptr() as usize - label.as_ptr() as usize;
+    let next_after = !before_brand && (at == end || (at == end + 1 && label[end] == b'-'));
+    is_tld_word(
+        piece,
+        glued(label, start, end, piece, before_brand),
+        before_brand,
+        next_after,
+    )
+}
+
+/// See [`tld_word_around`]. `glued`: the piece touches the brand inside its token;
+/// `next_after`: it is the piece right after the brand. Administration words count on
+/// either side; short TLD words after the brand only (`paypalcom`; `compostera` is not
+/// com + poste); a country code alone only as the hyphen piece right after the brand
+/// (`paypal-de`; in `cafe-de-la-poste`, `de` is a word).
+fn is_tld_word(piece: &[u8], glued: bool, before_brand: bool, next_after: bool) -> bool {
+    if admin_word(piece, before_brand) {
         return true;
     }
+    if before_brand && glued {
+        return false;
+    }
     let cc = |r: &[u8]| COUNTRY_CODES.iter().any(|c| c.as_bytes() == r);
-    if !glued && cc(piece) {
+    if next_after && !glued && cc(piece) {
         return true;
     }
     TLD_WORDS
@@ -207,7 +234,8 @@ const BAIT_WORDS: &[&str] = &[
     "apps", "mobile", "home",
     // verify, confirm, secure, unlock, password
     "verify", "verification", "verifier", "verificar", "verificacion", "verificacao",
-    "verifizieren", "verifica", "verifieren", "verificatie", "validate", "validation",
+    "verifizieren", "verifizierung", "verifica", "verifieren", "verificatie", "validate",
+    "validation", "validar", "validacao", "convalida", "bestaetigung", "bestatigung",
     "confirm", "confirmation", "confirmer", "confirmar", "bestaetigen", "bestatigen",
     "conferma", "bevestigen", "secure", "security", "securite", "seguridad", "seguranca",
     "sicherheit", "sicurezza", "beveiliging", "safe", "safety", "protect", "protection",
@@ -226,6 +254,7 @@ const BAIT_WORDS: &[&str] = &[
     "refund", "remboursement", "reembolso", "erstattung", "rueckerstattung", "rimborso",
     "terugbetaling", "invoice", "billing", "facture", "factura", "rechnung", "fattura",
     "fatura", "factuur", "bank", "banking", "banca", "card", "carte", "credit", "debit",
+    "tarjeta", "cartao", "karte", "bonifico", "transferencia", "ueberweisung",
     "cash", "money", "transfer", "wallet", "portefeuille", "billetera", "carteira",
     "portafoglio", "crypto", "exchange", "token", "tax", "amende", "multa", "bussgeld",
     "declaration", "vitale", "claim", "dispute", "resolution", "renew", "renewal",
@@ -324,9 +353,7 @@ pub(super) fn ordinary_compound(label: &[u8], start: usize, end: usize) -> bool 
     let last = label[end - 1];
     let mut words_around = true;
     for (piece, before_brand) in pieces_around(label, start, end) {
-        if is_bait(piece, before_brand)
-            || is_tld_word(piece, glued(label, start, end, piece, before_brand))
-        {
+        if is_bait(piece, before_brand) || tld_word_at(label, start, end, piece, before_brand) {
             return false;
         }
         // Right after the brand, in its token, an ending makes a derived word
