@@ -419,6 +419,11 @@ struct Scratch {
     /// (start, end) of each label in the lower-cased body, for its digits.
     raw: Vec<(usize, usize)>,
     join: Vec<u8>,
+    /// Per label: whether collapsing pairs (`rn`, `cl`, …) changes its skeleton.
+    changed: Vec<bool>,
+    /// The collapsed pass: search only units touching a changed label (the others give
+    /// exactly what the first pass found).
+    only_changed: bool,
 }
 
 /// One candidate unit of a host, in the order the search meets them.
@@ -627,14 +632,20 @@ impl Lookalike {
                 // if the name has such pairs, with them; the closer match wins.
                 let mut best: Option<(Candidate, bool)> = None;
                 let mut collapsed = false;
+                s.changed.clear();
                 for collapse in [false, true] {
                     s.skel.clear();
                     s.labels.clear();
+                    s.only_changed = collapse;
                     let mut pairs = false;
                     for label in body.split('.') {
                         let start = s.skel.len();
                         let idn = push_label_skeleton(label, &mut s.skel, collapse);
-                        pairs |= has_pairs(&s.skel[start..]);
+                        let p = has_pairs(&s.skel[start..]);
+                        if !collapse {
+                            s.changed.push(p);
+                        }
+                        pairs |= p;
                         s.labels.push((start, s.skel.len(), idn));
                         s.skel.push(b'.');
                     }
@@ -693,9 +704,11 @@ impl Lookalike {
                 *best = Some(c);
             }
         };
+        let (changed, only_changed) = (&s.changed, s.only_changed);
+        let unchanged = |li: usize| only_changed && !changed.get(li).copied().unwrap_or(true);
         for (li, &(ls, le, idn)) in labels.iter().enumerate() {
             let label = &skel[ls..le];
-            if label.is_empty() {
+            if label.is_empty() || (unchanged(li) && (li == 0 || unchanged(li - 1))) {
                 continue;
             }
             let raw_label = raw(li, idn);
@@ -790,7 +803,7 @@ impl Lookalike {
             }
             for (li, &(ls, le, idn)) in labels.iter().enumerate() {
                 let label = &skel[ls..le];
-                if label.len() < b.skel.len() + MIN_EXTRA {
+                if label.len() < b.skel.len() + MIN_EXTRA || unchanged(li) {
                     continue;
                 }
                 let mut tok_start = 0;

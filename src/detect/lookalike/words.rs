@@ -191,7 +191,7 @@ fn is_tld_word(piece: &[u8], glued: bool, before_brand: bool, next_after: bool) 
     TLD_WORDS
         .iter()
         .any(|w| match piece.strip_prefix(w.as_bytes()) {
-            Some(rest) if rest.is_empty() => *w != "go",
+            Some(b"") => *w != "go",
             Some(rest) => {
                 cc(rest) || [&b"co"[..], b"in", b"at", b"no", b"ma", b"my", b"id"].contains(&rest)
             }
