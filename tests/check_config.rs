@@ -529,3 +529,40 @@ fn health_keys_are_shown_and_checked() {
         assert_no_secret(&out);
     }
 }
+
+/// `[LOOKALIKE] MinConfidence` and `AllowFile` are shown; a bad AllowFile line is an error
+/// naming the file and the line.
+#[test]
+fn lookalike_min_confidence_and_allow_file_are_shown_and_checked() {
+    let dir = TempDir::new("check-config-allow");
+    dir.write(
+        "allow.txt",
+        "# checked\nshop.example\npaypal-fans.example\n",
+    );
+    let conf = GOOD.replace(
+        "OwnedDomains = paypal.com\n",
+        "OwnedDomains = paypal.com\nMinConfidence = high\nAllowFile = allow.txt\n",
+    );
+    dir.write("test.conf", &conf);
+    let out = check(&dir, &[]);
+    assert_eq!(out.code, Some(0), "{}\n{}", out.stdout, out.stderr);
+    for line in [
+        "LOOKALIKE.MinConfidence = high",
+        "LOOKALIKE.AllowFile = allow.txt (2 entries)",
+    ] {
+        assert!(
+            out.stdout.lines().any(|l| l == line),
+            "no line {line:?} in:\n{}",
+            out.stdout
+        );
+    }
+    dir.write("allow.txt", "shop.example\nnot/a domain\n");
+    let out = check(&dir, &[]);
+    assert_eq!(out.code, Some(2), "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains("allow.txt, line 2: [LOOKALIKE] AllowFile: \"not/a domain\""),
+        "{}",
+        out.stderr
+    );
+}

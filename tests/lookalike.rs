@@ -477,10 +477,10 @@ fn monitor_replay_stores_and_prints_lookalikes() {
         assert!(!b.contains("Lookalike"), "{b}");
     }
     let suffixes = [
-        " (Lookalike: apple, idn-homoglyph, distance 0)",
-        " (Lookalike: apple, idn-homoglyph, distance 0)",
-        " (Lookalike: paypal, contains, distance 0)",
-        " (Lookalike: paypal, typo, distance 1)",
+        " (Lookalike: apple, idn-homoglyph, distance 0, confidence high)",
+        " (Lookalike: apple, idn-homoglyph, distance 0, confidence high)",
+        " (Lookalike: paypal, contains, distance 0, confidence high)",
+        " (Lookalike: paypal, typo, distance 1, confidence medium)",
     ];
     for (b, s) in bodies[1..].iter().zip(suffixes) {
         assert!(b.ends_with(s), "{b:?} should end with {s:?}");
@@ -570,7 +570,7 @@ fn check_rules_explains_lookalike_verdicts() {
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines[1], "No match - Keywords not found.");
-    assert_eq!(lines[2], "Lookalike: paypal, typo, distance 1, skeleton pyapal.example (matched pyapal) - stored as a lookalike");
+    assert_eq!(lines[2], "Lookalike: paypal, typo, distance 1, confidence medium, skeleton pyapal.example (matched pyapal) - stored as a lookalike");
     // Several names: a third tab-separated column.
     let out = run(
         dir.path(),
@@ -605,7 +605,7 @@ fn check_rules_explains_lookalike_verdicts() {
     );
     assert_eq!(
         lines[1],
-        "xn--pple-43d.com\tNo match - Keywords not found.\tLookalike: apple, idn-homoglyph, distance 0, skeleton apple.com (matched apple) - stored as a lookalike"
+        "xn--pple-43d.com\tNo match - Keywords not found.\tLookalike: apple, idn-homoglyph, distance 0, confidence high, skeleton apple.com (matched apple) - stored as a lookalike"
     );
     assert_eq!(lines[2], "accounts.paypal.com\tNo match - Detection threashold not reached.\tLookalike: none - owned domain paypal.com");
     assert_eq!(
@@ -635,5 +635,273 @@ fn check_rules_explains_lookalike_verdicts() {
             .contains(&format!("bad.conf, line {line}: [LOOKALIKE] MaxDistance: ")),
         "{}",
         out.stderr
+    );
+}
+
+// ---- Issue #16: lookalikes, round 2 ----
+
+#[test]
+fn attackers_cyrillic_and_greek_letters_beyond_tr39() {
+    // dnstwist's latin_to_cyrillic table (ь→b, к→k, м→m, т→t, ӏ→l, х→x) and its alternates
+    // (в→b), whole-script and mixed with Latin; Greek η→n, ε→e, τ→t, ρ→p.
+    assert_hits(&[
+        (
+            "xn--fak-sdd9bas3g.com",
+            "facebook",
+            Technique::IdnHomoglyph,
+            0,
+        ), // faсеьооk
+        (
+            "xn--irsft-5xeqbx.com",
+            "microsoft",
+            Technique::IdnHomoglyph,
+            0,
+        ), // мiсrоsоft
+        (
+            "xn--icrosoft-39g.net",
+            "microsoft",
+            Technique::IdnHomoglyph,
+            0,
+        ), // мicrosoft
+        (
+            "xn--nfli-v4d2fya.com",
+            "netflix",
+            Technique::IdnHomoglyph,
+            0,
+        ), // nетfliх
+        ("xn--zn-6kca3do.shop", "amazon", Technique::IdnHomoglyph, 0), // амаzоn
+        ("xn--80aa0cbo65f.com", "paypal", Technique::IdnHomoglyph, 0), // раураӏ
+        (
+            "xn--faceook-mgg.com",
+            "facebook",
+            Technique::IdnHomoglyph,
+            0,
+        ), // faceвook
+        ("xn--mz-b9bb5azc.com", "amazon", Technique::IdnHomoglyph, 0), // αmαzοη
+        ("xn--nflix-19d9h.com", "netflix", Technique::IdnHomoglyph, 0), // nετflix
+        ("xn--le-b9b8da.com", "apple", Technique::IdnHomoglyph, 0),    // αρρle
+    ]);
+    assert_eq!(skeleton("xn--fak-sdd9bas3g.com"), "facebook.com");
+}
+
+#[test]
+fn ascii_tricks_of_attackers_tools() {
+    // 4→a 7→t 6→b 9→g 8→b and the pairs cl→d, lc→k (dnstwist's ASCII glyphs, leetspeak).
+    assert_hits(&[
+        ("4m4zon.com", "amazon", Technique::AsciiHomoglyph, 0),
+        ("ne7flix-login.com", "netflix", Technique::AsciiHomoglyph, 0),
+        ("face6ook.com", "facebook", Technique::AsciiHomoglyph, 0),
+        ("faceboolc.net", "facebook", Technique::AsciiHomoglyph, 0),
+        (
+            "www.f4ceb0olc.info",
+            "facebook",
+            Technique::AsciiHomoglyph,
+            0,
+        ),
+    ]);
+    let e = Lookalike::new(&LookalikeSettings::new(&["google", "dropbox"], &[]));
+    for (host, brand) in [("g0o9le.com", "google"), ("clropbox.net", "dropbox")] {
+        let h = e.check(host).unwrap_or_else(|| panic!("{host}"));
+        assert_eq!(
+            (h.brand.as_str(), h.technique, h.distance),
+            (brand, Technique::AsciiHomoglyph, 0),
+            "{host}"
+        );
+    }
+    // Numbers stay numbers; ordinary names with cl/lc stay clean.
+    assert_clean(&[
+        "web2024.com",
+        "shop47.net",
+        "welcome-club.com",
+        "clinic-calc.org",
+    ]);
+    // 4 6 7 8 9 ending a token are numbers, not letters.
+    assert_eq!(skeleton("node4.web7-x.d4r7y"), "node4.web7-x.darty");
+    // A word read literally is not a disguise: `barclay` is not `barday` (cl→d), one edit
+    // from barclays; the brand's own cl is kept.
+    let e = Lookalike::new(&LookalikeSettings::new(&["barclays", "dropbox"], &[]));
+    assert_eq!(e.check("music-barclay.com"), None);
+    let h = e.check("barclays-login.com").unwrap();
+    assert_eq!((h.technique, h.distance), (Technique::Contains, 0));
+}
+
+#[test]
+fn brand_with_tld_or_administration_words() {
+    assert_hits(&[
+        ("paypalcom.com", "paypal", Technique::TldWord, 0),
+        ("paypal-com.top", "paypal", Technique::TldWord, 0),
+        ("amazonnet.org", "amazon", Technique::TldWord, 0),
+        ("login.netflix-gov.online", "netflix", Technique::TldWord, 0),
+        ("apple-gouvfr.com", "apple", Technique::TldWord, 0),
+        ("ameligouv.fr", "ameli", Technique::TldWord, 0),
+        ("particulier-ameli.co", "ameli", Technique::TldWord, 0),
+        ("amazon-finanzamt.site", "amazon", Technique::TldWord, 0),
+        ("amazon-verifizierung.com", "amazon", Technique::Contains, 0),
+        ("*.verwaltung-apple.com", "apple", Technique::TldWord, 0),
+        ("facebook-de.com", "facebook", Technique::TldWord, 0),
+        ("netflixgovbr.net", "netflix", Technique::TldWord, 0),
+        ("apple.gouv-portal.com", "apple", Technique::TldWord, 0),
+        (
+            "www.microsoftorg.com.de",
+            "microsoft",
+            Technique::TldWord,
+            0,
+        ),
+    ]);
+    // Ordinary words that start with a TLD word are not TLD words.
+    assert_clean(&[
+        "netflixcommunity.com",
+        "applecomputer-museum.org",
+        "government-news.com",
+        // A country code that is a word away from the brand, an administration word
+        // inside another word, a TLD word glued before the brand.
+        "cafe-de-amazon.fr",
+        "amazon-hausverwaltung.de",
+        "comamazonia.org",
+    ]);
+    assert_eq!(Technique::TldWord.to_string(), "tld-word");
+    assert!(Technique::ALL.contains(&Technique::TldWord));
+}
+
+#[test]
+fn confidence_per_hit_and_min_confidence() {
+    use certstreammonitor::detect::lookalike::Confidence;
+    let e = engine();
+    for (host, want) in [
+        ("xn--pple-43d.com", Confidence::High), // IDN homoglyph
+        ("paypa1.com", Confidence::High),       // ASCII homoglyph
+        ("paypal-login.com", Confidence::High), // brand with bait
+        ("paypalcom.com", Confidence::High),    // brand + TLD word
+        ("pa.ypal.com", Confidence::High),      // exact split
+        ("microsfot.com", Confidence::Medium),  // typo of a 9-letter brand
+        ("netfilx.com", Confidence::Medium),    // distance-1 typo of a 7-letter brand
+    ] {
+        let h = e
+            .check(host)
+            .unwrap_or_else(|| panic!("{host}: not flagged"));
+        assert_eq!(h.confidence, want, "{host}: {h:?}");
+    }
+    // A typo that swaps one word of a two-word brand for another word is low: not
+    // reported at the default MinConfidence medium, reported at low.
+    let brands = ["mercadolibre", "paypal"];
+    let e = Lookalike::new(&LookalikeSettings::new(&brands, &[]));
+    assert_eq!(e.check("mercadolibros.com"), None);
+    // One edit stays medium even when it makes words (mercado + libri).
+    assert_eq!(
+        e.check("mercadolibri.com").map(|h| h.confidence),
+        Some(Confidence::Medium)
+    );
+    assert!(e.check("mercadolibrx.com").is_some()); // a typo, not a word
+    assert!(e.check("paypall.com").is_some()); // pay + pall: the edit is in a short word
+    let mut low = LookalikeSettings::new(&brands, &[]);
+    low.min_confidence = Confidence::Low;
+    let h = Lookalike::new(&low)
+        .check("mercadolibros.com")
+        .expect("mercadolibros at low");
+    assert_eq!(
+        (h.technique, h.confidence),
+        (Technique::Typo, Confidence::Low)
+    );
+    assert!(
+        h.suffix().ends_with(", distance 2, confidence low)"),
+        "{}",
+        h.suffix()
+    );
+    match e.explain("mercadolibros.com") {
+        Explanation::Ordinary(_, why) => {
+            assert_eq!(why, "confidence low is below MinConfidence medium")
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut high = LookalikeSettings::new(BRANDS, OWNED);
+    high.min_confidence = Confidence::High;
+    let e = Lookalike::new(&high);
+    assert_eq!(e.check("netfilx.com"), None);
+    assert!(e.check("paypalcom.com").is_some());
+}
+
+#[test]
+fn min_confidence_and_allow_file_config() {
+    use certstreammonitor::detect::lookalike::Confidence;
+    let dir = TempDir::new("lookalike-allow");
+    let base =
+        "[SEARCH]\nSearchKeywords = paypal\n[LOOKALIKE]\nEnabled = yes\nBrands = paypal, amazon\n";
+    let parse = |body: &str| {
+        let c = Config::parse("t.conf", &format!("{base}{body}")).unwrap();
+        LookalikeSettings::from_config(&c)
+    };
+    assert_eq!(
+        parse("").unwrap().unwrap().min_confidence,
+        Confidence::Medium
+    );
+    for (v, want) in [
+        ("low", Confidence::Low),
+        ("HIGH", Confidence::High),
+        ("medium", Confidence::Medium),
+    ] {
+        let s = parse(&format!("MinConfidence = {v}\n")).unwrap().unwrap();
+        assert_eq!(s.min_confidence, want, "{v}");
+    }
+    let e = parse("MinConfidence = sure\n").unwrap_err();
+    assert_eq!(e.key.as_deref(), Some("MinConfidence"));
+    assert!(
+        e.to_string()
+            .contains("t.conf, line 6: [LOOKALIKE] MinConfidence: \"sure\""),
+        "{e}"
+    );
+
+    let allow = dir.path().join("allow.txt");
+    std::fs::write(
+        &allow,
+        "# checked by the SOC\npaypal-community.example\n\n*.amazonia-tours.com.br  # travel agency\nshop.example.\n",
+    )
+    .unwrap();
+    let s = parse(&format!("AllowFile = {}\n", allow.display()))
+        .unwrap()
+        .unwrap();
+    let (file, entries) = s.allow.clone().unwrap();
+    assert_eq!(file, allow.display().to_string());
+    assert_eq!(
+        entries,
+        [
+            "paypal-community.example",
+            "amazonia-tours.com.br",
+            "shop.example"
+        ]
+    );
+    let e = Lookalike::new(&s);
+    assert!(e.check("paypal-login.example").is_some());
+    assert_eq!(e.check("paypal-community.example"), None);
+    assert_eq!(e.check("login.paypal-community.example"), None);
+    assert_eq!(e.check("amazonia-tours.com.br"), None);
+    assert_eq!(e.check("paypal-login.shop.example"), None);
+    match e.explain("www.amazonia-tours.com.br") {
+        Explanation::Allowed(d, f) => {
+            assert_eq!((d.as_str(), f), ("amazonia-tours.com.br", file.clone()))
+        }
+        other => panic!("{other:?}"),
+    }
+    // A bad line: file and line named.
+    std::fs::write(&allow, "ok.example\n# fine\nnot a domain\n").unwrap();
+    let err = parse(&format!("AllowFile = {}\n", allow.display())).unwrap_err();
+    assert!(
+        err.to_string().starts_with(&format!(
+            "{}, line 3: [LOOKALIKE] AllowFile: \"not a domain\"",
+            allow.display()
+        )),
+        "{err}"
+    );
+    // An unreadable file: the key and the file named.
+    let missing = dir.path().join("missing.txt");
+    let err = parse(&format!("AllowFile = {}\n", missing.display())).unwrap_err();
+    assert_eq!(err.key.as_deref(), Some("AllowFile"));
+    assert!(
+        err.to_string().contains(&missing.display().to_string()),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("t.conf, line 6: [LOOKALIKE] AllowFile: "),
+        "{err}"
     );
 }

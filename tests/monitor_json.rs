@@ -216,12 +216,12 @@ fn lookalike_hits_carry_brand_technique_and_distance() {
     assert_eq!(objs[0]["Matches"], 2);
     assert_eq!(
         objs[1]["Lookalike"],
-        serde_json::json!({"Brand": "apple", "Technique": "idn-homoglyph", "Distance": 0})
+        serde_json::json!({"Brand": "apple", "Technique": "idn-homoglyph", "Distance": 0, "Confidence": "high"})
     );
     assert_eq!(objs[1]["Matches"], 0);
     assert_eq!(
         objs[2]["Lookalike"],
-        serde_json::json!({"Brand": "paypal", "Technique": "typo", "Distance": 1})
+        serde_json::json!({"Brand": "paypal", "Technique": "typo", "Distance": 1, "Confidence": "medium"})
     );
 }
 

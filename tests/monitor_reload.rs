@@ -464,7 +464,7 @@ fn sighup_turns_lookalike_detection_on_and_off() {
     );
     let lines = p.stdout_lines();
     assert!(
-        lines[1].ends_with(" (Lookalike: paypal, typo, distance 1)"),
+        lines[1].ends_with(" (Lookalike: paypal, typo, distance 1, confidence medium)"),
         "{}",
         lines[1]
     );

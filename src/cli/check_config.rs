@@ -275,6 +275,14 @@ fn lookalike(c: &Config, r: &mut Report) -> Result<(), ConfigError> {
         Some(s) => {
             r.set("LOOKALIKE", "Enabled", "yes");
             r.set("LOOKALIKE", "Brands", Lookalike::new(&s).describe());
+            r.set("LOOKALIKE", "MinConfidence", s.min_confidence.name());
+            if let Some((file, entries)) = &s.allow {
+                r.set(
+                    "LOOKALIKE",
+                    "AllowFile",
+                    format!("{file} ({} entries)", entries.len()),
+                );
+            }
         }
     }
     Ok(())

@@ -47,10 +47,11 @@ fn collect_names(
 }
 
 /// The lookalike engine's part of a verdict, e.g.
-/// `Lookalike: paypal, typo, distance 1, skeleton pyapal.com (matched pyapal) - stored`.
+/// `Lookalike: paypal, typo, distance 1, confidence medium, skeleton pyapal.com (matched pyapal) - stored`.
 pub fn explain(engine: &Lookalike, rules: &Rules, verdict: Verdict, name: &str) -> String {
     match engine.explain(name) {
         Explanation::Owned(d) => format!("Lookalike: none - owned domain {d}"),
+        Explanation::Allowed(d, file) => format!("Lookalike: none - allowed by {d} in {file}"),
         Explanation::NoHit => "Lookalike: none".to_string(),
         Explanation::Ordinary(h, why) => format!(
             "Lookalike: none - near {} ({}, distance {}, skeleton {}) but {why}",
@@ -65,10 +66,11 @@ pub fn explain(engine: &Lookalike, rules: &Rules, verdict: Verdict, name: &str) 
                 "stored as a lookalike"
             };
             format!(
-                "Lookalike: {}, {}, distance {}, skeleton {} (matched {}) - {fate}",
+                "Lookalike: {}, {}, distance {}, confidence {}, skeleton {} (matched {}) - {fate}",
                 h.brand,
                 h.technique,
                 h.distance,
+                h.confidence,
                 display_safe(&h.skeleton),
                 display_safe(&h.matched)
             )

@@ -38,11 +38,11 @@ pub use skeleton::skeleton;
 
 use crate::config::{parse_python_int, split_list, Config, ConfigError};
 use distance::{mask, osa_within};
-use skeleton::{clean, has_pairs, push_label_skeleton, skeleton_label};
+use skeleton::{clean, has_pairs, push_label_skeleton, skeleton_brand};
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
-use words::{bait_around, ordinary_compound, plausible};
+use words::{admin_piece, bait_around, ordinary_compound, plausible, tld_word_around};
 
 /// `[LOOKALIKE]` settings, read and validated by [`LookalikeSettings::from_config`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +55,12 @@ pub struct LookalikeSettings {
     pub max_distance: Option<usize>,
     /// Brands shorter than this are only matched at distance 0 (homoglyphs, exact token).
     pub min_brand_length: usize,
+    /// Hits below this confidence are not reported (`MinConfidence`, default medium).
+    pub min_confidence: Confidence,
+    /// `AllowFile`: the file and its entries (registered domains or suffixes, lower-case),
+    /// never flagged, nor names under them. Read by [`LookalikeSettings::from_config`], so
+    /// a reload (SIGHUP) reads the file again.
+    pub allow: Option<(String, Vec<String>)>,
 }
 
 pub const DEFAULT_MIN_BRAND_LENGTH: usize = 5;
@@ -66,12 +72,14 @@ impl LookalikeSettings {
             owned_domains: owned.iter().map(|d| d.to_ascii_lowercase()).collect(),
             max_distance: None,
             min_brand_length: DEFAULT_MIN_BRAND_LENGTH,
+            min_confidence: Confidence::Medium,
+            allow: None,
         }
     }
 
     /// `[LOOKALIKE]`: `None` unless the section exists and `Enabled` is true. Then
-    /// `Brands` is required; `OwnedDomains`, `MaxDistance` (`auto`), `MinBrandLength` (5)
-    /// are optional.
+    /// `Brands` is required; `OwnedDomains`, `MaxDistance` (`auto`), `MinBrandLength` (5),
+    /// `MinConfidence` (medium) and `AllowFile` (none; read here) are optional.
     pub fn from_config(config: &Config) -> Result<Option<LookalikeSettings>, ConfigError> {
         const S: &str = "LOOKALIKE";
         if !config.yes_no(S, "Enabled")? {
@@ -145,13 +153,100 @@ impl LookalikeSettings {
                     )
                 })? as usize,
         };
+        let min_confidence = match config
+            .get(S, "MinConfidence")?
+            .map(|v| v.trim().to_ascii_lowercase())
+            .filter(|v| !v.is_empty())
+        {
+            None => Confidence::Medium,
+            Some(v) => Confidence::parse(&v).ok_or_else(|| {
+                config.key_error(
+                    S,
+                    "MinConfidence",
+                    format!("{v:?}: use low, medium or high"),
+                )
+            })?,
+        };
+        let allow = match config
+            .get(S, "AllowFile")?
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+        {
+            None => None,
+            Some(path) => Some((path.clone(), read_allow_file(config, &path)?)),
+        };
         Ok(Some(LookalikeSettings {
             brands,
             owned_domains: owned,
             max_distance,
             min_brand_length,
+            min_confidence,
+            allow,
         }))
     }
+}
+
+/// Largest `AllowFile` read (bytes): an allow-list is a few thousand lines at most.
+const MAX_ALLOW_FILE: u64 = 16 << 20;
+
+/// `AllowFile`: one registered domain or suffix per line (`example.com`, `co.example`,
+/// `*.example.com` and a trailing dot accepted), blank lines and `#` comments (whole line
+/// or after the entry) skipped. An unreadable file names the key; a bad line names the
+/// file and its line.
+fn read_allow_file(config: &Config, path: &str) -> Result<Vec<String>, ConfigError> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| {
+        config.key_error("LOOKALIKE", "AllowFile", format!("cannot read {path}: {e}"))
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(unreadable)?
+        .take(MAX_ALLOW_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_ALLOW_FILE {
+        return Err(config.key_error(
+            "LOOKALIKE",
+            "AllowFile",
+            format!("{path}: larger than {MAX_ALLOW_FILE} bytes"),
+        ));
+    }
+    let mut out = Vec::new();
+    for (i, line) in bytes.split(|&c| c == b'\n').enumerate() {
+        let bad = |message: String| ConfigError {
+            file: path.to_string(),
+            line: Some(i + 1),
+            section: Some("LOOKALIKE".into()),
+            key: Some("AllowFile".into()),
+            message,
+        };
+        let Ok(line) = std::str::from_utf8(line) else {
+            return Err(bad("not UTF-8 text".into()));
+        };
+        let entry = line.split('#').next().unwrap_or("").trim();
+        if entry.is_empty() {
+            continue;
+        }
+        let d = entry
+            .trim_start_matches("*.")
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        let label_ok = |l: &str| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+        };
+        if d.len() > 253 || !d.split('.').all(label_ok) {
+            return Err(bad(format!(
+                "{entry:?}: one registered domain or suffix per line, in ASCII (xn-- form), e.g. example.com"
+            )));
+        }
+        out.push(d);
+    }
+    Ok(out)
 }
 
 /// `MaxDistance = auto`: 0 for brands of up to 4 characters, 1 for 5 to 8, 2 from 9 on.
@@ -160,6 +255,45 @@ pub fn auto_max_distance(brand_len: usize) -> usize {
         0..=4 => 0,
         5..=8 => 1,
         _ => 2,
+    }
+}
+
+/// How sure the engine is that a hit is a lookalike (`[LOOKALIKE] MinConfidence`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Confidence {
+    /// A typo that makes a plausible word or name (in the word list, or cut into words:
+    /// `netfix` = net + fix).
+    Low,
+    /// Any other typo (distance ≥ 1 without homoglyphs), and a split with a typo in it.
+    Medium,
+    /// An IDN or ASCII homoglyph, the brand verbatim (with bait, alone as a label, among
+    /// non-words), the brand with a TLD or administration word, an exact split.
+    High,
+}
+
+impl Confidence {
+    pub fn name(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+
+    /// `low`, `medium`, `high` (lower-case).
+    pub fn parse(s: &str) -> Option<Confidence> {
+        match s {
+            "low" => Some(Confidence::Low),
+            "medium" => Some(Confidence::Medium),
+            "high" => Some(Confidence::High),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -173,6 +307,9 @@ pub enum Technique {
     /// The brand verbatim: a whole label or hyphen token (`paypal.co`, `paypal-login.com`),
     /// or, when no whole unit matches, inside a longer label (`mypaypalaccount.com`).
     Contains,
+    /// The brand glued or hyphenated to a TLD, registry or administration word
+    /// (`paypalcom.com`, `paypal-gouv.online`, `particulier-paypal.co`, `paypal.gov-portal.com`).
+    TldWord,
     /// Two adjacent labels or hyphen tokens joined match (`pa.ypal.com`, `pay-pal.com`).
     Split,
     /// Edit distance 1.. (omission, insertion, substitution, transposition).
@@ -185,17 +322,19 @@ impl Technique {
             Technique::IdnHomoglyph => "idn-homoglyph",
             Technique::AsciiHomoglyph => "ascii-homoglyph",
             Technique::Contains => "contains",
+            Technique::TldWord => "tld-word",
             Technique::Split => "split",
             Technique::Typo => "typo",
         }
     }
 
-    pub const ALL: [Technique; 5] = [
+    pub const ALL: [Technique; 6] = [
         Technique::IdnHomoglyph,
         Technique::AsciiHomoglyph,
         Technique::Typo,
         Technique::Split,
         Technique::Contains,
+        Technique::TldWord,
     ];
 }
 
@@ -215,14 +354,15 @@ pub struct LookalikeHit {
     pub skeleton: String,
     /// Skeleton of the label, token or joined pair that matched.
     pub matched: String,
+    pub confidence: Confidence,
 }
 
 impl LookalikeHit {
-    /// The monitor's stdout suffix: ` (Lookalike: paypal, typo, distance 1)`.
+    /// The monitor's stdout suffix: ` (Lookalike: paypal, typo, distance 1, confidence medium)`.
     pub fn suffix(&self) -> String {
         format!(
-            " (Lookalike: {}, {}, distance {})",
-            self.brand, self.technique, self.distance
+            " (Lookalike: {}, {}, distance {}, confidence {})",
+            self.brand, self.technique, self.distance, self.confidence
         )
     }
 }
@@ -231,11 +371,13 @@ impl LookalikeHit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Explanation {
     Owned(String),
+    /// Under an entry of `AllowFile` (the entry, the file).
+    Allowed(String, String),
     NoHit,
     Hit(LookalikeHit),
     /// It would match, but the word list calls it an ordinary name: a real word near the
-    /// brand (`papal`), or the brand among ordinary words (`orangetheory`). The string
-    /// says which.
+    /// brand (`papal`), or the brand among ordinary words (`orangetheory`), or the hit is
+    /// below `MinConfidence`. The string says which.
     Ordinary(LookalikeHit, String),
 }
 
@@ -254,7 +396,11 @@ struct Brand {
 pub struct Lookalike {
     brands: Vec<Brand>,
     owned: HashSet<String>,
+    /// `AllowFile` entries, and the file's name.
+    allowed: HashSet<String>,
+    allow_file: String,
     min_len: usize,
+    min_confidence: Confidence,
     max_brand: usize,
     /// The common-word checks (off only to explain what they vetoed).
     word_filter: bool,
@@ -273,6 +419,11 @@ struct Scratch {
     /// (start, end) of each label in the lower-cased body, for its digits.
     raw: Vec<(usize, usize)>,
     join: Vec<u8>,
+    /// Per label: whether collapsing pairs (`rn`, `cl`, …) changes its skeleton.
+    changed: Vec<bool>,
+    /// The collapsed pass: search only units touching a changed label (the others give
+    /// exactly what the first pass found).
+    only_changed: bool,
 }
 
 /// One candidate unit of a host, in the order the search meets them.
@@ -311,7 +462,7 @@ impl Lookalike {
         for b in &settings.brands {
             let lower = b.to_lowercase();
             let mut skel = Vec::new();
-            skeleton_label(&lower, &mut skel, true);
+            skeleton_brand(&lower, &mut skel);
             if skel.is_empty() || brands.iter().any(|x: &Brand| x.skel == skel) {
                 continue;
             }
@@ -351,10 +502,17 @@ impl Lookalike {
             .map(|b| b.skel.len() + b.max_d)
             .max()
             .unwrap_or(0);
+        let (allow_file, allowed) = match &settings.allow {
+            Some((file, entries)) => (file.clone(), entries.iter().cloned().collect()),
+            None => (String::new(), HashSet::new()),
+        };
         Lookalike {
             brands,
             owned,
+            allowed,
+            allow_file,
             min_len: settings.min_brand_length,
+            min_confidence: settings.min_confidence,
             max_brand,
             word_filter: true,
         }
@@ -371,22 +529,33 @@ impl Lookalike {
             .iter()
             .map(|b| format!("{} (max distance {})", b.name, b.max_d))
             .collect();
-        format!("{}; {} owned domain(s)", b.join(", "), self.owned.len())
+        let mut out = format!("{}; {} owned domain(s)", b.join(", "), self.owned.len());
+        if !self.allow_file.is_empty() {
+            out += &format!(
+                "; {} allowed name(s) from {}",
+                self.allowed.len(),
+                self.allow_file
+            );
+        }
+        out + &format!("; min confidence {}", self.min_confidence)
+    }
+
+    /// `MinConfidence`.
+    pub fn min_confidence(&self) -> Confidence {
+        self.min_confidence
     }
 
     /// Whether `host` is one of the OwnedDomains or a subdomain of one.
     pub fn is_owned(&self, host: &str) -> Option<&str> {
-        let h = clean(host);
-        let mut rest: &str = &h;
-        loop {
-            if let Some(d) = self.owned.get(rest) {
-                return Some(d.as_str());
-            }
-            match rest.find('.') {
-                Some(i) => rest = &rest[i + 1..],
-                None => return None,
-            }
+        under(&self.owned, &clean(host))
+    }
+
+    /// Whether `host` is an `AllowFile` entry or under one.
+    pub fn is_allowed(&self, host: &str) -> Option<&str> {
+        if self.allowed.is_empty() {
+            return None;
         }
+        under(&self.allowed, &clean(host))
     }
 
     /// The verdict with the reason when not flagged (for check-rules).
@@ -394,11 +563,26 @@ impl Lookalike {
         if let Some(d) = self.is_owned(host) {
             return Explanation::Owned(d.to_string());
         }
+        if let Some(d) = self.is_allowed(host) {
+            return Explanation::Allowed(d.to_string(), self.allow_file.clone());
+        }
         if let Some(h) = self.check(host) {
             return Explanation::Hit(h);
         }
+        let unfiltered = Lookalike {
+            min_confidence: Confidence::Low,
+            ..self.clone()
+        };
+        if let Some(h) = unfiltered.check(host) {
+            let why = format!(
+                "confidence {} is below MinConfidence {}",
+                h.confidence, self.min_confidence
+            );
+            return Explanation::Ordinary(h, why);
+        }
         let loose = Lookalike {
             word_filter: false,
+            min_confidence: Confidence::Low,
             ..self.clone()
         };
         match loose.check(host) {
@@ -417,7 +601,10 @@ impl Lookalike {
     /// Is `host` a lookalike of one of the brands? Does not allocate when it is not
     /// (ASCII names; `xn--` labels are decoded into a fresh string).
     pub fn check(&self, host: &str) -> Option<LookalikeHit> {
-        if self.brands.is_empty() || self.is_owned(host).is_some() {
+        if self.brands.is_empty()
+            || self.is_owned(host).is_some()
+            || self.is_allowed(host).is_some()
+        {
             return None;
         }
         let h = clean(host);
@@ -429,58 +616,76 @@ impl Lookalike {
             return None;
         }
         let body = &h[..h.len() - suffix_len - 1];
-        SCRATCH.with(|s| {
-            let mut s = s.borrow_mut();
-            let s = &mut *s;
-            s.skel.clear();
-            s.labels.clear();
-            s.raw.clear();
-            let mut at = 0;
-            for label in body.split('.') {
-                s.raw.push((at, at + label.len()));
-                at += label.len() + 1;
-            }
-            // First without `rn→m`/`vv→w` (so `ornage` stays a typo of `orange`), then,
-            // if the name has such pairs, with them; the closer match wins.
-            let mut best: Option<(Candidate, bool)> = None;
-            let mut collapsed = false;
-            for collapse in [false, true] {
+        SCRATCH
+            .with(|s| {
+                let mut s = s.borrow_mut();
+                let s = &mut *s;
                 s.skel.clear();
                 s.labels.clear();
-                let mut pairs = false;
+                s.raw.clear();
+                let mut at = 0;
                 for label in body.split('.') {
-                    let start = s.skel.len();
-                    let idn = push_label_skeleton(label, &mut s.skel, collapse);
-                    pairs |= has_pairs(&s.skel[start..]);
-                    s.labels.push((start, s.skel.len(), idn));
-                    s.skel.push(b'.');
+                    s.raw.push((at, at + label.len()));
+                    at += label.len() + 1;
                 }
-                s.skel.pop();
-                if let Some(c) = self.search(s, body) {
-                    if best.is_none_or(|(b, _)| c.rank() < b.rank()) {
-                        best = Some((c, pairs));
-                        collapsed = collapse;
+                // First without `rn→m`/`vv→w` (so `ornage` stays a typo of `orange`), then,
+                // if the name has such pairs, with them; the closer match wins.
+                let mut best: Option<(Candidate, bool)> = None;
+                let mut collapsed = false;
+                s.changed.clear();
+                for collapse in [false, true] {
+                    s.skel.clear();
+                    s.labels.clear();
+                    s.only_changed = collapse;
+                    let mut pairs = false;
+                    for label in body.split('.') {
+                        let start = s.skel.len();
+                        let idn = push_label_skeleton(label, &mut s.skel, collapse);
+                        let p = has_pairs(&s.skel[start..]);
+                        if !collapse {
+                            s.changed.push(p);
+                        }
+                        pairs |= p;
+                        s.labels.push((start, s.skel.len(), idn));
+                        s.skel.push(b'.');
+                    }
+                    s.skel.pop();
+                    // A unit that reads as an ordinary word before collapsing is not a
+                    // disguise (`barclay` is not `barday` ≈ barclays).
+                    let literal_word = |c: &Candidate| {
+                        let raw: Vec<&str> = body.split('.').collect();
+                        self.word_filter
+                            && common_words::common_enough(unit_text_raw(&raw, c.unit).as_bytes())
+                    };
+                    if let Some(c) = self
+                        .search(s, body)
+                        .filter(|c| !collapse || c.distance == 0 || !literal_word(c))
+                    {
+                        if best.is_none_or(|(b, _)| c.rank() < b.rank()) {
+                            best = Some((c, pairs));
+                            collapsed = collapse;
+                        }
+                    }
+                    if !collapse && !pairs {
+                        break;
                     }
                 }
-                if !collapse && !pairs {
-                    break;
+                let (best, _) = best?;
+                if !collapsed {
+                    // Rebuild the skeleton the winner was found in.
+                    s.skel.clear();
+                    s.labels.clear();
+                    for label in body.split('.') {
+                        let start = s.skel.len();
+                        let idn = push_label_skeleton(label, &mut s.skel, false);
+                        s.labels.push((start, s.skel.len(), idn));
+                        s.skel.push(b'.');
+                    }
+                    s.skel.pop();
                 }
-            }
-            let (best, _) = best?;
-            if !collapsed {
-                // Rebuild the skeleton the winner was found in.
-                s.skel.clear();
-                s.labels.clear();
-                for label in body.split('.') {
-                    let start = s.skel.len();
-                    let idn = push_label_skeleton(label, &mut s.skel, false);
-                    s.labels.push((start, s.skel.len(), idn));
-                    s.skel.push(b'.');
-                }
-                s.skel.pop();
-            }
-            Some(self.hit(best, s, body, &h[h.len() - suffix_len..]))
-        })
+                Some(self.hit(best, s, body, &h[h.len() - suffix_len..]))
+            })
+            .filter(|hit| hit.confidence >= self.min_confidence)
     }
 
     fn search(&self, s: &mut Scratch, body: &str) -> Option<Candidate> {
@@ -499,9 +704,11 @@ impl Lookalike {
                 *best = Some(c);
             }
         };
+        let (changed, only_changed) = (&s.changed, s.only_changed);
+        let unchanged = |li: usize| only_changed && !changed.get(li).copied().unwrap_or(true);
         for (li, &(ls, le, idn)) in labels.iter().enumerate() {
             let label = &skel[ls..le];
-            if label.is_empty() {
+            if label.is_empty() || (unchanged(li) && (li == 0 || unchanged(li - 1))) {
                 continue;
             }
             let raw_label = raw(li, idn);
@@ -596,7 +803,7 @@ impl Lookalike {
             }
             for (li, &(ls, le, idn)) in labels.iter().enumerate() {
                 let label = &skel[ls..le];
-                if label.len() < b.skel.len() + MIN_EXTRA {
+                if label.len() < b.skel.len() + MIN_EXTRA || unchanged(li) {
                     continue;
                 }
                 let mut tok_start = 0;
@@ -701,9 +908,11 @@ impl Lookalike {
         let b = &self.brands[c.brand];
         let matched = unit_text(&s.skel, &s.labels, c.unit);
         let mut technique = c.technique;
+        let mut disguised = false;
         if technique != Technique::IdnHomoglyph {
             let raw: Vec<&str> = body.split('.').collect();
             let plain = unit_text_raw(&raw, c.unit);
+            disguised = has_digit(&plain);
             let plain_d =
                 osa_within(plain.as_bytes(), &b.skel, usize::MAX >> 1).unwrap_or(usize::MAX);
             let tricked = if c.contained {
@@ -713,8 +922,25 @@ impl Lookalike {
             };
             if tricked {
                 technique = Technique::AsciiHomoglyph;
+            } else if c.distance == 0
+                && technique == Technique::Contains
+                && self.tld_word_beside(s, c.unit, &b.skel)
+            {
+                technique = Technique::TldWord;
             }
         }
+        let confidence = match technique {
+            Technique::IdnHomoglyph
+            | Technique::AsciiHomoglyph
+            | Technique::Contains
+            | Technique::TldWord => Confidence::High,
+            Technique::Split if c.distance == 0 => Confidence::High,
+            // A typo (or a split with one) that reads as a word or a name: `netfix` = net +
+            // fix, `mercadolibros` = mercado + libros, a rare word of the list.
+            // A digit in it is a disguise, not a word (`amel1`).
+            _ if !disguised && word_like(&matched, &b.skel, c.distance) => Confidence::Low,
+            _ => Confidence::Medium,
+        };
         let mut skeleton = String::from_utf8_lossy(&s.skel).into_owned();
         skeleton.push('.');
         skeleton.push_str(suffix);
@@ -724,6 +950,102 @@ impl Lookalike {
             distance: c.distance,
             skeleton,
             matched: String::from_utf8_lossy(&matched).into_owned(),
+            confidence,
+        }
+    }
+
+    /// Is a TLD or administration word beside the brand found verbatim as `unit`: in its
+    /// label (`paypalcom`, `paypal-gouv`, `particulier-paypal`), or, for a whole label, as
+    /// the first hyphen token of the next label (`paypal.gouv-portal.com`)?
+    fn tld_word_beside(&self, s: &Scratch, unit: Unit, brand: &[u8]) -> bool {
+        let (l, tok) = match unit {
+            Unit::Label(l) => (l, None),
+            Unit::Token(l, t) => (l, Some(t)),
+            _ => return false,
+        };
+        let Some(&(ls, le, _)) = s.labels.get(l) else {
+            return false;
+        };
+        let label = &s.skel[ls..le];
+        let tok_at: usize = match tok {
+            Some(t) => label
+                .split(|&c| c == b'-')
+                .take(t)
+                .map(|p| p.len() + 1)
+                .sum(),
+            None => 0,
+        };
+        let rest = label.get(tok_at..).unwrap_or_default();
+        let token = rest.split(|&c| c == b'-').next().unwrap_or_default();
+        if let Some(p) = find(token, brand) {
+            let start = tok_at + p;
+            if tld_word_around(label, start, start + brand.len()) {
+                return true;
+            }
+        }
+        // The brand as a whole label, the administration word in the next one.
+        label == brand
+            && s.labels
+                .get(l + 1)
+                .is_some_and(|&(ns, ne, _)| admin_piece(first_token(&s.skel[ns..ne])))
+    }
+}
+
+/// A typo unit that reads as a word or a name: in the word list at any frequency (rare
+/// words: common ones are vetoed before), or one word of a two-word brand swapped for
+/// another word of five letters or more, two edits away, the other word (five or more) kept
+/// (`mercadolibros` = mercado + libros, for mercadolibre): a shop or a name, not a slip
+/// of the finger.
+fn word_like(unit: &[u8], brand: &[u8], distance: usize) -> bool {
+    if common_words::contains(unit) {
+        return true;
+    }
+    // One edit is a slip (`sparrkasse`, `aliespress`), whatever words it makes.
+    if distance < 2 {
+        return false;
+    }
+    let n = unit.len().min(brand.len());
+    let p = unit
+        .iter()
+        .zip(brand)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(n);
+    let q = unit
+        .iter()
+        .rev()
+        .zip(brand.iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(n - p);
+    // The edit is in unit[p..unit.len() - q].
+    (3..unit.len().saturating_sub(2)).any(|cut| {
+        let (left, right) = unit.split_at(cut);
+        let word = |w: &[u8]| common_words::common_enough(w);
+        if !word(left) || !word(right) {
+            return false;
+        }
+        if cut <= p {
+            // Edit in the right part, the left one shared with the brand.
+            right.len() >= 5 && left.len() >= 5 && brand.starts_with(left)
+        } else if cut >= unit.len() - q {
+            left.len() >= 5 && right.len() >= 5 && brand.ends_with(right)
+        } else {
+            false
+        }
+    })
+}
+
+/// The entry of `set` that `host` equals or is under (`a.b.example.com` → `example.com`).
+fn under<'a>(set: &'a HashSet<String>, host: &str) -> Option<&'a str> {
+    let mut rest = host;
+    loop {
+        if let Some(d) = set.get(rest) {
+            return Some(d.as_str());
+        }
+        match rest.find('.') {
+            Some(i) => rest = &rest[i + 1..],
+            None => return None,
         }
     }
 }

@@ -396,6 +396,7 @@ impl<'a, W: Write> Matcher<'a, W> {
                         "Brand": h.brand,
                         "Technique": h.technique.to_string(),
                         "Distance": h.distance,
+                        "Confidence": h.confidence.to_string(),
                     }),
                 );
             }

@@ -182,6 +182,23 @@ pub fn describe_change(old: &RuleValues, new: &RuleValues) -> String {
                 o.min_brand_length,
                 n.min_brand_length,
             ));
+            parts.extend(scalar_change(
+                "lookalike MinConfidence",
+                o.min_confidence,
+                n.min_confidence,
+            ));
+            // The AllowFile is read again on every reload: say when its entries changed.
+            if o.allow != n.allow {
+                let count = |a: &Option<(String, Vec<String>)>| match a {
+                    Some((f, e)) => format!("{f} ({} entries)", e.len()),
+                    None => "none".to_string(),
+                };
+                parts.push(format!(
+                    "lookalike AllowFile {} → {}",
+                    count(&o.allow),
+                    count(&n.allow)
+                ));
+            }
         }
     }
     if parts.is_empty() {
@@ -458,5 +475,33 @@ mod tests {
             ]
         );
         assert!(changed_keys(&other_sections(&old), &other_sections(&old)).is_empty());
+    }
+
+    /// A reload reads `[LOOKALIKE] AllowFile` again: an entry added to the file stops the
+    /// rebuilt engine flagging that name, and the change is described.
+    #[test]
+    fn reload_rereads_the_allow_file() {
+        let dir = std::env::temp_dir().join(format!("csm-reload-allow-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let allow = dir.join("allow.txt");
+        std::fs::write(&allow, "# none yet\n").unwrap();
+        let text = format!(
+            "[SEARCH]\nSearchKeywords = zzzz\n[LOOKALIKE]\nEnabled = yes\nBrands = paypal\nAllowFile = {}\n",
+            allow.display()
+        );
+        let config = Config::parse("t.conf", &text).unwrap();
+        let (old, _, engine) = RuleValues::load(&config).unwrap();
+        assert!(engine.unwrap().check("paypal-login.example").is_some());
+        std::fs::write(&allow, "paypal-login.example\n").unwrap();
+        let (new, _, engine) = RuleValues::load(&config).unwrap();
+        assert_eq!(engine.unwrap().check("paypal-login.example"), None);
+        assert_eq!(
+            describe_change(&old, &new),
+            format!(
+                "lookalike AllowFile {0} (0 entries) → {0} (1 entries)",
+                allow.display()
+            )
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

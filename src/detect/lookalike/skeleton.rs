@@ -2,9 +2,11 @@
 //!
 //! From a host name to its confusable *skeleton*: `*.`, blanks and the trailing dot dropped,
 //! lower-cased ([`clean`]); each `xn--` label decoded (RFC 3492, [`punycode_decode`]) and
-//! NFKC-normalised; non-ASCII characters mapped through Unicode TR39 (`unicode-security`),
-//! accents dropped; then the ASCII tricks `0→o 1→l 3→e 5→s` (digit runs that read as
-//! numbers left alone) and, when asked, `rn→m`, `vv→w`.
+//! NFKC-normalised; non-ASCII characters mapped through the Cyrillic and Greek letters
+//! attackers' tools use (dnstwist's table, [`attacker_glyph`]), else Unicode TR39
+//! (`unicode-security`), accents dropped; then the ASCII tricks `0→o 1→l 3→e 4→a 5→s 6→b
+//! 7→t 8→b 9→g` (digit runs that read as numbers left alone) and, when asked, `rn→m`,
+//! `vv→w`, `cl→d`, `lc→k`.
 
 /// Lower-cased, without `*.`, surrounding blanks and the trailing dot. Borrows when it can.
 pub(super) fn clean(host: &str) -> std::borrow::Cow<'_, str> {
@@ -35,6 +37,16 @@ pub(super) fn push_label_skeleton(label: &str, out: &mut Vec<u8>, collapse: bool
 
 /// The confusable skeleton of one label (see the module doc), appended to `out`.
 pub(super) fn skeleton_label(label: &str, out: &mut Vec<u8>, collapse: bool) {
+    skeleton_label_pairs(label, out, collapse, true)
+}
+
+/// A brand's skeleton: `rn→m`, `vv→w` collapsed but not `cl`, `lc` (`barclays` stays
+/// itself; a name's `cl` read as `d` is matched against brands with a `d`).
+pub(super) fn skeleton_brand(label: &str, out: &mut Vec<u8>) {
+    skeleton_label_pairs(label, out, true, false)
+}
+
+fn skeleton_label_pairs(label: &str, out: &mut Vec<u8>, collapse: bool, all_pairs: bool) {
     let start = out.len();
     let mut skip = 0;
     for (i, c) in label.char_indices() {
@@ -49,13 +61,19 @@ pub(super) fn skeleton_label(label: &str, out: &mut Vec<u8>, collapse: bool) {
             let end = label.as_bytes().get(i + run).is_none_or(|&c| c == b'-');
             let number = run >= 3 || (run == 2 && end);
             for &d in &label.as_bytes()[i..i + run] {
-                out.push(if number { d } else { ascii_trick(d) });
+                // 4 6 7 8 9 read as letters only inside a word: `node4`, `web7` are numbers.
+                let inner = !end || matches!(d, b'0' | b'1' | b'3' | b'5');
+                out.push(if number || !inner { d } else { ascii_trick(d) });
             }
             skip = run - 1;
             continue;
         }
         if c.is_ascii() {
             out.push(ascii_trick(c.to_ascii_lowercase() as u8));
+            continue;
+        }
+        if let Some(m) = attacker_glyph(c) {
+            out.push(m);
             continue;
         }
         let mut buf = [0u8; 4];
@@ -85,14 +103,17 @@ pub(super) fn skeleton_label(label: &str, out: &mut Vec<u8>, collapse: bool) {
     if !collapse {
         return;
     }
-    // rn → m, vv → w, in place.
+    // rn → m, vv → w, cl → d, lc → k, in place.
     let mut w = start;
     let mut r = start;
     while r < out.len() {
         let c = out[r];
         let next = out.get(r + 1).copied();
-        if (c == b'r' && next == Some(b'n')) || (c == b'v' && next == Some(b'v')) {
-            out[w] = if c == b'r' { b'm' } else { b'w' };
+        if let Some(m) = next
+            .and_then(|n| pair_glyph(c, n))
+            .filter(|&m| all_pairs || m == b'm' || m == b'w')
+        {
+            out[w] = m;
             r += 2;
         } else {
             out[w] = c;
@@ -116,19 +137,90 @@ pub fn skeleton(host: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Digits standing in for letters (leetspeak, and the digit glyphs of dnstwist's ASCII
+/// homoglyph table): `0→o 1→l 3→e 4→a 5→s 6→b 7→t 8→b 9→g`.
 fn ascii_trick(c: u8) -> u8 {
     match c {
         b'0' => b'o',
         b'1' => b'l',
         b'3' => b'e',
+        b'4' => b'a',
         b'5' => b's',
+        b'6' => b'b',
+        b'7' => b't',
+        b'8' => b'b',
+        b'9' => b'g',
         _ => c,
     }
 }
 
-/// Whether the skeleton has a pair `rn`/`vv` that collapsing would change.
+/// Two letters read as one (dnstwist's ASCII homoglyph table): `rn→m vv→w cl→d lc→k`.
+fn pair_glyph(a: u8, b: u8) -> Option<u8> {
+    match (a, b) {
+        (b'r', b'n') => Some(b'm'),
+        (b'v', b'v') => Some(b'w'),
+        (b'c', b'l') => Some(b'd'),
+        (b'l', b'c') => Some(b'k'),
+        _ => None,
+    }
+}
+
+/// Whether the skeleton has a pair (`rn`, `vv`, `cl`, `lc`) that collapsing would change.
 pub(super) fn has_pairs(s: &[u8]) -> bool {
-    s.windows(2).any(|w| w == b"rn" || w == b"vv")
+    s.windows(2).any(|w| pair_glyph(w[0], w[1]).is_some())
+}
+
+/// Cyrillic and Greek letters that phishing tools substitute for Latin ones although
+/// Unicode TR39 confusables does not map them to that Latin letter (or to any ASCII
+/// letter): the latin_to_cyrillic table of dnstwist (м→m, т→t, к→k, ь→b, ԁ→d, һ→h, ԛ→q,
+/// ѵ→v, ԝ→w, ӏ→l, ԍ→g, …) with its common alternates (в→b, і→i, н→h), and the Greek
+/// lower-case letters read as Latin ones (η→n, ν→v, υ→u, ρ→p, τ→t, κ→k, γ→y, ε→e, ι→i,
+/// α→a, ο→o, β→b, ω→w, χ→x). Checked before TR39, for whole-script and mixed-script
+/// labels alike.
+fn attacker_glyph(c: char) -> Option<u8> {
+    Some(match c {
+        // Cyrillic
+        'а' => b'a',
+        'ь' | 'в' | 'б' => b'b',
+        'с' => b'c',
+        'ԁ' => b'd',
+        'е' | 'ё' | 'є' => b'e',
+        'ԍ' => b'g',
+        'һ' | 'н' => b'h',
+        'і' | 'ї' => b'i',
+        'ј' => b'j',
+        'к' | 'ҝ' | 'қ' => b'k',
+        'ӏ' => b'l',
+        'м' => b'm',
+        'п' => b'n',
+        'о' => b'o',
+        'р' => b'p',
+        'ԛ' => b'q',
+        'г' => b'r',
+        'ѕ' => b's',
+        'т' => b't',
+        'ц' | 'џ' => b'u',
+        'ѵ' => b'v',
+        'ԝ' | 'ш' => b'w',
+        'х' => b'x',
+        'у' => b'y',
+        // Greek
+        'α' | 'ά' => b'a',
+        'β' => b'b',
+        'ε' | 'έ' => b'e',
+        'η' | 'ή' => b'n',
+        'ι' | 'ί' | 'ϊ' => b'i',
+        'κ' => b'k',
+        'ν' => b'v',
+        'ο' | 'ό' => b'o',
+        'ρ' => b'p',
+        'τ' => b't',
+        'υ' | 'ύ' | 'μ' => b'u',
+        'ω' | 'ώ' => b'w',
+        'χ' => b'x',
+        'γ' => b'y',
+        _ => return None,
+    })
 }
 
 /// RFC 3492 punycode decoding of one label (without `xn--`); `None` when malformed.

@@ -56,9 +56,147 @@ fn pieces_around(label: &[u8], start: usize, end: usize) -> impl Iterator<Item =
     before.chain(after).filter(|(p, _)| !p.is_empty())
 }
 
-/// Is a piece of `label` around the brand at `label[start..end]` bait?
+/// Whether `piece` (one of [`pieces_around`]) is glued to the brand, in its hyphen token.
+fn glued(label: &[u8], start: usize, end: usize, piece: &[u8], before_brand: bool) -> bool {
+    let at = piece.as_ptr() as usize - label.as_ptr() as usize;
+    if before_brand {
+        at + piece.len() == start
+    } else {
+        at == end
+    }
+}
+
+/// Is a piece of `label` around the brand at `label[start..end]` bait (a bait word or a
+/// TLD / administration word)?
 pub(super) fn bait_around(label: &[u8], start: usize, end: usize) -> bool {
-    pieces_around(label, start, end).any(|(piece, before_brand)| is_bait(piece, before_brand))
+    pieces_around(label, start, end).any(|(piece, before_brand)| {
+        is_bait(piece, before_brand) || tld_word_at(label, start, end, piece, before_brand)
+    })
+}
+
+/// Is a piece of `label` around the brand at `label[start..end]` a TLD, registry or
+/// administration word (`paypalcom`, `paypal-gouv`, `particulier-paypal`)? Then the
+/// name imitates a domain or a public body: technique `tld-word`.
+pub(super) fn tld_word_around(label: &[u8], start: usize, end: usize) -> bool {
+    pieces_around(label, start, end)
+        .any(|(piece, before_brand)| tld_word_at(label, start, end, piece, before_brand))
+}
+
+/// Generic top-level and registry words glued or hyphenated to a brand to fake a domain
+/// (`brandcom.com`, `brand-net.org`, `brand-gov.online`; IANA's generic and sponsored TLDs
+/// and the second-level registry labels gov/gouv/gob/gub/go of many ccTLDs). `go` only
+/// with a country code after it (`gojp`).
+#[rustfmt::skip]
+const TLD_WORDS: &[&str] = &[
+    "com", "net", "org", "info", "biz", "edu", "gov", "govt", "gouv", "gob", "gub", "mil",
+    "int", "bund", "sede", "nic", "pa", "go",
+];
+
+/// Country codes (ISO 3166, as ccTLDs) of the bait table's languages and the countries
+/// that speak them, and the largest other markets: after a TLD word (`gouvfr`, `govbr`)
+/// or as a hyphen piece of their own (`brand-de`), never glued alone to the brand. Codes
+/// that are common words or bait as a piece of a name (`co`, `in`, `at`, `no`, `ma`, `my`,
+/// `id`) are only taken after a TLD word (`govin`, `goid`).
+#[rustfmt::skip]
+const COUNTRY_CODES: &[&str] = &[
+    "fr", "be", "ch", "lu", "ca", "de", "es", "mx", "ar", "cl", "pe", "ve", "uy", "it", "pt",
+    "br", "ao", "mz", "nl", "uk", "us", "au", "nz", "ie", "sg", "ph", "th", "vn", "jp",
+    "kr", "cn", "tw", "hk", "pl", "cz", "sk", "tr", "ro", "hu", "se", "dk", "fi", "ru", "ua",
+    "za", "ng", "dz", "tn", "eu",
+];
+
+/// Words for the state, its administrations and the citizen they serve, in the bait
+/// table's languages (English, French, Spanish, German, Italian, Portuguese, Dutch) and
+/// more of the word list's: put next to a bank or a shop to fake an official portal
+/// (`particulier-brand`, `brand-finanzamt`); see [`admin_word`].
+#[rustfmt::skip]
+const ADMIN_WORDS: &[&str] = &[
+    // en
+    "government", "govern", "federal", "ministry", "revenue", "citizen", "taxoffice",
+    "publicservice",
+    // fr
+    "gouvernement", "administration", "particulier", "particuliers", "servicepublic",
+    "ministere", "prefecture", "citoyen", "tresorpublic", "finances", "douane", "douanes",
+    // es
+    "gobierno", "administracion", "ministerio", "hacienda", "tributos", "tributaria",
+    "agencia", "ciudadano", "ciudadanos", "tramites", "aduana",
+    // de
+    "regierung", "finanzamt", "behoerde", "behorde", "verwaltung", "bundesamt",
+    "buerger", "burgerservice", "buergerservice", "steuer", "steueramt", "amtlich",
+    // it
+    "governo", "amministrazione", "ministero", "agenzia", "cittadino", "cittadini",
+    "entrate", "dogana", "comune",
+    // pt
+    "administracao", "cidadao", "receita", "tributario", "financas",
+    // nl
+    "overheid", "rijksoverheid", "belasting", "belastingdienst", "gemeente", "burgerzaken",
+    // more languages of the word list
+    "pemerintah", "kerajaan", "myndighet", "regeringen", "skatteverket", "hallitus",
+    "kormany", "urzad", "vlada", "guvern", "devlet",
+];
+
+/// A whole label's first hyphen token that is an administration word (`gouv`, `gov`,
+/// `finanzamt`; not `com` or a country code: `paypal.com.evil.example` is the brand's
+/// domain as a prefix, technique contains).
+pub(super) fn admin_piece(piece: &[u8]) -> bool {
+    admin_word(piece, false)
+        || ["gov", "govt", "gouv", "gob", "gub", "bund", "sede"]
+            .iter()
+            .any(|w| piece == w.as_bytes())
+}
+
+/// An administration word on the brand's side of the piece: it starts a piece after the
+/// brand (`paypal-finanzamt24`) or ends one before it (`monparticulier-paypal`), not
+/// buried in another word (`hausverwaltung` is property management).
+fn admin_word(piece: &[u8], before_brand: bool) -> bool {
+    ADMIN_WORDS.iter().any(|w| {
+        let w = w.as_bytes();
+        w.len() >= 5
+            && if before_brand {
+                piece.ends_with(w)
+            } else {
+                piece.starts_with(w)
+            }
+    })
+}
+
+/// [`is_tld_word`] for one of the [`pieces_around`] the brand at `label[start..end]`.
+fn tld_word_at(label: &[u8], start: usize, end: usize, piece: &[u8], before_brand: bool) -> bool {
+    let at = piece.as_ptr() as usize - label.as_ptr() as usize;
+    let next_after = !before_brand && (at == end || (at == end + 1 && label[end] == b'-'));
+    is_tld_word(
+        piece,
+        glued(label, start, end, piece, before_brand),
+        before_brand,
+        next_after,
+    )
+}
+
+/// See [`tld_word_around`]. `glued`: the piece touches the brand inside its token;
+/// `next_after`: it is the piece right after the brand. Administration words count on
+/// either side; short TLD words after the brand only (`paypalcom`; `compostera` is not
+/// com + poste); a country code alone only as the hyphen piece right after the brand
+/// (`paypal-de`; in `cafe-de-la-poste`, `de` is a word).
+fn is_tld_word(piece: &[u8], glued: bool, before_brand: bool, next_after: bool) -> bool {
+    if admin_word(piece, before_brand) {
+        return true;
+    }
+    if before_brand && glued {
+        return false;
+    }
+    let cc = |r: &[u8]| COUNTRY_CODES.iter().any(|c| c.as_bytes() == r);
+    if next_after && !glued && cc(piece) {
+        return true;
+    }
+    TLD_WORDS
+        .iter()
+        .any(|w| match piece.strip_prefix(w.as_bytes()) {
+            Some(b"") => *w != "go",
+            Some(rest) => {
+                cc(rest) || [&b"co"[..], b"in", b"at", b"no", b"ma", b"my", b"id"].contains(&rest)
+            }
+            None => false,
+        })
 }
 
 /// Derivational and inflectional endings (English, Romance languages, German, Dutch) that
@@ -96,7 +234,8 @@ const BAIT_WORDS: &[&str] = &[
     "apps", "mobile", "home",
     // verify, confirm, secure, unlock, password
     "verify", "verification", "verifier", "verificar", "verificacion", "verificacao",
-    "verifizieren", "verifica", "verifieren", "verificatie", "validate", "validation",
+    "verifizieren", "verifizierung", "verifica", "verifieren", "verificatie", "validate",
+    "validation", "validar", "validacao", "convalida", "bestaetigung", "bestatigung",
     "confirm", "confirmation", "confirmer", "confirmar", "bestaetigen", "bestatigen",
     "conferma", "bevestigen", "secure", "security", "securite", "seguridad", "seguranca",
     "sicherheit", "sicurezza", "beveiliging", "safe", "safety", "protect", "protection",
@@ -115,6 +254,7 @@ const BAIT_WORDS: &[&str] = &[
     "refund", "remboursement", "reembolso", "erstattung", "rueckerstattung", "rimborso",
     "terugbetaling", "invoice", "billing", "facture", "factura", "rechnung", "fattura",
     "fatura", "factuur", "bank", "banking", "banca", "card", "carte", "credit", "debit",
+    "tarjeta", "cartao", "karte", "bonifico", "transferencia", "ueberweisung",
     "cash", "money", "transfer", "wallet", "portefeuille", "billetera", "carteira",
     "portafoglio", "crypto", "exchange", "token", "tax", "amende", "multa", "bussgeld",
     "declaration", "vitale", "claim", "dispute", "resolution", "renew", "renewal",
@@ -213,7 +353,7 @@ pub(super) fn ordinary_compound(label: &[u8], start: usize, end: usize) -> bool 
     let last = label[end - 1];
     let mut words_around = true;
     for (piece, before_brand) in pieces_around(label, start, end) {
-        if is_bait(piece, before_brand) {
+        if is_bait(piece, before_brand) || tld_word_at(label, start, end, piece, before_brand) {
             return false;
         }
         // Right after the brand, in its token, an ending makes a derived word
