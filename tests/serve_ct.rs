@@ -225,3 +225,57 @@ fn monitor_with_a_serve_section_stores_rows_and_feeds_clients() {
     assert!(err.contains("published=35"), "{err}");
     assert_rows(&rows(&db_of(&dir), TABLE), &wants_of(&tcs), t0, t1);
 }
+
+/// `check-config --for serve` checks what `serve` reads besides `[SERVE]`: the CT logs,
+/// the database of their positions; `--for monitor` checks a `[SERVE]` section when the
+/// monitor has one.
+#[test]
+fn check_config_for_serve_checks_the_logs_and_monitor_checks_serve() {
+    let dir = TempDir::new("serve-ct-check");
+    let a = FakeLog::rfc6962(Vec::new());
+    let conf = serve_conf(&dir, &[&a]);
+    let out = run(
+        dir.path(),
+        &["check-config", "-c", &conf, "--for", "serve"],
+        None,
+    );
+    assert_eq!(out.code, Some(0), "{}\n{}", out.stdout, out.stderr);
+    for key in [
+        "SERVE.Listen = ",
+        "CTLOGS.LogList = ",
+        "CTLOGS.PollInterval = ",
+        "DATABASE.DBFile = ",
+        "SERVER.ACTServer = (not read by serve",
+    ] {
+        assert!(out.stdout.contains(key), "{key} in:\n{}", out.stdout);
+    }
+    let text = std::fs::read_to_string(dir.join(&conf)).unwrap();
+    dir.write(
+        &conf,
+        text.replace("PollInterval = 0.2", "PollInterval = often"),
+    );
+    let out = run(
+        dir.path(),
+        &["check-config", "-c", &conf, "--for", "serve"],
+        None,
+    );
+    assert_eq!(out.code, Some(2), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("[CTLOGS] PollInterval"),
+        "{}",
+        out.stderr
+    );
+
+    dir.write(&conf, text + "ClientBuffer = lots\n");
+    let out = run(
+        dir.path(),
+        &["check-config", "-c", &conf, "--for", "monitor"],
+        None,
+    );
+    assert_eq!(out.code, Some(2), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("[SERVE] ClientBuffer"),
+        "{}",
+        out.stderr
+    );
+}

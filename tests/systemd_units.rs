@@ -20,13 +20,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const UNITS: [&str; 3] = [
+const UNITS: [&str; 4] = [
     "certstreammonitor.service",
+    "certstreammonitor-serve.service",
     "certstreammonitor-scan.service",
     "certstreammonitor-scan.timer",
 ];
-const SERVICES: [&str; 2] = [
+const SERVICES: [&str; 3] = [
     "certstreammonitor.service",
+    "certstreammonitor-serve.service",
     "certstreammonitor-scan.service",
 ];
 /// Where the units expect the binary.

@@ -533,7 +533,7 @@ fn health(c: &Config, r: &mut Report) -> Result<(), ConfigError> {
 /// here: a monitor already running on it would make the check fail.
 fn metrics(c: &Config, r: &mut Report, target: Target) -> Result<(), ConfigError> {
     let s = MetricsSettings::from_config(c)?;
-    if target == Target::Monitor {
+    if target != Target::Scan {
         r.set(
             "METRICS",
             "Listen",
@@ -580,6 +580,9 @@ fn monitor(c: &Config, r: &mut Report) {
     });
     r.check(|r| health(c, r));
     r.check(|r| metrics(c, r, Target::Monitor));
+    if c.sections().contains(&"SERVE") {
+        serve_section(c, r);
+    }
 }
 
 fn scan(c: &Config, r: &mut Report) {
@@ -680,7 +683,26 @@ fn scan(c: &Config, r: &mut Report) {
 }
 
 /// What `serve` reads: `[SERVE]` (the TLS pair is loaded as `serve` loads it) and `[LOGGING]`.
+/// `serve` (without `--replay`: the replay needs only `[SERVE]` and `[LOGGING]`) reads
+/// the CT logs of `[CTLOGS]`, keeps their positions in `[DATABASE]`, reports misbehaving
+/// logs and stalls, and may expose metrics.
 fn serve(c: &Config, r: &mut Report) {
+    serve_section(c, r);
+    r.check(|r| logging(c, r));
+    r.check(|r| database(c, r));
+    r.set(
+        "SERVER",
+        "ACTServer",
+        "(not read by serve: it reads the logs of [CTLOGS])",
+    );
+    r.check(|r| ct_logs(c, &CtSettings::from_config(c)?, r));
+    r.check(|r| notifications(c, r));
+    r.check(|r| health(c, r));
+    r.check(|r| metrics(c, r, Target::Serve));
+}
+
+/// The `[SERVE]` keys (serve, and monitor when the section is there).
+fn serve_section(c: &Config, r: &mut Report) {
     r.check(|r| {
         let s = ServeSettings::from_config(c)?;
         r.set("SERVE", "Listen", s.listen.to_string());
@@ -709,7 +731,6 @@ fn serve(c: &Config, r: &mut Report) {
         }
         Ok(())
     });
-    r.check(|r| logging(c, r));
 }
 
 pub fn command(
