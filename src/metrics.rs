@@ -282,6 +282,21 @@ impl MetricsSettings {
         };
         Ok(MetricsSettings { listen, text_file })
     }
+
+    /// Serve `registry` at `Listen` when it is set; an address that cannot be bound is an
+    /// error naming the key of `config` (monitor, serve).
+    pub fn start_listener(
+        &self,
+        config: &Config,
+        registry: &Arc<Registry>,
+    ) -> Result<(), ConfigError> {
+        if let Some(addr) = self.listen {
+            MetricsListener::start(addr, registry.clone()).map_err(|e| {
+                config.key_error("METRICS", "Listen", format!("cannot listen on {addr}: {e}"))
+            })?;
+        }
+        Ok(())
+    }
 }
 
 /// `127.0.0.1:9464`, `[::1]:9464`, `0.0.0.0:9464`: an IP literal and a port (no name is

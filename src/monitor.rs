@@ -306,11 +306,7 @@ pub fn command(args: &MonitorArgs) -> Result<(), crate::Failure> {
     if matches!(input, Input::CtLogs(..)) {
         registry.add(log_metrics.clone());
     }
-    if let Some(addr) = metrics.listen {
-        crate::metrics::MetricsListener::start(addr, registry.clone()).map_err(|e| {
-            config.key_error("METRICS", "Listen", format!("cannot listen on {addr}: {e}"))
-        })?;
-    }
+    metrics.start_listener(&config, &registry)?;
     let stdout = std::io::stdout();
     // Stall alarms: not in replay mode (a file ends, it does not stall).
     let watch = match &input {
@@ -428,11 +424,7 @@ pub fn serve_command(args: &crate::serve::ServeArgs) -> Result<(), crate::Failur
     registry.add(log_metrics.clone());
     let watch = health::Health::start(&health_settings);
     registry.add(Arc::new(monitor_metrics::HealthMetrics(watch.clone())));
-    if let Some(addr) = metrics.listen {
-        crate::metrics::MetricsListener::start(addr, registry).map_err(|e| {
-            config.key_error("METRICS", "Listen", format!("cannot listen on {addr}: {e}"))
-        })?;
-    }
+    metrics.start_listener(&config, &registry)?;
     // `--wait-clients N`: the logs are read (and their positions advanced) once N clients
     // are there to receive what came in meanwhile.
     while hub.totals().clients < args.wait_clients {

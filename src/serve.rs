@@ -205,6 +205,7 @@ pub fn replay_command(args: &ServeArgs, replay: &str) -> Result<(), Failure> {
     crate::redact::register(&crate::secrets::in_config(&config));
     let settings = ServeSettings::from_config(&config)?;
     let log_settings = logging::LoggingSettings::from_config(&config)?;
+    let metrics = crate::metrics::MetricsSettings::from_config(&config)?;
     let replay = replay.to_string();
     let input: Box<dyn Read + Send> = if replay == "-" {
         Box::new(std::io::stdin())
@@ -217,13 +218,9 @@ pub fn replay_command(args: &ServeArgs, replay: &str) -> Result<(), Failure> {
     logging::init_long_running(&log_settings)?;
     shutdown::install_handlers();
     let (hub, server) = start(&settings)?;
-    if let Some(addr) = crate::metrics::MetricsSettings::from_config(&config)?.listen {
-        let registry = Arc::new(crate::metrics::Registry::new());
-        registry.add(hub.clone());
-        crate::metrics::MetricsListener::start(addr, registry).map_err(|e| {
-            config.key_error("METRICS", "Listen", format!("cannot listen on {addr}: {e}"))
-        })?;
-    }
+    let registry = Arc::new(crate::metrics::Registry::new());
+    registry.add(hub.clone());
+    metrics.start_listener(&config, &registry)?;
     while hub.totals().clients < args.wait_clients {
         if !shutdown::sleep(Duration::from_millis(20)) {
             break;

@@ -181,22 +181,7 @@ fn ct_log_answering_only_errors_is_a_stall() {
 fn certstream_connected_but_silent_then_flowing() {
     let dir = TempDir::new("health-silent");
     let flowing = Arc::new(AtomicBool::new(false));
-    let f = flowing.clone();
-    let server = WsServer::start(move |_, ws, ctl| {
-        let mut n = 0;
-        while !ctl.stopped() {
-            let msg = if f.load(Ordering::SeqCst) {
-                n += 1;
-                Cert::new(&[&format!("paypal-login-{n}.example.com")]).lite()
-            } else {
-                heartbeat()
-            };
-            if !send_all(ws, &[msg]) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    });
+    let server = silent_then_flowing_feed(flowing.clone());
     let conf = Conf {
         servers: vec![server.url()],
         ..Conf::default()

@@ -130,20 +130,7 @@ fn must(samples: &[Sample], name: &str, labels: &[(&str, &str)]) -> f64 {
 
 /// The port of `[METRICS] Listen = 127.0.0.1:0`, from the monitor's log line.
 fn metrics_port(p: &Proc) -> u16 {
-    let needle = "serving Prometheus metrics on http://127.0.0.1:";
-    assert!(
-        p.wait_stderr(needle, WAIT),
-        "no metrics listener; stderr:\n{}",
-        p.stderr()
-    );
-    let err = p.stderr();
-    let at = err.find(needle).unwrap() + needle.len();
-    err[at..]
-        .split(|c: char| !c.is_ascii_digit())
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
+    p.logged_port("serving Prometheus metrics on http://127.0.0.1:")
 }
 
 const LISTEN: &str = "\n[METRICS]\nListen = 127.0.0.1:0\n";
@@ -693,22 +680,7 @@ fn stall_gauge_follows_a_silent_certstream_feed() {
     use std::sync::Arc;
     let dir = TempDir::new("metrics-stall");
     let flowing = Arc::new(AtomicBool::new(false));
-    let f = flowing.clone();
-    let server = WsServer::start(move |_, ws, ctl| {
-        let mut n = 0;
-        while !ctl.stopped() {
-            let msg = if f.load(Ordering::SeqCst) {
-                n += 1;
-                Cert::new(&[&format!("paypal-login-{n}.example.com")]).lite()
-            } else {
-                heartbeat()
-            };
-            if !send_all(ws, &[msg]) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    });
+    let server = silent_then_flowing_feed(flowing.clone());
     let conf = Conf {
         servers: vec![server.url()],
         ..Conf::default()
@@ -783,16 +755,7 @@ fn serve_clients_sent_and_skipped() {
     // Opening the FIFO waits for serve to open it for reading.
     let mut w = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
     let port = metrics_port(&p);
-    let needle = "serving ws://127.0.0.1:";
-    assert!(p.wait_stderr(needle, WAIT), "{}", p.stderr());
-    let err = p.stderr();
-    let at = err.find(needle).unwrap() + needle.len();
-    let ws_port: u16 = err[at..]
-        .split(|c: char| !c.is_ascii_digit())
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let ws_port = p.logged_port("serving ws://127.0.0.1:");
     let (mut reader, _) = tungstenite::connect(format!("ws://127.0.0.1:{ws_port}/")).unwrap();
     if let tungstenite::stream::MaybeTlsStream::Plain(s) = reader.get_ref() {
         s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();

@@ -20,16 +20,7 @@ const SERVE: &str = "\n[SERVE]\nListen = 127.0.0.1:0\n";
 
 /// The port serve logged (`serving ws://127.0.0.1:PORT/ …`).
 fn served_port(p: &Proc) -> u16 {
-    let needle = "serving ws://127.0.0.1:";
-    assert!(p.wait_stderr(needle, WAIT), "not serving:\n{}", p.stderr());
-    let err = p.stderr();
-    let at = err.find(needle).unwrap() + needle.len();
-    err[at..]
-        .split(|c: char| !c.is_ascii_digit())
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
+    p.logged_port("serving ws://127.0.0.1:")
 }
 
 /// `[CTLOGS]` from the beginning of `logs`, plus `[SERVE]`; returns the file name.

@@ -291,6 +291,24 @@ impl Proc {
         wait_until(timeout, || self.stderr().contains(needle))
     }
 
+    /// The port logged right after `needle` (`serving ws://127.0.0.1:` → its port), once
+    /// the line is there; panics with the stderr when it does not come.
+    pub fn logged_port(&self, needle: &str) -> u16 {
+        assert!(
+            self.wait_stderr(needle, WAIT),
+            "no {needle:?} in stderr:\n{}",
+            self.stderr()
+        );
+        let err = self.stderr();
+        let at = err.find(needle).unwrap() + needle.len();
+        err[at..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
     /// Send SIGTERM to this child (by pid, with the `kill` command).
     pub fn sigterm(&self) {
         self.signal("TERM")
@@ -603,6 +621,29 @@ pub fn dns_entries(names: &[&str]) -> String {
 }
 
 /// The retired Python server's keepalive.
+/// A certstream server sending a heartbeat every 200 ms until `flowing` is set, then a
+/// certificate (`paypal-login-N.example.com`) every 200 ms: a feed that is connected but
+/// silent, then flows (stall alarm tests).
+pub fn silent_then_flowing_feed(
+    flowing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> WsServer {
+    WsServer::start(move |_, ws, ctl| {
+        let mut n = 0;
+        while !ctl.stopped() {
+            let msg = if flowing.load(std::sync::atomic::Ordering::SeqCst) {
+                n += 1;
+                Cert::new(&[&format!("paypal-login-{n}.example.com")]).lite()
+            } else {
+                heartbeat()
+            };
+            if !send_all(ws, &[msg]) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    })
+}
+
 pub fn heartbeat() -> String {
     r#"{"message_type":"heartbeat","timestamp":1509912803.959279}"#.to_string()
 }
