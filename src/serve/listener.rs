@@ -194,8 +194,19 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
 }
 
 /// Answer 503 without waiting (the socket buffer takes it or it is lost) and close.
+///
+/// Whatever of the request has already arrived is read first (never waited for): closing
+/// a socket with unread input sends a reset instead of the answer. The write side is then
+/// shut down so the answer is followed by a FIN.
 fn refuse_now(tcp: TcpStream, why: &str) {
     let _ = tcp.set_nonblocking(true);
+    let mut sink = [0u8; 4096];
+    for _ in 0..16 {
+        match (&tcp).read(&mut sink) {
+            Ok(n) if n > 0 => continue,
+            _ => break,
+        }
+    }
     let body = format!("{why}\n");
     let _ = (&tcp).write_all(
         format!(
@@ -204,6 +215,7 @@ fn refuse_now(tcp: TcpStream, why: &str) {
         )
         .as_bytes(),
     );
+    let _ = tcp.shutdown(Shutdown::Write);
 }
 
 /// A TCP stream whose reads and writes fail once `deadline` has passed, each waiting at
