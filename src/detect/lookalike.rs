@@ -37,7 +37,7 @@ mod words;
 pub use skeleton::skeleton;
 
 use crate::config::{parse_python_int, split_list, Config, ConfigError};
-use distance::{mask, osa_within};
+use distance::{mask, more_bits_than, osa_within};
 use skeleton::{clean, has_pairs, push_label_skeleton, skeleton_brand};
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -402,6 +402,11 @@ pub struct Lookalike {
     min_len: usize,
     min_confidence: Confidence,
     max_brand: usize,
+    /// Shortest token a fuzzy brand can be contained in (`usize::MAX` if none).
+    min_contained: usize,
+    /// For each unit length up to `max_brand`, the brands (in configured order) whose
+    /// length is within their max distance of it.
+    by_len: Vec<Vec<usize>>,
     /// The common-word checks (off only to explain what they vetoed).
     word_filter: bool,
 }
@@ -502,6 +507,22 @@ impl Lookalike {
             .map(|b| b.skel.len() + b.max_d)
             .max()
             .unwrap_or(0);
+        let by_len = (0..=max_brand)
+            .map(|n| {
+                (0..brands.len())
+                    .filter(|&bi| {
+                        let b: &Brand = &brands[bi];
+                        n + b.max_d >= b.skel.len() && n <= b.skel.len() + b.max_d
+                    })
+                    .collect()
+            })
+            .collect();
+        let min_contained = brands
+            .iter()
+            .filter(|b| b.fuzzy)
+            .map(|b| b.skel.len() + MIN_EXTRA)
+            .min()
+            .unwrap_or(usize::MAX);
         let (allow_file, allowed) = match &settings.allow {
             Some((file, entries)) => (file.clone(), entries.iter().cloned().collect()),
             None => (String::new(), HashSet::new()),
@@ -514,6 +535,8 @@ impl Lookalike {
             min_len: settings.min_brand_length,
             min_confidence: settings.min_confidence,
             max_brand,
+            min_contained,
+            by_len,
             word_filter: true,
         }
     }
@@ -600,14 +623,26 @@ impl Lookalike {
 
     /// Is `host` a lookalike of one of the brands? Does not allocate when it is not
     /// (ASCII names; `xn--` labels are decoded into a fresh string).
+    ///
+    /// Owned and allowed names are looked up only for a hit: the verdict is the same, and
+    /// the few hash lookups per suffix would cost more than the search itself on the
+    /// ordinary names that make up nearly all of a CT feed.
     pub fn check(&self, host: &str) -> Option<LookalikeHit> {
-        if self.brands.is_empty()
-            || self.is_owned(host).is_some()
-            || self.is_allowed(host).is_some()
-        {
+        if self.brands.is_empty() {
             return None;
         }
         let h = clean(host);
+        let hit = self.search_host(&h)?;
+        if under(&self.owned, &h).is_some()
+            || (!self.allowed.is_empty() && under(&self.allowed, &h).is_some())
+        {
+            return None;
+        }
+        Some(hit)
+    }
+
+    /// [`Lookalike::check`] of a cleaned name, owned and allowed names not excluded.
+    fn search_host(&self, h: &str) -> Option<LookalikeHit> {
         let suffix_len = match psl::suffix(h.as_bytes()) {
             Some(s) => s.as_bytes().len(),
             None => 0,
@@ -796,21 +831,28 @@ impl Lookalike {
         }
         // Containment: the brand inside a longer hyphen token (`mypaypalaccount`), unless
         // the token is a real word (`pineapple`) or the brand is glued to ordinary words
-        // only (`orangetheory`); see `ordinary_compound`.
-        for (bi, b) in self.brands.iter().enumerate() {
-            if !b.fuzzy {
+        // only (`orangetheory`); see `ordinary_compound`. The first brand (in configured
+        // order) found in any token wins, at its first token. Tokens are walked once, each
+        // brand tried only where the token has all its letters (`mask`).
+        let mut found: Option<Candidate> = None;
+        for (li, &(ls, le, idn)) in labels.iter().enumerate() {
+            let label = &skel[ls..le];
+            if label.len() < self.min_contained || unchanged(li) {
                 continue;
             }
-            for (li, &(ls, le, idn)) in labels.iter().enumerate() {
-                let label = &skel[ls..le];
-                if label.len() < b.skel.len() + MIN_EXTRA || unchanged(li) {
+            let mut tok_start = 0;
+            for (ti, tok) in label.split(|&c| c == b'-').enumerate() {
+                let at = tok_start;
+                tok_start += tok.len() + 1;
+                if tok.len() < self.min_contained {
                     continue;
                 }
-                let mut tok_start = 0;
-                for (ti, tok) in label.split(|&c| c == b'-').enumerate() {
-                    let at = tok_start;
-                    tok_start += tok.len() + 1;
-                    if tok.len() < b.skel.len() + MIN_EXTRA {
+                let tok_mask = mask(tok);
+                for (bi, b) in self.brands.iter().enumerate() {
+                    if found.is_some_and(|f| f.brand <= bi) {
+                        break;
+                    }
+                    if !b.fuzzy || tok.len() < b.skel.len() + MIN_EXTRA || b.mask & !tok_mask != 0 {
                         continue;
                     }
                     let Some(p) = find(tok, &b.skel) else {
@@ -833,17 +875,18 @@ impl Lookalike {
                     } else {
                         Technique::Contains
                     };
-                    return Some(Candidate {
+                    found = Some(Candidate {
                         brand: bi,
                         unit: Unit::Token(li, ti),
                         distance: 0,
                         technique,
                         contained: true,
                     });
+                    break;
                 }
             }
         }
-        None
+        found
     }
 
     fn compare(
@@ -860,12 +903,14 @@ impl Lookalike {
         if unit.len() > self.max_brand {
             return;
         }
+        let within_reach = match self.by_len.get(unit.len()) {
+            Some(b) if !b.is_empty() => b,
+            _ => return,
+        };
         let m = mask(unit);
-        for (bi, b) in self.brands.iter().enumerate() {
-            if unit.len() + b.max_d < b.skel.len() || unit.len() > b.skel.len() + b.max_d {
-                continue;
-            }
-            if (b.mask & !m).count_ones() as usize > b.max_d {
+        for &bi in within_reach {
+            let b = &self.brands[bi];
+            if more_bits_than(b.mask & !m, b.max_d) {
                 continue;
             }
             let bound = match best {

@@ -48,6 +48,23 @@ pub(super) fn skeleton_brand(label: &str, out: &mut Vec<u8>) {
 
 fn skeleton_label_pairs(label: &str, out: &mut Vec<u8>, collapse: bool, all_pairs: bool) {
     let start = out.len();
+    let bytes = label.as_bytes();
+    if label.is_ascii() {
+        // Nearly every CT name: bytes, no character decoding.
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i].is_ascii_digit() {
+                i += push_digit_run(bytes, i, out);
+            } else {
+                out.push(bytes[i].to_ascii_lowercase());
+                i += 1;
+            }
+        }
+        if collapse {
+            collapse_pairs(out, start, all_pairs);
+        }
+        return;
+    }
     let mut skip = 0;
     for (i, c) in label.char_indices() {
         if skip > 0 {
@@ -55,21 +72,11 @@ fn skeleton_label_pairs(label: &str, out: &mut Vec<u8>, collapse: bool, all_pair
             continue;
         }
         if c.is_ascii_digit() {
-            // `paypa1`, `g00gle`: digits standing in for letters. But a run of three or more
-            // digits, or of two ending a token (`app13`, `web01`), is a number.
-            let run = label[i..].bytes().take_while(u8::is_ascii_digit).count();
-            let end = label.as_bytes().get(i + run).is_none_or(|&c| c == b'-');
-            let number = run >= 3 || (run == 2 && end);
-            for &d in &label.as_bytes()[i..i + run] {
-                // 4 6 7 8 9 read as letters only inside a word: `node4`, `web7` are numbers.
-                let inner = !end || matches!(d, b'0' | b'1' | b'3' | b'5');
-                out.push(if number || !inner { d } else { ascii_trick(d) });
-            }
-            skip = run - 1;
+            skip = push_digit_run(bytes, i, out) - 1;
             continue;
         }
         if c.is_ascii() {
-            out.push(ascii_trick(c.to_ascii_lowercase() as u8));
+            out.push(c.to_ascii_lowercase() as u8);
             continue;
         }
         if let Some(m) = attacker_glyph(c) {
@@ -100,10 +107,29 @@ fn skeleton_label_pairs(label: &str, out: &mut Vec<u8>, collapse: bool, all_pair
             }
         }
     }
-    if !collapse {
-        return;
+    if collapse {
+        collapse_pairs(out, start, all_pairs);
     }
-    // rn → m, vv → w, cl → d, lc → k, in place.
+}
+
+/// The digit run starting at `i`, appended to `out`; returns its length.
+///
+/// `paypa1`, `g00gle`: digits standing in for letters. But a run of three or more digits,
+/// or of two ending a token (`app13`, `web01`), is a number.
+fn push_digit_run(label: &[u8], i: usize, out: &mut Vec<u8>) -> usize {
+    let run = label[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let end = label.get(i + run).is_none_or(|&c| c == b'-');
+    let number = run >= 3 || (run == 2 && end);
+    for &d in &label[i..i + run] {
+        // 4 6 7 8 9 read as letters only inside a word: `node4`, `web7` are numbers.
+        let inner = !end || matches!(d, b'0' | b'1' | b'3' | b'5');
+        out.push(if number || !inner { d } else { ascii_trick(d) });
+    }
+    run
+}
+
+/// `rn → m`, `vv → w` (and, with `all_pairs`, `cl → d`, `lc → k`) in `out[start..]`, in place.
+fn collapse_pairs(out: &mut Vec<u8>, start: usize, all_pairs: bool) {
     let mut w = start;
     let mut r = start;
     while r < out.len() {
@@ -167,7 +193,8 @@ fn pair_glyph(a: u8, b: u8) -> Option<u8> {
 
 /// Whether the skeleton has a pair (`rn`, `vv`, `cl`, `lc`) that collapsing would change.
 pub(super) fn has_pairs(s: &[u8]) -> bool {
-    s.windows(2).any(|w| pair_glyph(w[0], w[1]).is_some())
+    s.windows(2)
+        .any(|w| matches!(w, [b'r', b'n'] | [b'v', b'v'] | [b'c', b'l'] | [b'l', b'c']))
 }
 
 /// Cyrillic and Greek letters that phishing tools substitute for Latin ones although
