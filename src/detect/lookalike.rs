@@ -401,11 +401,10 @@ pub struct Lookalike {
     allow_file: String,
     min_len: usize,
     min_confidence: Confidence,
-    max_brand: usize,
     /// Shortest token a fuzzy brand can be contained in (`usize::MAX` if none).
     min_contained: usize,
-    /// For each unit length up to `max_brand`, the brands (in configured order) whose
-    /// length is within their max distance of it.
+    /// For each unit length up to the longest brand plus its distance, the brands (in
+    /// configured order) whose length is within their max distance of it.
     by_len: Vec<Vec<usize>>,
     /// The common-word checks (off only to explain what they vetoed).
     word_filter: bool,
@@ -534,7 +533,6 @@ impl Lookalike {
             allow_file,
             min_len: settings.min_brand_length,
             min_confidence: settings.min_confidence,
-            max_brand,
             min_contained,
             by_len,
             word_filter: true,
@@ -658,11 +656,6 @@ impl Lookalike {
                 s.skel.clear();
                 s.labels.clear();
                 s.raw.clear();
-                let mut at = 0;
-                for label in body.split('.') {
-                    s.raw.push((at, at + label.len()));
-                    at += label.len() + 1;
-                }
                 // First without `rn→m`/`vv→w` (so `ornage` stays a typo of `orange`), then,
                 // if the name has such pairs, with them; the closer match wins.
                 let mut best: Option<(Candidate, bool)> = None;
@@ -673,14 +666,17 @@ impl Lookalike {
                     s.labels.clear();
                     s.only_changed = collapse;
                     let mut pairs = false;
+                    let mut at = 0;
                     for label in body.split('.') {
                         let start = s.skel.len();
                         let idn = push_label_skeleton(label, &mut s.skel, collapse);
-                        let p = has_pairs(&s.skel[start..]);
                         if !collapse {
+                            s.raw.push((at, at + label.len()));
+                            at += label.len() + 1;
+                            let p = has_pairs(&s.skel[start..]);
                             s.changed.push(p);
+                            pairs |= p;
                         }
-                        pairs |= p;
                         s.labels.push((start, s.skel.len(), idn));
                         s.skel.push(b'.');
                     }
@@ -751,7 +747,7 @@ impl Lookalike {
                 label,
                 Unit::Label(li),
                 idn,
-                Some((label, 0, has_digit(raw_label))),
+                Some((label, 0, raw_label)),
                 &mut best,
                 &mut consider,
             );
@@ -766,7 +762,7 @@ impl Lookalike {
                             tok,
                             Unit::Token(li, ti),
                             idn,
-                            Some((label, start, has_digit(raw_tok))),
+                            Some((label, start, raw_tok)),
                             &mut best,
                             &mut consider,
                         );
@@ -776,7 +772,7 @@ impl Lookalike {
                     if let Some((p, raw_p)) = prev {
                         if !p.is_empty()
                             && !tok.is_empty()
-                            && p.len() + tok.len() <= self.max_brand
+                            && self.reachable(p.len() + tok.len())
                             && !all_digits(raw_p.as_bytes())
                             && !all_digits(raw_tok.as_bytes())
                         {
@@ -806,7 +802,7 @@ impl Lookalike {
                 let first = first_token(label);
                 if !prev.is_empty()
                     && !first.is_empty()
-                    && prev.len() + first.len() <= self.max_brand
+                    && self.reachable(prev.len() + first.len())
                     && !all_digits(last_token(raw(li - 1, pidn).as_bytes()))
                     && !all_digits(first_token(raw_label.as_bytes()))
                 {
@@ -889,20 +885,23 @@ impl Lookalike {
         found
     }
 
+    /// Whether some brand is within its distance of a unit of `len` bytes.
+    fn reachable(&self, len: usize) -> bool {
+        self.by_len.get(len).is_some_and(|b| !b.is_empty())
+    }
+
     fn compare(
         &self,
         unit: &[u8],
         which: Unit,
         idn: bool,
-        // The label, where `unit` starts in it, and whether the unit's raw text has digits,
-        // for whole labels and hyphen tokens; `None` for joined pairs.
-        within: Option<(&[u8], usize, bool)>,
+        // The label, where `unit` starts in it, and the unit's raw text (looked at for
+        // digits only when a brand is near), for whole labels and hyphen tokens; `None`
+        // for joined pairs.
+        within: Option<(&[u8], usize, &str)>,
         best: &mut Option<Candidate>,
         consider: &mut impl FnMut(Candidate, &mut Option<Candidate>),
     ) {
-        if unit.len() > self.max_brand {
-            return;
-        }
         let within_reach = match self.by_len.get(unit.len()) {
             Some(b) if !b.is_empty() => b,
             _ => return,
@@ -918,7 +917,8 @@ impl Lookalike {
                 None => b.max_d,
             };
             if let Some(d) = osa_within(unit, &b.skel, bound) {
-                if !idn && self.word_filter && !plausible(unit, &b.skel, d, within) {
+                let within_digits = within.map(|(l, at, raw)| (l, at, has_digit(raw)));
+                if !idn && self.word_filter && !plausible(unit, &b.skel, d, within_digits) {
                     continue;
                 }
                 let joined = within.is_none();

@@ -7,14 +7,24 @@
 /// The set of letters and digits in `s` (bit 63: anything else), to rule out pairs that
 /// differ in more letters than the allowed distance before computing it.
 pub(super) fn mask(s: &[u8]) -> u64 {
-    s.iter().fold(0u64, |m, &c| {
-        m | match c {
-            b'a'..=b'z' => 1 << (c - b'a'),
-            b'0'..=b'9' => 1 << (26 + c - b'0'),
-            _ => 1 << 63,
-        }
-    })
+    s.iter().fold(0u64, |m, &c| m | MASK_BIT[c as usize])
 }
+
+/// Each byte's bit in a [`mask`] (a table: this runs on every unit of every name).
+static MASK_BIT: [u64; 256] = {
+    let mut t = [1u64 << 63; 256];
+    let mut c = 0;
+    while c < 26 {
+        t[b'a' as usize + c] = 1 << c;
+        c += 1;
+    }
+    let mut d = 0;
+    while d < 10 {
+        t[b'0' as usize + d] = 1 << (26 + d);
+        d += 1;
+    }
+    t
+};
 
 /// Whether `x` has more than `k` bits set: letters of a brand missing from a unit, each
 /// costing at least one edit. Without a `popcnt` instruction (not in the x86-64 baseline
@@ -107,6 +117,24 @@ mod tests {
         assert_eq!(osa_within(b"paypl", b"paypal", 2), Some(1));
         assert_eq!(osa_within(b"shop", b"paypal", 2), None);
         assert_eq!(osa_within(b"microsfot", b"microsoft", 2), Some(1));
+    }
+
+    #[test]
+    fn mask_table() {
+        for (s, want) in [
+            ("", 0u64),
+            ("a", 1),
+            ("z", 1 << 25),
+            ("0", 1 << 26),
+            ("9", 1 << 35),
+            ("aa", 1),
+            ("ab9", 0b11 | 1 << 35),
+            ("-", 1 << 63),
+            ("A", 1 << 63),
+            ("é", 1 << 63),
+        ] {
+            assert_eq!(mask(s.as_bytes()), want, "{s}");
+        }
     }
 
     #[test]
