@@ -423,6 +423,9 @@ struct Scratch {
     /// (start, end) of each label in the lower-cased body, for its digits.
     raw: Vec<(usize, usize)>,
     join: Vec<u8>,
+    /// (label, token, start, end in the label) of the tokens long enough to contain a
+    /// brand, met by the unit walk and searched for containment after it.
+    long_tokens: Vec<(usize, usize, usize, usize)>,
     /// Per label: whether collapsing pairs (`rn`, `cl`, …) changes its skeleton.
     changed: Vec<bool>,
     /// The collapsed pass: search only units touching a changed label (the others give
@@ -737,6 +740,7 @@ impl Lookalike {
         };
         let (changed, only_changed) = (&s.changed, s.only_changed);
         let unchanged = |li: usize| only_changed && !changed.get(li).copied().unwrap_or(true);
+        s.long_tokens.clear();
         for (li, &(ls, le, idn)) in labels.iter().enumerate() {
             let label = &skel[ls..le];
             if label.is_empty() || (unchanged(li) && (li == 0 || unchanged(li - 1))) {
@@ -751,6 +755,7 @@ impl Lookalike {
                 &mut best,
                 &mut consider,
             );
+            let long = label.len() >= self.min_contained && !unchanged(li);
             if label.contains(&b'-') {
                 let mut prev: Option<(&[u8], &str)> = None;
                 let mut start = 0;
@@ -766,6 +771,9 @@ impl Lookalike {
                             &mut best,
                             &mut consider,
                         );
+                    }
+                    if long && tok.len() >= self.min_contained {
+                        s.long_tokens.push((li, ti, start, start + tok.len()));
                     }
                     start += tok.len() + 1;
                     // A number is not half of a split brand (`app-14` is not `app14` ≈ apple).
@@ -793,6 +801,8 @@ impl Lookalike {
                     }
                     prev = Some((tok, raw_tok));
                 }
+            } else if long {
+                s.long_tokens.push((li, 0, 0, label.len()));
             }
             // Across a dot: the previous label's last hyphen token and this label's first
             // (`pa.ypal`, and `fed.ex-security`, `verify-spo.tify`).
@@ -831,55 +841,46 @@ impl Lookalike {
         // order) found in any token wins, at its first token. Tokens are walked once, each
         // brand tried only where the token has all its letters (`mask`).
         let mut found: Option<Candidate> = None;
-        for (li, &(ls, le, idn)) in labels.iter().enumerate() {
+        for &(li, ti, at, end) in &s.long_tokens {
+            let (ls, le, idn) = labels[li];
             let label = &skel[ls..le];
-            if label.len() < self.min_contained || unchanged(li) {
-                continue;
-            }
-            let mut tok_start = 0;
-            for (ti, tok) in label.split(|&c| c == b'-').enumerate() {
-                let at = tok_start;
-                tok_start += tok.len() + 1;
-                if tok.len() < self.min_contained {
-                    continue;
-                }
-                let tok_mask = mask(tok);
-                for (bi, b) in self.brands.iter().enumerate() {
-                    if found.is_some_and(|f| f.brand <= bi) {
-                        break;
-                    }
-                    if !b.fuzzy || tok.len() < b.skel.len() + MIN_EXTRA || b.mask & !tok_mask != 0 {
-                        continue;
-                    }
-                    let Some(p) = find(tok, &b.skel) else {
-                        continue;
-                    };
-                    let disguised = has_digit(raw(li, idn).split('-').nth(ti).unwrap_or(""));
-                    let (from, to) = (at + p, at + p + b.skel.len());
-                    // A short brand inside an unknown longer token is mostly coincidence
-                    // (`viberti`, `icicibaby`): only bait beside it makes it a lookalike.
-                    if !idn
-                        && !disguised
-                        && self.word_filter
-                        && (ordinary_compound(label, from, to)
-                            || (b.skel.len() < SHORT_BRAND && !bait_around(label, from, to)))
-                    {
-                        continue;
-                    }
-                    let technique = if idn {
-                        Technique::IdnHomoglyph
-                    } else {
-                        Technique::Contains
-                    };
-                    found = Some(Candidate {
-                        brand: bi,
-                        unit: Unit::Token(li, ti),
-                        distance: 0,
-                        technique,
-                        contained: true,
-                    });
+            let tok = &label[at..end];
+            let tok_mask = mask(tok);
+            for (bi, b) in self.brands.iter().enumerate() {
+                if found.is_some_and(|f| f.brand <= bi) {
                     break;
                 }
+                if !b.fuzzy || tok.len() < b.skel.len() + MIN_EXTRA || b.mask & !tok_mask != 0 {
+                    continue;
+                }
+                let Some(p) = find(tok, &b.skel) else {
+                    continue;
+                };
+                let disguised = has_digit(raw(li, idn).split('-').nth(ti).unwrap_or(""));
+                let (from, to) = (at + p, at + p + b.skel.len());
+                // A short brand inside an unknown longer token is mostly coincidence
+                // (`viberti`, `icicibaby`): only bait beside it makes it a lookalike.
+                if !idn
+                    && !disguised
+                    && self.word_filter
+                    && (ordinary_compound(label, from, to)
+                        || (b.skel.len() < SHORT_BRAND && !bait_around(label, from, to)))
+                {
+                    continue;
+                }
+                let technique = if idn {
+                    Technique::IdnHomoglyph
+                } else {
+                    Technique::Contains
+                };
+                found = Some(Candidate {
+                    brand: bi,
+                    unit: Unit::Token(li, ti),
+                    distance: 0,
+                    technique,
+                    contained: true,
+                });
+                break;
             }
         }
         found

@@ -52,7 +52,9 @@ pub(super) fn osa_within(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
     if n == 0 || m == 0 {
         return Some(n.max(m)).filter(|&d| d <= max);
     }
-    const CAP: usize = 128;
+    // Rows on the stack, small enough to clear cheaply on every call (brands are short;
+    // a longer one takes the allocating version).
+    const CAP: usize = 32;
     if m + 1 > CAP {
         return osa_vec(a, b).filter(|&d| d <= max);
     }
@@ -117,6 +119,13 @@ mod tests {
         assert_eq!(osa_within(b"paypl", b"paypal", 2), Some(1));
         assert_eq!(osa_within(b"shop", b"paypal", 2), None);
         assert_eq!(osa_within(b"microsfot", b"microsoft", 2), Some(1));
+        // Longer than the stack rows: the allocating version, same answers.
+        let long = b"creditagricolebanquepopulaireparis";
+        let mut swapped = *long;
+        swapped.swap(3, 4);
+        assert_eq!(osa_within(&swapped, long, 2), Some(1));
+        assert_eq!(osa_within(&long[1..], long, 2), Some(1));
+        assert_eq!(osa_within(b"shop", long, 2), None);
     }
 
     #[test]

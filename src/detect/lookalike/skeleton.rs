@@ -12,7 +12,12 @@
 pub(super) fn clean(host: &str) -> std::borrow::Cow<'_, str> {
     let h = host.trim().trim_end_matches('.');
     let h = h.strip_prefix("*.").unwrap_or(h);
-    if h.bytes().any(|c| c.is_ascii_uppercase() || !c.is_ascii()) {
+    // A fold without early exit: the compiler vectorises it, and nearly every name is
+    // lower-case ASCII already.
+    let lower_ascii = h
+        .bytes()
+        .fold(true, |ok, c| ok & !c.is_ascii_uppercase() & c.is_ascii());
+    if !lower_ascii {
         std::borrow::Cow::Owned(h.to_lowercase())
     } else {
         std::borrow::Cow::Borrowed(h)
