@@ -1239,6 +1239,70 @@ fn ping_flood_then_silence_moves_to_the_next_server() {
     assert_eq!(p.stop().code(), Some(0));
 }
 
+/// A server that keeps sending heartbeats (application data, so the idle timer never
+/// fires) and pings, but never reads: the pongs pile up until a write blocks. That write
+/// gets 10 s (the connect timeout), then the connection is dropped and the next server
+/// tried. Without the write deadline the client would stay blocked on this server.
+#[test]
+fn a_write_that_cannot_finish_drops_the_connection() {
+    let dir = TempDir::new("write-deadline");
+    let hog = WsServer::start(|_, ws, ctl| {
+        let _ = ws
+            .get_ref()
+            .set_write_timeout(Some(Duration::from_millis(100)));
+        let payload = vec![b'p'; 125];
+        let mut last_heartbeat = std::time::Instant::now();
+        let t0 = std::time::Instant::now();
+        while t0.elapsed() < Duration::from_secs(120) && !ctl.stopped() {
+            let msg = if last_heartbeat.elapsed() >= Duration::from_millis(300) {
+                last_heartbeat = std::time::Instant::now();
+                Message::Text(heartbeat().into())
+            } else {
+                Message::Ping(payload.clone().into())
+            };
+            // Never read. A write that times out stays buffered and is retried.
+            let sent = match ws.write(msg) {
+                Ok(()) => ws.flush(),
+                Err(e) => Err(e),
+            };
+            match sent {
+                Ok(()) => {}
+                Err(tungstenite::Error::Io(e))
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(_) => return,
+            }
+        }
+    });
+    let good = serve_once(vec![Cert::new(&["paypal-login.after-hog.example"]).lite()]);
+    let mut conf = conf_for(vec![hog.url(), good.url()]);
+    // Neither timer can end the connection: only the write deadline can.
+    conf.server_extra = vec!["IdleTimeout = 600".into(), "PingInterval = 600".into()];
+    let cfg = conf.write(&dir);
+    let mut p = Proc::monitor(&dir, &cfg);
+    let db = db_path(&dir);
+    let moved = wait_until(Duration::from_secs(60), || {
+        rows(&db, TABLE)
+            .iter()
+            .any(|r| r.domain == "paypal-login.after-hog.example")
+    });
+    let err = p.stderr();
+    assert!(
+        moved,
+        "still on the server that never reads after 60 s:\n{}",
+        tail(&err)
+    );
+    assert!(
+        err.lines().any(|l| l.starts_with("[ERROR:certstream]")
+            && l.contains("answering a ping: the server took no data for")),
+        "the blocked write is what ended the connection:\n{}",
+        tail(&err)
+    );
+    assert_eq!(p.stop().code(), Some(0));
+}
+
 /// SIGTERM while another process holds the DB write lock: the monitor does not wait a busy
 /// timeout per queued message (it used to take 4 × 5 s each); it exits 0 promptly, and
 /// every match it received is either stored or logged in full as `LOST MATCH`: what is
