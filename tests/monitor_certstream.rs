@@ -1256,9 +1256,9 @@ fn a_write_that_cannot_finish_drops_the_connection() {
         while t0.elapsed() < Duration::from_secs(120) && !ctl.stopped() {
             let msg = if last_heartbeat.elapsed() >= Duration::from_millis(300) {
                 last_heartbeat = std::time::Instant::now();
-                Message::Text(heartbeat().into())
+                Message::Text(heartbeat())
             } else {
-                Message::Ping(payload.clone().into())
+                Message::Ping(payload.clone())
             };
             // Never read. A write that times out stays buffered and is retried.
             let sent = match ws.write(msg) {
