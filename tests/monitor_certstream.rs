@@ -456,11 +456,7 @@ fn client_answers_server_pings_and_sends_its_own() {
                 Ok(Message::Ping(_)) => l.lock().unwrap().client_pings += 1,
                 Ok(Message::Close(_)) => return,
                 Ok(_) => {}
-                Err(tungstenite::Error::Io(e))
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                    ) => {}
+                Err(e) if timed_out(&e) => {}
                 Err(_) => return,
             }
         }
@@ -1188,19 +1184,9 @@ fn ping_flood_then_silence_moves_to_the_next_server() {
         let t0 = std::time::Instant::now();
         let payload = vec![b'p'; 125];
         while t0.elapsed() < Duration::from_secs(4) && !ctl.stopped() {
-            // Never read: the client's pongs pile up. A write that times out stays buffered.
-            let sent = match ws.write(Message::Ping(payload.clone())) {
-                Ok(()) => ws.flush(),
-                Err(e) => Err(e),
-            };
-            match sent {
-                Ok(()) => {}
-                Err(tungstenite::Error::Io(e))
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                    ) => {}
-                Err(_) => return,
+            // Never read: the client's pongs pile up.
+            if !write_unread(ws, Message::Ping(payload.clone())) {
+                return;
             }
         }
         hold_silent(ctl, Duration::from_secs(300));
@@ -1260,19 +1246,8 @@ fn a_write_that_cannot_finish_drops_the_connection() {
             } else {
                 Message::Ping(payload.clone())
             };
-            // Never read. A write that times out stays buffered and is retried.
-            let sent = match ws.write(msg) {
-                Ok(()) => ws.flush(),
-                Err(e) => Err(e),
-            };
-            match sent {
-                Ok(()) => {}
-                Err(tungstenite::Error::Io(e))
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                    ) => {}
-                Err(_) => return,
+            if !write_unread(ws, msg) {
+                return;
             }
         }
     });

@@ -163,11 +163,7 @@ fn push_server() -> (WsServer, Arc<Mutex<VecDeque<String>>>) {
                 None => match ws.read() {
                     Ok(Message::Close(_)) => return,
                     Ok(_) => {}
-                    Err(tungstenite::Error::Io(e))
-                        if matches!(
-                            e.kind(),
-                            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                        ) => {}
+                    Err(e) if timed_out(&e) => {}
                     Err(_) => return,
                 },
             }

@@ -749,15 +749,31 @@ pub fn hold(ws: &mut Ws, ctl: &Ctl) -> Vec<Message> {
         match ws.read() {
             Ok(Message::Close(_)) => break,
             Ok(m) => got.push(m),
-            Err(tungstenite::Error::Io(e))
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) => {}
+            Err(e) if timed_out(&e) => {}
             Err(_) => break,
         }
     }
     got
+}
+
+/// Whether a websocket error is the socket's short read or write timeout expiring, not
+/// the end of the connection.
+pub fn timed_out(e: &tungstenite::Error) -> bool {
+    matches!(e, tungstenite::Error::Io(e)
+        if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut))
+}
+
+/// Write `msg` and flush without ever reading. A write that times out stays buffered in
+/// tungstenite and goes out with the next call. False once the connection is gone.
+pub fn write_unread(ws: &mut Ws, msg: Message) -> bool {
+    let sent = match ws.write(msg) {
+        Ok(()) => ws.flush(),
+        Err(e) => Err(e),
+    };
+    match sent {
+        Ok(()) => true,
+        Err(e) => timed_out(&e),
+    }
 }
 
 /// Keep the connection open without reading anything (no pongs, no data) for up to `max`.
