@@ -661,7 +661,7 @@ impl Lookalike {
                 s.raw.clear();
                 // First without `rn→m`/`vv→w` (so `ornage` stays a typo of `orange`), then,
                 // if the name has such pairs, with them; the closer match wins.
-                let mut best: Option<(Candidate, bool)> = None;
+                let mut best: Option<Candidate> = None;
                 let mut collapsed = false;
                 s.changed.clear();
                 for collapse in [false, true] {
@@ -695,8 +695,8 @@ impl Lookalike {
                         .search(s, body)
                         .filter(|c| !collapse || c.distance == 0 || !literal_word(c))
                     {
-                        if best.is_none_or(|(b, _)| c.rank() < b.rank()) {
-                            best = Some((c, pairs));
+                        if best.is_none_or(|b| c.rank() < b.rank()) {
+                            best = Some(c);
                             collapsed = collapse;
                         }
                     }
@@ -704,7 +704,7 @@ impl Lookalike {
                         break;
                     }
                 }
-                let (best, _) = best?;
+                let best = best?;
                 if !collapsed {
                     // Rebuild the skeleton the winner was found in.
                     s.skel.clear();
