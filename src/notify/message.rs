@@ -100,21 +100,16 @@ impl Message {
         let body = format!(
             "The CT log {log} ({url}) misbehaves:\n{evidence}\nNothing it served past its last verified position is stored; it is read again from there."
         );
-        Message {
-            domain: String::new(),
-            env: vec![
+        Message::event(
+            title,
+            body,
+            vec![
                 ("CSM_EVENT".into(), "log_misbehaving".into()),
                 ("CSM_LOG".into(), env_value(log)),
                 ("CSM_LOG_URL".into(), env_value(url)),
                 ("CSM_EVIDENCE".into(), env_value(evidence)),
-                ("CSM_TITLE".into(), env_value(&title)),
-                ("CSM_BODY".into(), env_value(&body)),
             ],
-            title,
-            body,
-            alert_json: String::new(),
-            alert_file: String::new(),
-        }
+        )
     }
 
     /// A stall alarm or its end (`[HEALTH] Command`; see `monitor::health`): title
@@ -134,9 +129,10 @@ impl Message {
             event.description
         );
         let body = event.text.to_string();
-        Message {
-            domain: String::new(),
-            env: vec![
+        Message::event(
+            title,
+            body,
+            vec![
                 (
                     "CSM_EVENT".into(),
                     if event.stalled {
@@ -154,30 +150,32 @@ impl Message {
                     env_value(event.description),
                 ),
                 ("CSM_HEALTH_SINCE".into(), env_value(event.since)),
-                ("CSM_TITLE".into(), env_value(&title)),
-                ("CSM_BODY".into(), env_value(&body)),
             ],
-            title,
-            body,
-            alert_json: String::new(),
-            alert_file: String::new(),
-        }
+        )
     }
 
     /// The `notify-test` message; the command gets `CSM_TEST=1`, `CSM_TITLE`, `CSM_BODY` and
     /// an empty stdin.
     pub fn test() -> Message {
+        Message::event(
+            TEST_TITLE.into(),
+            TEST_BODY.into(),
+            vec![("CSM_TEST".into(), "1".into())],
+        )
+    }
+
+    /// A message about the monitor itself (no host, no alert file): the command gets
+    /// `env`, then `CSM_TITLE` and `CSM_BODY`.
+    fn event(title: String, body: String, mut env: Vec<(String, String)>) -> Message {
+        env.push(("CSM_TITLE".into(), env_value(&title)));
+        env.push(("CSM_BODY".into(), env_value(&body)));
         Message {
             domain: String::new(),
-            title: TEST_TITLE.into(),
-            body: TEST_BODY.into(),
+            env,
+            title,
+            body,
             alert_json: String::new(),
             alert_file: String::new(),
-            env: vec![
-                ("CSM_TEST".into(), "1".into()),
-                ("CSM_TITLE".into(), TEST_TITLE.into()),
-                ("CSM_BODY".into(), TEST_BODY.into()),
-            ],
         }
     }
 
